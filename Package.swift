@@ -1,0 +1,42 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Kusari",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "KusariCore", targets: ["KusariCore"]),
+        .library(name: "KusariConsensus", targets: ["KusariConsensus"]),
+        .executable(name: "kusari", targets: ["kusari"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Data layer: hashes, keys, addresses, the canonical codec, transactions,
+        // blocks, Merkle trees, the account state and its root. Pure values, no I/O.
+        .target(
+            name: "KusariCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Consensus layer: proof of work with Bitcoin's arithmetic.
+        .target(
+            name: "KusariConsensus",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The command-line front end.
+        .executableTarget(
+            name: "kusari",
+            dependencies: [
+                "KusariCore",
+                "KusariConsensus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore"]),
+        .testTarget(name: "KusariConsensusTests", dependencies: ["KusariConsensus"]),
+        .testTarget(name: "KusariCLITests", dependencies: ["KusariCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,163 @@
+import Foundation
+
+/// A chain's genesis: the JSON file that fixes its network, chain id, first
+/// timestamp, starting difficulty and initial balances, and so deterministically
+/// its genesis block and id.
+///
+/// ```json
+/// {"network": "devnet", "chainId": 3, "timestamp": 1764000000, "bits": "0x207fffff",
+///  "alloc": [{"address": "ksrt1...", "amount": 100000000}]}
+/// ```
+public struct Genesis: Hashable, Sendable {
+    /// One initial balance.
+    public struct Allocation: Hashable, Sendable, Codable {
+        public var address: String
+        public var amount: UInt64
+        public init(address: String, amount: UInt64) { self.address = address; self.amount = amount }
+    }
+
+    /// The most allocations a genesis file may list.
+    public static let maxAllocations = 1_000_000
+
+    public var network: Network
+    public var chainId: UInt32
+    public var timestamp: UInt64
+    public var bits: UInt32
+    public var allocations: [Allocation]
+
+    /// Checks every field: the network's address prefix, positive amounts, no
+    /// address twice, a total within the supply cap.
+    public init(network: Network, chainId: UInt32, timestamp: UInt64, bits: UInt32,
+                allocations: [Allocation]) throws(GenesisError) {
+        self.network = network
+        self.chainId = chainId
+        self.timestamp = timestamp
+        self.bits = bits
+        self.allocations = allocations
+        _ = try accounts()
+    }
+
+    /// The allocations as state-tree entries, validated.
+    public func accounts() throws(GenesisError) -> [(AddressPayload, Account)] {
+        guard chainId != 0 else { throw .field("chainId", "must not be 0") }
+        guard allocations.count <= Self.maxAllocations else {
+            throw .field("alloc", "\(allocations.count) allocations, at most \(Self.maxAllocations)")
+        }
+        var seen = Set<AddressPayload>()
+        var total: UInt64 = 0
+        var out: [(AddressPayload, Account)] = []
+        for (i, a) in allocations.enumerated() {
+            let address: Address
+            do { address = try Address(parsing: a.address, network: network) } catch {
+                throw .field("alloc[\(i)].address", error.description)
+            }
+            guard a.amount > 0 else { throw .field("alloc[\(i)].amount", "must be positive") }
+            guard seen.insert(address.payload).inserted else {
+                throw .field("alloc[\(i)].address", "\(a.address) is allocated twice")
+            }
+            let (sum, overflow) = total.addingReportingOverflow(a.amount)
+            guard !overflow, sum <= Amount.maxSupply else {
+                throw .field("alloc[\(i)].amount", "total allocation exceeds the 21,000,000 KSR supply cap")
+            }
+            total = sum
+            out.append((address.payload, Account(balance: a.amount)))
+        }
+        return out
+    }
+
+    /// The sum of all allocations.
+    public var allocated: UInt64 { allocations.reduce(0) { $0 &+ $1.amount } }
+
+    /// The ledger rules this genesis sets.
+    public var rules: LedgerRules { LedgerRules(chainId: chainId, genesisAllocated: allocated) }
+
+    /// The state holding the allocations.
+    public func state() throws(GenesisError) -> StateTree { StateTree(accounts: try accounts()) }
+
+    /// The genesis block: height 0, no transactions, a zero previous id and a
+    /// zero beneficiary and nonce; its state root commits to the allocations.
+    public func block() throws(GenesisError) -> Block {
+        let header = BlockHeader(height: 0, previousId: .zero, merkleRoot: MerkleTree.emptyRoot,
+                                 stateRoot: try state().root, timestamp: timestamp, bits: bits,
+                                 beneficiary: .zero, nonce: 0)
+        return Block(header: header, transactions: [])
+    }
+}
+
+extension Genesis {
+    private struct File: Codable {
+        var network: String
+        var chainId: UInt32
+        var timestamp: UInt64
+        var bits: String
+        var alloc: [Allocation]
+    }
+
+    /// Parses and validates a genesis file.
+    public init(json data: Data) throws(GenesisError) {
+        let file: File
+        do { file = try JSONDecoder().decode(File.self, from: data) } catch let error as DecodingError {
+            throw GenesisError(decoding: error)
+        } catch {
+            throw .field("genesis", "not valid JSON")
+        }
+        let network: Network
+        do { network = try Network(name: file.network) } catch { throw .field("network", error.description) }
+        guard let bits = Self.parseBits(file.bits) else {
+            throw .field("bits", "expected a compact target such as 0x207fffff")
+        }
+        try self.init(network: network, chainId: file.chainId, timestamp: file.timestamp, bits: bits,
+                      allocations: file.alloc)
+    }
+
+    /// The genesis file's JSON, pretty-printed with sorted keys.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let hex = String(bits, radix: 16)
+        let file = File(network: network.rawValue, chainId: chainId, timestamp: timestamp,
+                        bits: "0x" + String(repeating: "0", count: 8 - hex.count) + hex, alloc: allocations)
+        var data = try encoder.encode(file)
+        data.append(0x0a)
+        return data
+    }
+
+    /// Parses `0x` followed by up to 8 hex digits.
+    public static func parseBits(_ text: String) -> UInt32? {
+        guard text.hasPrefix("0x") || text.hasPrefix("0X") else { return nil }
+        let digits = text.dropFirst(2)
+        guard !digits.isEmpty, digits.count <= 8 else { return nil }
+        return UInt32(digits, radix: 16)
+    }
+}
+
+/// Why a genesis file or its values are invalid.
+public enum GenesisError: Error, Equatable, CustomStringConvertible {
+    case field(String, String)
+
+    init(decoding error: DecodingError) {
+        func path(_ p: [any CodingKey]) -> String {
+            p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let ctx):
+            let p = path(ctx.codingPath + [key])
+            self = .field(p, "missing")
+        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
+            self = .field(path(ctx.codingPath), "has the wrong type or an out-of-range value")
+        case .dataCorrupted(let ctx):
+            self = .field(ctx.codingPath.isEmpty ? "genesis" : path(ctx.codingPath),
+                          ctx.codingPath.isEmpty ? "not valid JSON" : "invalid value")
+        @unknown default:
+            self = .field("genesis", "invalid")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .field(let f, let r): return "\(f): \(r)"
+        }
+    }
+}
