@@ -25,16 +25,22 @@ let package = Package(
             name: "KusariConsensus",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Benchmarks: our figures beside the machine's own limits, measured in one run.
+        .target(
+            name: "KusariBench",
+            dependencies: ["KusariCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The command-line front end.
         .executableTarget(
             name: "kusari",
             dependencies: [
                 "KusariCore",
                 "KusariConsensus",
+                "KusariBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore"]),
+        .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariConsensus"]),
         .testTarget(name: "KusariCLITests", dependencies: ["KusariCore"]),
     ],

@@ -184,3 +184,18 @@ final class StateTreeNode: Sendable {
         }
     }
 }
+
+extension StateTree {
+    /// How many nodes of this tree are not shared with `old` at the same place:
+    /// about the number of hashes an update from `old` to this tree computed.
+    public func nodesAdded(since old: StateTree) -> Int {
+        func count(_ new: StateTreeNode?, _ old: StateTreeNode?) -> Int {
+            guard let new else { return 0 }
+            if new === old { return 0 }
+            if new.isLeaf { return 1 }
+            let oldBranch = (old?.isLeaf == false) ? old : nil
+            return 1 + count(new.left, oldBranch?.left) + count(new.right, oldBranch?.right)
+        }
+        return count(top, old.top)
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import KusariCore
+
+/// `kusari keys ...`: key files.
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Create Ed25519 key files.", subcommands: [New.self])
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a new key file (mode 0600, never overwriting) and print its address.")
+
+        @Option(help: "Path of the key file to create.") var out: String
+        @Option(help: "Network of the address: main, test or devnet.") var network: NetworkOption = .devnet
+
+        func run() throws {
+            let key = KeyPair()
+            let file = KeyFile(key: key, network: network.value)
+            try Files.createNew(out, data: try file.jsonData())
+            Output.print(.object([("address", .string(file.address)), ("publicKey", .string(file.publicKey))]))
+        }
+    }
+}
+
+/// `--network main|test|devnet`.
+struct NetworkOption: ExpressibleByArgument {
+    let value: Network
+    static let devnet = NetworkOption(value: .devnet)
+    init(value: Network) { self.value = value }
+    init?(argument: String) {
+        guard let n = Network(rawValue: argument) else { return nil }
+        value = n
+    }
+    static var allValueStrings: [String] { Network.allCases.map(\.rawValue) }
+}
+
+/// Loads a key file.
+func loadKey(_ path: String) throws -> (key: KeyPair, address: Address) {
+    do { return try KeyFile.parse(try Files.read(path, limit: 1 << 16)) } catch let e as KeyError {
+        throw CLIError("\(path): \(e)")
+    }
+}
