@@ -93,21 +93,55 @@ extension Genesis {
         var alloc: [Allocation]
     }
 
-    /// Parses and validates a genesis file.
+    /// Parses and validates a genesis file; an error names the first bad field.
     public init(json data: Data) throws(GenesisError) {
-        let file: File
-        do { file = try JSONDecoder().decode(File.self, from: data) } catch let error as DecodingError {
-            throw GenesisError(decoding: error)
-        } catch {
-            throw .field("genesis", "not valid JSON")
+        guard let root = try? JSONSerialization.jsonObject(with: data),
+              let top = root as? [String: Any] else {
+            throw .field("genesis", "not a JSON object")
         }
+        let networkName = try Self.string(top["network"], "network")
         let network: Network
-        do { network = try Network(name: file.network) } catch { throw .field("network", error.description) }
-        guard let bits = Self.parseBits(file.bits) else {
+        do { network = try Network(name: networkName) } catch { throw .field("network", error.description) }
+        let chainId = try Self.integer(top["chainId"], "chainId", maximum: UInt64(UInt32.max))
+        let timestamp = try Self.integer(top["timestamp"], "timestamp", maximum: UInt64(Int64.max))
+        let bitsText = try Self.string(top["bits"], "bits")
+        guard let bits = Self.parseBits(bitsText) else {
             throw .field("bits", "expected a compact target such as 0x207fffff")
         }
-        try self.init(network: network, chainId: file.chainId, timestamp: file.timestamp, bits: bits,
-                      allocations: file.alloc)
+        guard let list = top["alloc"] as? [Any] else { throw .field("alloc", "missing or not an array") }
+        var allocations: [Allocation] = []
+        allocations.reserveCapacity(list.count)
+        for (i, item) in list.enumerated() {
+            guard let entry = item as? [String: Any] else { throw .field("alloc[\(i)]", "not an object") }
+            allocations.append(Allocation(address: try Self.string(entry["address"], "alloc[\(i)].address"),
+                                          amount: try Self.integer(entry["amount"], "alloc[\(i)].amount",
+                                                                   maximum: Amount.maxSupply)))
+        }
+        try self.init(network: network, chainId: UInt32(chainId), timestamp: timestamp, bits: bits,
+                      allocations: allocations)
+    }
+
+    private static func string(_ value: Any?, _ field: String) throws(GenesisError) -> String {
+        guard let value else { throw .field(field, "missing") }
+        guard let s = value as? String else { throw .field(field, "must be a string") }
+        return s
+    }
+
+    /// A non-negative whole JSON number no larger than `maximum`.
+    private static func integer(_ value: Any?, _ field: String, maximum: UInt64) throws(GenesisError) -> UInt64 {
+        guard let value else { throw .field(field, "missing") }
+        // JSONSerialization gives NSNumber for numbers and a boolean class for true/false.
+        guard let n = value as? NSNumber, !String(describing: type(of: value)).contains("Bool") else {
+            throw .field(field, "must be a whole number")
+        }
+        guard let i = value as? Int else {
+            if n.doubleValue < 0 { throw .field(field, "must not be negative") }
+            if n.doubleValue.rounded() != n.doubleValue { throw .field(field, "must be a whole number") }
+            throw .field(field, "is above the maximum \(maximum)")
+        }
+        guard i >= 0 else { throw .field(field, "must not be negative") }
+        guard UInt64(i) <= maximum else { throw .field(field, "\(i) is above the maximum \(maximum)") }
+        return UInt64(i)
     }
 
     /// The genesis file's JSON, pretty-printed with sorted keys.
@@ -134,26 +168,6 @@ extension Genesis {
 /// Why a genesis file or its values are invalid.
 public enum GenesisError: Error, Equatable, CustomStringConvertible {
     case field(String, String)
-
-    init(decoding error: DecodingError) {
-        func path(_ p: [any CodingKey]) -> String {
-            p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
-                .replacingOccurrences(of: ".[", with: "[")
-        }
-        switch error {
-        case .keyNotFound(let key, let ctx):
-            let p = path(ctx.codingPath + [key])
-            self = .field(p, "missing")
-        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
-            self = .field(path(ctx.codingPath), "has the wrong type or an out-of-range value")
-        case .dataCorrupted(let ctx):
-            self = .field(ctx.codingPath.isEmpty ? "genesis" : path(ctx.codingPath),
-                          ctx.codingPath.isEmpty ? "not valid JSON" : "invalid value")
-        @unknown default:
-            self = .field("genesis", "invalid")
-        }
-    }
 
     public var description: String {
         switch self {
