@@ -14,7 +14,7 @@ struct Kusari: AsyncParsableCommand {
             AddressCommand.self,
             GenesisCommand.self,
             TxCommand.self,
-            // PowCommand.self,
+            PowCommand.self,
             BenchCommand.self,
         ]
     )

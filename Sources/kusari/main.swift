@@ -17,9 +17,9 @@ do {
     exit(1)
 } catch {
     if Kusari.exitCode(for: error) == .success { Kusari.exit(withError: error) }
-    if let described = error as? CustomStringConvertible, String(reflecting: type(of: error)).hasPrefix("Kusari") {
+    if String(reflecting: type(of: error)).hasPrefix("Kusari") {
         // Errors of the Kusari libraries already read as "field: reason".
-        Output.error(described.description)
+        Output.error(String(describing: error))
     } else {
         Output.errorLine(Kusari.fullMessage(for: error))
     }
