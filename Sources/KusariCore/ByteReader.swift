@@ -62,7 +62,7 @@ public struct ByteReader {
             count += 1
             let group = UInt64(byte & 0x7f)
             if shift == 63 && group > 1 {
-                throw .outOfRange(field: field, value: UInt64.max, maximum: maximum)
+                throw .invalid(field: field, reason: "varuint does not fit in 64 bits")
             }
             value |= group << shift
             if byte & 0x80 == 0 {
@@ -71,7 +71,7 @@ public struct ByteReader {
                 break
             }
             shift += 7
-            if shift > 63 { throw .outOfRange(field: field, value: UInt64.max, maximum: maximum) }
+            if shift > 63 { throw .invalid(field: field, reason: "varuint is longer than 10 bytes") }
         }
         guard value <= maximum else { throw .outOfRange(field: field, value: value, maximum: maximum) }
         return value

@@ -160,7 +160,7 @@ extension Genesis {
     public static func parseBits(_ text: String) -> UInt32? {
         guard text.hasPrefix("0x") || text.hasPrefix("0X") else { return nil }
         let digits = text.dropFirst(2)
-        guard !digits.isEmpty, digits.count <= 8 else { return nil }
+        guard !digits.isEmpty, digits.count <= 8, digits.allSatisfy(\.isHexDigit) else { return nil }
         return UInt32(digits, radix: 16)
     }
 }

@@ -11,7 +11,7 @@ public enum SignatureBatch {
     public static func firstInvalid(_ transactions: [Transaction], threads: Int = defaultThreads) -> Int? {
         let n = transactions.count
         if n == 0 { return nil }
-        let chunks = min(n, max(1, threads) * 4)
+        let chunks = min(n, max(1, threads) * 16)
         if chunks == 1 {
             return transactions.firstIndex { !$0.hasValidSignature }
         }

@@ -55,6 +55,7 @@ struct GenesisCommand: ParsableCommand {
 
         func run() throws {
             let genesis = try Genesis(json: try Files.read(file, limit: 256 << 20))
+            do { _ = try CompactTarget.decode(genesis.bits) } catch { throw CLIError("bits: \(error)") }
             Output.print(try describe(genesis))
         }
     }
