@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Data layer: hashes, keys, addresses, the canonical codec, transactions,
@@ -23,12 +24,24 @@ let package = Package(
         // Consensus layer: proof of work with Bitcoin's arithmetic.
         .target(
             name: "KusariConsensus",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["KusariCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Durable storage: blocks, the header index, the best chain, account state,
+        // undo records and the transaction index in SQLite (GRDB), one transaction per change.
+        .target(
+            name: "KusariStorage",
+            dependencies: ["KusariCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The chain: validation, fork choice by most work, reorganisations, verification,
+        // over KusariStorage and a ConsensusEngine.
+        .target(
+            name: "KusariChain",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage"]
         ),
         // Benchmarks: our figures beside the machine's own limits, measured in one run.
         .target(
             name: "KusariBench",
-            dependencies: ["KusariCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["KusariCore", "KusariChain", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The command-line front end.
         .executableTarget(
@@ -36,12 +49,15 @@ let package = Package(
             dependencies: [
                 "KusariCore",
                 "KusariConsensus",
+                "KusariStorage",
+                "KusariChain",
                 "KusariBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariConsensus"]),
+        .testTarget(name: "KusariChainTests", dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain"]),
         .testTarget(name: "KusariCLITests", dependencies: ["KusariCore"]),
     ],
     swiftLanguageModes: [.v6]

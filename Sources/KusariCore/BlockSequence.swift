@@ -16,11 +16,11 @@ public enum BlockSequence {
         var current = state
         // Two blocks in flight ahead of the one being applied keep every core busy.
         let lookahead = 2
-        var inFlight: [Prepared] = blocks.prefix(lookahead).map { Prepared.start($0, threads: threads) }
+        var inFlight: [PreparedBlock] = blocks.prefix(lookahead).map { PreparedBlock.start($0, threads: threads) }
         for index in blocks.indices {
             let ready = inFlight.removeFirst().wait()
             if index + lookahead < blocks.count {
-                inFlight.append(Prepared.start(blocks[index + lookahead], threads: threads))
+                inFlight.append(PreparedBlock.start(blocks[index + lookahead], threads: threads))
             }
             let block: Block
             switch ready {
@@ -39,11 +39,19 @@ public enum BlockSequence {
     }
 
     /// What the preparing stage found.
-    enum Stage: Error {
+    public enum Stage: Error, CustomStringConvertible {
         case decoding(CanonicalDecodingError)
         case invalid(BlockError)
 
-        func at(_ index: Int) -> BlockSequenceError {
+        public var description: String {
+            switch self {
+            case .decoding(let e): return e.description
+            case .invalid(let e): return e.description
+            }
+        }
+
+        /// The error, placed at a block's index.
+        public func at(_ index: Int) -> BlockSequenceError {
             switch self {
             case .decoding(let e): return .decoding(index: index, e)
             case .invalid(let e): return .invalid(index: index, e)
@@ -52,12 +60,13 @@ public enum BlockSequence {
     }
 
     /// One block being decoded and signature-checked in the background.
-    final class Prepared: Sendable {
+    public final class PreparedBlock: Sendable {
         private let result = Mutex<Result<Block, Stage>?>(nil)
         private let done = DispatchSemaphore(value: 0)
 
-        static func start(_ bytes: [UInt8], threads: Int) -> Prepared {
-            let job = Prepared()
+        /// Starts decoding `bytes` and checking the signatures on other threads.
+        public static func start(_ bytes: [UInt8], threads: Int = SignatureBatch.defaultThreads) -> PreparedBlock {
+            let job = PreparedBlock()
             DispatchQueue.global().async {
                 let outcome: Result<Block, Stage>
                 do throws(CanonicalDecodingError) {
@@ -76,7 +85,8 @@ public enum BlockSequence {
             return job
         }
 
-        func wait() -> Result<Block, Stage> {
+        /// Waits for the block: decoded with valid signatures, or why not.
+        public func wait() -> Result<Block, Stage> {
             done.wait()
             return result.withLock { $0 } ?? .failure(.decoding(.invalid(field: "block", reason: "not prepared")))
         }

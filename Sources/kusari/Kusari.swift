@@ -15,6 +15,12 @@ struct Kusari: AsyncParsableCommand {
             GenesisCommand.self,
             TxCommand.self,
             PowCommand.self,
+            InitCommand.self,
+            GenerateCommand.self,
+            StatusCommand.self,
+            VerifyCommand.self,
+            ExportCommand.self,
+            ImportCommand.self,
             BenchCommand.self,
         ]
     )

@@ -27,8 +27,8 @@ struct BlockTimeTests {
         #expect(throws: BlockTimeError.tooFarInFuture(time: 7401, latestAllowed: 7400)) {
             try BlockTime.check(time: 7401, previousTimestamps: previous, now: 200, params: .bitcoin)
         }
-        #expect(throws: BlockTimeError.tooFarInFuture(time: 225, latestAllowed: 224)) {
-            try BlockTime.check(time: 225, previousTimestamps: previous, now: 200, params: .kusariDevnet)
+        #expect(throws: BlockTimeError.tooFarInFuture(time: 921, latestAllowed: 920)) {
+            try BlockTime.check(time: 921, previousTimestamps: previous, now: 200, params: .kusariMain)
         }
         // A genesis block has no median to be after.
         try BlockTime.check(time: 0, previousTimestamps: [Int64](), now: 0, params: .kusariMain)

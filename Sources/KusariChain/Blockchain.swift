@@ -1,0 +1,383 @@
+import Foundation
+import KusariConsensus
+import KusariCore
+import KusariStorage
+
+/// A durable chain in a data directory: it validates blocks (header by the
+/// consensus engine, body by the ledger rules), stores every branch, keeps the
+/// branch with the most work as the best chain, and reorganises when a heavier
+/// valid branch appears. Every change is one SQLite transaction.
+///
+/// Not thread-safe: one owner (a command, or the node's chain actor) drives it.
+public final class Blockchain {
+    public let store: ChainStore
+    public let genesis: Genesis
+    public let genesisId: Hash256
+    public let engine: any ConsensusEngine
+    public let rules: LedgerRules
+    /// The proof-of-work parameters of this network.
+    public let params: PowParameters
+    /// The account state at the tip.
+    public private(set) var state: StateTree
+    /// The best chain's block ids by height.
+    public private(set) var best: [Hash256]
+    var index: HeaderIndex
+    /// The wall clock in Unix seconds (replaceable for tests).
+    public var clock: () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
+
+    private init(store: ChainStore, genesis: Genesis, genesisId: Hash256, state: StateTree, best: [Hash256],
+                 index: HeaderIndex) {
+        self.store = store
+        self.genesis = genesis
+        self.genesisId = genesisId
+        self.params = .kusari(genesis.network)
+        self.engine = ProofOfWorkEngine(params: .kusari(genesis.network))
+        self.rules = genesis.rules
+        self.state = state
+        self.best = best
+        self.index = index
+    }
+
+    // MARK: - Opening
+
+    /// Makes a new data directory holding `genesis`. A directory that already
+    /// holds the same genesis is opened as it is; one holding another is refused.
+    public static func create(directory: String, genesis: Genesis) throws(ChainError) -> Blockchain {
+        let block: Block
+        do { block = try genesis.block() } catch { throw .genesis(error) }
+        do { _ = try CompactTarget.decode(genesis.bits) } catch {
+            throw .genesis(.field("bits", error.description))
+        }
+        if FileManager.default.fileExists(atPath: directory + "/chain.sqlite") {
+            let existing = try open(directory: directory)
+            guard existing.genesisId == block.id else {
+                throw .otherChain(directory: directory,
+                                  stored: "\(existing.genesis.network.rawValue) genesis \(existing.genesisId)",
+                                  given: "\(genesis.network.rawValue) genesis \(block.id)")
+            }
+            return existing
+        }
+        let store: ChainStore
+        do { store = try ChainStore(directory: directory, create: true) } catch { throw .storage(error) }
+        let genesisJSON: Data
+        do { genesisJSON = try genesis.jsonData() } catch { throw .genesis(.field("genesis", "cannot be encoded")) }
+        let state: StateTree
+        let accounts: [(AddressPayload, Account)]
+        do { accounts = try genesis.accounts(); state = StateTree(accounts: accounts) } catch { throw .genesis(error) }
+        let engine = ProofOfWorkEngine(params: .kusari(genesis.network))
+        var index = HeaderIndex()
+        index.insert(.init(header: block.header, id: block.id, work: engine.weight(of: block.header), status: .valid,
+                           sequence: 0))
+        var batch = StoreBatch()
+        batch.newHeaders = [index.stored(index[block.id]!)]
+        batch.bodies = [(block.id, block.encoded)]
+        batch.chainAdditions = [(0, block.id)]
+        batch.undoRecords = [(block.id, BlockUndo(entries: []).encoded)]
+        batch.accounts = accounts
+        batch.tip = block.id
+        do {
+            try store.setMeta([("genesis", genesisJSON), ("genesisId", Data(block.id.bytes)),
+                               ("network", Data(genesis.network.rawValue.utf8))])
+            try store.apply(batch)
+        } catch { throw .storage(error) }
+        return Blockchain(store: store, genesis: genesis, genesisId: block.id, state: state, best: [block.id], index: index)
+    }
+
+    /// Opens an existing data directory, rebuilding the state tree from the
+    /// stored accounts and checking it against the tip's state root.
+    public static func open(directory: String) throws(ChainError) -> Blockchain {
+        let store: ChainStore
+        do { store = try ChainStore(directory: directory, create: false) } catch { throw .storage(error) }
+        do {
+            guard let json = try store.meta("genesis") else { throw ChainError.corrupt("no genesis recorded") }
+            let genesis: Genesis
+            do { genesis = try Genesis(json: json) } catch { throw ChainError.corrupt("stored genesis: \(error)") }
+            let genesisId = try genesis.block().id
+            var index = HeaderIndex()
+            for h in try store.headers() {
+                guard let work = UInt256(bigEndianBytes: h.chainWork) else {
+                    throw ChainError.corrupt("chain work of \(h.id) is not 32 bytes")
+                }
+                index.insert(.init(header: h.header, id: h.id, work: work, status: h.status, sequence: h.sequence))
+            }
+            let rows = try store.chain()
+            var best: [Hash256] = []
+            for (height, id) in rows {
+                guard height == UInt64(best.count) else { throw ChainError.corrupt("best chain has a gap at height \(best.count)") }
+                guard index[id] != nil else { throw ChainError.corrupt("best chain block \(id) has no header") }
+                best.append(id)
+            }
+            guard best.first == genesisId else { throw ChainError.corrupt("best chain does not start at the genesis") }
+            let state = StateTree(accounts: try store.accounts())
+            guard let tip = best.last, let tipEntry = index[tip], tipEntry.header.stateRoot == state.root else {
+                throw ChainError.corrupt("stored accounts do not match the tip's state root")
+            }
+            return Blockchain(store: store, genesis: genesis, genesisId: genesisId, state: state, best: best, index: index)
+        } catch let e as ChainError {
+            throw e
+        } catch let e as StorageError {
+            throw .storage(e)
+        } catch {
+            throw .corrupt(String(describing: error))
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The tip's id.
+    public var tipId: Hash256 { best[best.count - 1] }
+    /// The tip's header.
+    public var tip: BlockHeader { index[tipId]?.header ?? genesisHeader }
+    private var genesisHeader: BlockHeader { (try? genesis.block().header) ?? tip }
+    /// The best chain's height.
+    public var height: UInt64 { UInt64(best.count - 1) }
+    /// The best chain's cumulative work.
+    public var chainWork: UInt256 { index[tipId]?.work ?? .zero }
+
+    /// The header of a known block.
+    public func header(_ id: Hash256) -> BlockHeader? { index[id]?.header }
+
+    /// The status of a known block.
+    public func status(_ id: Hash256) -> StoredHeader.Status? { index[id]?.status }
+
+    /// A stored block.
+    public func block(_ id: Hash256) throws(ChainError) -> Block? {
+        guard let bytes = try wrap({ () throws(StorageError) in try store.block(id) }) else { return nil }
+        do { return try Block(decoding: bytes) } catch { throw .corrupt("stored block \(id): \(error)") }
+    }
+
+    /// The best chain's block at `height`.
+    public func block(atHeight height: UInt64) throws(ChainError) -> Block? {
+        guard height < UInt64(best.count) else { return nil }
+        return try block(best[Int(height)])
+    }
+
+    func context(for parent: HeaderIndex.Entry) -> HeaderContext {
+        let index = self.index
+        let parentId = parent.id
+        return HeaderContext(parent: parent.header, now: clock()) { height in
+            index.ancestor(of: parentId, atHeight: height)?.header
+        }
+    }
+
+    // MARK: - Submitting blocks
+
+    /// What became of a submitted block.
+    public enum Outcome: Equatable, Sendable {
+        /// It extended the best chain.
+        case connected(height: UInt64)
+        /// It was stored on a side branch with less work.
+        case sideBranch(height: UInt64)
+        /// A heavier branch became the best chain: `disconnected` blocks left it, `connected` joined it.
+        case reorganized(disconnected: Int, connected: Int, height: UInt64)
+    }
+
+    /// Validates and stores a block, moving the best chain when it should.
+    /// Signatures are checked unless the caller already did (`.alreadyVerified`).
+    @discardableResult
+    public func submit(_ block: Block, signatures: BlockApplication.SignatureCheck = .verify) throws(ChainError) -> Outcome {
+        let id = block.id
+        let header = block.header
+        if let known = index[id] {
+            throw known.status == .invalid ? .knownInvalid(id) : .duplicate(id)
+        }
+        do { try engine.checkStandalone(header) } catch { throw .invalidHeader(height: header.height, error) }
+        guard let parent = index[header.previousId] else { throw .unknownParent(block: id, parent: header.previousId) }
+        let work = parent.work &+ engine.weight(of: header)
+        if parent.status == .invalid {
+            try record(.init(header: header, id: id, work: work, status: .invalid, sequence: index.nextSequence), body: nil)
+            throw .knownInvalid(id)
+        }
+        do { try engine.validate(header, context: context(for: parent)) } catch {
+            throw .invalidHeader(height: header.height, error)
+        }
+        var entry = HeaderIndex.Entry(header: header, id: id, work: work, status: .headerValid, sequence: index.nextSequence)
+
+        if parent.id == tipId {
+            // Extends the best chain: apply, then store everything in one transaction.
+            let applied: AppliedBlock
+            do { applied = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures) } catch {
+                try rejectBody(entry, error)
+                throw .invalidBlock(height: header.height, error)
+            }
+            entry.status = .valid
+            var batch = StoreBatch()
+            batch.newHeaders = [index.stored(entry)]
+            batch.bodies = [(id, block.encoded)]
+            batch.chainAdditions = [(header.height, id)]
+            batch.transactionsAdded = block.transactions.enumerated().map {
+                ($1.id, TransactionLocation(blockId: id, height: header.height, position: $0))
+            }
+            batch.undoRecords = [(id, BlockUndo(entries: applied.undo).encoded)]
+            batch.accounts = applied.undo.map { ($0.0, applied.state.account($0.0)) }
+            batch.tip = id
+            try wrap { () throws(StorageError) in try store.apply(batch) }
+            index.insert(entry)
+            best.append(id)
+            state = applied.state
+            return .connected(height: header.height)
+        }
+
+        // Another branch: keep it, and move to it if it now has more work.
+        try record(entry, body: block.encoded)
+        if engine.prefers(work, over: chainWork), let result = try reorganize() {
+            return result
+        }
+        return .sideBranch(height: header.height)
+    }
+
+    /// Stores a header (and its body) without touching the best chain.
+    private func record(_ entry: HeaderIndex.Entry, body: [UInt8]?) throws(ChainError) {
+        var batch = StoreBatch()
+        batch.newHeaders = [index.stored(entry)]
+        if let body { batch.bodies = [(entry.id, body)] }
+        try wrap { () throws(StorageError) in try store.apply(batch) }
+        index.insert(entry)
+    }
+
+    /// A body that breaks the rules makes its block invalid, unless the body
+    /// does not even match the header (then only the body is refused: the real
+    /// block may still come).
+    private func rejectBody(_ entry: HeaderIndex.Entry, _ error: BlockError) throws(ChainError) {
+        if case .merkleRootMismatch = error { return }
+        var invalid = entry
+        invalid.status = .invalid
+        try record(invalid, body: nil)
+    }
+
+    /// Moves the best chain to the heaviest valid branch. Each attempt happens in
+    /// memory and is committed in one transaction; a block that fails is marked
+    /// invalid with its descendants, and the next heaviest branch is tried.
+    func reorganize() throws(ChainError) -> Outcome? {
+        var attempts = 0
+        while let candidate = index.heaviestValid(), engine.prefers(candidate.work, over: chainWork) {
+            attempts += 1
+            // The new branch, from just above the fork point up to the candidate.
+            var branch: [HeaderIndex.Entry] = []
+            var cursor: HeaderIndex.Entry? = candidate
+            while let c = cursor, !(c.header.height < UInt64(best.count) && best[Int(c.header.height)] == c.id) {
+                branch.append(c)
+                cursor = index[c.header.previousId]
+            }
+            guard let fork = cursor else { throw .corrupt("branch of \(candidate.id) does not reach the genesis") }
+            branch.reverse()
+            let forkHeight = fork.header.height
+
+            // Unwind the best chain to the fork point, in memory.
+            var working = state
+            var touched = Set<AddressPayload>()
+            var removedTxs: [Hash256] = []
+            for height in stride(from: Int(height), to: Int(forkHeight), by: -1) {
+                let id = best[height]
+                guard let undoBytes = try wrap({ () throws(StorageError) in try store.undo(id) }),
+                      let undo = try? BlockUndo(decoding: undoBytes) else {
+                    throw .corrupt("undo record of height \(height) is missing or unreadable")
+                }
+                guard let old = try block(id) else { throw .corrupt("block at height \(height) is missing") }
+                working = working.updating(undo.entries)
+                undo.entries.forEach { touched.insert($0.0) }
+                removedTxs += old.transactions.map(\.id)
+            }
+
+            // Apply the new branch.
+            var batch = StoreBatch()
+            var failed = false
+            for entry in branch {
+                guard let blk = try block(entry.id) else {
+                    throw .corrupt("body of \(entry.id) is missing")
+                }
+                do {
+                    let applied = try BlockApplication.apply(blk, to: working, rules: rules)
+                    working = applied.state
+                    applied.undo.forEach { touched.insert($0.0) }
+                    batch.undoRecords.append((entry.id, BlockUndo(entries: applied.undo).encoded))
+                    batch.chainAdditions.append((entry.header.height, entry.id))
+                    batch.transactionsAdded += blk.transactions.enumerated().map {
+                        ($1.id, TransactionLocation(blockId: entry.id, height: entry.header.height, position: $0))
+                    }
+                    if entry.status != .valid { batch.statusChanges.append((entry.id, .valid)) }
+                } catch {
+                    // Mark it and everything built on it invalid, then try the next best branch.
+                    var marks = StoreBatch()
+                    let doomed = index.descendants(of: entry.id)
+                    marks.statusChanges = doomed.map { ($0, .invalid) }
+                    try wrap { () throws(StorageError) in try store.apply(marks) }
+                    doomed.forEach { index.setStatus($0, .invalid) }
+                    failed = true
+                    break
+                }
+            }
+            if failed { continue }
+
+            batch.truncateChainFrom = forkHeight + 1
+            batch.transactionsRemoved = removedTxs
+            batch.accounts = touched.sorted().map { ($0, working.account($0)) }
+            batch.tip = candidate.id
+            try wrap { () throws(StorageError) in try store.apply(batch) }
+            let disconnected = Int(height - forkHeight)
+            best.removeLast(disconnected)
+            for entry in branch {
+                best.append(entry.id)
+                index.setStatus(entry.id, .valid)
+            }
+            state = working
+            return .reorganized(disconnected: disconnected, connected: branch.count, height: height)
+        }
+        return nil
+    }
+
+    // MARK: - Producing blocks
+
+    /// Builds, seals and connects a block on the tip paying `beneficiary`, with
+    /// `transactions` (which must be valid on the tip's state, in order).
+    /// Timestamps advance at least one spacing per block, so a burst keeps the
+    /// difficulty steady (regtest-style); they never pass the future limit.
+    public func produce(beneficiary: AddressPayload, transactions: [Transaction] = [],
+                        shouldStop: () -> Bool = { false }) throws(ChainError) -> Block {
+        guard let parent = index[tipId] else { throw .corrupt("tip has no header") }
+        let ctx = context(for: parent)
+        let bits: UInt32
+        do { bits = try engine.nextBits(context: ctx) } catch { throw .invalidHeader(height: parent.header.height + 1, error) }
+        let now = clock()
+        let latest = now + UInt64(max(0, params.maxFutureBlockTime)) / 2
+        var timestamp = max(now, parent.header.timestamp + UInt64(max(1, params.targetSpacing)))
+        timestamp = max(min(timestamp, latest), engine.minimumTimestamp(context: ctx))
+        let height = parent.header.height + 1
+        let applied: AppliedBlock
+        do {
+            applied = try BlockApplication.execute(transactions, on: state, height: height, beneficiary: beneficiary,
+                                                   rules: rules)
+        } catch { throw .invalidBlock(height: height, error) }
+        let draft = BlockHeader(height: height, previousId: parent.id, merkleRoot: MerkleTree.root(leaves: transactions.map(\.id)),
+                                stateRoot: applied.state.root, timestamp: timestamp, bits: bits, beneficiary: beneficiary,
+                                nonce: 0)
+        guard let sealed = engine.seal(draft, shouldStop: shouldStop) else { throw .production("stopped before a nonce was found") }
+        let block = Block(header: sealed, transactions: transactions)
+        try submit(block, signatures: .alreadyVerified)
+        return block
+    }
+
+    // MARK: - Helpers
+
+    func wrap<T>(_ body: () throws(StorageError) -> T) throws(ChainError) -> T {
+        do { return try body() } catch { throw .storage(error) }
+    }
+}
+
+extension Blockchain {
+    /// The summary printed by `kusari status`.
+    public var summary: ChainSummary {
+        ChainSummary(network: genesis.network.rawValue, height: height, tip: tipId,
+                     chainWork: chainWork.hexString, stateRoot: state.root)
+    }
+}
+
+/// Where the best chain stands.
+public struct ChainSummary: Sendable, Equatable {
+    public var network: String
+    public var height: UInt64
+    public var tip: Hash256
+    /// Cumulative work as 64 hex digits.
+    public var chainWork: String
+    public var stateRoot: Hash256
+}

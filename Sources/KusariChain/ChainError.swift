@@ -1,0 +1,37 @@
+import KusariConsensus
+import KusariCore
+import KusariStorage
+
+/// Why the chain refused a block or an operation.
+public enum ChainError: Error, Equatable, CustomStringConvertible {
+    case storage(StorageError)
+    case genesis(GenesisError)
+    /// The data directory holds another chain.
+    case otherChain(directory: String, stored: String, given: String)
+    /// The stored chain is not what this node wrote (use `kusari verify`).
+    case corrupt(String)
+    case unknownParent(block: Hash256, parent: Hash256)
+    case duplicate(Hash256)
+    case knownInvalid(Hash256)
+    case invalidHeader(height: UInt64, ConsensusError)
+    case invalidBlock(height: UInt64, BlockError)
+    case decoding(CanonicalDecodingError)
+    case production(String)
+
+    public var description: String {
+        switch self {
+        case .storage(let e): return e.description
+        case .genesis(let e): return "genesis: \(e)"
+        case .otherChain(let d, let s, let g):
+            return "data directory \(d) holds another chain (\(s)); refusing to use it for \(g)"
+        case .corrupt(let why): return "stored chain is inconsistent: \(why) (run `kusari verify`)"
+        case .unknownParent(let b, let p): return "block \(b): parent \(p) is unknown"
+        case .duplicate(let b): return "block \(b) is already known"
+        case .knownInvalid(let b): return "block \(b) is known to be invalid"
+        case .invalidHeader(let h, let e): return "height \(h): \(e)"
+        case .invalidBlock(let h, let e): return "height \(h): \(e)"
+        case .decoding(let e): return "block: \(e)"
+        case .production(let why): return "cannot produce a block: \(why)"
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import KusariConsensus
+import KusariCore
+import KusariStorage
+
+/// Re-derives everything from the stored blocks: links, proof of work,
+/// difficulty, timestamps, Merkle roots, signatures, a full state replay, the
+/// undo records, the header index, the transaction index and the stored
+/// accounts. Any changed byte of stored data shows up as the first height (or
+/// table) where what is stored differs from what the blocks imply.
+public enum ChainVerifier {
+    /// What `verify` found wrong.
+    public struct Failure: Error, Equatable, CustomStringConvertible {
+        /// The height where stored data first differs, when it is tied to one.
+        public var height: UInt64?
+        public var problem: String
+        public var description: String {
+            height.map { "height \($0): \(problem)" } ?? problem
+        }
+    }
+
+    /// Verifies the chain in `directory`, returning its summary when all is well.
+    public static func verify(directory: String, now: UInt64 = UInt64(max(0, Date().timeIntervalSince1970)))
+        throws(ChainError) -> ChainSummary {
+        let store: ChainStore
+        do { store = try ChainStore(directory: directory, create: false) } catch { throw .storage(error) }
+        do {
+            return try run(store, now: now)
+        } catch let f as Failure {
+            throw .corrupt(f.description)
+        } catch let e as StorageError {
+            throw .storage(e)
+        } catch {
+            throw .corrupt(String(describing: error))
+        }
+    }
+
+    static func run(_ store: ChainStore, now: UInt64) throws -> ChainSummary {
+        func fail(_ height: UInt64?, _ problem: String) -> Failure { Failure(height: height, problem: problem) }
+
+        let quick = try store.integrityCheck()
+        guard quick == "ok" else { throw fail(nil, "SQLite integrity check: \(quick)") }
+        guard let json = try store.meta("genesis") else { throw fail(0, "no genesis recorded") }
+        let genesis: Genesis
+        do { genesis = try Genesis(json: json) } catch { throw fail(0, "stored genesis file: \(error)") }
+        let genesisBlock = try genesis.block()
+        let engine = ProofOfWorkEngine(params: .kusari(genesis.network))
+        let rules = genesis.rules
+        guard try store.meta("genesisId") == Data(genesisBlock.id.bytes) else { throw fail(0, "recorded genesis id was changed") }
+
+        // Header rows, by id.
+        var rows: [Hash256: StoredHeader] = [:]
+        let headerRows: [StoredHeader]
+        do { headerRows = try store.headers() } catch { throw fail(nil, "header index: a stored header does not decode (\(error))") }
+        for h in headerRows {
+            guard h.header.id == h.id else { throw fail(h.header.height, "header index row \(h.id) does not hash to its id") }
+            rows[h.id] = h
+        }
+
+        // The best chain, replayed from the genesis.
+        let chainRows = try store.chain()
+        guard !chainRows.isEmpty else { throw fail(0, "best chain is empty") }
+        var state = try genesis.state()
+        var headers: [BlockHeader] = []
+        var work = UInt256.zero
+        var expectedTxIndex: [Hash256: TransactionLocation] = [:]
+        for (position, (height, id)) in chainRows.enumerated() {
+            guard height == UInt64(position) else { throw fail(UInt64(position), "best chain has no block at this height") }
+            guard let bytes = try store.block(id) else { throw fail(height, "block \(id) is missing") }
+            let block: Block
+            do { block = try Block(decoding: bytes) } catch { throw fail(height, "stored block does not decode: \(error)") }
+            guard block.id == id else { throw fail(height, "stored block was changed (it no longer hashes to \(id))") }
+            if height == 0 {
+                guard block == genesisBlock else { throw fail(0, "stored genesis block differs from the genesis file") }
+            } else {
+                let parent = headers[headers.count - 1]
+                let known = headers
+                let ctx = HeaderContext(parent: parent, now: now) { h in h < UInt64(known.count) ? known[Int(h)] : nil }
+                do { try engine.validate(block.header, context: ctx) } catch { throw fail(height, error.description) }
+            }
+            let undo: BlockUndo
+            if height == 0 {
+                undo = BlockUndo(entries: [])
+            } else {
+                let applied: AppliedBlock
+                do { applied = try BlockApplication.apply(block, to: state, rules: rules) } catch {
+                    throw fail(height, error.description)
+                }
+                state = applied.state
+                undo = BlockUndo(entries: applied.undo)
+            }
+            guard let storedUndo = try store.undo(id), storedUndo == undo.encoded else {
+                throw fail(height, "undo record is missing or was changed")
+            }
+            work = work &+ engine.weight(of: block.header)
+            guard let row = rows[id] else { throw fail(height, "header index has no row for this block") }
+            guard row.header == block.header else { throw fail(height, "header index row differs from the block") }
+            guard UInt256(bigEndianBytes: row.chainWork) == work else { throw fail(height, "header index chain work was changed") }
+            guard row.status == .valid else { throw fail(height, "header index marks this best-chain block \(row.status)") }
+            for (i, tx) in block.transactions.enumerated() {
+                expectedTxIndex[tx.id] = TransactionLocation(blockId: id, height: height, position: i)
+            }
+            headers.append(block.header)
+        }
+        let tipHeight = UInt64(headers.count - 1)
+        guard let tipId = chainRows.last?.1, try store.meta("tip") == Data(tipId.bytes) else {
+            throw fail(tipHeight, "recorded tip differs from the best chain")
+        }
+
+        // Side branches: every stored body must match its header.
+        for h in headerRows where !(h.header.height < UInt64(headers.count) && chainRows[Int(h.header.height)].1 == h.id) {
+            if let bytes = try store.block(h.id) {
+                guard let block = try? Block(decoding: bytes), block.id == h.id else {
+                    throw fail(h.header.height, "stored side-branch block \(h.id) was changed")
+                }
+            }
+        }
+
+        // Transaction index.
+        let storedIndex = try store.transactionIndex()
+        for (txid, location) in storedIndex {
+            guard let expected = expectedTxIndex[txid] else {
+                throw fail(location.height, "transaction index has an entry for \(txid), which is not in the best chain")
+            }
+            guard expected == location else { throw fail(expected.height, "transaction index entry of \(txid) was changed") }
+        }
+        if storedIndex.count != expectedTxIndex.count {
+            let missing = expectedTxIndex.filter { e in !storedIndex.contains { $0.0 == e.key } }
+                .min { $0.value.height < $1.value.height }
+            throw fail(missing?.value.height, "transaction index is missing \(missing.map { $0.key.hex } ?? "entries")")
+        }
+
+        // Stored accounts against the replayed state.
+        var replayed: [(AddressPayload, Account)] = []
+        state.forEach { replayed.append(($0, $1)) }
+        let stored = try store.accounts()
+        for (i, (key, account)) in replayed.enumerated() {
+            guard i < stored.count, stored[i].0 == key, stored[i].1 == account else {
+                throw fail(tipHeight, "stored account state differs from the replay at account \(key.hex)")
+            }
+        }
+        guard stored.count == replayed.count else {
+            throw fail(tipHeight, "stored account state has \(stored.count) accounts, the replay \(replayed.count)")
+        }
+        guard state.root == headers[headers.count - 1].stateRoot else { throw fail(tipHeight, "state root differs") }
+        return ChainSummary(network: genesis.network.rawValue, height: tipHeight, tip: tipId, chainWork: work.hexString,
+                            stateRoot: state.root)
+    }
+}

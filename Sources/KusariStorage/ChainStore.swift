@@ -1,0 +1,270 @@
+import Foundation
+import GRDB
+import KusariCore
+
+/// The chain's durable storage: one SQLite database (WAL mode, full fsync on
+/// every commit) in the node's data directory, holding blocks, the header index
+/// of every branch seen, the best chain, the account state at the tip, undo
+/// records and the transaction index. It stores and reads; the rules of what to
+/// store belong to `KusariChain`.
+public final class ChainStore: @unchecked Sendable {
+    /// The data directory.
+    public let directory: String
+    /// The database file.
+    public var databasePath: String { directory + "/" + Self.databaseName }
+    static let databaseName = "chain.sqlite"
+
+    private let queue: DatabaseQueue
+    private let lock: DirectoryLock
+
+    /// Opens (and with `create`, makes) the store in `directory`. Fails at once
+    /// when another process has the directory open.
+    public init(directory: String, create: Bool) throws(StorageError) {
+        self.directory = directory
+        var isDirectory: ObjCBool = false
+        let fm = FileManager.default
+        if fm.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .notADirectory(directory) }
+        } else {
+            guard create else { throw .notInitialised(directory) }
+            do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw .notWritable(directory, (error as NSError).localizedDescription)
+            }
+        }
+        let path = directory + "/" + Self.databaseName
+        if !create && !fm.fileExists(atPath: path) { throw .notInitialised(directory) }
+        if create && fm.fileExists(atPath: path) { throw .alreadyInitialised(directory) }
+        lock = try DirectoryLock(directory: directory)
+        var config = Configuration()
+        config.journalMode = .wal
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR
+            && (error.message ?? "").contains("newer") {
+            throw .newerSchema(directory)
+        } catch {
+            throw StorageError.from(error, path: directory)
+        }
+        do {
+            let applied = try queue.read { try Self.migrator.appliedIdentifiers($0) }
+            let known = Set(Self.migrator.migrations)
+            if !applied.isSubset(of: known) { throw StorageError.newerSchema(directory) }
+        } catch {
+            throw StorageError.from(error, path: directory)
+        }
+    }
+
+    /// The schema, one migration per version. Never edit a shipped migration;
+    /// add a new one.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+                CREATE TABLE headers (
+                    id BLOB PRIMARY KEY, height INTEGER NOT NULL, previous BLOB NOT NULL,
+                    chainwork BLOB NOT NULL, status INTEGER NOT NULL, raw BLOB NOT NULL,
+                    seq INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX headers_by_previous ON headers(previous);
+                CREATE TABLE blocks (id BLOB PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE chain (height INTEGER PRIMARY KEY, id BLOB NOT NULL);
+                CREATE TABLE accounts (key BLOB PRIMARY KEY, balance INTEGER NOT NULL,
+                    nonce INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE undo (id BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE txindex (txid BLOB PRIMARY KEY, block BLOB NOT NULL,
+                    height INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+        }
+        return m
+    }
+
+    // MARK: - Reading
+
+    private func read<T>(_ body: (Database) throws -> T) throws(StorageError) -> T {
+        do { return try queue.read(body) } catch { throw StorageError.from(error, path: directory) }
+    }
+
+    /// A metadata value.
+    public func meta(_ key: String) throws(StorageError) -> Data? {
+        try read { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Sets metadata values in one transaction.
+    public func setMeta(_ values: [(String, Data)]) throws(StorageError) {
+        try write { db in
+            for (k, v) in values {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [k, v])
+            }
+        }
+    }
+
+    /// Every header row, in arrival order. Rows that do not decode are reported
+    /// by id so that `verify` can name them.
+    public func headers() throws(StorageError) -> [StoredHeader] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, chainwork, status, raw, seq FROM headers ORDER BY seq").map { row in
+                let raw: Data = row["raw"]
+                let header = try BlockHeader(decoding: Array(raw))
+                let idBytes: Data = row["id"]
+                return StoredHeader(header: header, id: Hash256(bytes: idBytes) ?? .zero,
+                                    chainWork: Array(row["chainwork"] as Data),
+                                    status: StoredHeader.Status(rawValue: row["status"]) ?? .invalid,
+                                    sequence: row["seq"])
+            }
+        }
+    }
+
+    /// The stored encoding of a block.
+    public func block(_ id: Hash256) throws(StorageError) -> [UInt8]? {
+        try read { db in
+            try Data.fetchOne(db, sql: "SELECT body FROM blocks WHERE id = ?", arguments: [Data(id.bytes)]).map(Array.init)
+        }
+    }
+
+    /// Whether a block's body is stored.
+    public func hasBlock(_ id: Hash256) throws(StorageError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM blocks WHERE id = ?", arguments: [Data(id.bytes)]) ?? false
+        }
+    }
+
+    /// The best chain's block ids by height, as stored.
+    public func chain() throws(StorageError) -> [(UInt64, Hash256)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT height, id FROM chain ORDER BY height").map { row in
+                (UInt64(bitPattern: row["height"]), Hash256(bytes: row["id"] as Data) ?? .zero)
+            }
+        }
+    }
+
+    /// Every stored account, in key order.
+    public func accounts() throws(StorageError) -> [(AddressPayload, Account)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT key, balance, nonce FROM accounts ORDER BY key").map { row in
+                (AddressPayload(bytes: row["key"] as Data) ?? .zero,
+                 Account(balance: UInt64(bitPattern: row["balance"]), nonce: UInt64(bitPattern: row["nonce"])))
+            }
+        }
+    }
+
+    /// One account (the empty account when absent).
+    public func account(_ key: AddressPayload) throws(StorageError) -> Account {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT balance, nonce FROM accounts WHERE key = ?",
+                                             arguments: [Data(key.bytes)]) else { return .empty }
+            return Account(balance: UInt64(bitPattern: row["balance"]), nonce: UInt64(bitPattern: row["nonce"]))
+        }
+    }
+
+    /// The undo record of a block.
+    public func undo(_ id: Hash256) throws(StorageError) -> [UInt8]? {
+        try read { db in
+            try Data.fetchOne(db, sql: "SELECT data FROM undo WHERE id = ?", arguments: [Data(id.bytes)]).map(Array.init)
+        }
+    }
+
+    /// Where a transaction of the best chain is.
+    public func transaction(_ id: Hash256) throws(StorageError) -> TransactionLocation? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT block, height, position FROM txindex WHERE txid = ?",
+                                             arguments: [Data(id.bytes)]) else { return nil }
+            return TransactionLocation(blockId: Hash256(bytes: row["block"] as Data) ?? .zero,
+                                       height: UInt64(bitPattern: row["height"]), position: row["position"])
+        }
+    }
+
+    /// Every transaction index row, in id order.
+    public func transactionIndex() throws(StorageError) -> [(Hash256, TransactionLocation)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT txid, block, height, position FROM txindex ORDER BY txid").map { row in
+                (Hash256(bytes: row["txid"] as Data) ?? .zero,
+                 TransactionLocation(blockId: Hash256(bytes: row["block"] as Data) ?? .zero,
+                                     height: UInt64(bitPattern: row["height"]), position: row["position"]))
+            }
+        }
+    }
+
+    // MARK: - Writing
+
+    private func write(_ body: (Database) throws -> Void) throws(StorageError) {
+        do { try queue.write(body) } catch { throw StorageError.from(error, path: directory) }
+    }
+
+    /// Applies a batch in one SQLite transaction; returns once it is on disk.
+    public func apply(_ batch: StoreBatch) throws(StorageError) {
+        guard !batch.isEmpty else { return }
+        try write { db in
+            if !batch.newHeaders.isEmpty {
+                let s = try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO headers(id, height, previous, chainwork, status, raw, seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for h in batch.newHeaders {
+                    try s.execute(arguments: [Data(h.id.bytes), Int64(bitPattern: h.header.height),
+                                              Data(h.header.previousId.bytes), Data(h.chainWork), h.status.rawValue,
+                                              Data(h.header.encoded), h.sequence])
+                }
+            }
+            if !batch.statusChanges.isEmpty {
+                let s = try db.cachedStatement(sql: "UPDATE headers SET status = ? WHERE id = ?")
+                for (id, status) in batch.statusChanges { try s.execute(arguments: [status.rawValue, Data(id.bytes)]) }
+            }
+            if !batch.bodies.isEmpty {
+                let s = try db.cachedStatement(sql: "INSERT OR IGNORE INTO blocks(id, body) VALUES (?, ?)")
+                for (id, body) in batch.bodies { try s.execute(arguments: [Data(id.bytes), Data(body)]) }
+            }
+            if let from = batch.truncateChainFrom {
+                try db.execute(sql: "DELETE FROM chain WHERE height >= ?", arguments: [Int64(bitPattern: from)])
+            }
+            if !batch.chainAdditions.isEmpty {
+                let s = try db.cachedStatement(sql: "INSERT OR REPLACE INTO chain(height, id) VALUES (?, ?)")
+                for (height, id) in batch.chainAdditions {
+                    try s.execute(arguments: [Int64(bitPattern: height), Data(id.bytes)])
+                }
+            }
+            if !batch.transactionsRemoved.isEmpty {
+                let s = try db.cachedStatement(sql: "DELETE FROM txindex WHERE txid = ?")
+                for id in batch.transactionsRemoved { try s.execute(arguments: [Data(id.bytes)]) }
+            }
+            if !batch.transactionsAdded.isEmpty {
+                let s = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO txindex(txid, block, height, position) VALUES (?, ?, ?, ?)
+                    """)
+                for (id, loc) in batch.transactionsAdded {
+                    try s.execute(arguments: [Data(id.bytes), Data(loc.blockId.bytes), Int64(bitPattern: loc.height),
+                                              loc.position])
+                }
+            }
+            if !batch.undoRecords.isEmpty {
+                let s = try db.cachedStatement(sql: "INSERT OR REPLACE INTO undo(id, data) VALUES (?, ?)")
+                for (id, data) in batch.undoRecords { try s.execute(arguments: [Data(id.bytes), Data(data)]) }
+            }
+            if !batch.accounts.isEmpty {
+                let upsert = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO accounts(key, balance, nonce) VALUES (?, ?, ?)
+                    """)
+                let delete = try db.cachedStatement(sql: "DELETE FROM accounts WHERE key = ?")
+                for (key, account) in batch.accounts {
+                    if account.isEmpty {
+                        try delete.execute(arguments: [Data(key.bytes)])
+                    } else {
+                        try upsert.execute(arguments: [Data(key.bytes), Int64(bitPattern: account.balance),
+                                                       Int64(bitPattern: account.nonce)])
+                    }
+                }
+            }
+            if let tip = batch.tip {
+                try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('tip', ?)", arguments: [Data(tip.bytes)])
+            }
+        }
+    }
+
+    /// Runs SQLite's own consistency check of the database file.
+    public func integrityCheck() throws(StorageError) -> String {
+        try read { try String.fetchOne($0, sql: "PRAGMA quick_check") ?? "no answer" }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive lock on a data directory (flock on `DIR/LOCK`), held while the
+/// process has the directory open, so that a second process fails at once.
+final class DirectoryLock: Sendable {
+    private let fd: Int32
+
+    init(directory: String) throws(StorageError) {
+        let path = directory + "/LOCK"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .notWritable(directory, String(cString: strerror(errno)))
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(fd)
+            if code == EWOULDBLOCK { throw .locked(directory) }
+            throw .io(directory, String(cString: strerror(code)))
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
