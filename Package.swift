@@ -57,7 +57,11 @@ let package = Package(
         ),
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariConsensus"]),
-        .testTarget(name: "KusariChainTests", dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain"]),
+        .testTarget(
+            name: "KusariChainTests",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain",
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "KusariCLITests", dependencies: ["KusariCore"]),
     ],
     swiftLanguageModes: [.v6]

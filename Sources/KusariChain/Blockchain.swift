@@ -21,7 +21,7 @@ public final class Blockchain {
     public private(set) var state: StateTree
     /// The best chain's block ids by height.
     public private(set) var best: [Hash256]
-    var index: HeaderIndex
+    let index: HeaderIndex
     /// The wall clock in Unix seconds (replaceable for tests).
     public var clock: () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
 
@@ -65,7 +65,7 @@ public final class Blockchain {
         let accounts: [(AddressPayload, Account)]
         do { accounts = try genesis.accounts(); state = StateTree(accounts: accounts) } catch { throw .genesis(error) }
         let engine = ProofOfWorkEngine(params: .kusari(genesis.network))
-        var index = HeaderIndex()
+        let index = HeaderIndex()
         index.insert(.init(header: block.header, id: block.id, work: engine.weight(of: block.header), status: .valid,
                            sequence: 0))
         var batch = StoreBatch()
@@ -93,7 +93,7 @@ public final class Blockchain {
             let genesis: Genesis
             do { genesis = try Genesis(json: json) } catch { throw ChainError.corrupt("stored genesis: \(error)") }
             let genesisId = try genesis.block().id
-            var index = HeaderIndex()
+            let index = HeaderIndex()
             for h in try store.headers() {
                 guard let work = UInt256(bigEndianBytes: h.chainWork) else {
                     throw ChainError.corrupt("chain work of \(h.id) is not 32 bytes")
@@ -121,6 +121,9 @@ public final class Blockchain {
             throw .corrupt(String(describing: error))
         }
     }
+
+    /// Closes the database and releases the data directory.
+    public func close() { store.close() }
 
     // MARK: - Reading
 
@@ -335,13 +338,17 @@ public final class Blockchain {
     public func produce(beneficiary: AddressPayload, transactions: [Transaction] = [],
                         shouldStop: () -> Bool = { false }) throws(ChainError) -> Block {
         guard let parent = index[tipId] else { throw .corrupt("tip has no header") }
-        let ctx = context(for: parent)
         let bits: UInt32
-        do { bits = try engine.nextBits(context: ctx) } catch { throw .invalidHeader(height: parent.header.height + 1, error) }
-        let now = clock()
-        let latest = now + UInt64(max(0, params.maxFutureBlockTime)) / 2
-        var timestamp = max(now, parent.header.timestamp + UInt64(max(1, params.targetSpacing)))
-        timestamp = max(min(timestamp, latest), engine.minimumTimestamp(context: ctx))
+        var timestamp: UInt64
+        do {
+            // The context holds a view of the index; let it go before the index changes.
+            let ctx = context(for: parent)
+            do { bits = try engine.nextBits(context: ctx) } catch { throw ChainError.invalidHeader(height: parent.header.height + 1, error) }
+            let now = clock()
+            let latest = now + UInt64(max(0, params.maxFutureBlockTime)) / 2
+            timestamp = max(now, parent.header.timestamp + UInt64(max(1, params.targetSpacing)))
+            timestamp = max(min(timestamp, latest), engine.minimumTimestamp(context: ctx))
+        }
         let height = parent.header.height + 1
         let applied: AppliedBlock
         do {

@@ -24,6 +24,7 @@ public enum ChainVerifier {
         throws(ChainError) -> ChainSummary {
         let store: ChainStore
         do { store = try ChainStore(directory: directory, create: false) } catch { throw .storage(error) }
+        defer { store.close() }
         do {
             return try run(store, now: now)
         } catch let f as Failure {

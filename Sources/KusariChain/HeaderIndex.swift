@@ -3,8 +3,10 @@ import KusariCore
 import KusariStorage
 
 /// The in-memory view of the header index: every header seen, its branch's
-/// cumulative work and its status, with links to children.
-struct HeaderIndex {
+/// cumulative work and its status, with links to children. A class, so that
+/// the header contexts handed to the consensus engine share it instead of
+/// copying it.
+final class HeaderIndex {
     struct Entry {
         var header: BlockHeader
         var id: Hash256
@@ -19,13 +21,13 @@ struct HeaderIndex {
 
     subscript(id: Hash256) -> Entry? { entries[id] }
 
-    mutating func insert(_ entry: Entry) {
+    func insert(_ entry: Entry) {
         if entries[entry.id] == nil { children[entry.header.previousId, default: []].append(entry.id) }
         entries[entry.id] = entry
         nextSequence = max(nextSequence, entry.sequence + 1)
     }
 
-    mutating func setStatus(_ id: Hash256, _ status: StoredHeader.Status) {
+    func setStatus(_ id: Hash256, _ status: StoredHeader.Status) {
         entries[id]?.status = status
     }
 

@@ -263,6 +263,13 @@ public final class ChainStore: @unchecked Sendable {
         }
     }
 
+    /// Closes the database and releases the directory, so another process (or
+    /// another handle) may open it. Nothing can be read or written afterwards.
+    public func close() {
+        try? queue.close()
+        lock.release()
+    }
+
     /// Runs SQLite's own consistency check of the database file.
     public func integrityCheck() throws(StorageError) -> String {
         try read { try String.fetchOne($0, sql: "PRAGMA quick_check") ?? "no answer" }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,7 +7,7 @@ import Glibc
 /// An exclusive lock on a data directory (flock on `DIR/LOCK`), held while the
 /// process has the directory open, so that a second process fails at once.
 final class DirectoryLock: Sendable {
-    private let fd: Int32
+    private let fd: Mutex<Int32>
 
     init(directory: String) throws(StorageError) {
         let path = directory + "/LOCK"
@@ -20,11 +21,18 @@ final class DirectoryLock: Sendable {
             if code == EWOULDBLOCK { throw .locked(directory) }
             throw .io(directory, String(cString: strerror(code)))
         }
-        self.fd = fd
+        self.fd = Mutex(fd)
     }
 
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
+    /// Releases the lock (once; later calls do nothing).
+    func release() {
+        fd.withLock { fd in
+            guard fd >= 0 else { return }
+            flock(fd, LOCK_UN)
+            close(fd)
+            fd = -1
+        }
     }
+
+    deinit { release() }
 }

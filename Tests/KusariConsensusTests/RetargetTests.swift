@@ -126,7 +126,7 @@ struct RetargetTests {
             (.bitcoin, 600, 2016, 0x1d00_ffff, 7200),
             (.kusariMain, 60, 1440, 0x1e00_ffff, 720),
             (.kusariTest, 30, 720, 0x1f00_ffff, 360),
-            (.kusariDevnet, 2, 30, 0x207f_ffff, 7200),
+            (.kusariDevnet, 2, 30, 0x207f_ffff, 86_400),
         ]
         for (p, spacing, window, limitBits, future) in expected {
             #expect(p.targetSpacing == spacing, "\(p.name)")
