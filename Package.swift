@@ -62,7 +62,10 @@ let package = Package(
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "KusariCLITests", dependencies: ["KusariCore"]),
+        .testTarget(
+            name: "KusariCLITests",
+            dependencies: ["KusariCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

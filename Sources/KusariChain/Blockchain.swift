@@ -58,7 +58,7 @@ public final class Blockchain {
             return existing
         }
         let store: ChainStore
-        do { store = try ChainStore(directory: directory, create: true) } catch { throw .storage(error) }
+        do { store = try ChainStore(directory: directory, mode: .create) } catch { throw .storage(error) }
         let genesisJSON: Data
         do { genesisJSON = try genesis.jsonData() } catch { throw .genesis(.field("genesis", "cannot be encoded")) }
         let state: StateTree
@@ -84,40 +84,46 @@ public final class Blockchain {
     }
 
     /// Opens an existing data directory, rebuilding the state tree from the
-    /// stored accounts and checking it against the tip's state root.
-    public static func open(directory: String) throws(ChainError) -> Blockchain {
+    /// stored accounts and checking it against the tip's state root. With
+    /// `readOnly`, it reads alongside a process that holds the directory.
+    public static func open(directory: String, readOnly: Bool = false) throws(ChainError) -> Blockchain {
         let store: ChainStore
-        do { store = try ChainStore(directory: directory, create: false) } catch { throw .storage(error) }
+        do { store = try ChainStore(directory: directory, mode: readOnly ? .readOnly : .readWrite) } catch {
+            throw .storage(error)
+        }
         do {
-            guard let json = try store.meta("genesis") else { throw ChainError.corrupt("no genesis recorded") }
+            let snapshot = try store.snapshot()
+            guard let json = snapshot.genesis else { throw ChainError.corrupt("no genesis recorded") }
             let genesis: Genesis
             do { genesis = try Genesis(json: json) } catch { throw ChainError.corrupt("stored genesis: \(error)") }
             let genesisId = try genesis.block().id
             let index = HeaderIndex()
-            for h in try store.headers() {
+            for h in snapshot.headers {
                 guard let work = UInt256(bigEndianBytes: h.chainWork) else {
                     throw ChainError.corrupt("chain work of \(h.id) is not 32 bytes")
                 }
                 index.insert(.init(header: h.header, id: h.id, work: work, status: h.status, sequence: h.sequence))
             }
-            let rows = try store.chain()
             var best: [Hash256] = []
-            for (height, id) in rows {
+            for (height, id) in snapshot.chain {
                 guard height == UInt64(best.count) else { throw ChainError.corrupt("best chain has a gap at height \(best.count)") }
                 guard index[id] != nil else { throw ChainError.corrupt("best chain block \(id) has no header") }
                 best.append(id)
             }
             guard best.first == genesisId else { throw ChainError.corrupt("best chain does not start at the genesis") }
-            let state = StateTree(accounts: try store.accounts())
+            let state = StateTree(accounts: snapshot.accounts)
             guard let tip = best.last, let tipEntry = index[tip], tipEntry.header.stateRoot == state.root else {
                 throw ChainError.corrupt("stored accounts do not match the tip's state root")
             }
             return Blockchain(store: store, genesis: genesis, genesisId: genesisId, state: state, best: best, index: index)
         } catch let e as ChainError {
+            store.close()
             throw e
         } catch let e as StorageError {
+            store.close()
             throw .storage(e)
         } catch {
+            store.close()
             throw .corrupt(String(describing: error))
         }
     }

@@ -23,7 +23,7 @@ public enum ChainVerifier {
     public static func verify(directory: String, now: UInt64 = UInt64(max(0, Date().timeIntervalSince1970)))
         throws(ChainError) -> ChainSummary {
         let store: ChainStore
-        do { store = try ChainStore(directory: directory, create: false) } catch { throw .storage(error) }
+        do { store = try ChainStore(directory: directory, mode: .readWrite) } catch { throw .storage(error) }
         defer { store.close() }
         do {
             return try run(store, now: now)

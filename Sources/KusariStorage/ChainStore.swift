@@ -15,45 +15,56 @@ public final class ChainStore: @unchecked Sendable {
     static let databaseName = "chain.sqlite"
 
     private let queue: DatabaseQueue
-    private let lock: DirectoryLock
+    private let lock: DirectoryLock?
 
-    /// Opens (and with `create`, makes) the store in `directory`. Fails at once
-    /// when another process has the directory open.
-    public init(directory: String, create: Bool) throws(StorageError) {
+    /// How to open a data directory.
+    public enum Mode: Sendable {
+        /// Make a new store; the directory must not hold one.
+        case create
+        /// Open an existing store for reading and writing, holding the directory's lock.
+        case readWrite
+        /// Open an existing store for reading only, without the lock, alongside a
+        /// process that may be writing (WAL lets readers see the last commit).
+        case readOnly
+    }
+
+    /// Opens (or makes) the store in `directory`. In the writing modes it fails at
+    /// once when another process has the directory open.
+    public init(directory: String, mode: Mode) throws(StorageError) {
         self.directory = directory
         var isDirectory: ObjCBool = false
         let fm = FileManager.default
         if fm.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw .notADirectory(directory) }
         } else {
-            guard create else { throw .notInitialised(directory) }
+            guard mode == .create else { throw .notInitialised(directory) }
             do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
                 throw .notWritable(directory, (error as NSError).localizedDescription)
             }
         }
         let path = directory + "/" + Self.databaseName
-        if !create && !fm.fileExists(atPath: path) { throw .notInitialised(directory) }
-        if create && fm.fileExists(atPath: path) { throw .alreadyInitialised(directory) }
-        lock = try DirectoryLock(directory: directory)
+        if mode != .create && !fm.fileExists(atPath: path) { throw .notInitialised(directory) }
+        if mode == .create && fm.fileExists(atPath: path) { throw .alreadyInitialised(directory) }
+        lock = mode == .readOnly ? nil : try DirectoryLock(directory: directory)
         var config = Configuration()
-        config.journalMode = .wal
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+        if mode == .readOnly {
+            config.readonly = true
+        } else {
+            config.journalMode = .wal
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
-            try Self.migrator.migrate(queue)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR
-            && (error.message ?? "").contains("newer") {
+            if mode != .readOnly { try Self.migrator.migrate(queue) }
+            let applied = try queue.read { try Self.migrator.appliedIdentifiers($0) }
+            if !applied.isSubset(of: Set(Self.migrator.migrations)) { throw StorageError.newerSchema(directory) }
+        } catch let error as DatabaseError where (error.message ?? "").contains("newer") {
+            lock?.release()
             throw .newerSchema(directory)
         } catch {
-            throw StorageError.from(error, path: directory)
-        }
-        do {
-            let applied = try queue.read { try Self.migrator.appliedIdentifiers($0) }
-            let known = Set(Self.migrator.migrations)
-            if !applied.isSubset(of: known) { throw StorageError.newerSchema(directory) }
-        } catch {
+            lock?.release()
             throw StorageError.from(error, path: directory)
         }
     }
@@ -88,6 +99,25 @@ public final class ChainStore: @unchecked Sendable {
         do { return try queue.read(body) } catch { throw StorageError.from(error, path: directory) }
     }
 
+    /// Everything a chain needs to open, read in one transaction so that a
+    /// concurrent writer cannot mix two versions.
+    public struct Snapshot: Sendable {
+        public var genesis: Data?
+        public var headers: [StoredHeader]
+        public var chain: [(UInt64, Hash256)]
+        public var accounts: [(AddressPayload, Account)]
+    }
+
+    /// Reads a consistent snapshot of the chain.
+    public func snapshot() throws(StorageError) -> Snapshot {
+        do {
+            return try queue.read { db in
+                Snapshot(genesis: try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'genesis'"),
+                         headers: try Self.headers(db), chain: try Self.chain(db), accounts: try Self.accounts(db))
+            }
+        } catch { throw StorageError.from(error, path: directory) }
+    }
+
     /// A metadata value.
     public func meta(_ key: String) throws(StorageError) -> Data? {
         try read { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
@@ -104,8 +134,9 @@ public final class ChainStore: @unchecked Sendable {
 
     /// Every header row, in arrival order. Rows that do not decode are reported
     /// by id so that `verify` can name them.
-    public func headers() throws(StorageError) -> [StoredHeader] {
-        try read { db in
+    public func headers() throws(StorageError) -> [StoredHeader] { try read(Self.headers) }
+
+    static func headers(_ db: Database) throws -> [StoredHeader] {
             try Row.fetchAll(db, sql: "SELECT id, chainwork, status, raw, seq FROM headers ORDER BY seq").map { row in
                 let raw: Data = row["raw"]
                 let header = try BlockHeader(decoding: Array(raw))
@@ -115,7 +146,6 @@ public final class ChainStore: @unchecked Sendable {
                                     status: StoredHeader.Status(rawValue: row["status"]) ?? .invalid,
                                     sequence: row["seq"])
             }
-        }
     }
 
     /// The stored encoding of a block.
@@ -133,21 +163,21 @@ public final class ChainStore: @unchecked Sendable {
     }
 
     /// The best chain's block ids by height, as stored.
-    public func chain() throws(StorageError) -> [(UInt64, Hash256)] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT height, id FROM chain ORDER BY height").map { row in
-                (UInt64(bitPattern: row["height"]), Hash256(bytes: row["id"] as Data) ?? .zero)
-            }
+    public func chain() throws(StorageError) -> [(UInt64, Hash256)] { try read(Self.chain) }
+
+    static func chain(_ db: Database) throws -> [(UInt64, Hash256)] {
+        try Row.fetchAll(db, sql: "SELECT height, id FROM chain ORDER BY height").map { row in
+            (UInt64(bitPattern: row["height"]), Hash256(bytes: row["id"] as Data) ?? .zero)
         }
     }
 
     /// Every stored account, in key order.
-    public func accounts() throws(StorageError) -> [(AddressPayload, Account)] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT key, balance, nonce FROM accounts ORDER BY key").map { row in
-                (AddressPayload(bytes: row["key"] as Data) ?? .zero,
-                 Account(balance: UInt64(bitPattern: row["balance"]), nonce: UInt64(bitPattern: row["nonce"])))
-            }
+    public func accounts() throws(StorageError) -> [(AddressPayload, Account)] { try read(Self.accounts) }
+
+    static func accounts(_ db: Database) throws -> [(AddressPayload, Account)] {
+        try Row.fetchAll(db, sql: "SELECT key, balance, nonce FROM accounts ORDER BY key").map { row in
+            (AddressPayload(bytes: row["key"] as Data) ?? .zero,
+             Account(balance: UInt64(bitPattern: row["balance"]), nonce: UInt64(bitPattern: row["nonce"])))
         }
     }
 
@@ -267,7 +297,7 @@ public final class ChainStore: @unchecked Sendable {
     /// another handle) may open it. Nothing can be read or written afterwards.
     public func close() {
         try? queue.close()
-        lock.release()
+        lock?.release()
     }
 
     /// Runs SQLite's own consistency check of the database file.

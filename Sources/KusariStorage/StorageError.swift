@@ -28,6 +28,13 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Bytes free for an unprivileged writer on the file system holding `path`.
+    static func freeBytes(_ path: String) -> UInt64? {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return nil }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
+    }
+
     /// Maps an SQLite error to what it means for the user.
     static func from(_ error: Error, path: String) -> StorageError {
         if let s = error as? StorageError { return s }
@@ -38,7 +45,11 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
             return .notWritable(path, db.message ?? "permission denied")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt(path, db.message ?? "not a database")
         case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path)
-        case .SQLITE_IOERR: return .io(path, db.message ?? "I/O error")
+        case .SQLITE_IOERR:
+            // A full disk often surfaces as an I/O error (the WAL or its index
+            // cannot grow); say so when the file system has no room left.
+            if freeBytes(path).map({ $0 < 1 << 20 }) == true { return .diskFull(path) }
+            return .io(path, "\(db.message ?? "I/O error") (SQLite code \(db.extendedResultCode.rawValue))")
         default: return .io(path, db.message ?? "\(db.resultCode)")
         }
     }

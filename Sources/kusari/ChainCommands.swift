@@ -90,7 +90,7 @@ struct GenerateCommand: ParsableCommand {
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Where the best chain stands.")
     @OptionGroup var data: DataDirOption
-    func run() throws { printSummary(try Blockchain.open(directory: data.datadir).summary) }
+    func run() throws { printSummary(try Blockchain.open(directory: data.datadir, readOnly: true).summary) }
 }
 
 /// `kusari verify`.

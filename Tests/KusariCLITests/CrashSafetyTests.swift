@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// `kusari generate` is killed with SIGKILL at random moments, 50 times. After
+/// each kill the stored chain verifies, and its height is never below what
+/// `kusari status` reported (reading alongside the miner) before the kill.
+@Suite struct CrashSafetyTests {
+    @Test func killedGeneratorNeverLosesReportedBlocks() throws {
+        let dir = try Kusari.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let datadir = dir.appendingPathComponent("chain").path
+        let miner = "ksrt1qygkhhrxeqpdustakwlv4tchwyscvwa0z9r2c2q"
+        #expect(try Kusari.run(["init", "--datadir", datadir, "--network", "devnet"]).status == 0)
+        var rng = SystemRandomNumberGenerator()
+        var reported = 0
+        var kills = 0
+        for round in 0..<50 {
+            let process = Process()
+            process.executableURL = Kusari.executable
+            process.arguments = ["generate", "1000000", "--datadir", datadir, "--to", miner]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+
+            // Wait (with a deadline) until status, read alongside the miner, shows progress.
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                let status = try Kusari.run(["status", "--datadir", datadir])
+                if status.status == 0, let h = status.object["height"] as? Int, h > reported {
+                    reported = h
+                    break
+                }
+            }
+            // Then kill it at a random moment.
+            usleep(UInt32.random(in: 0...60_000, using: &rng))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal, "round \(round): generate ended by itself")
+            kills += 1
+
+            let verify = try Kusari.run(["verify", "--datadir", datadir])
+            #expect(verify.status == 0, "round \(round): \(verify.stderr)")
+            let height = verify.object["height"] as? Int ?? -1
+            #expect(height >= reported, "round \(round): height \(height) is below the reported \(reported)")
+            if verify.status != 0 { break }
+            reported = max(reported, height)
+        }
+        #expect(kills == 50)
+        #expect(reported > 50)
+    }
+}
