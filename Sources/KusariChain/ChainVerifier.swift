@@ -59,15 +59,14 @@ public enum ChainVerifier {
         }
 
         // The best chain, replayed from the genesis.
-        let chainRows = try store.chain()
-        guard !chainRows.isEmpty else { throw fail(0, "best chain is empty") }
         var state = try genesis.state()
         var headers: [BlockHeader] = []
+        var chainIds: [Hash256] = []
         var work = UInt256.zero
         var expectedTxIndex: [Hash256: TransactionLocation] = [:]
-        for (position, (height, id)) in chainRows.enumerated() {
-            guard height == UInt64(position) else { throw fail(UInt64(position), "best chain has no block at this height") }
-            guard let bytes = try store.block(id) else { throw fail(height, "block \(id) is missing") }
+        try store.forEachBestChainBlock { height, id, bytes, storedUndo in
+            guard height == UInt64(headers.count) else { throw fail(UInt64(headers.count), "best chain has no block at this height") }
+            guard let bytes else { throw fail(height, "block \(id) is missing") }
             let block: Block
             do { block = try Block(decoding: bytes) } catch { throw fail(height, "stored block does not decode: \(error)") }
             guard block.id == id else { throw fail(height, "stored block was changed (it no longer hashes to \(id))") }
@@ -75,9 +74,8 @@ public enum ChainVerifier {
                 guard block == genesisBlock else { throw fail(0, "stored genesis block differs from the genesis file") }
             } else {
                 let parent = headers[headers.count - 1]
-                let known = headers
-                let ctx = HeaderContext(parent: parent, now: now) { h in h < UInt64(known.count) ? known[Int(h)] : nil }
-                do { try engine.validate(block.header, context: ctx) } catch { throw fail(height, error.description) }
+                let ctx = HeaderContext(parent: parent, now: now) { h in h < UInt64(headers.count) ? headers[Int(h)] : nil }
+                do { try engine.validate(block.header, context: ctx) } catch { throw fail(height, "\(error)") }
             }
             let undo: BlockUndo
             if height == 0 {
@@ -85,12 +83,12 @@ public enum ChainVerifier {
             } else {
                 let applied: AppliedBlock
                 do { applied = try BlockApplication.apply(block, to: state, rules: rules) } catch {
-                    throw fail(height, error.description)
+                    throw fail(height, "\(error)")
                 }
                 state = applied.state
                 undo = BlockUndo(entries: applied.undo)
             }
-            guard let storedUndo = try store.undo(id), storedUndo == undo.encoded else {
+            guard let storedUndo, storedUndo == undo.encoded else {
                 throw fail(height, "undo record is missing or was changed")
             }
             work = work &+ engine.weight(of: block.header)
@@ -102,14 +100,16 @@ public enum ChainVerifier {
                 expectedTxIndex[tx.id] = TransactionLocation(blockId: id, height: height, position: i)
             }
             headers.append(block.header)
+            chainIds.append(id)
         }
+        guard !headers.isEmpty else { throw fail(0, "best chain is empty") }
         let tipHeight = UInt64(headers.count - 1)
-        guard let tipId = chainRows.last?.1, try store.meta("tip") == Data(tipId.bytes) else {
+        guard let tipId = chainIds.last, try store.meta("tip") == Data(tipId.bytes) else {
             throw fail(tipHeight, "recorded tip differs from the best chain")
         }
 
         // Side branches: every stored body must match its header.
-        for h in headerRows where !(h.header.height < UInt64(headers.count) && chainRows[Int(h.header.height)].1 == h.id) {
+        for h in headerRows where !(h.header.height < UInt64(headers.count) && chainIds[Int(h.header.height)] == h.id) {
             if let bytes = try store.block(h.id) {
                 guard let block = try? Block(decoding: bytes), block.id == h.id else {
                     throw fail(h.header.height, "stored side-branch block \(h.id) was changed")

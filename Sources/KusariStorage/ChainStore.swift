@@ -171,6 +171,30 @@ public final class ChainStore: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` for each best-chain row in height order with the stored
+    /// block and undo record (nil where missing), all read in one transaction.
+    public func forEachBestChainBlock(
+        _ body: (_ height: UInt64, _ id: Hash256, _ block: [UInt8]?, _ undo: [UInt8]?) throws -> Void
+    ) throws {
+        do {
+            try queue.read { db in
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT chain.height, chain.id, blocks.body, undo.data FROM chain
+                    LEFT JOIN blocks ON blocks.id = chain.id LEFT JOIN undo ON undo.id = chain.id
+                    ORDER BY chain.height
+                    """)
+                while let row = try rows.next() {
+                    let block: Data? = row[2]
+                    let undo: Data? = row[3]
+                    try body(UInt64(bitPattern: row[0]), Hash256(bytes: row[1] as Data) ?? .zero,
+                             block.map(Array.init), undo.map(Array.init))
+                }
+            }
+        } catch let e as DatabaseError {
+            throw StorageError.from(e, path: directory)
+        }
+    }
+
     /// Every stored account, in key order.
     public func accounts() throws(StorageError) -> [(AddressPayload, Account)] { try read(Self.accounts) }
 

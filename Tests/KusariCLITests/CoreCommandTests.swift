@@ -11,6 +11,7 @@ import KusariCore
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
     @Test func versionAndHelp() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
         let v = try Kusari.run(["--version"])
         #expect(v.status == 0)
         #expect(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
@@ -123,6 +124,7 @@ import KusariCore
     }
 
     @Test func benchJSONHasTheAgreedShape() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try Kusari.run(["bench", "core", "--quick", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let items = try #require(r.json as? [[String: Any]])
