@@ -13,19 +13,29 @@ public enum BlockImporter {
         public var failure: String?
     }
 
-    /// Runs until `next` returns nil or a block fails.
+    /// The report, once every connected block is on disk.
+    static func flushed(_ report: Report, _ chain: Blockchain) -> Report {
+        var r = report
+        do { try chain.flush() } catch { r.failure = (r.failure.map { $0 + "; " } ?? "") + "writing the blocks failed: \(error)" }
+        return r
+    }
+
+    /// Runs until `next` returns nil or a block fails. Blocks are written in the
+    /// background in order; the report is returned once all of them are on disk.
     public static func run<E: Error & CustomStringConvertible>(
         chain: Blockchain, next: () throws(E) -> [UInt8]?
     ) -> Report {
         var report = Report()
-        var queue: [BlockSequence.PreparedBlock] = []
+        var queue: [(BlockSequence.PreparedBlock, [UInt8])] = []
         var position = 0
         var exhausted = false
-        func refill() -> String? {
-            while !exhausted && queue.count < 2 {
+        // The first block is checked alone, on every core; after that two more are
+        // checked ahead while one is applied and stored.
+        func refill(_ limit: Int) -> String? {
+            while !exhausted && queue.count < limit {
                 do {
                     guard let bytes = try next() else { exhausted = true; return nil }
-                    queue.append(BlockSequence.PreparedBlock.start(bytes))
+                    queue.append((BlockSequence.PreparedBlock.start(bytes), bytes))
                 } catch {
                     exhausted = true
                     return error.description
@@ -33,27 +43,31 @@ public enum BlockImporter {
             }
             return nil
         }
-        var readFailure = refill()
+        var readFailure = refill(1)
         while !queue.isEmpty {
-            let prepared = queue.removeFirst()
+            let (prepared, bytes) = queue.removeFirst()
             position += 1
-            readFailure = readFailure ?? refill()
+            readFailure = readFailure ?? refill(2)
             let block: Block
             switch prepared.wait() {
             case .failure(let stage):
                 report.failure = "block \(position): \(stage)"
-                return report
+                return flushed(report, chain)
             case .success(let b): block = b
             }
             do {
-                try chain.submit(block, signatures: .alreadyVerified)
+                try chain.submit(block, encoded: bytes, signatures: .alreadyVerified, durability: .deferred)
                 report.imported += 1
             } catch ChainError.duplicate {
                 report.known += 1
             } catch {
                 report.failure = "block \(position) (height \(block.header.height)): \(error)"
-                return report
+                return flushed(report, chain)
             }
+        }
+        do { try chain.flush() } catch {
+            report.failure = "writing the blocks failed: \(error)"
+            return report
         }
         if let readFailure { report.failure = readFailure }
         return report

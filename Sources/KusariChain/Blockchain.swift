@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import KusariConsensus
 import KusariCore
@@ -24,6 +25,21 @@ public final class Blockchain {
     let index: HeaderIndex
     /// The wall clock in Unix seconds (replaceable for tests).
     public var clock: () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
+
+    /// When a connected block is written to disk.
+    public enum Durability: Sendable {
+        /// Before `submit` returns (the default: nothing is acknowledged before it is durable).
+        case immediate
+        /// On a background queue, in order, while the next block is checked; at most one
+        /// block is in flight, and `flush()` waits for it. For bulk paths (import, sync)
+        /// that report progress only after `flush()`.
+        case deferred
+    }
+
+    /// The commit in flight, if any, and the error of a failed one.
+    private let committer = DispatchQueue(label: "kusari.chain.commit")
+    private var inFlight: DispatchGroup?
+    private let commitError = CommitError()
 
     private init(store: ChainStore, genesis: Genesis, genesisId: Hash256, state: StateTree, best: [Hash256],
                  index: HeaderIndex) {
@@ -128,8 +144,35 @@ public final class Blockchain {
         }
     }
 
-    /// Closes the database and releases the data directory.
-    public func close() { store.close() }
+    /// Closes the database and releases the data directory (after any commit in flight).
+    public func close() {
+        inFlight?.wait()
+        store.close()
+    }
+
+    /// Waits until every connected block is on disk; throws if a deferred commit
+    /// failed (the chain must then be closed and reopened: the disk holds the
+    /// blocks before the failed one).
+    public func flush() throws(ChainError) {
+        inFlight?.wait()
+        inFlight = nil
+        if let e = commitError.value { throw .storage(e) }
+    }
+
+    private func commit(_ batch: StoreBatch, _ durability: Durability) throws(ChainError) {
+        try flush()
+        switch durability {
+        case .immediate:
+            try wrap { () throws(StorageError) in try store.apply(batch) }
+        case .deferred:
+            let group = DispatchGroup()
+            let store = self.store, failure = commitError
+            committer.async(group: group) {
+                do { try store.apply(batch) } catch { failure.set(error) }
+            }
+            inFlight = group
+        }
+    }
 
     // MARK: - Reading
 
@@ -183,8 +226,12 @@ public final class Blockchain {
 
     /// Validates and stores a block, moving the best chain when it should.
     /// Signatures are checked unless the caller already did (`.alreadyVerified`).
+    /// `encoded` may carry the block's bytes when the caller has them (saves re-encoding).
     @discardableResult
-    public func submit(_ block: Block, signatures: BlockApplication.SignatureCheck = .verify) throws(ChainError) -> Outcome {
+    public func submit(_ block: Block, encoded: [UInt8]? = nil,
+                       signatures: BlockApplication.SignatureCheck = .verify,
+                       durability: Durability = .immediate) throws(ChainError) -> Outcome {
+        if let e = commitError.value { throw .storage(e) }
         let id = block.id
         let header = block.header
         if let known = index[id] {
@@ -212,15 +259,15 @@ public final class Blockchain {
             entry.status = .valid
             var batch = StoreBatch()
             batch.newHeaders = [index.stored(entry)]
-            batch.bodies = [(id, block.encoded)]
+            batch.bodies = [(id, encoded ?? block.encoded)]
             batch.chainAdditions = [(header.height, id)]
-            batch.transactionsAdded = block.transactions.enumerated().map {
-                ($1.id, TransactionLocation(blockId: id, height: header.height, position: $0))
+            batch.transactionsAdded = applied.transactionIds.enumerated().map {
+                ($1, TransactionLocation(blockId: id, height: header.height, position: $0))
             }
             batch.undoRecords = [(id, BlockUndo(entries: applied.undo).encoded)]
             batch.accounts = applied.undo.map { ($0.0, applied.state.account($0.0)) }
             batch.tip = id
-            try wrap { () throws(StorageError) in try store.apply(batch) }
+            try commit(batch, durability)
             index.insert(entry)
             best.append(id)
             state = applied.state
@@ -228,7 +275,7 @@ public final class Blockchain {
         }
 
         // Another branch: keep it, and move to it if it now has more work.
-        try record(entry, body: block.encoded)
+        try record(entry, body: encoded ?? block.encoded)
         if engine.prefers(work, over: chainWork), let result = try reorganize() {
             return result
         }
@@ -240,7 +287,7 @@ public final class Blockchain {
         var batch = StoreBatch()
         batch.newHeaders = [index.stored(entry)]
         if let body { batch.bodies = [(entry.id, body)] }
-        try wrap { () throws(StorageError) in try store.apply(batch) }
+        try commit(batch, .immediate)
         index.insert(entry)
     }
 
@@ -258,6 +305,7 @@ public final class Blockchain {
     /// memory and is committed in one transaction; a block that fails is marked
     /// invalid with its descendants, and the next heaviest branch is tried.
     func reorganize() throws(ChainError) -> Outcome? {
+        try flush()
         var attempts = 0
         while let candidate = index.heaviestValid(), engine.prefers(candidate.work, over: chainWork) {
             attempts += 1
@@ -310,7 +358,7 @@ public final class Blockchain {
                     var marks = StoreBatch()
                     let doomed = index.descendants(of: entry.id)
                     marks.statusChanges = doomed.map { ($0, .invalid) }
-                    try wrap { () throws(StorageError) in try store.apply(marks) }
+                    try commit(marks, .immediate)
                     doomed.forEach { index.setStatus($0, .invalid) }
                     failed = true
                     break
@@ -322,7 +370,7 @@ public final class Blockchain {
             batch.transactionsRemoved = removedTxs
             batch.accounts = touched.sorted().map { ($0, working.account($0)) }
             batch.tip = candidate.id
-            try wrap { () throws(StorageError) in try store.apply(batch) }
+            try commit(batch, .immediate)
             let disconnected = Int(height - forkHeight)
             best.removeLast(disconnected)
             for entry in branch {
@@ -393,4 +441,15 @@ public struct ChainSummary: Sendable, Equatable {
     /// Cumulative work as 64 hex digits.
     public var chainWork: String
     public var stateRoot: Hash256
+}
+
+/// The error of a failed background commit, shared with the commit queue.
+final class CommitError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: StorageError?
+    var value: StorageError? { lock.lock(); defer { lock.unlock() }; return error }
+    func set(_ e: Error) {
+        lock.lock(); defer { lock.unlock() }
+        if error == nil { error = (e as? StorageError) ?? .io("chain", String(describing: e)) }
+    }
 }

@@ -17,12 +17,14 @@ public enum BlockApplication {
         guard block.transactions.count <= Block.maxTransactions else {
             throw .tooManyTransactions(block.transactions.count)
         }
-        let merkle = block.computedMerkleRoot
+        let ids = block.transactions.map(\.id)
+        let merkle = MerkleTree.root(leaves: ids)
         guard merkle == block.header.merkleRoot else {
             throw .merkleRootMismatch(header: block.header.merkleRoot, computed: merkle)
         }
-        let applied = try execute(block.transactions, on: state, height: block.header.height,
+        var applied = try execute(block.transactions, on: state, height: block.header.height,
                                   beneficiary: block.header.beneficiary, rules: rules, signatures: signatures)
+        applied.transactionIds = ids
         guard applied.state.root == block.header.stateRoot else {
             throw .stateRootMismatch(header: block.header.stateRoot, computed: applied.state.root)
         }
@@ -61,6 +63,9 @@ public struct AppliedBlock: Sendable {
     public var fees: UInt64
     /// New coins created by the block.
     public var subsidy: UInt64
+    /// The ids of the block's transactions in order (filled in by `apply`,
+    /// which computes them for the Merkle root anyway).
+    public var transactionIds: [Hash256] = []
 }
 
 /// The accounts touched while applying transactions, over an unchanged state.

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Kusari against this machine's limits (use a release build).",
-        subcommands: [Core.self])
+        subcommands: [Core.self, Storage.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -18,6 +18,25 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             let results = CoreBenchmarks.run(scale: quick ? .quick : .full) { line in
+                FileHandle.standardError.write(Data(("bench: " + line + "\n").utf8))
+            }
+            printMeasurements(results, json: json)
+        }
+    }
+}
+
+extension BenchCommand {
+    struct Storage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Connecting blocks durably (validate, apply, commit with fsync), and the import path.")
+
+        @Flag(help: "Print a JSON array of measurements.") var json = false
+        @Flag(help: "A small, fast run (for smoke tests; figures are not meaningful).") var quick = false
+        @Option(help: "Where to put the scratch chains (default: the system's temporary folder).") var dir: String?
+
+        func run() throws {
+            let results = try StorageBenchmarks.run(scale: quick ? .quick : .full,
+                                                    directory: dir ?? FileManager.default.temporaryDirectory.path) { line in
                 FileHandle.standardError.write(Data(("bench: " + line + "\n").utf8))
             }
             printMeasurements(results, json: json)
