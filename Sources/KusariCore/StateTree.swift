@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The account state as an authenticated map from address payload to account.
 ///
 /// It is a binary sparse Merkle tree over the 160 bits of the key, kept
@@ -50,43 +48,7 @@ public struct StateTree: Sendable {
         for (k, a, _) in sorted {
             if let last = unique.last, last.0 == k { unique[unique.count - 1] = (k, a) } else { unique.append((k, a)) }
         }
-        return unique.withUnsafeBufferPointer { changes in
-            // Large batches update the two halves of the tree on two cores.
-            if changes.count >= Self.parallelThreshold, let top, !top.isLeaf {
-                let split = changes.firstIndex { $0.0.bit(0) } ?? changes.endIndex
-                let halves = Halves(changes: changes, split: split, node: top)
-                DispatchQueue.concurrentPerform(iterations: 2) { halves.run($0) }
-                if halves.left === top.left && halves.right === top.right { return self }
-                return StateTree(top: Self.branch(halves.left, halves.right))
-            }
-            return StateTree(top: Self.update(top, depth: 0, changes[...]))
-        }
-    }
-
-    /// Batches at least this large are split over two cores.
-    static let parallelThreshold = 256
-
-    /// The two halves of a parallel update; each slot is written by one thread.
-    private final class Halves: @unchecked Sendable {
-        let changes: UnsafeBufferPointer<(AddressPayload, Account)>
-        let split: Int
-        let node: StateTreeNode
-        var left: StateTreeNode?
-        var right: StateTreeNode?
-
-        init(changes: UnsafeBufferPointer<(AddressPayload, Account)>, split: Int, node: StateTreeNode) {
-            self.changes = changes
-            self.split = split
-            self.node = node
-        }
-
-        func run(_ half: Int) {
-            if half == 0 {
-                left = StateTree.update(node.left, depth: 1, changes[changes.startIndex..<split])
-            } else {
-                right = StateTree.update(node.right, depth: 1, changes[split..<changes.endIndex])
-            }
-        }
+        return unique.withUnsafeBufferPointer { StateTree(top: Self.update(top, depth: 0, $0[...])) }
     }
 
     /// A tree holding `accounts` (built bottom-up in one pass).

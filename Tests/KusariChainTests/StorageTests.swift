@@ -79,3 +79,15 @@ import KusariStorage
         } throws: { "\($0)".contains("stored account state differs") }
     }
 }
+
+@Suite struct DevnetGenesisTests {
+    @Test func faucetSeedIsDocumented() throws {
+        let doc = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/protocol.md").path, encoding: .utf8)
+        #expect(doc.contains(Hex.encode(DevnetGenesis.faucetSeed)))
+        let genesis = try DevnetGenesis.genesis
+        #expect(genesis.allocations.count == 1)
+        #expect(genesis.allocations[0].address == DevnetGenesis.faucetKey.address(on: .devnet).string)
+        #expect(genesis.allocated == 1_000_000 * Amount.unitsPerKSR)
+    }
+}

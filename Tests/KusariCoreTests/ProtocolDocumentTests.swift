@@ -55,7 +55,7 @@ import Testing
         let genesis = try Genesis(network: .devnet, chainId: 3, timestamp: 1_764_000_000, bits: 0x207fffff,
                                   allocations: [.init(address: sender.string, amount: 1_000_000_000)])
         let genesisBlock = try genesis.block()
-        let g = try block(after: "### 13.2 A genesis")
+        let g = try block(after: "### 15.2 A genesis")
         #expect(genesisBlock.header.stateRoot.hex == (try value(g, "stateRoot")))
         #expect(genesisBlock.id.hex == (try value(g, "id")))
 
@@ -66,7 +66,7 @@ import Testing
         let header = BlockHeader(height: 1, previousId: genesisBlock.id, merkleRoot: MerkleTree.root(leaves: [tx.id]),
                                  stateRoot: applied.state.root, timestamp: 1_764_000_060, bits: 0x207fffff,
                                  beneficiary: recipient, nonce: 0)
-        let b = try block(after: "### 13.3 Block 1")
+        let b = try block(after: "### 15.3 Block 1")
         #expect(header.merkleRoot.hex == (try value(b, "merkleRoot")))
         #expect(header.stateRoot.hex == (try value(b, "stateRoot")))
         #expect(header.id.hex == (try value(b, "block id")))
