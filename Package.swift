@@ -32,6 +32,8 @@ let package = Package(
             name: "KusariStorage",
             dependencies: ["KusariCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Pending transactions: admission, ordering, replacement, eviction, expiry.
+        .target(name: "KusariMempool", dependencies: ["KusariCore"]),
         // The chain: validation, fork choice by most work, reorganisations, verification,
         // over KusariStorage and a ConsensusEngine.
         .target(
@@ -57,6 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariConsensus"]),
+        .testTarget(name: "KusariMempoolTests", dependencies: ["KusariCore", "KusariMempool"]),
         .testTarget(
             name: "KusariChainTests",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain",

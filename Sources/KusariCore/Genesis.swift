@@ -68,8 +68,13 @@ public struct Genesis: Hashable, Sendable {
     /// The sum of all allocations.
     public var allocated: UInt64 { allocations.reduce(0) { $0 &+ $1.amount } }
 
-    /// The ledger rules this genesis sets.
-    public var rules: LedgerRules { LedgerRules(chainId: chainId, genesisAllocated: allocated) }
+    /// The ledger rules this genesis sets. Devnet halves its subsidy every 150
+    /// blocks, as Bitcoin's regtest does, so that halvings can be seen locally;
+    /// main and test every 210,000 blocks, as Bitcoin.
+    public var rules: LedgerRules {
+        LedgerRules(chainId: chainId, genesisAllocated: allocated,
+                    halvingInterval: network == .devnet ? LedgerRules.devnetHalvingInterval : LedgerRules.defaultHalvingInterval)
+    }
 
     /// The state holding the allocations.
     public func state() throws(GenesisError) -> StateTree { StateTree(accounts: try accounts()) }

@@ -16,6 +16,8 @@ public struct LedgerRules: Hashable, Sendable {
     /// 50 KSR per block, halving every 210,000 blocks, as Bitcoin.
     public static let defaultInitialSubsidy: UInt64 = 50 * Amount.unitsPerKSR
     public static let defaultHalvingInterval: UInt64 = 210_000
+    /// Devnet's halving interval: 150 blocks, as Bitcoin's regtest.
+    public static let devnetHalvingInterval: UInt64 = 150
 
     public init(chainId: UInt32, genesisAllocated: UInt64,
                 initialSubsidy: UInt64 = LedgerRules.defaultInitialSubsidy,

@@ -1,0 +1,118 @@
+import Testing
+import KusariCore
+@testable import KusariMempool
+
+@Suite struct MempoolTests {
+    let alice = (try? KeyPair(seed: [UInt8](repeating: 1, count: 32))) ?? KeyPair()
+    let bob = (try? KeyPair(seed: [UInt8](repeating: 2, count: 32))) ?? KeyPair()
+    let carol = (try? KeyPair(seed: [UInt8](repeating: 3, count: 32))) ?? KeyPair()
+    var accounts: [AddressPayload: Account] {
+        [AddressPayload(publicKey: alice.publicKey): Account(balance: 1_000_000, nonce: 5),
+         AddressPayload(publicKey: bob.publicKey): Account(balance: 1_000_000, nonce: 0)]
+    }
+    func lookup(_ table: [AddressPayload: Account]) -> (AddressPayload) -> Account { { table[$0] ?? .empty } }
+
+    func tx(_ key: KeyPair, nonce: UInt64, fee: UInt64 = 1_000, amount: UInt64 = 10, chain: UInt32 = 3) throws -> Transaction {
+        try Transaction(chainId: chain, key: key, nonce: nonce, to: AddressPayload(publicKey: carol.publicKey),
+                        amount: amount, fee: fee)
+    }
+
+    @Test func eachRefusalHasItsOwnCode() throws {
+        let pool = Mempool(chainId: 3)
+        let acct = lookup(accounts)
+        func refuse(_ t: Transaction, _ code: String) {
+            #expect(throws: MempoolError.self) { try pool.admit(t, account: acct, now: 0) }
+            do { _ = try pool.admit(t, account: acct, now: 0) } catch { #expect(error.code == code, "\(error)") }
+        }
+        refuse(try tx(alice, nonce: 5, chain: 1), "wrong_chain")
+        refuse(try tx(alice, nonce: 4), "nonce_too_low")
+        refuse(try tx(alice, nonce: 5 + 65), "nonce_too_far_ahead")
+        refuse(try tx(alice, nonce: 5, fee: 10), "fee_too_low")
+        refuse(try tx(alice, nonce: 5, amount: 999_500), "insufficient_balance")
+        var forged = try tx(alice, nonce: 5)
+        forged.amount = 11
+        refuse(forged, "bad_signature")
+        let ok = try tx(alice, nonce: 5)
+        _ = try pool.admit(ok, account: acct, now: 0)
+        refuse(ok, "already_known")
+        refuse(try tx(alice, nonce: 5, fee: 1_050), "replacement_underpriced")
+        #expect(pool.count == 1)
+    }
+
+    @Test func replacementByFeeAndPendingBalance() throws {
+        let pool = Mempool(chainId: 3)
+        let acct = lookup(accounts)
+        let first = try tx(alice, nonce: 5, fee: 1_000, amount: 400_000)
+        _ = try pool.admit(first, account: acct, now: 0)
+        let second = try tx(alice, nonce: 6, fee: 1_000, amount: 400_000)
+        _ = try pool.admit(second, account: acct, now: 0)
+        // A third would overdraw the pending total.
+        #expect(throws: MempoolError.insufficientBalance(balance: 1_000_000, needed: 1_003_000)) {
+            try pool.admit(try tx(alice, nonce: 7, fee: 1_000, amount: 200_000), account: acct, now: 0)
+        }
+        // 10% more fee replaces.
+        let bumped = try tx(alice, nonce: 5, fee: 1_100, amount: 400_000)
+        let admission = try pool.admit(bumped, account: acct, now: 0)
+        #expect(admission.replaced == first.id)
+        #expect(pool.entry(first.id) == nil)
+        #expect(pool.count == 2)
+        #expect(pool.pendingNonce(of: AddressPayload(publicKey: alice.publicKey), accountNonce: 5) == 7)
+    }
+
+    @Test func templateOrdersByFeeRateWithinNonceOrder() throws {
+        let pool = Mempool(chainId: 3)
+        let acct = lookup(accounts)
+        // Alice: a cheap first transaction, then an expensive one; Bob: medium.
+        let a5 = try tx(alice, nonce: 5, fee: 1_000), a6 = try tx(alice, nonce: 6, fee: 9_000)
+        let b0 = try tx(bob, nonce: 0, fee: 3_000)
+        let gapped = try tx(bob, nonce: 2, fee: 50_000)   // nonce 1 missing: not executable
+        for t in [a6, b0, a5, gapped] { _ = try pool.admit(t, account: acct, now: 0) }
+        let template = pool.template(account: acct, maxBytes: 1 << 20, maxCount: 100)
+        #expect(template.map(\.id) == [b0.id, a5.id, a6.id])
+        // The size limit stops a run without breaking nonce order.
+        let small = pool.template(account: acct, maxBytes: a5.encoded.count + b0.encoded.count, maxCount: 100)
+        #expect(small.map(\.id) == [b0.id, a5.id])
+        #expect(pool.template(account: acct, maxBytes: 1 << 20, maxCount: 1).map(\.id) == [b0.id])
+    }
+
+    @Test func sizeCapEvictsTheLowestFeeRate() throws {
+        var config = Mempool.Config()
+        let size = try tx(alice, nonce: 5).encoded.count
+        config.maxBytes = size * 2
+        let pool = Mempool(chainId: 3, config: config)
+        let acct = lookup(accounts)
+        let cheap = try tx(bob, nonce: 0, fee: 1_000)
+        _ = try pool.admit(cheap, account: acct, now: 0)
+        _ = try pool.admit(try tx(alice, nonce: 5, fee: 5_000), account: acct, now: 0)
+        let rich = try pool.admit(try tx(alice, nonce: 6, fee: 6_000), account: acct, now: 0)
+        #expect(rich.evicted == [cheap.id])
+        #expect(pool.bytes <= config.maxBytes)
+        // A newcomer paying less than everything held is refused.
+        #expect(throws: MempoolError.mempoolFull) { try pool.admit(try tx(bob, nonce: 0, fee: 900), account: acct, now: 0) }
+        #expect(pool.count == 2)
+    }
+
+    @Test func blocksExpiryAndReorganisations() throws {
+        var config = Mempool.Config()
+        config.expirySeconds = 100
+        let pool = Mempool(chainId: 3, config: config)
+        var table = accounts
+        let a5 = try tx(alice, nonce: 5), a6 = try tx(alice, nonce: 6), b0 = try tx(bob, nonce: 0)
+        _ = try pool.admit(a5, account: lookup(table), now: 0)
+        _ = try pool.admit(a6, account: lookup(table), now: 0)
+        _ = try pool.admit(b0, account: lookup(table), now: 50)
+        // A block mined a5: the account nonce moves on and a5 leaves.
+        table[AddressPayload(publicKey: alice.publicKey)] = Account(balance: 1_000_000 - a5.totalCost, nonce: 6)
+        let r = pool.update(account: lookup(table), now: 60)
+        #expect(r.dropped == [a5.id])
+        #expect(pool.count == 2)
+        // Time passes: a6 (arrived at 0) expires, b0 (at 50) not yet.
+        #expect(pool.update(account: lookup(table), now: 120).dropped == [a6.id])
+        #expect(pool.entry(b0.id) != nil)
+        // The block is disconnected: a5 comes back, and a6 can be sent again.
+        table[AddressPayload(publicKey: alice.publicKey)] = Account(balance: 1_000_000, nonce: 5)
+        let back = pool.update(account: lookup(table), now: 130, returning: [a5])
+        #expect(back.readmitted == [a5.id])
+        #expect(pool.entry(a5.id) != nil)
+    }
+}
