@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Data layer: hashes, keys, addresses, the canonical codec, transactions,
@@ -40,6 +43,21 @@ let package = Package(
             name: "KusariChain",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage"]
         ),
+        // One running node: chain + mempool + miner, behind an actor.
+        .target(
+            name: "KusariNode",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariMempool",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        // The HTTP API (Hummingbird 2): JSON for wallets and explorers, server-sent events.
+        .target(
+            name: "KusariAPI",
+            dependencies: ["KusariCore", "KusariNode", "KusariMempool", "KusariChain",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         // Benchmarks: our figures beside the machine's own limits, measured in one run.
         .target(
             name: "KusariBench",
@@ -53,7 +71,11 @@ let package = Package(
                 "KusariConsensus",
                 "KusariStorage",
                 "KusariChain",
+                "KusariMempool",
+                "KusariNode",
+                "KusariAPI",
                 "KusariBench",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

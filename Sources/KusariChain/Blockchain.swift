@@ -265,6 +265,7 @@ public final class Blockchain {
                 ($1, TransactionLocation(blockId: id, height: header.height, position: $0))
             }
             batch.undoRecords = [(id, BlockUndo(entries: applied.undo).encoded)]
+            batch.addressEntries = AddressEntry.entries(of: block.transactions, height: header.height, ids: applied.transactionIds)
             batch.accounts = applied.undo.map { ($0.0, applied.state.account($0.0)) }
             batch.tip = id
             try commit(batch, durability)
@@ -349,9 +350,11 @@ public final class Blockchain {
                     applied.undo.forEach { touched.insert($0.0) }
                     batch.undoRecords.append((entry.id, BlockUndo(entries: applied.undo).encoded))
                     batch.chainAdditions.append((entry.header.height, entry.id))
-                    batch.transactionsAdded += blk.transactions.enumerated().map {
-                        ($1.id, TransactionLocation(blockId: entry.id, height: entry.header.height, position: $0))
+                    batch.transactionsAdded += applied.transactionIds.enumerated().map {
+                        ($1, TransactionLocation(blockId: entry.id, height: entry.header.height, position: $0))
                     }
+                    batch.addressEntries += AddressEntry.entries(of: blk.transactions, height: entry.header.height,
+                                                                 ids: applied.transactionIds)
                     if entry.status != .valid { batch.statusChanges.append((entry.id, .valid)) }
                 } catch {
                     // Mark it and everything built on it invalid, then try the next best branch.
@@ -385,12 +388,21 @@ public final class Blockchain {
 
     // MARK: - Producing blocks
 
-    /// Builds, seals and connects a block on the tip paying `beneficiary`, with
-    /// `transactions` (which must be valid on the tip's state, in order).
-    /// Timestamps advance at least one spacing per block, so a burst keeps the
-    /// difficulty steady (regtest-style); they never pass the future limit.
-    public func produce(beneficiary: AddressPayload, transactions: [Transaction] = [],
-                        shouldStop: () -> Bool = { false }) throws(ChainError) -> Block {
+    /// A block ready to be sealed: its header (nonce 0) and transactions.
+    public struct Template: Sendable {
+        public var header: BlockHeader
+        public var transactions: [Transaction]
+        /// Fees the block pays to its beneficiary.
+        public var fees: UInt64
+    }
+
+    /// The next block on the tip paying `beneficiary`, with `transactions`
+    /// (which must be valid on the tip's state, in order). `timestamp` defaults
+    /// to the clock; `regtest` spaces timestamps at least one spacing apart
+    /// (running ahead of the clock within the future allowance), so that a burst
+    /// of blocks keeps the difficulty steady.
+    public func template(beneficiary: AddressPayload, transactions: [Transaction] = [], regtest: Bool = false,
+                         signatures: BlockApplication.SignatureCheck = .verify) throws(ChainError) -> Template {
         guard let parent = index[tipId] else { throw .corrupt("tip has no header") }
         let bits: UInt32
         var timestamp: UInt64
@@ -399,23 +411,55 @@ public final class Blockchain {
             let ctx = context(for: parent)
             do { bits = try engine.nextBits(context: ctx) } catch { throw ChainError.invalidHeader(height: parent.header.height + 1, error) }
             let now = clock()
-            let latest = now + UInt64(max(0, params.maxFutureBlockTime)) / 2
-            timestamp = max(now, parent.header.timestamp + UInt64(max(1, params.targetSpacing)))
-            timestamp = max(min(timestamp, latest), engine.minimumTimestamp(context: ctx))
+            timestamp = now
+            if regtest {
+                let latest = now + UInt64(max(0, params.maxFutureBlockTime)) / 2
+                timestamp = min(max(now, parent.header.timestamp + UInt64(max(1, params.targetSpacing))), latest)
+            }
+            timestamp = max(timestamp, engine.minimumTimestamp(context: ctx))
         }
         let height = parent.header.height + 1
         let applied: AppliedBlock
         do {
             applied = try BlockApplication.execute(transactions, on: state, height: height, beneficiary: beneficiary,
-                                                   rules: rules)
+                                                   rules: rules, signatures: signatures)
         } catch { throw .invalidBlock(height: height, error) }
-        let draft = BlockHeader(height: height, previousId: parent.id, merkleRoot: MerkleTree.root(leaves: transactions.map(\.id)),
-                                stateRoot: applied.state.root, timestamp: timestamp, bits: bits, beneficiary: beneficiary,
-                                nonce: 0)
-        guard let sealed = engine.seal(draft, shouldStop: shouldStop) else { throw .production("stopped before a nonce was found") }
+        let header = BlockHeader(height: height, previousId: parent.id, merkleRoot: MerkleTree.root(leaves: transactions.map(\.id)),
+                                 stateRoot: applied.state.root, timestamp: timestamp, bits: bits, beneficiary: beneficiary,
+                                 nonce: 0)
+        return Template(header: header, transactions: transactions, fees: applied.fees)
+    }
+
+    /// Builds, seals and connects a block on the tip paying `beneficiary`, with
+    /// `transactions` (which must be valid on the tip's state, in order), with
+    /// regtest timestamps (see `template`).
+    public func produce(beneficiary: AddressPayload, transactions: [Transaction] = [],
+                        shouldStop: () -> Bool = { false }) throws(ChainError) -> Block {
+        let draft = try template(beneficiary: beneficiary, transactions: transactions, regtest: true)
+        guard let sealed = engine.seal(draft.header, shouldStop: shouldStop) else { throw .production("stopped before a nonce was found") }
         let block = Block(header: sealed, transactions: transactions)
         try submit(block, signatures: .alreadyVerified)
         return block
+    }
+
+    /// The account state at a height of the best chain, rebuilt from the tip
+    /// with undo records (cost grows with the distance from the tip).
+    public func state(atHeight height: UInt64) throws(ChainError) -> StateTree {
+        guard height <= self.height else { throw .corrupt("height \(height) is above the tip") }
+        var working = state
+        var h = self.height
+        while h > height {
+            guard let bytes = try wrap({ () throws(StorageError) in try store.undo(best[Int(h)]) }),
+                  let undo = try? BlockUndo(decoding: bytes) else { throw .corrupt("undo record of height \(h) is unreadable") }
+            working = working.updating(undo.entries)
+            h -= 1
+        }
+        return working
+    }
+
+    /// The id of the best chain's block at `height`.
+    public func id(atHeight height: UInt64) -> Hash256? {
+        height < UInt64(best.count) ? best[Int(height)] : nil
     }
 
     // MARK: - Helpers

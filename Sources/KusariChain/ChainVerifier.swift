@@ -64,6 +64,7 @@ public enum ChainVerifier {
         var chainIds: [Hash256] = []
         var work = UInt256.zero
         var expectedTxIndex: [Hash256: TransactionLocation] = [:]
+        var expectedAddressIndex: [AddressEntry] = []
         try store.forEachBestChainBlock { height, id, bytes, storedUndo in
             guard height == UInt64(headers.count) else { throw fail(UInt64(headers.count), "best chain has no block at this height") }
             guard let bytes else { throw fail(height, "block \(id) is missing") }
@@ -99,6 +100,7 @@ public enum ChainVerifier {
             for (i, tx) in block.transactions.enumerated() {
                 expectedTxIndex[tx.id] = TransactionLocation(blockId: id, height: height, position: i)
             }
+            expectedAddressIndex += AddressEntry.entries(of: block.transactions, height: height)
             headers.append(block.header)
             chainIds.append(id)
         }
@@ -129,6 +131,16 @@ public enum ChainVerifier {
             let missing = expectedTxIndex.filter { e in !storedIndex.contains { $0.0 == e.key } }
                 .min { $0.value.height < $1.value.height }
             throw fail(missing?.value.height, "transaction index is missing \(missing.map { $0.key.hex } ?? "entries")")
+        }
+
+        // Address history index.
+        let storedAddresses = try store.addressIndex()
+        let expectedAddresses = expectedAddressIndex.sorted {
+            ($0.address, $0.height, $0.position) < ($1.address, $1.height, $1.position)
+        }
+        if storedAddresses != expectedAddresses {
+            let firstBad = zip(storedAddresses, expectedAddresses).first { $0 != $1 }
+            throw fail(firstBad.map { min($0.0.height, $0.1.height) } ?? tipHeight, "address history index differs from the blocks")
         }
 
         // Stored accounts against the replayed state.

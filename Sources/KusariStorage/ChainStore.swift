@@ -94,6 +94,28 @@ public final class ChainStore: @unchecked Sendable {
                     height INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID;
                 """)
         }
+        // v2: an index of each address's transactions on the best chain, for
+        // account histories; filled from the stored blocks when upgrading.
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE address_txs (address BLOB NOT NULL, height INTEGER NOT NULL,
+                    position INTEGER NOT NULL, txid BLOB NOT NULL,
+                    PRIMARY KEY (address, height, position)) WITHOUT ROWID;
+                CREATE INDEX address_txs_by_height ON address_txs(height);
+                """)
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT chain.height, blocks.body FROM chain JOIN blocks ON blocks.id = chain.id ORDER BY chain.height
+                """)
+            let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO address_txs VALUES (?, ?, ?, ?)")
+            while let row = try rows.next() {
+                let height: Int64 = row[0]
+                let body: Data = row[1]
+                guard let block = try? Block(decoding: Array(body)) else { continue }
+                for entry in AddressEntry.entries(of: block.transactions, height: UInt64(height)) {
+                    try insert.execute(arguments: [Data(entry.address.bytes), height, entry.position, Data(entry.txid.bytes)])
+                }
+            }
+        }
         return m
     }
 
@@ -235,6 +257,29 @@ public final class ChainStore: @unchecked Sendable {
         }
     }
 
+    /// An address's transactions on the best chain, newest first, below `beforeHeight`.
+    public func addressHistory(_ address: AddressPayload, beforeHeight: UInt64, limit: Int) throws(StorageError) -> [AddressEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT height, position, txid FROM address_txs WHERE address = ? AND height < ?
+                ORDER BY height DESC, position DESC LIMIT ?
+                """, arguments: [Data(address.bytes), Int64(bitPattern: min(beforeHeight, UInt64(Int64.max))), limit]).map { row in
+                AddressEntry(address: address, height: UInt64(bitPattern: row[0]), position: row[1],
+                             txid: Hash256(bytes: row[2] as Data) ?? .zero)
+            }
+        }
+    }
+
+    /// Every address index row, in (address, height, position) order.
+    public func addressIndex() throws(StorageError) -> [AddressEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT address, height, position, txid FROM address_txs ORDER BY address, height, position").map { row in
+                AddressEntry(address: AddressPayload(bytes: row[0] as Data) ?? .zero, height: UInt64(bitPattern: row[1]),
+                             position: row[2], txid: Hash256(bytes: row[3] as Data) ?? .zero)
+            }
+        }
+    }
+
     /// Every transaction index row, in id order.
     public func transactionIndex() throws(StorageError) -> [(Hash256, TransactionLocation)] {
         try read { db in
@@ -277,6 +322,13 @@ public final class ChainStore: @unchecked Sendable {
             }
             if let from = batch.truncateChainFrom {
                 try db.execute(sql: "DELETE FROM chain WHERE height >= ?", arguments: [Int64(bitPattern: from)])
+                try db.execute(sql: "DELETE FROM address_txs WHERE height >= ?", arguments: [Int64(bitPattern: from)])
+            }
+            if !batch.addressEntries.isEmpty {
+                let s = try db.cachedStatement(sql: "INSERT OR REPLACE INTO address_txs VALUES (?, ?, ?, ?)")
+                for e in batch.addressEntries {
+                    try s.execute(arguments: [Data(e.address.bytes), Int64(bitPattern: e.height), e.position, Data(e.txid.bytes)])
+                }
             }
             if !batch.chainAdditions.isEmpty {
                 let s = try db.cachedStatement(sql: "INSERT OR REPLACE INTO chain(height, id) VALUES (?, ?)")

@@ -55,6 +55,8 @@ public struct StoreBatch: Sendable {
     public var transactionsRemoved: [Hash256] = []
     public var transactionsAdded: [(Hash256, TransactionLocation)] = []
     public var undoRecords: [(Hash256, [UInt8])] = []
+    /// Address-history rows of connected blocks (rows at and above `truncateChainFrom` are removed first).
+    public var addressEntries: [AddressEntry] = []
     /// Final values of changed accounts; an empty account is deleted.
     public var accounts: [(AddressPayload, Account)] = []
     public var tip: Hash256?
@@ -64,6 +66,36 @@ public struct StoreBatch: Sendable {
     public var isEmpty: Bool {
         newHeaders.isEmpty && statusChanges.isEmpty && bodies.isEmpty && truncateChainFrom == nil
             && chainAdditions.isEmpty && transactionsRemoved.isEmpty && transactionsAdded.isEmpty
-            && undoRecords.isEmpty && accounts.isEmpty && tip == nil
+            && undoRecords.isEmpty && accounts.isEmpty && tip == nil && addressEntries.isEmpty
+    }
+}
+
+/// One row of the address history: a best-chain transaction that sent from or
+/// paid to `address`.
+public struct AddressEntry: Sendable, Hashable {
+    public var address: AddressPayload
+    public var height: UInt64
+    public var position: Int
+    public var txid: Hash256
+
+    public init(address: AddressPayload, height: UInt64, position: Int, txid: Hash256) {
+        self.address = address
+        self.height = height
+        self.position = position
+        self.txid = txid
+    }
+
+    /// The rows a block's transactions add: each sender and each recipient (once
+    /// when they are the same), in order.
+    public static func entries(of transactions: [Transaction], height: UInt64, ids: [Hash256]? = nil) -> [AddressEntry] {
+        var out: [AddressEntry] = []
+        out.reserveCapacity(transactions.count * 2)
+        for (i, tx) in transactions.enumerated() {
+            let id = ids?[i] ?? tx.id
+            let from = tx.from
+            out.append(AddressEntry(address: from, height: height, position: i, txid: id))
+            if tx.to != from { out.append(AddressEntry(address: tx.to, height: height, position: i, txid: id)) }
+        }
+        return out
     }
 }

@@ -1,0 +1,245 @@
+import Foundation
+import KusariChain
+import KusariConsensus
+import KusariCore
+import KusariMempool
+import KusariStorage
+import Logging
+import Synchronization
+
+/// One running node: the durable chain, the mempool and the miner's view of
+/// them, behind an actor so that every request sees a consistent state. The
+/// HTTP API and the miner talk to it; it relays nothing yet (the network layer
+/// comes later) and publishes what happens as `events`.
+public actor Node {
+    public nonisolated let config: NodeConfig
+    public nonisolated let events = NodeEvents()
+    /// Bumped whenever the miner's work is stale (a new tip, a much better mempool).
+    public nonisolated let workGeneration = Mutex<UInt64>(0)
+    /// The version string reported by the API.
+    public nonisolated static let version = "0.1.0"
+
+    let chain: Blockchain
+    let mempool: Mempool
+    let logger: Logger
+    /// Fees of the last template handed to the miner, to see when a better one is worth a restart.
+    private var templateFees: UInt64 = 0
+    private var templateCount = 0
+
+    /// Opens (or creates) the data directory and reloads the saved mempool.
+    public init(config: NodeConfig, logger: Logger) throws(ChainError) {
+        self.config = config
+        self.logger = logger
+        let chain: Blockchain
+        if FileManager.default.fileExists(atPath: config.dataDirectory + "/chain.sqlite") {
+            chain = try Blockchain.open(directory: config.dataDirectory)
+        } else {
+            chain = try Blockchain.create(directory: config.dataDirectory, genesis: config.genesis)
+        }
+        self.chain = chain
+        self.mempool = Mempool(chainId: chain.genesis.chainId, config: config.mempool)
+        let saved = MempoolFile.load(path: config.dataDirectory + "/" + MempoolFile.name)
+        var restored = 0
+        let now = Self.now()
+        for tx in saved {
+            // Re-validated in full: the chain may have moved while the node was down.
+            if (try? mempool.admit(tx, account: { chain.state.account($0) }, now: now)) != nil { restored += 1 }
+        }
+        logger.info("node opened", metadata: ["datadir": "\(config.dataDirectory)", "height": "\(chain.height)",
+                                              "tip": "\(chain.tipId)", "mempool": "\(restored)/\(saved.count) restored"])
+    }
+
+    static func now() -> UInt64 { UInt64(max(0, Date().timeIntervalSince1970)) }
+
+    /// Saves the mempool and closes the chain (after the block being written).
+    public func shutdown() {
+        let txs = mempool.all.map(\.tx)
+        do { try MempoolFile.save(txs, path: config.dataDirectory + "/" + MempoolFile.name) } catch {
+            logger.error("could not save the mempool", metadata: ["error": "\(error)"])
+        }
+        chain.close()
+        events.finish()
+        logger.info("node stopped", metadata: ["height": "\(chain.height)", "mempool saved": "\(txs.count)"])
+    }
+
+    // MARK: - Reading
+
+    /// The node's summary for `GET /v1/status`.
+    public func status() -> NodeStatus {
+        NodeStatus(network: chain.genesis.network.rawValue, chainId: chain.genesis.chainId, height: chain.height,
+                   tip: chain.tipId, chainWork: chain.chainWork.hexString, stateRoot: chain.state.root,
+                   bits: chain.tip.bits, difficulty: Self.difficulty(bits: chain.tip.bits, params: chain.params),
+                   mempoolCount: mempool.count, mempoolBytes: mempool.bytes, peers: 0, syncing: false,
+                   version: Self.version, genesis: chain.genesisId)
+    }
+
+    /// Difficulty as Bitcoin reports it, relative to the network's limit, in
+    /// integer thousandths (no floating point).
+    static func difficulty(bits: UInt32, params: PowParameters) -> UInt64 {
+        guard let target = try? CompactTarget.decode(bits), !target.isZero else { return 0 }
+        let scaled = params.powLimit.multipliedReportingOverflow(by: UInt256(1_000))
+        if scaled.overflow {
+            return (params.powLimit / target).low64 &* 1_000
+        }
+        return (scaled.partialValue / target).low64
+    }
+
+    /// A block of the best chain (or any stored block) by id or height.
+    public func block(_ ref: BlockRef) throws(NodeError) -> BlockInfo {
+        let id: Hash256
+        switch ref {
+        case .height(let h):
+            guard let found = chain.id(atHeight: h) else { throw .notFound("block at height \(h)") }
+            id = found
+        case .id(let i): id = i
+        }
+        let block: Block?
+        do { block = try chain.block(id) } catch { throw .from(error) }
+        guard let block else { throw .notFound("block \(id)") }
+        let onBest = chain.id(atHeight: block.header.height) == id
+        return BlockInfo(id: id, block: block, onBestChain: onBest,
+                         confirmations: onBest ? chain.height - block.header.height + 1 : 0)
+    }
+
+    /// Headers of best-chain blocks below `before` (default: above the tip), newest first.
+    public func blocks(before: UInt64?, limit: Int) throws(NodeError) -> [BlockInfo] {
+        let top = min(before ?? (chain.height + 1), chain.height + 1)
+        var out: [BlockInfo] = []
+        var h = top
+        while h > 0 && out.count < limit {
+            h -= 1
+            out.append(try block(.height(h)))
+        }
+        return out
+    }
+
+    /// A transaction, pending or confirmed, with its Merkle proof when confirmed.
+    public func transaction(_ id: Hash256) throws(NodeError) -> TransactionInfo {
+        if let e = mempool.entry(id) {
+            return TransactionInfo(tx: e.tx, id: id, status: .pending, blockId: nil, height: nil, position: nil,
+                                   confirmations: 0, proof: nil)
+        }
+        let location: TransactionLocation?
+        do { location = try chain.store.transaction(id) } catch { throw .unavailable(error.description) }
+        guard let location else { throw .notFound("transaction \(id)") }
+        let block = try self.block(.id(location.blockId)).block
+        guard location.position < block.transactions.count else { throw .unavailable("transaction index is inconsistent") }
+        let ids = block.transactions.map(\.id)
+        return TransactionInfo(tx: block.transactions[location.position], id: id, status: .confirmed,
+                               blockId: location.blockId, height: location.height, position: location.position,
+                               confirmations: chain.height - location.height + 1,
+                               proof: MerkleTree.proof(leaves: ids, index: location.position))
+    }
+
+    /// An account's state, with a proof against the state root of `height` (default: the tip).
+    public func account(_ address: AddressPayload, atHeight height: UInt64?) throws(NodeError) -> AccountInfo {
+        let h = height ?? chain.height
+        guard h <= chain.height else { throw .notFound("height \(h)") }
+        let state: StateTree
+        do { state = h == chain.height ? chain.state : try chain.state(atHeight: h) } catch { throw .from(error) }
+        let account = state.account(address)
+        let tipAccount = chain.state.account(address)
+        return AccountInfo(address: address, account: account, height: h, stateRoot: state.root,
+                           pendingNonce: mempool.pendingNonce(of: address, accountNonce: tipAccount.nonce),
+                           pendingCount: mempool.pending(of: address).count, proof: state.proof(for: address))
+    }
+
+    /// An address's confirmed transactions, newest first, below `before`.
+    public func history(_ address: AddressPayload, before: UInt64?, limit: Int) throws(NodeError) -> [TransactionInfo] {
+        let entries: [AddressEntry]
+        do { entries = try chain.store.addressHistory(address, beforeHeight: before ?? UInt64.max, limit: limit) } catch {
+            throw .unavailable(error.description)
+        }
+        var out: [TransactionInfo] = []
+        for e in entries { out.append(try transaction(e.txid)) }
+        return out
+    }
+
+    /// Pending transactions by fee rate.
+    public func pending(limit: Int) -> [Mempool.Entry] { Array(mempool.all.prefix(limit)) }
+
+    // MARK: - Writing
+
+    /// Admits a transaction to the mempool.
+    public func submit(transaction bytes: [UInt8]) throws(NodeError) -> Hash256 {
+        let tx: Transaction
+        do { tx = try Transaction(decoding: bytes) } catch { throw .invalidEncoding(error) }
+        let admission: Mempool.Admission
+        do { admission = try mempool.admit(tx, account: { chain.state.account($0) }, now: Self.now()) } catch {
+            throw .rejected(error)
+        }
+        events.publish(.transaction(id: admission.id))
+        // Restart the miner when the pool now pays clearly more than its template.
+        let pendingFees = mempool.all.reduce(UInt64(0)) { $0 &+ $1.tx.fee }
+        if templateCount == 0 || pendingFees > templateFees + templateFees / 10 { bumpWork() }
+        logger.debug("transaction admitted", metadata: ["id": "\(admission.id)"])
+        return admission.id
+    }
+
+    private func bumpWork() { workGeneration.withLock { $0 &+= 1 } }
+
+    /// A block template for the miner, with the generation it belongs to.
+    public func miningTemplate(beneficiary: AddressPayload) throws(NodeError) -> (Blockchain.Template, UInt64, PowParameters) {
+        let generation = workGeneration.withLock { $0 }
+        let txs = mempool.template(account: { chain.state.account($0) }, maxBytes: config.maxBlockBytes - BlockHeader.encodedSize - 8,
+                                   maxCount: Block.maxTransactions)
+        do {
+            // Signatures were checked on admission.
+            let t = try chain.template(beneficiary: beneficiary, transactions: txs, signatures: .alreadyVerified)
+            templateFees = t.fees
+            templateCount = txs.count
+            return (t, generation, chain.params)
+        } catch {
+            // A pool out of step with the chain: drop what no longer applies and retry empty.
+            mempool.update(account: { chain.state.account($0) }, now: Self.now())
+            do {
+                return (try chain.template(beneficiary: beneficiary, transactions: []), generation, chain.params)
+            } catch { throw .from(error) }
+        }
+    }
+
+    /// Connects a block (from the miner now, from peers later) and updates the
+    /// mempool, including a reorganisation's returning transactions.
+    @discardableResult
+    public func accept(block: Block, signatures: BlockApplication.SignatureCheck = .verify) throws(NodeError) -> Blockchain.Outcome {
+        let before = chain.best
+        let outcome: Blockchain.Outcome
+        do { outcome = try chain.submit(block, signatures: signatures) } catch {
+            throw .badRequest(field: "block", reason: error.description)
+        }
+        var returning: [Transaction] = []
+        if case .reorganized = outcome {
+            var fork = 0
+            while fork < before.count && fork < chain.best.count && before[fork] == chain.best[fork] { fork += 1 }
+            for id in before[fork...] {
+                if let b = try? chain.block(id) { returning += b.transactions }
+            }
+        }
+        if case .sideBranch = outcome { return outcome }
+        mempool.update(account: { chain.state.account($0) }, now: Self.now(), returning: returning)
+        bumpWork()
+        switch outcome {
+        case .connected(let h):
+            events.publish(.block(height: h, id: chain.tipId, transactions: block.transactions.count))
+            logger.info("block connected", metadata: ["height": "\(h)", "id": "\(chain.tipId)", "txs": "\(block.transactions.count)"])
+        case .reorganized(let d, let c, let h):
+            events.publish(.reorganization(disconnected: d, connected: c, height: h, tip: chain.tipId))
+            events.publish(.block(height: h, id: chain.tipId, transactions: block.transactions.count))
+            logger.notice("reorganisation", metadata: ["disconnected": "\(d)", "connected": "\(c)", "height": "\(h)"])
+        case .sideBranch: break
+        }
+        return outcome
+    }
+
+    /// Drops expired transactions (called periodically).
+    public func expireMempool() {
+        let r = mempool.update(account: { chain.state.account($0) }, now: Self.now())
+        if !r.dropped.isEmpty { logger.info("mempool expiry", metadata: ["dropped": "\(r.dropped.count)"]) }
+    }
+}
+
+/// A block named by id or by best-chain height.
+public enum BlockRef: Sendable {
+    case id(Hash256)
+    case height(UInt64)
+}

@@ -1,0 +1,40 @@
+import KusariChain
+import KusariCore
+import KusariMempool
+
+/// Why the node refused a request. The API maps each case to an HTTP status
+/// and a stable `code`.
+public enum NodeError: Error, Equatable, CustomStringConvertible {
+    /// The request itself is malformed (400).
+    case badRequest(field: String, reason: String)
+    /// The transaction's bytes are not a canonical transaction (400).
+    case invalidEncoding(CanonicalDecodingError)
+    /// The mempool refused the transaction (422).
+    case rejected(MempoolError)
+    /// Nothing has that id, height or address (404).
+    case notFound(String)
+    /// The node cannot reach its storage (503).
+    case unavailable(String)
+
+    public var code: String {
+        switch self {
+        case .badRequest: return "bad_request"
+        case .invalidEncoding: return "invalid_encoding"
+        case .rejected(let e): return e.code
+        case .notFound: return "not_found"
+        case .unavailable: return "unavailable"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .badRequest(let f, let r): return "\(f): \(r)"
+        case .invalidEncoding(let e): return "tx.\(e)"
+        case .rejected(let e): return e.description
+        case .notFound(let what): return "\(what) not found"
+        case .unavailable(let why): return why
+        }
+    }
+
+    static func from(_ e: ChainError) -> NodeError { .unavailable(e.description) }
+}

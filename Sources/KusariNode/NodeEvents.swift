@@ -1,0 +1,56 @@
+import Foundation
+import KusariCore
+
+/// Something that happened on a node, for subscribers (the API's server-sent events).
+public enum NodeEvent: Sendable, Equatable {
+    case block(height: UInt64, id: Hash256, transactions: Int)
+    case transaction(id: Hash256)
+    case reorganization(disconnected: Int, connected: Int, height: UInt64, tip: Hash256)
+
+    /// The event's name in the event stream.
+    public var name: String {
+        switch self {
+        case .block: return "block"
+        case .transaction: return "tx"
+        case .reorganization: return "reorg"
+        }
+    }
+}
+
+/// Fans events out to any number of subscribers; a slow subscriber loses its
+/// oldest events rather than holding the node up.
+public final class NodeEvents: Sendable {
+    private let state = NSLockedBox<[UUID: AsyncStream<NodeEvent>.Continuation]>([:])
+
+    public init() {}
+
+    /// A stream of the events from now on.
+    public func subscribe() -> AsyncStream<NodeEvent> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<NodeEvent>.makeStream(bufferingPolicy: .bufferingNewest(1_000))
+        continuation.onTermination = { [weak self] _ in self?.state.with { $0[id] = nil } }
+        state.with { $0[id] = continuation }
+        return stream
+    }
+
+    func publish(_ event: NodeEvent) {
+        for c in state.with({ Array($0.values) }) { c.yield(event) }
+    }
+
+    /// Ends every stream (on shutdown).
+    func finish() {
+        for c in state.with({ Array($0.values) }) { c.finish() }
+    }
+}
+
+/// A value behind a lock.
+final class NSLockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func with<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}

@@ -1,0 +1,52 @@
+import KusariCore
+
+/// What `GET /v1/status` reports.
+public struct NodeStatus: Sendable {
+    public var network: String
+    public var chainId: UInt32
+    public var height: UInt64
+    public var tip: Hash256
+    public var chainWork: String
+    public var stateRoot: Hash256
+    public var bits: UInt32
+    /// Difficulty relative to the network's limit, in thousandths.
+    public var difficulty: UInt64
+    public var mempoolCount: Int
+    public var mempoolBytes: Int
+    public var peers: Int
+    public var syncing: Bool
+    public var version: String
+    public var genesis: Hash256
+}
+
+/// A stored block and where it stands.
+public struct BlockInfo: Sendable {
+    public var id: Hash256
+    public var block: Block
+    public var onBestChain: Bool
+    public var confirmations: UInt64
+}
+
+/// A transaction and where it stands.
+public struct TransactionInfo: Sendable {
+    public enum Status: String, Sendable { case pending, confirmed }
+    public var tx: Transaction
+    public var id: Hash256
+    public var status: Status
+    public var blockId: Hash256?
+    public var height: UInt64?
+    public var position: Int?
+    public var confirmations: UInt64
+    public var proof: MerkleProof?
+}
+
+/// An account at a height, with its proof.
+public struct AccountInfo: Sendable {
+    public var address: AddressPayload
+    public var account: Account
+    public var height: UInt64
+    public var stateRoot: Hash256
+    public var pendingNonce: UInt64
+    public var pendingCount: Int
+    public var proof: StateProof
+}
