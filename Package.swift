@@ -75,6 +75,7 @@ let package = Package(
                 "KusariNode",
                 "KusariAPI",
                 "KusariBench",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

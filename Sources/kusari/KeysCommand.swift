@@ -1,10 +1,11 @@
 import ArgumentParser
+import KusariChain
 import KusariCore
 
 /// `kusari keys ...`: key files.
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Create Ed25519 key files.", subcommands: [New.self])
+        commandName: "keys", abstract: "Create Ed25519 key files.", subcommands: [New.self, Faucet.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -16,6 +17,22 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             let key = KeyPair()
             let file = KeyFile(key: key, network: network.value)
+            try Files.createNew(out, data: try file.jsonData())
+            Output.print(.object([("address", .string(file.address)), ("publicKey", .string(file.publicKey))]))
+        }
+    }
+}
+
+extension KeysCommand {
+    struct Faucet: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "devnet-faucet",
+            abstract: "Write the key file of the default devnet's faucet (its seed is public: devnet only).")
+
+        @Option(help: "Path of the key file to create.") var out: String
+
+        func run() throws {
+            let file = KeyFile(key: DevnetGenesis.faucetKey, network: .devnet)
             try Files.createNew(out, data: try file.jsonData())
             Output.print(.object([("address", .string(file.address)), ("publicKey", .string(file.publicKey))]))
         }

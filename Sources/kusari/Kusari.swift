@@ -15,6 +15,7 @@ struct Kusari: AsyncParsableCommand {
             GenesisCommand.self,
             TxCommand.self,
             PowCommand.self,
+            NodeCommand.self,
             InitCommand.self,
             GenerateCommand.self,
             StatusCommand.self,

@@ -3,9 +3,9 @@ import Foundation
 import KusariCore
 
 /// `kusari tx sign|inspect`.
-struct TxCommand: ParsableCommand {
+struct TxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tx", abstract: "Sign and inspect transactions.", subcommands: [Sign.self, Inspect.self])
+        commandName: "tx", abstract: "Sign, inspect and send transactions.", subcommands: [Sign.self, Inspect.self, Send.self])
 
     struct Sign: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,183 @@
+import Foundation
+import Hummingbird
+import KusariCore
+import KusariNode
+import Logging
+import NIOCore
+
+/// The node's HTTP API: JSON for wallets and explorers, server-sent events,
+/// and its own OpenAPI document.
+public enum API {
+    /// The router with every route.
+    public static func router(node: Node, network: Network, postsPerMinute: Int, limitLoopback: Bool) -> Router<APIContext> {
+        let router = Router(context: APIContext.self)
+        router.add(middleware: ErrorMiddleware())
+        let views = Views(network: network)
+        let limiter = RateLimiter(perMinute: postsPerMinute, limitLoopback: limitLoopback)
+
+        router.get("/openapi.yaml") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/yaml"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+
+        router.get("/v1/status") { _, _ -> Response in
+            let s = await node.status()
+            let d = s.difficulty
+            let difficulty = "\(d / 1000)." + String(String(d % 1000 + 1000).dropFirst())
+            return JSONBody.response(View.Status(
+                network: s.network, chainId: s.chainId, height: s.height, tip: s.tip.hex, chainwork: s.chainWork,
+                stateRoot: s.stateRoot.hex, bits: views.bitsHex(s.bits), difficulty: difficulty,
+                mempool: .init(count: s.mempoolCount, bytes: s.mempoolBytes), peers: s.peers, syncing: s.syncing,
+                version: s.version, genesis: s.genesis.hex))
+        }
+
+        router.get("/v1/blocks") { request, _ -> Response in
+            let before = try Query.uint(request, "before")
+            let limit = try Query.limit(request)
+            let infos = try await node.blocks(before: before, limit: limit)
+            let next = infos.count == limit ? infos.last.map(\.block.header.height) : nil
+            return JSONBody.response(View.BlockList(blocks: infos.map { views.block($0, full: false) }, next: next.flatMap { $0 > 0 ? $0 : nil }))
+        }
+
+        router.get("/v1/blocks/:ref") { request, context -> Response in
+            let ref = try Path.blockRef(context.parameters.get("ref") ?? "")
+            let full = request.uri.queryParameters.get("txs") == "full"
+            return JSONBody.response(views.block(try await node.block(ref), full: full))
+        }
+
+        router.get("/v1/txs/:id") { _, context -> Response in
+            let id = try Path.hash(context.parameters.get("id") ?? "", field: "id")
+            return JSONBody.response(views.txInfo(try await node.transaction(id)))
+        }
+
+        router.post("/v1/txs") { request, context -> Response in
+            guard limiter.allow(context.remoteAddress) else {
+                throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(postsPerMinute) a minute")
+            }
+            let body = try await Body.collect(request, limit: context.maxUploadSize)
+            let hex = try Body.txHex(body)
+            let bytes: [UInt8]
+            do { bytes = try Hex.decode(hex, field: "tx") } catch { throw APIError(.badRequest, "bad_request", "\(error)") }
+            guard bytes.count <= Transaction.maxEncodedSize else {
+                throw APIError(.contentTooLarge, "too_large", "tx: \(bytes.count) bytes, a transaction is at most \(Transaction.maxEncodedSize)")
+            }
+            let id = try await node.submit(transaction: bytes)
+            return JSONBody.response(View.Submitted(id: id.hex), status: .accepted)
+        }
+
+        router.get("/v1/accounts/:address") { request, context -> Response in
+            let address = try Path.address(context.parameters.get("address") ?? "", network: network)
+            let height = try Query.uint(request, "height")
+            return JSONBody.response(views.account(try await node.account(address, atHeight: height)))
+        }
+
+        router.get("/v1/accounts/:address/txs") { request, context -> Response in
+            let text = context.parameters.get("address") ?? ""
+            let address = try Path.address(text, network: network)
+            let before = try Query.uint(request, "before")
+            let limit = try Query.limit(request)
+            let infos = try await node.history(address, before: before, limit: limit)
+            let next = infos.count == limit ? infos.last?.height : nil
+            return JSONBody.response(View.History(address: views.address(address), transactions: infos.map(views.txInfo), next: next))
+        }
+
+        router.get("/v1/mempool") { request, _ -> Response in
+            let limit = try Query.limit(request, maximum: 10_000, fallback: 1_000)
+            let s = await node.status()
+            let entries = await node.pending(limit: limit)
+            return JSONBody.response(View.Mempool(count: s.mempoolCount, bytes: s.mempoolBytes, transactions: entries.map {
+                View.PoolEntry(id: $0.id.hex, from: views.address($0.sender), nonce: $0.tx.nonce, amount: $0.tx.amount,
+                               fee: $0.tx.fee, size: $0.size, arrival: $0.arrival)
+            }))
+        }
+
+        router.get("/v1/events") { _, _ -> Response in
+            let stream = node.events.subscribe()
+            var headers = HTTPFields()
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            return Response(status: .ok, headers: headers, body: .init { writer in
+                try await writer.write(ByteBuffer(string: ": connected\n\n"))
+                for await event in stream {
+                    try await writer.write(ByteBuffer(string: Events.format(event)))
+                }
+                try await writer.finish(nil)
+            })
+        }
+        return router
+    }
+}
+
+/// Server-sent event lines.
+enum Events {
+    static func format(_ e: NodeEvent) -> String {
+        let data: String
+        switch e {
+        case .block(let h, let id, let n): data = #"{"height":\#(h),"id":"\#(id.hex)","txCount":\#(n)}"#
+        case .transaction(let id): data = #"{"id":"\#(id.hex)"}"#
+        case .reorganization(let d, let c, let h, let tip):
+            data = #"{"disconnected":\#(d),"connected":\#(c),"height":\#(h),"tip":"\#(tip.hex)"}"#
+        }
+        return "event: \(e.name)\ndata: \(data)\n\n"
+    }
+}
+
+/// Query parameters, checked.
+enum Query {
+    static func uint(_ request: Request, _ name: String) throws -> UInt64? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let v = UInt64(text) else { throw APIError(.badRequest, "bad_request", "\(name): '\(text)' is not a whole number") }
+        return v
+    }
+
+    static func limit(_ request: Request, maximum: Int = 100, fallback: Int = 20) throws -> Int {
+        guard let v = try uint(request, "limit") else { return fallback }
+        guard v >= 1 && v <= UInt64(maximum) else {
+            throw APIError(.badRequest, "bad_request", "limit: must be between 1 and \(maximum)")
+        }
+        return Int(v)
+    }
+}
+
+/// Path parameters, checked.
+enum Path {
+    static func hash(_ text: String, field: String) throws -> Hash256 {
+        do { return try Hash256(hex: text, field: field) } catch {
+            throw APIError(.badRequest, "bad_request", "\(field): expected 64 hex digits")
+        }
+    }
+
+    static func blockRef(_ text: String) throws -> BlockRef {
+        if text.count < 20, let h = UInt64(text) { return .height(h) }
+        return .id(try hash(text, field: "ref"))
+    }
+
+    static func address(_ text: String, network: Network) throws -> AddressPayload {
+        do { return try Address(parsing: text, network: network).payload } catch {
+            throw APIError(.badRequest, "bad_address", "address: \(error)")
+        }
+    }
+}
+
+/// Request bodies, checked.
+enum Body {
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        do { return try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "too_large", "body: larger than \(limit) bytes")
+        }
+    }
+
+    static func txHex(_ body: ByteBuffer) throws -> String {
+        let data = Data(buffer: body)
+        guard let json = try? JSONSerialization.jsonObject(with: data) else {
+            throw APIError(.badRequest, "bad_json", "body: not valid JSON (expected {\"tx\": \"<hex>\"})")
+        }
+        guard let object = json as? [String: Any] else {
+            throw APIError(.badRequest, "bad_request", "body: expected a JSON object {\"tx\": \"<hex>\"}")
+        }
+        guard let value = object["tx"] else { throw APIError(.badRequest, "bad_request", "tx: missing") }
+        guard let hex = value as? String else { throw APIError(.unprocessableContent, "wrong_type", "tx: must be a string of hex") }
+        return hex
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KusariAPI
+import KusariChain
+import KusariCore
+import KusariNode
+import Logging
+
+/// `kusari node`: a long-running node with its HTTP API, optionally mining.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a node: the chain, a mempool, the HTTP API and (with --mine) a miner.",
+        discussion: """
+            The data directory is initialised on first start (from --genesis, or the built-in devnet genesis). \
+            Prints one JSON line {"event":"listening","api":"HOST:PORT"} when the API is up (port 0 picks a free port). \
+            SIGINT or SIGTERM stop it cleanly: the block being written is finished, the mempool saved, the database closed.
+            """)
+
+    @OptionGroup var data: DataDirOption
+    @Option(help: "Genesis file for a new data directory.") var genesis: String?
+    @Option(help: "Network of the built-in genesis for a new data directory (devnet).") var network: NetworkOption?
+    @Option(help: "Where the HTTP API listens, HOST:PORT (port 0: any free port).") var api = "127.0.0.1:8645"
+    @Flag(help: "Mine blocks.") var mine = false
+    @Option(help: "Address that receives mining rewards (required with --mine).") var minerAddress: String?
+    @Option(help: "Mining threads (default: all cores).") var minerThreads: Int?
+    @Option(help: "Least seconds between two blocks this miner makes (default: the network's spacing on devnet, 0 elsewhere).")
+    var minerInterval: Double?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Mempool size cap in bytes.") var mempoolMaxBytes: Int?
+    @Option(help: "Seconds a transaction may wait in the mempool.") var mempoolExpiry: UInt64?
+    @Option(help: "Minimum fee per transaction byte, in base units.") var minFeePerByte: UInt64?
+    @Option(help: "How many nonces ahead of its account a sender may queue.") var maxNonceAhead: UInt64?
+    @Option(help: "POST requests a minute per client (loopback exempt unless --rate-limit-loopback).") var rateLimit = 600
+    @Flag(help: "Apply the POST rate limit to loopback clients too.") var rateLimitLoopback = false
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw CLIError("log-level: '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "kusari")
+        let (host, port) = try parseHostPort(api)
+
+        let genesisValue: Genesis
+        if let genesis {
+            genesisValue = try Genesis(json: try Files.read(genesis))
+            // Refuses a directory that holds another chain; opens one that holds this one.
+            try Blockchain.create(directory: data.datadir, genesis: genesisValue).close()
+        } else {
+            if let network, network.value != .devnet {
+                throw CLIError("network: only devnet has a built-in genesis; give --genesis FILE")
+            }
+            genesisValue = try DevnetGenesis.genesis
+        }
+        var config = NodeConfig(dataDirectory: data.datadir, genesis: genesisValue)
+        config.apiHost = host
+        config.apiPort = port
+        config.postsPerMinute = rateLimit
+        config.limitLoopback = rateLimitLoopback
+        if let v = mempoolMaxBytes { config.mempool.maxBytes = v }
+        if let v = mempoolExpiry { config.mempool.expirySeconds = v }
+        if let v = minFeePerByte { config.mempool.minFeePerByte = v }
+        if let v = maxNonceAhead { config.mempool.maxNonceAhead = v }
+
+        let node = try Node(config: config, logger: logger)
+        let status = await node.status()
+        guard let net = Network(rawValue: status.network) else { throw CLIError("stored chain has an unknown network") }
+
+        var miner: Miner?
+        if mine {
+            guard let minerAddress else { throw CLIError("miner-address: required with --mine") }
+            let address: Address
+            do { address = try Address(parsing: minerAddress, network: net) } catch { throw CLIError("miner-address: \(error)") }
+            let interval = minerInterval ?? (net == .devnet ? 2 : 0)
+            miner = Miner(node: node, beneficiary: address.payload, threads: minerThreads ?? System.activeProcessorCount,
+                          interval: interval, logger: logger)
+        }
+
+        let expiry = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(30))
+                await node.expireMempool()
+            }
+        }
+        let router = API.router(node: node, network: net, postsPerMinute: config.postsPerMinute, limitLoopback: config.limitLoopback)
+        let datadir = data.datadir
+        let app = Application(
+            router: router,
+            server: .http1(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "kusari/\(Node.version)"),
+            onServerRunning: { channel in
+                let bound = "\(host):\(channel.localAddress?.port ?? port)"
+                let line = #"{"event":"listening","api":"\#(bound)"}"#
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                try? Data((line + "\n").utf8).write(to: URL(fileURLWithPath: datadir + "/api.json"))
+                logger.info("API listening", metadata: ["address": "\(bound)"])
+            },
+            logger: logger)
+        miner?.start()
+        do {
+            try await app.runService()
+        } catch {
+            logger.error("server stopped", metadata: ["error": "\(error)"])
+        }
+        expiry.cancel()
+        miner?.stop()
+        await node.shutdown()
+    }
+}
+
+/// Parses HOST:PORT.
+func parseHostPort(_ text: String) throws -> (String, Int) {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+        throw CLIError("api: expected HOST:PORT, got '\(text)'")
+    }
+    return (String(text[..<colon]), port)
+}
