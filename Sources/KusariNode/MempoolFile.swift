@@ -22,7 +22,7 @@ enum MempoolFile {
         try handle.write(contentsOf: Data(w.bytes))
         try handle.synchronize()
         try handle.close()
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: tmp))
+        guard rename(tmp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
     /// The saved transactions that still decode (a damaged file loses only what follows the damage).

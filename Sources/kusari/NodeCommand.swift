@@ -82,9 +82,10 @@ struct NodeCommand: AsyncParsableCommand {
                           interval: interval, logger: logger)
         }
 
+        let expiryPeriod = Double(min(30, max(1, config.mempool.expirySeconds / 2)))
         let expiry = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(30))
+                try? await Task.sleep(for: .seconds(expiryPeriod))
                 await node.expireMempool()
             }
         }
