@@ -61,7 +61,8 @@ let package = Package(
         // Benchmarks: our figures beside the machine's own limits, measured in one run.
         .target(
             name: "KusariBench",
-            dependencies: ["KusariCore", "KusariChain", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The command-line front end.
         .executableTarget(

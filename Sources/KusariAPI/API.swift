@@ -62,7 +62,8 @@ public enum API {
             guard bytes.count <= Transaction.maxEncodedSize else {
                 throw APIError(.contentTooLarge, "too_large", "tx: \(bytes.count) bytes, a transaction is at most \(Transaction.maxEncodedSize)")
             }
-            let id = try await node.submit(transaction: bytes)
+            let tx = try Node.prepare(transaction: bytes)
+            let id = try await node.admit(verified: tx)
             return JSONBody.response(View.Submitted(id: id.hex), status: .accepted)
         }
 

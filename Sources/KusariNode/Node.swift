@@ -160,12 +160,27 @@ public actor Node {
 
     // MARK: - Writing
 
-    /// Admits a transaction to the mempool.
-    public func submit(transaction bytes: [UInt8]) throws(NodeError) -> Hash256 {
+    /// Decodes a transaction and checks its signature outside the actor, so
+    /// that many requests verify on many cores at once; the result is what
+    /// `admit` takes (a verified signature is never checked again).
+    public nonisolated static func prepare(transaction bytes: [UInt8]) throws(NodeError) -> Transaction {
         let tx: Transaction
         do { tx = try Transaction(decoding: bytes) } catch { throw .invalidEncoding(error) }
+        guard tx.hasValidSignature else { throw .rejected(.badSignature) }
+        return tx
+    }
+
+    /// Admits a transaction to the mempool.
+    public func submit(transaction bytes: [UInt8]) throws(NodeError) -> Hash256 {
+        try admit(verified: try Self.prepare(transaction: bytes))
+    }
+
+    /// Admits a transaction whose signature `prepare` has checked.
+    public func admit(verified tx: Transaction) throws(NodeError) -> Hash256 {
         let admission: Mempool.Admission
-        do { admission = try mempool.admit(tx, account: { chain.state.account($0) }, now: Self.now()) } catch {
+        do {
+            admission = try mempool.admit(tx, account: { chain.state.account($0) }, now: Self.now(), signatureVerified: true)
+        } catch {
             throw .rejected(error)
         }
         events.publish(.transaction(id: admission.id))

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Kusari against this machine's limits (use a release build).",
-        subcommands: [Core.self, Storage.self])
+        subcommands: [Core.self, Storage.self, Mine.self, API.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -37,6 +37,37 @@ extension BenchCommand {
         func run() throws {
             let results = try StorageBenchmarks.run(scale: quick ? .quick : .full,
                                                     directory: dir ?? FileManager.default.temporaryDirectory.path) { line in
+                FileHandle.standardError.write(Data(("bench: " + line + "\n").utf8))
+            }
+            printMeasurements(results, json: json)
+        }
+    }
+}
+
+extension BenchCommand {
+    struct Mine: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The miner's nonce rate beside raw SHA-256d on all cores.")
+        @Flag(help: "Print a JSON array of measurements.") var json = false
+        @Option(help: "Seconds per measurement.") var seconds: Double = 3
+
+        func run() throws {
+            printMeasurements(MiningBenchmarks.run(seconds: seconds) { line in
+                FileHandle.standardError.write(Data(("bench: " + line + "\n").utf8))
+            }, json: json)
+        }
+    }
+
+    struct API: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "api", abstract: "POST /v1/txs admissions and GET /v1/status requests per second against a node process.")
+        @Flag(help: "Print a JSON array of measurements.") var json = false
+        @Flag(help: "A small, fast run (for smoke tests; figures are not meaningful).") var quick = false
+        @Option(help: "Where to put the scratch node (default: the system's temporary folder).") var dir: String?
+
+        func run() throws {
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let results = try APIBenchmarks.run(executable: executable, directory: dir ?? FileManager.default.temporaryDirectory.path,
+                                                scale: quick ? .quick : .full) { line in
                 FileHandle.standardError.write(Data(("bench: " + line + "\n").utf8))
             }
             printMeasurements(results, json: json)
