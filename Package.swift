@@ -43,10 +43,13 @@ let package = Package(
             name: "KusariChain",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage"]
         ),
+        // SHA-256 compression for the miner: the CPU's SHA extensions when present
+        // (chosen at run time), portable C otherwise; tested against swift-crypto.
+        .target(name: "CKusariSHA"),
         // One running node: chain + mempool + miner, behind an actor.
         .target(
             name: "KusariNode",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariMempool",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariMempool", "CKusariSHA",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log")]
         ),
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariConsensus"]),
         .testTarget(name: "KusariMempoolTests", dependencies: ["KusariCore", "KusariMempool"]),
+        .testTarget(name: "KusariNodeTests", dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "CKusariSHA"]),
         .testTarget(
             name: "KusariChainTests",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain",

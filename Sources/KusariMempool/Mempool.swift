@@ -53,6 +53,8 @@ public final class Mempool {
     private(set) var bySender: [AddressPayload: [UInt64: Hash256]] = [:]
     /// Total encoded bytes held.
     public private(set) var bytes = 0
+    /// Total fees of the transactions held.
+    public private(set) var totalFees: UInt64 = 0
 
     public init(chainId: UInt32, config: Config = Config()) {
         self.chainId = chainId
@@ -148,6 +150,7 @@ public final class Mempool {
         entries[e.id] = e
         bySender[e.sender, default: [:]][e.tx.nonce] = e.id
         bytes += e.size
+        totalFees &+= e.tx.fee
     }
 
     /// Removes one transaction; returns whether it was there.
@@ -155,6 +158,7 @@ public final class Mempool {
     public func remove(_ id: Hash256) -> Bool {
         guard let e = entries.removeValue(forKey: id) else { return false }
         bytes -= e.size
+        totalFees &-= e.tx.fee
         bySender[e.sender]?[e.tx.nonce] = nil
         if bySender[e.sender]?.isEmpty == true { bySender[e.sender] = nil }
         return true

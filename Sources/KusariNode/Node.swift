@@ -185,8 +185,7 @@ public actor Node {
         }
         events.publish(.transaction(id: admission.id))
         // Restart the miner when the pool now pays clearly more than its template.
-        let pendingFees = mempool.all.reduce(UInt64(0)) { $0 &+ $1.tx.fee }
-        if templateCount == 0 || pendingFees > templateFees + templateFees / 10 { bumpWork() }
+        if templateCount == 0 || mempool.totalFees > templateFees + templateFees / 10 { bumpWork() }
         logger.debug("transaction admitted", metadata: ["id": "\(admission.id)"])
         return admission.id
     }
