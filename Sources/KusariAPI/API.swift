@@ -76,10 +76,20 @@ public enum API {
         router.get("/v1/accounts/:address/txs") { request, context -> Response in
             let text = context.parameters.get("address") ?? ""
             let address = try Path.address(text, network: network)
-            let before = try Query.uint(request, "before")
+            // The cursor is HEIGHT or HEIGHT:POSITION (as `next` gives it).
+            var before: UInt64?, position: Int?
+            if let text = request.uri.queryParameters.get("before") {
+                let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+                guard (1...2).contains(parts.count), let h = UInt64(parts[0]),
+                      parts.count == 1 || Int(parts[1]).map({ $0 >= 0 }) == true else {
+                    throw APIError(.badRequest, "bad_request", "before: expected HEIGHT or HEIGHT:POSITION, got '\(text)'")
+                }
+                before = h
+                position = parts.count == 2 ? Int(parts[1]) : nil
+            }
             let limit = try Query.limit(request)
-            let infos = try await node.history(address, before: before, limit: limit)
-            let next = infos.count == limit ? infos.last?.height : nil
+            let infos = try await node.history(address, before: before, position: position, limit: limit)
+            let next = infos.count == limit ? infos.last.flatMap { i in i.height.map { "\($0):\(i.position ?? 0)" } } : nil
             return JSONBody.response(View.History(address: views.address(address), transactions: infos.map(views.txInfo), next: next))
         }
 

@@ -65,7 +65,7 @@ enum View {
         let height: UInt64, stateRoot: String, proof: StateProof
     }
 
-    struct History: Encodable { let address: String; let transactions: [TxInfo]; let next: UInt64? }
+    struct History: Encodable { let address: String; let transactions: [TxInfo]; let next: String? }
 
     struct PoolEntry: Encodable { let id: String, from: String, nonce: UInt64, amount: UInt64, fee: UInt64, size: Int, arrival: UInt64 }
     struct Mempool: Encodable { let count: Int; let bytes: Int; let transactions: [PoolEntry] }

@@ -144,10 +144,14 @@ public actor Node {
                            pendingCount: mempool.pending(of: address).count, proof: state.proof(for: address))
     }
 
-    /// An address's confirmed transactions, newest first, below `before`.
-    public func history(_ address: AddressPayload, before: UInt64?, limit: Int) throws(NodeError) -> [TransactionInfo] {
+    /// An address's confirmed transactions, newest first, strictly before
+    /// (`before`, `position`) in chain order.
+    public func history(_ address: AddressPayload, before: UInt64?, position: Int?, limit: Int) throws(NodeError) -> [TransactionInfo] {
         let entries: [AddressEntry]
-        do { entries = try chain.store.addressHistory(address, beforeHeight: before ?? UInt64.max, limit: limit) } catch {
+        do {
+            entries = try chain.store.addressHistory(address, beforeHeight: before ?? UInt64.max, beforePosition: position ?? 0,
+                                                     limit: limit)
+        } catch {
             throw .unavailable(error.description)
         }
         var out: [TransactionInfo] = []

@@ -257,13 +257,18 @@ public final class ChainStore: @unchecked Sendable {
         }
     }
 
-    /// An address's transactions on the best chain, newest first, below `beforeHeight`.
-    public func addressHistory(_ address: AddressPayload, beforeHeight: UInt64, limit: Int) throws(StorageError) -> [AddressEntry] {
-        try read { db in
+    /// An address's transactions on the best chain, newest first, strictly
+    /// before (`beforeHeight`, `beforePosition`): below that height, or at that
+    /// height with a lower position.
+    public func addressHistory(_ address: AddressPayload, beforeHeight: UInt64, beforePosition: Int = 0,
+                               limit: Int) throws(StorageError) -> [AddressEntry] {
+        let h = Int64(bitPattern: min(beforeHeight, UInt64(Int64.max)))
+        return try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT height, position, txid FROM address_txs WHERE address = ? AND height < ?
+                SELECT height, position, txid FROM address_txs
+                WHERE address = ? AND (height < ? OR (height = ? AND position < ?))
                 ORDER BY height DESC, position DESC LIMIT ?
-                """, arguments: [Data(address.bytes), Int64(bitPattern: min(beforeHeight, UInt64(Int64.max))), limit]).map { row in
+                """, arguments: [Data(address.bytes), h, h, beforePosition, limit]).map { row in
                 AddressEntry(address: address, height: UInt64(bitPattern: row[0]), position: row[1],
                              txid: Hash256(bytes: row[2] as Data) ?? .zero)
             }

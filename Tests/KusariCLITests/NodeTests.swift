@@ -196,3 +196,40 @@ extension NodeTests {
         try Transaction(chainId: chain, key: from, nonce: nonce, to: AddressPayload(publicKey: to.publicKey), amount: amount, fee: fee)
     }
 }
+
+extension NodeTests {
+    /// /openapi.yaml is docs/openapi.yaml, a valid OpenAPI 3.1 document, and every
+    /// response of a live node matches it (scripts/check_openapi.py).
+    @Test func openAPIDocumentIsTrueForEveryRoute() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let node = try NodeProcess(datadir: dir.appendingPathComponent("oa").path,
+                                   arguments: ["--mine", "--miner-address", address(miner), "--miner-interval", "0.3", "--miner-threads", "1"])
+        defer { node.stop() }
+        let specPath = Kusari.packageRoot.appendingPathComponent("docs/openapi.yaml").path
+        let served = String(decoding: try await node.get("/openapi.yaml").body, as: UTF8.self)
+        #expect(served.trimmingCharacters(in: .whitespacesAndNewlines)
+                == (try String(contentsOfFile: specPath, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines),
+                "Sources/KusariAPI/OpenAPIDocument.swift differs from docs/openapi.yaml: run scripts/embed-openapi")
+        // One confirmed transfer, and one pending (a nonce ahead, so it stays queued).
+        let first = try transfer(faucet, to: bob, amount: 100, nonce: 0)
+        #expect(try await node.postTx(Hex.encode(first.encoded)).status == 202)
+        try await node.waitFor("the transfer to be mined", seconds: 60) {
+            try await node.get("/v1/txs/\(first.id.hex)").json["status"] as? String == "confirmed"
+        }
+        let queued = try transfer(faucet, to: bob, amount: 100, nonce: 2)
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        script.arguments = ["python3", Kusari.packageRoot.appendingPathComponent("scripts/check_openapi.py").path,
+                            specPath, node.base, "--tx-hex", Hex.encode(queued.encoded)]
+        let out = Pipe()
+        script.standardOutput = out
+        script.standardError = out
+        try script.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        script.waitUntilExit()
+        let failures = text.split(separator: "\n").filter { $0.contains("FAIL") }.prefix(10).joined(separator: "\n")
+        #expect(script.terminationStatus == 0, "check_openapi.py failed:\n\(failures)\n\(text.suffix(400))")
+        #expect(text.contains(" passed, 0 failed"))
+    }
+}
