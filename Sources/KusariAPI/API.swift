@@ -125,6 +125,8 @@ enum Events {
     static func format(_ e: NodeEvent) -> String {
         let data: String
         switch e {
+        case .heartbeat: return ": keep-alive\n\n"
+
         case .block(let h, let id, let n): data = #"{"height":\#(h),"id":"\#(id.hex)","txCount":\#(n)}"#
         case .transaction(let id): data = #"{"id":"\#(id.hex)"}"#
         case .reorganization(let d, let c, let h, let tip):

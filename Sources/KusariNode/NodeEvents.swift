@@ -6,6 +6,8 @@ public enum NodeEvent: Sendable, Equatable {
     case block(height: UInt64, id: Hash256, transactions: Int)
     case transaction(id: Hash256)
     case reorganization(disconnected: Int, connected: Int, height: UInt64, tip: Hash256)
+    /// Sent periodically so that idle streams stay open.
+    case heartbeat
 
     /// The event's name in the event stream.
     public var name: String {
@@ -13,6 +15,7 @@ public enum NodeEvent: Sendable, Equatable {
         case .block: return "block"
         case .transaction: return "tx"
         case .reorganization: return "reorg"
+        case .heartbeat: return "heartbeat"
         }
     }
 }
@@ -33,7 +36,8 @@ public final class NodeEvents: Sendable {
         return stream
     }
 
-    func publish(_ event: NodeEvent) {
+    /// Sends an event to every subscriber.
+    public func publish(_ event: NodeEvent) {
         for c in state.with({ Array($0.values) }) { c.yield(event) }
     }
 

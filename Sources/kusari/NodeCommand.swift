@@ -82,18 +82,20 @@ struct NodeCommand: AsyncParsableCommand {
                           interval: interval, logger: logger)
         }
 
-        let expiryPeriod = Double(min(30, max(1, config.mempool.expirySeconds / 2)))
+        // Housekeeping: mempool expiry, and a heartbeat that keeps event streams open.
+        let period = Double(min(15, max(1, config.mempool.expirySeconds / 2)))
         let expiry = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(expiryPeriod))
+                try? await Task.sleep(for: .seconds(period))
                 await node.expireMempool()
+                node.events.publish(.heartbeat)
             }
         }
         let router = API.router(node: node, network: net, postsPerMinute: config.postsPerMinute, limitLoopback: config.limitLoopback)
         let datadir = data.datadir
         let app = Application(
             router: router,
-            server: .http1(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(host, port: port), serverName: "kusari/\(Node.version)"),
             onServerRunning: { channel in
                 let bound = "\(host):\(channel.localAddress?.port ?? port)"
