@@ -85,7 +85,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
-        .testTarget(name: "KusariConsensusTests", dependencies: ["KusariConsensus"]),
+        .testTarget(name: "KusariConsensusTests", dependencies: ["KusariCore", "KusariConsensus"]),
         .testTarget(name: "KusariMempoolTests", dependencies: ["KusariCore", "KusariMempool"]),
         .testTarget(name: "KusariNodeTests", dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "CKusariSHA"]),
         .testTarget(

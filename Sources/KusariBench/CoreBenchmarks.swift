@@ -199,21 +199,3 @@ private final class ResultSlots<T>: @unchecked Sendable {
     func set(_ i: Int, _ v: T) { lock.lock(); slots[i] = v; lock.unlock() }
     var values: [T] { slots.compactMap { $0 } }
 }
-
-/// A small deterministic generator (SplitMix64), so runs are repeatable.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-    mutating func payload() -> AddressPayload {
-        var bytes: [UInt8] = []
-        for _ in 0..<3 { withUnsafeBytes(of: next()) { bytes += $0 } }
-        return AddressPayload(bytes: bytes.prefix(20)) ?? .zero
-    }
-}

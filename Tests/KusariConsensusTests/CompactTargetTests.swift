@@ -1,3 +1,4 @@
+import KusariCore
 import Testing
 import KusariConsensus
 
@@ -86,7 +87,7 @@ struct CompactTargetTests {
 
     @Test("encode is canonical: decode(encode(t)) <= t, and encode is stable on its own output")
     func canonicalRoundTrip() throws {
-        var rng = TestData.SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<300 {
             var bytes: [UInt8] = []
             for _ in 0..<4 { let w = rng.next(); for s in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: w >> UInt64(s))) } }

@@ -1,3 +1,4 @@
+import KusariCore
 import Testing
 import KusariConsensus
 
@@ -125,7 +126,7 @@ struct UInt256Tests {
 
     @Test("division is exact on pseudo-random operands of every size")
     func divisionProperty() throws {
-        var rng = TestData.SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<400 {
             let a = randomNumber(&rng) >> Int(rng.next() % 256)
             let b = randomNumber(&rng) >> Int(rng.next() % 256)
@@ -220,7 +221,7 @@ struct UInt256Tests {
         #expect((UInt256.one << 255) &* 2 == .zero)
     }
 
-    private func randomNumber(_ rng: inout TestData.SplitMix64) -> UInt256 {
+    private func randomNumber(_ rng: inout SplitMix64) -> UInt256 {
         var bytes: [UInt8] = []
         for _ in 0..<4 {
             let word = rng.next()

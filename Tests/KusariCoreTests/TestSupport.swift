@@ -11,19 +11,7 @@ enum TestPaths {
 }
 
 /// A deterministic generator for repeatable random tests.
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &self) } }
-    mutating func payload() -> AddressPayload { AddressPayload(bytes: bytes(20)) ?? .zero }
-}
+typealias TestRandom = SplitMix64
 
 /// Keys from fixed seeds, so failures reproduce.
 func testKey(_ n: UInt8) -> KeyPair {
