@@ -82,10 +82,11 @@ public final class Blockchain {
         do { accounts = try genesis.accounts(); state = StateTree(accounts: accounts) } catch { throw .genesis(error) }
         let engine = ProofOfWorkEngine(params: .kusari(genesis.network))
         let index = HeaderIndex()
-        index.insert(.init(header: block.header, id: block.id, work: engine.weight(of: block.header), status: .valid,
-                           sequence: 0))
+        let entry = HeaderIndex.Entry(header: block.header, id: block.id, work: engine.weight(of: block.header), status: .valid,
+                                      sequence: 0)
+        index.insert(entry)
         var batch = StoreBatch()
-        batch.newHeaders = [index.stored(index[block.id]!)]
+        batch.newHeaders = [index.stored(entry)]
         batch.bodies = [(block.id, block.encoded)]
         batch.chainAdditions = [(0, block.id)]
         batch.undoRecords = [(block.id, BlockUndo(entries: []).encoded)]

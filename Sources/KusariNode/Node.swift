@@ -16,6 +16,8 @@ public actor Node {
     public nonisolated let events = NodeEvents()
     /// Bumped whenever the miner's work is stale (a new tip, a much better mempool).
     public nonisolated let workGeneration = Mutex<UInt64>(0)
+    /// How far below the tip account proofs may be asked for.
+    public nonisolated static let maxStateDepth: UInt64 = 10_000
     /// The version string reported by the API.
     public nonisolated static let version = "0.1.0"
 
@@ -135,6 +137,10 @@ public actor Node {
     public func account(_ address: AddressPayload, atHeight height: UInt64?) throws(NodeError) -> AccountInfo {
         let h = height ?? chain.height
         guard h <= chain.height else { throw .notFound("height \(h)") }
+        // Older states are rebuilt from undo records, one block at a time: keep that bounded.
+        guard chain.height - h <= Self.maxStateDepth else {
+            throw .badRequest(field: "height", reason: "proofs reach at most \(Self.maxStateDepth) blocks below the tip")
+        }
         let state: StateTree
         do { state = h == chain.height ? chain.state : try chain.state(atHeight: h) } catch { throw .from(error) }
         let account = state.account(address)
