@@ -43,6 +43,11 @@ let package = Package(
             name: "KusariChain",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage"]
         ),
+        // The peer-to-peer wire protocol: messages, frames, the NIO decoder.
+        .target(
+            name: "KusariNetwork",
+            dependencies: ["KusariCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // SHA-256 compression for the miner: the CPU's SHA extensions when present
         // (chosen at run time), portable C otherwise; tested against swift-crypto.
         .target(name: "CKusariSHA"),
@@ -87,6 +92,11 @@ let package = Package(
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariCore", "KusariConsensus"]),
         .testTarget(name: "KusariMempoolTests", dependencies: ["KusariCore", "KusariMempool"]),
+        .testTarget(
+            name: "KusariNetworkTests",
+            dependencies: ["KusariCore", "KusariNetwork", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
         .testTarget(name: "KusariNodeTests", dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "CKusariSHA"]),
         .testTarget(
             name: "KusariChainTests",
