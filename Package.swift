@@ -55,6 +55,9 @@ let package = Package(
         .target(
             name: "KusariNode",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariMempool", "CKusariSHA",
+                           "KusariNetwork",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log")]
         ),

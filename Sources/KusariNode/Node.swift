@@ -27,6 +27,8 @@ public actor Node {
     /// Fees of the last template handed to the miner, to see when a better one is worth a restart.
     private var templateFees: UInt64 = 0
     private var templateCount = 0
+    /// Connected peers, as the network layer reports them.
+    private var peerCount = 0
 
     /// Opens (or creates) the data directory and reloads the saved mempool.
     public init(config: NodeConfig, logger: Logger) throws(ChainError) {
@@ -71,7 +73,7 @@ public actor Node {
         NodeStatus(network: chain.genesis.network.rawValue, chainId: chain.genesis.chainId, height: chain.height,
                    tip: chain.tipId, chainWork: chain.chainWork.hexString, stateRoot: chain.state.root,
                    bits: chain.tip.bits, difficulty: Self.difficulty(bits: chain.tip.bits, params: chain.params),
-                   mempoolCount: mempool.count, mempoolBytes: mempool.bytes, peers: 0, syncing: false,
+                   mempoolCount: mempool.count, mempoolBytes: mempool.bytes, peers: peerCount, syncing: false,
                    version: Self.version, genesis: chain.genesisId)
     }
 
@@ -253,6 +255,59 @@ public actor Node {
         case .sideBranch: break
         }
         return outcome
+    }
+
+    // MARK: - For the network layer
+
+    /// Sets the number of connected peers reported by `status`.
+    public func setPeerCount(_ n: Int) { peerCount = n }
+
+    /// The best chain's cumulative work as 32 big-endian bytes.
+    public func chainWorkBytes() -> Hash256 { Hash256(bytes: chain.chainWork.bigEndianBytes) ?? .zero }
+
+    /// A block locator: the tip, then ids at exponentially growing distances back, and the genesis.
+    public func locator() -> [Hash256] {
+        var ids: [Hash256] = []
+        var step: UInt64 = 1
+        var h = chain.height
+        while true {
+            if let id = chain.id(atHeight: h) { ids.append(id) }
+            if h == 0 { break }
+            if ids.count >= 10 { step *= 2 }
+            h = h >= step ? h - step : 0
+        }
+        return ids
+    }
+
+    /// Best-chain headers after the first locator entry on the best chain, up to `stop` or `limit`.
+    public func headers(after locator: [Hash256], stop: Hash256, limit: Int) -> [BlockHeader] {
+        var start: UInt64 = 0
+        for id in locator {
+            if let h = chain.header(id), chain.id(atHeight: h.height) == id { start = h.height; break }
+        }
+        var out: [BlockHeader] = []
+        var h = start + 1
+        while h <= chain.height && out.count < limit {
+            guard let id = chain.id(atHeight: h), let header = chain.header(id) else { break }
+            out.append(header)
+            if id == stop { break }
+            h += 1
+        }
+        return out
+    }
+
+    /// Whether the chain has stored this block (on any branch).
+    public func knowsBlock(_ id: Hash256) -> Bool { chain.header(id) != nil }
+
+    /// A stored block.
+    public func storedBlock(_ id: Hash256) -> Block? { try? chain.block(id) }
+
+    /// A pending transaction.
+    public func pendingTransaction(_ id: Hash256) -> Transaction? { mempool.entry(id)?.tx }
+
+    /// Whether a transaction is pending or confirmed.
+    public func knowsTransaction(_ id: Hash256) -> Bool {
+        mempool.entry(id) != nil || ((try? chain.store.transaction(id)) ?? nil) != nil
     }
 
     /// Drops expired transactions (called periodically).

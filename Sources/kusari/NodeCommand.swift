@@ -22,6 +22,9 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Genesis file for a new data directory.") var genesis: String?
     @Option(help: "Network of the built-in genesis for a new data directory (devnet).") var network: NetworkOption?
     @Option(help: "Where the HTTP API listens, HOST:PORT (port 0: any free port).") var api = "127.0.0.1:8645"
+    @Option(help: "Where to accept peers, HOST:PORT (port 0: any free port; default: no listening).") var p2p: String?
+    @Option(help: "A peer to keep connected to, HOST:PORT (repeatable).") var peer: [String] = []
+    @Option(help: "The most peers at once.") var maxPeers = 32
     @Flag(help: "Mine blocks.") var mine = false
     @Option(help: "Address that receives mining rewards (required with --mine).") var minerAddress: String?
     @Option(help: "Mining threads (default: all cores).") var minerThreads: Int?
@@ -45,7 +48,7 @@ struct NodeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "kusari")
-        let (host, port) = try parseHostPort(api)
+        let (host, port) = try parseHostPort(api, field: "api")
 
         let genesisValue: Genesis
         if let genesis {
@@ -71,6 +74,23 @@ struct NodeCommand: AsyncParsableCommand {
         let node = try Node(config: config, logger: logger)
         let status = await node.status()
         guard let net = Network(rawValue: status.network) else { throw CLIError("stored chain has an unknown network") }
+
+        // Peers: listen (if asked) and keep the given connections.
+        let network = P2P(node: node, network: net, maxPeers: maxPeers, logger: logger)
+        var p2pBound: String?
+        if let p2p {
+            let (p2pHost, p2pPort) = try parseHostPort(p2p, field: "p2p")
+            do { p2pBound = "\(p2pHost):\(try await network.listen(host: p2pHost, port: p2pPort))" } catch {
+                throw CLIError("p2p: cannot listen on \(p2p): \(error)")
+            }
+        } else {
+            _ = try? await network.listen(host: "127.0.0.1", port: 0)   // announcements still flow to outbound peers
+        }
+        for address in peer {
+            let (h, p) = try parseHostPort(address, field: "peer")
+            network.maintain(host: h, port: p)
+        }
+        let p2pListening = p2pBound
 
         var miner: Miner?
         if mine {
@@ -99,7 +119,8 @@ struct NodeCommand: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: "kusari/\(Node.version)"),
             onServerRunning: { channel in
                 let bound = "\(host):\(channel.localAddress?.port ?? port)"
-                let line = #"{"event":"listening","api":"\#(bound)"}"#
+                let p2pPart = p2pListening.map { #","p2p":"\#($0)""# } ?? ""
+                let line = #"{"event":"listening","api":"\#(bound)"\#(p2pPart)}"#
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 try? Data((line + "\n").utf8).write(to: URL(fileURLWithPath: datadir + "/api.json"))
                 logger.info("API listening", metadata: ["address": "\(bound)"])
@@ -113,14 +134,15 @@ struct NodeCommand: AsyncParsableCommand {
         }
         expiry.cancel()
         miner?.stop()
+        await network.stop()
         await node.shutdown()
     }
 }
 
 /// Parses HOST:PORT.
-func parseHostPort(_ text: String) throws -> (String, Int) {
+func parseHostPort(_ text: String, field: String) throws -> (String, Int) {
     guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-        throw CLIError("api: expected HOST:PORT, got '\(text)'")
+        throw CLIError("\(field): expected HOST:PORT, got '\(text)'")
     }
     return (String(text[..<colon]), port)
 }

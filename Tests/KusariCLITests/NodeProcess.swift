@@ -9,6 +9,8 @@ final class NodeProcess: @unchecked Sendable {
     let process = Process()
     let datadir: String
     private(set) var base = ""
+    /// The peer-to-peer address, when the node listens for peers.
+    private(set) var p2p: String?
     private let output = Pipe()
     private let errors: FileHandle?
 
@@ -34,6 +36,7 @@ final class NodeProcess: @unchecked Sendable {
                let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                let api = json["api"] as? String {
                 base = "http://" + api
+                p2p = json["p2p"] as? String
                 return
             }
         }
