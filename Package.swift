@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KusariCLITests",
-            dependencies: ["KusariCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["KusariCore", "KusariNetwork", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

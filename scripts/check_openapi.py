@@ -166,7 +166,8 @@ def main():
            ("get", "post", "put", "delete", "patch", "head", "options")}
     expected_ops = {("GET", "/v1/status"), ("GET", "/v1/blocks"), ("GET", "/v1/blocks/{ref}"), ("GET", "/v1/txs/{id}"),
                     ("POST", "/v1/txs"), ("GET", "/v1/accounts/{address}"), ("GET", "/v1/accounts/{address}/txs"),
-                    ("GET", "/v1/mempool"), ("GET", "/v1/events"), ("GET", "/openapi.yaml")}
+                    ("GET", "/v1/mempool"), ("GET", "/v1/events"), ("GET", "/openapi.yaml"),
+                    ("GET", "/v1/peers"), ("GET", "/v1/bans")}
     c.result(ops == expected_ops, "spec documents exactly the node's routes",
              "" if ops == expected_ops else f"missing {sorted(expected_ops - ops)}, extra {sorted(ops - expected_ops)}")
 
@@ -193,6 +194,10 @@ def main():
     if served is not None and served != spec:
         print(f"note: the document served at /openapi.yaml differs from {args.spec} "
               f"({len(served.get('paths') or {})} paths served, {len(spec.get('paths') or {})} in the file)")
+
+    # -- network ----------------------------------------------------------------
+    c.check("GET /v1/peers", "GET", "/v1/peers", "/v1/peers", 200)
+    c.check("GET /v1/bans", "GET", "/v1/bans", "/v1/bans", 200)
 
     # -- chain ------------------------------------------------------------------
     st = c.check("GET /v1/status", "GET", "/v1/status", "/v1/status", 200) or {}

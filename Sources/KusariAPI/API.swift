@@ -9,7 +9,7 @@ import NIOCore
 /// and its own OpenAPI document.
 public enum API {
     /// The router with every route.
-    public static func router(node: Node, network: Network, postsPerMinute: Int, limitLoopback: Bool) -> Router<APIContext> {
+    public static func router(node: Node, network: Network, p2p: P2P?, postsPerMinute: Int, limitLoopback: Bool) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: ErrorMiddleware())
         let views = Views(network: network)
@@ -101,6 +101,20 @@ public enum API {
                 View.PoolEntry(id: $0.id.hex, from: views.address($0.sender), nonce: $0.tx.nonce, amount: $0.tx.amount,
                                fee: $0.tx.fee, size: $0.size, arrival: $0.arrival)
             }))
+        }
+
+        router.get("/v1/peers") { _, _ -> Response in
+            let list = await p2p?.peerList() ?? []
+            return JSONBody.response(View.Peers(peers: list.map {
+                View.Peer(address: $0.address, direction: $0.direction, nodeId: $0.nodeId.map { String($0, radix: 16) },
+                          height: $0.height, userAgent: $0.userAgent, latencyMs: $0.latencyMs.map { Int($0.rounded()) },
+                          bytesIn: $0.bytesIn, bytesOut: $0.bytesOut, score: $0.score)
+            }))
+        }
+
+        router.get("/v1/bans") { _, _ -> Response in
+            let list = await p2p?.banList() ?? []
+            return JSONBody.response(View.Bans(bans: list.map { View.BanEntry(address: $0.key, until: $0.until, reason: $0.reason) }))
         }
 
         router.get("/v1/events") { _, _ -> Response in

@@ -46,6 +46,7 @@ tags:
   - name: accounts
   - name: mempool
   - name: events
+  - name: network
   - name: meta
 paths:
   /v1/status:
@@ -314,6 +315,42 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Mempool"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/peers:
+    get:
+      tags: [network]
+      operationId: getPeers
+      summary: Connected peers.
+      description: |
+        Each connection with its address (`HOST:PORT`), direction, the peer's node id
+        (hex) and best height from its handshake, its user agent, the last ping's
+        round trip in milliseconds, bytes in and out, and its misbehaviour score
+        (banned at 100).
+      responses:
+        "200":
+          description: The peers.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Peers"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/bans:
+    get:
+      tags: [network]
+      operationId: getBans
+      summary: Banned peers.
+      description: |
+        Peers banned for misbehaviour (bad frames, invalid blocks or transactions),
+        with when the ban ends (Unix seconds) and why. A ban applies to an IP
+        address; on loopback, where every peer shares one address, to `IP:PORT`.
+        Bans are kept in the data directory.
+      responses:
+        "200":
+          description: The bans.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Bans"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/events:
@@ -821,6 +858,42 @@ components:
           description: The `before` cursor for the next page (`HEIGHT:POSITION` of the page's last transaction); left out when the page is not full.
           type: string
           pattern: "^[0-9]+:[0-9]+$"
+
+    # --- network ---------------------------------------------------------
+    Peer:
+      type: object
+      required: [address, direction, bytesIn, bytesOut, score]
+      additionalProperties: false
+      properties:
+        address: {type: string}
+        direction: {type: string, enum: [inbound, outbound]}
+        nodeId: {type: string, pattern: "^[0-9a-f]{1,16}$"}
+        height: {type: integer, minimum: 0}
+        userAgent: {type: string}
+        latencyMs: {type: integer, minimum: 0}
+        bytesIn: {type: integer, minimum: 0}
+        bytesOut: {type: integer, minimum: 0}
+        score: {type: integer, minimum: 0}
+    Peers:
+      type: object
+      required: [peers]
+      additionalProperties: false
+      properties:
+        peers: {type: array, items: {$ref: "#/components/schemas/Peer"}}
+    BanEntry:
+      type: object
+      required: [address, until, reason]
+      additionalProperties: false
+      properties:
+        address: {type: string}
+        until: {type: integer, minimum: 0}
+        reason: {type: string}
+    Bans:
+      type: object
+      required: [bans]
+      additionalProperties: false
+      properties:
+        bans: {type: array, items: {$ref: "#/components/schemas/BanEntry"}}
 
     # --- mempool ---------------------------------------------------------
     PoolEntry:

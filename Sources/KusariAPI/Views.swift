@@ -71,6 +71,14 @@ enum View {
     struct Mempool: Encodable { let count: Int; let bytes: Int; let transactions: [PoolEntry] }
 
     struct Submitted: Encodable { let id: String }
+
+    struct Peer: Encodable {
+        let address: String, direction: String, nodeId: String?, height: UInt64?, userAgent: String?
+        let latencyMs: Int?, bytesIn: Int, bytesOut: Int, score: Int
+    }
+    struct Peers: Encodable { let peers: [Peer] }
+    struct BanEntry: Encodable { let address: String; let until: UInt64; let reason: String }
+    struct Bans: Encodable { let bans: [BanEntry] }
 }
 
 /// Builds views for one network's address prefix.

@@ -22,21 +22,111 @@ public actor P2P {
         let channel: any Channel
         let outbound: Bool
         let remote: String
+        let counters: ByteCounters
         var version: VersionInfo?
         var ready = false
         var known = Set<Hash256>()
+        var score = 0
+        var pingSent: (nonce: UInt64, at: Date)?
+        var latency: Double?
     }
+
+    /// A peer as `GET /v1/peers` shows it.
+    public struct PeerInfo: Sendable {
+        public var address: String
+        public var direction: String
+        public var nodeId: UInt64?
+        public var height: UInt64?
+        public var userAgent: String?
+        public var latencyMs: Double?
+        public var bytesIn: Int
+        public var bytesOut: Int
+        public var score: Int
+    }
+
+    /// A ban as `GET /v1/bans` shows it.
+    public struct Ban: Sendable, Codable {
+        public var key: String
+        public var until: UInt64
+        public var reason: String
+    }
+
+    /// Misbehaviour points at which a peer is banned, and for how long.
+    public static let banThreshold = 100
+    public var banSeconds: UInt64 = 24 * 3600
+    private var bans: [String: Ban] = [:]
+    private var bansPath: String?
 
     private var peers: [Int: Peer] = [:]
     private var nextId = 0
     private var server: (any Channel)?
     private var stopping = false
 
-    public init(node: Node, network: Network, maxPeers: Int, logger: Logger) {
+    public init(node: Node, network: Network, maxPeers: Int, dataDirectory: String?, logger: Logger) {
         self.node = node
         self.magic = Frame.magic(for: network)
         self.maxPeers = maxPeers
         self.logger = logger
+        if let dataDirectory {
+            let path = dataDirectory + "/bans.json"
+            bansPath = path
+            if let data = FileManager.default.contents(atPath: path),
+               let list = try? JSONDecoder().decode([Ban].self, from: data) {
+                bans = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            }
+        }
+    }
+
+    // MARK: - Bans and misbehaviour
+
+    /// The key a ban applies to: the IP address, or on loopback (where every peer
+    /// shares one address) the address and port.
+    nonisolated static func banKey(_ remote: String) -> String {
+        let host = remote.split(separator: ":").dropLast().joined(separator: ":")
+        return host.hasPrefix("127.") || host == "::1" ? remote : host
+    }
+
+    func isBanned(_ remote: String) -> Bool {
+        let key = Self.banKey(remote)
+        guard let b = bans[key] else { return false }
+        if b.until <= UInt64(Date().timeIntervalSince1970) { bans[key] = nil; return false }
+        return true
+    }
+
+    /// Adds misbehaviour points; past the threshold the peer is banned and dropped.
+    func misbehaved(_ id: Int, points: Int, _ reason: String) {
+        guard var p = peers[id] else { return }
+        p.score += points
+        peers[id] = p
+        logger.notice("peer misbehaved", metadata: ["remote": "\(p.remote)", "score": "\(p.score)", "reason": "\(reason)"])
+        if p.score >= Self.banThreshold {
+            let key = Self.banKey(p.remote)
+            bans[key] = Ban(key: key, until: UInt64(Date().timeIntervalSince1970) + banSeconds, reason: reason)
+            saveBans()
+            drop(id, "banned: \(reason)")
+        }
+    }
+
+    private func saveBans() {
+        guard let bansPath, let data = try? JSONEncoder().encode(Array(bans.values)) else { return }
+        try? data.write(to: URL(fileURLWithPath: bansPath), options: .atomic)
+    }
+
+    /// Current bans.
+    public func banList() -> [Ban] {
+        let now = UInt64(Date().timeIntervalSince1970)
+        return bans.values.filter { $0.until > now }.sorted { $0.key < $1.key }
+    }
+
+    /// Connected peers.
+    public func peerList() -> [PeerInfo] {
+        peers.keys.sorted().compactMap { id in
+            guard let p = peers[id] else { return nil }
+            return PeerInfo(address: p.remote, direction: p.outbound ? "outbound" : "inbound", nodeId: p.version?.nodeId,
+                            height: p.version?.bestHeight, userAgent: p.version?.userAgent,
+                            latencyMs: p.latency.map { $0 * 1000 }, bytesIn: p.counters.inbound, bytesOut: p.counters.outbound,
+                            score: p.score)
+        }
     }
 
     // MARK: - Connections
@@ -97,13 +187,20 @@ public actor P2P {
     }
 
     nonisolated static func configure(_ channel: any Channel, magic: UInt32, p2p: P2P, outbound: Bool, remote: String? = nil) throws {
-        let handler = PeerHandler(p2p: p2p, outbound: outbound, remote: remote)
+        let counters = ByteCounters()
+        let handler = PeerHandler(p2p: p2p, outbound: outbound, remote: remote, counters: counters)
+        try channel.pipeline.syncOperations.addHandler(ByteCountingHandler(counters: counters))
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(magic: magic)))
         try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder(magic: magic)))
         try channel.pipeline.syncOperations.addHandler(handler)
     }
 
-    func connected(_ channel: any Channel, outbound: Bool, remote: String) async -> Int? {
+    func connected(_ channel: any Channel, outbound: Bool, remote: String, counters: ByteCounters) async -> Int? {
+        if isBanned(remote) {
+            logger.info("refusing a banned peer", metadata: ["remote": "\(remote)"])
+            channel.close(promise: nil)
+            return nil
+        }
         guard peers.count < maxPeers else {
             logger.info("refusing a peer: too many peers", metadata: ["remote": "\(remote)"])
             channel.close(promise: nil)
@@ -111,7 +208,7 @@ public actor P2P {
         }
         let id = nextId
         nextId += 1
-        peers[id] = Peer(channel: channel, outbound: outbound, remote: remote)
+        peers[id] = Peer(channel: channel, outbound: outbound, remote: remote, counters: counters)
         send(.version(await versionInfo()), to: id)
         await node.setPeerCount(peers.values.filter(\.ready).count)
         return id
@@ -160,7 +257,12 @@ public actor P2P {
             await node.setPeerCount(peers.values.filter(\.ready).count)
         case .ping(let n):
             send(.pong(nonce: n), to: id)
-        case .pong, .getaddr, .addr, .notfound:
+        case .pong(let n):
+            if let sent = peers[id]?.pingSent, sent.nonce == n {
+                peers[id]?.latency = Date().timeIntervalSince(sent.at)
+                peers[id]?.pingSent = nil
+            }
+        case .getaddr, .addr, .notfound:
             break
         case .inv(let items):
             var wanted: [Inventory] = []
@@ -202,13 +304,19 @@ public actor P2P {
             } catch {
                 if await node.knowsBlock(block.header.previousId) {
                     if case .badRequest(_, let reason) = error, reason.contains("already known") { return }
-                    return drop(id, "invalid block: \(error)")
+                    return misbehaved(id, points: 100, "invalid block: \(error)")
                 }
                 send(.getheaders(locator: await node.locator(), stop: .zero), to: id)
             }
         case .tx(let tx):
             peers[id]?.known.insert(tx.id)
-            _ = try? await node.admit(verified: try Node.prepare(transaction: tx.encoded))
+            do {
+                _ = try await node.admit(verified: try Node.prepare(transaction: tx.encoded))
+            } catch NodeError.rejected(.badSignature) {
+                misbehaved(id, points: 100, "transaction with a bad signature")
+            } catch {
+                // Policy refusals (known, fee, nonce) are not misbehaviour.
+            }
         }
     }
 
@@ -228,7 +336,11 @@ public actor P2P {
         case .reorganization(_, _, _, let tip): item = Inventory(kind: .block, hash: tip)
         case .transaction(let id): item = Inventory(kind: .transaction, hash: id)
         case .heartbeat:
-            for id in peers.keys where peers[id]?.ready == true { send(.ping(nonce: UInt64.random(in: 0...UInt64.max)), to: id) }
+            for id in peers.keys where peers[id]?.ready == true {
+                let nonce = UInt64.random(in: 0...UInt64.max)
+                peers[id]?.pingSent = (nonce, Date())
+                send(.ping(nonce: nonce), to: id)
+            }
             return
         }
         for (id, peer) in peers where peer.ready && !peer.known.contains(item.hash) {
@@ -238,36 +350,50 @@ public actor P2P {
     }
 }
 
-/// Feeds one connection's messages, in order, to the P2P actor.
+/// What arrives on a connection, in order.
+enum PeerInput: Sendable {
+    case message(Message)
+    case failure(String)
+}
+
+/// Feeds one connection's messages, in order, to the P2P actor; bytes that do
+/// not decode are misbehaviour.
 final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = Message
     let p2p: P2P
     let outbound: Bool
     let remote: String?
-    private var continuation: AsyncStream<Message>.Continuation?
+    let counters: ByteCounters
+    private var continuation: AsyncStream<PeerInput>.Continuation?
 
-    init(p2p: P2P, outbound: Bool, remote: String?) {
+    init(p2p: P2P, outbound: Bool, remote: String?, counters: ByteCounters) {
         self.p2p = p2p
         self.outbound = outbound
         self.remote = remote
+        self.counters = counters
     }
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        let (stream, continuation) = AsyncStream<Message>.makeStream()
+        let (stream, continuation) = AsyncStream<PeerInput>.makeStream()
         self.continuation = continuation
-        let p2p = self.p2p, outbound = self.outbound
+        let p2p = self.p2p, outbound = self.outbound, counters = self.counters
         let remote = self.remote ?? channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         Task {
-            guard let id = await p2p.connected(channel, outbound: outbound, remote: remote) else { return }
-            for await message in stream { await p2p.received(message, from: id) }
+            guard let id = await p2p.connected(channel, outbound: outbound, remote: remote, counters: counters) else { return }
+            for await input in stream {
+                switch input {
+                case .message(let m): await p2p.received(m, from: id)
+                case .failure(let why): await p2p.misbehaved(id, points: P2P.banThreshold, why)
+                }
+            }
             await p2p.disconnected(id)
         }
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        continuation?.yield(unwrapInboundIn(data))
+        continuation?.yield(.message(unwrapInboundIn(data)))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -276,7 +402,40 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Undecodable bytes or a broken connection: close it.
+        // Undecodable bytes (a bad frame) are misbehaviour; the connection closes either way.
+        if let frame = error as? FrameError { continuation?.yield(.failure(frame.description)) }
+        else if let decoding = (error as? ByteToMessageDecoderError) { continuation?.yield(.failure("\(decoding)")) }
+        continuation?.finish()
         context.close(promise: nil)
+    }
+}
+
+/// Bytes in and out of one connection.
+final class ByteCounters: @unchecked Sendable {
+    private let lock = NSLock()
+    private var i = 0, o = 0
+    var inbound: Int { lock.lock(); defer { lock.unlock() }; return i }
+    var outbound: Int { lock.lock(); defer { lock.unlock() }; return o }
+    func add(in n: Int) { lock.lock(); i += n; lock.unlock() }
+    func add(out n: Int) { lock.lock(); o += n; lock.unlock() }
+}
+
+/// Counts the raw bytes of a connection.
+final class ByteCountingHandler: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    let counters: ByteCounters
+    init(counters: ByteCounters) { self.counters = counters }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        counters.add(in: unwrapInboundIn(data).readableBytes)
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        counters.add(out: unwrapOutboundIn(data).readableBytes)
+        context.write(data, promise: promise)
     }
 }

@@ -76,7 +76,7 @@ struct NodeCommand: AsyncParsableCommand {
         guard let net = Network(rawValue: status.network) else { throw CLIError("stored chain has an unknown network") }
 
         // Peers: listen (if asked) and keep the given connections.
-        let network = P2P(node: node, network: net, maxPeers: maxPeers, logger: logger)
+        let network = P2P(node: node, network: net, maxPeers: maxPeers, dataDirectory: data.datadir, logger: logger)
         var p2pBound: String?
         if let p2p {
             let (p2pHost, p2pPort) = try parseHostPort(p2p, field: "p2p")
@@ -111,7 +111,8 @@ struct NodeCommand: AsyncParsableCommand {
                 node.events.publish(.heartbeat)
             }
         }
-        let router = API.router(node: node, network: net, postsPerMinute: config.postsPerMinute, limitLoopback: config.limitLoopback)
+        let router = API.router(node: node, network: net, p2p: network, postsPerMinute: config.postsPerMinute,
+                                limitLoopback: config.limitLoopback)
         let datadir = data.datadir
         let app = Application(
             router: router,

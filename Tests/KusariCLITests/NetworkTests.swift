@@ -57,3 +57,78 @@ import KusariCore
         #expect(try await d.get("/v1/accounts/\(bob.address(on: .devnet).string)").json["balance"] as? Int == 777)
     }
 }
+
+import KusariNetwork
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A raw TCP connection to a node's peer port, for sending bad bytes.
+final class RawPeer {
+    let fd: Int32
+    init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        addr.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { close(fd); throw NodeProcessError.didNotStart("cannot connect to 127.0.0.1:\(port)") }
+    }
+    func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+    deinit { close(fd) }
+}
+
+extension NetworkTests {
+    /// Garbage, an oversize frame, a bad checksum and an invalid block each get
+    /// their sender banned, while the node keeps serving its API and its other peer.
+    @Test func misbehavingPeersAreBanned() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let x = try NodeProcess(datadir: dir.appendingPathComponent("x").path, arguments: ["--p2p", "127.0.0.1:0"])
+        defer { x.stop() }
+        let y = try NodeProcess(datadir: dir.appendingPathComponent("y").path, arguments: ["--peer", x.p2p ?? ""])
+        defer { y.stop() }
+        try await y.waitFor("y connected", seconds: 30) { try await y.get("/v1/status").json["peers"] as? Int == 1 }
+        let port = UInt16(x.p2p?.split(separator: ":").last ?? "") ?? 0
+        let magic = Frame.magic(for: .devnet)
+        let status = try await x.get("/v1/status").json
+        let genesis = try Hash256(hex: status["genesis"] as? String ?? "")
+        let tip = try Hash256(hex: status["tip"] as? String ?? "")
+        let hello = Frame.encode(.version(VersionInfo(chainId: 3, genesisId: genesis, bestHeight: 0, chainWork: .zero,
+                                                      nodeId: 12345, listenPort: 0, userAgent: "test")), magic: magic)
+        // An invalid block: proof of work and bits right, but a Merkle root that is not its body's.
+        var header = BlockHeader(height: 1, previousId: tip, merkleRoot: Hash256.sha256([9]), stateRoot: Hash256.sha256([8]),
+                                 timestamp: UInt64(Date().timeIntervalSince1970), bits: 0x207fffff, beneficiary: .zero, nonce: 0)
+        while header.id.bytes[0] >= 0x7f { header.nonce += 1 }
+        var oversize = Array(Frame.encode(.ping(nonce: 1), magic: magic).prefix(Frame.headerSize))
+        oversize[5] = 0x7f
+        var badChecksum = Frame.encode(.ping(nonce: 1), magic: magic)
+        badChecksum[10] ^= 0xff
+        let cases: [(String, [UInt8])] = [
+            ("garbage", Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
+            ("oversize", oversize),
+            ("bad checksum", badChecksum),
+            ("invalid block", hello + Frame.encode(.block(Block(header: header, transactions: [])), magic: magic)),
+        ]
+        var banned = 0
+        for (name, bytes) in cases {
+            let peer = try RawPeer(port: port)
+            peer.send(bytes)
+            banned += 1
+            try await x.waitFor("a ban for \(name)", seconds: 30) {
+                (try await x.get("/v1/bans").json["bans"] as? [[String: Any]])?.count == banned
+            }
+            #expect(try await x.get("/v1/status").status == 200)
+        }
+        let bans = try await x.get("/v1/bans").json["bans"] as? [[String: Any]] ?? []
+        #expect(bans.allSatisfy { ($0["reason"] as? String ?? "").isEmpty == false })
+        // The good peer is still connected and served.
+        #expect(try await y.get("/v1/status").json["peers"] as? Int == 1)
+        let peers = try await x.get("/v1/peers").json["peers"] as? [[String: Any]] ?? []
+        #expect(peers.count == 1)
+        #expect((peers.first?["bytesIn"] as? Int ?? 0) > 0)
+    }
+}
