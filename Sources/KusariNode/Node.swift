@@ -242,8 +242,10 @@ public actor Node {
             }
         }
         if case .sideBranch = outcome { return outcome }
-        mempool.update(account: { chain.state.account($0) }, now: Self.now(), returning: returning)
+        let update = mempool.update(account: { chain.state.account($0) }, now: Self.now(), returning: returning)
         bumpWork()
+        // Transactions back from disconnected blocks are announced again.
+        for id in update.readmitted { events.publish(.transaction(id: id)) }
         switch outcome {
         case .connected(let h):
             events.publish(.block(height: h, id: chain.tipId, transactions: block.transactions.count))

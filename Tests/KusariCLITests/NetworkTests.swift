@@ -132,3 +132,74 @@ extension NetworkTests {
         #expect((peers.first?["bytesIn"] as? Int ?? 0) > 0)
     }
 }
+
+extension NetworkTests {
+    /// A node that joins after 500 blocks syncs to the tip from its peers.
+    @Test func lateJoinerSyncsFiveHundredBlocks() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func path(_ n: String) -> String { dir.appendingPathComponent(n).path }
+        #expect(try Kusari.run(["init", "--datadir", path("a"), "--network", "devnet"]).status == 0)
+        #expect(try Kusari.run(["generate", "500", "--datadir", path("a"), "--to", miner.address(on: .devnet).string]).status == 0)
+        let a = try NodeProcess(datadir: path("a"), arguments: ["--p2p", "127.0.0.1:0"])
+        defer { a.stop() }
+        let b = try NodeProcess(datadir: path("b"), arguments: ["--p2p", "127.0.0.1:0", "--peer", a.p2p ?? ""])
+        defer { b.stop() }
+        let tip = try await a.get("/v1/status").json["tip"] as? String
+        try await b.waitFor("b synced", seconds: 120) { try await b.get("/v1/status").json["tip"] as? String == tip }
+        let d = try NodeProcess(datadir: path("d"), arguments: ["--peer", a.p2p ?? "", "--peer", b.p2p ?? ""])
+        defer { d.stop() }
+        try await d.waitFor("d synced", seconds: 120) { try await d.get("/v1/status").json["tip"] as? String == tip }
+        #expect(try await d.get("/v1/status").json["height"] as? Int == 500)
+        #expect(try await d.get("/v1/status").json["peers"] as? Int == 2)
+    }
+
+    /// A-B-C with miners at both ends: stop B, let both sides mine apart, restart
+    /// B: every node converges on one tip, and a transfer mined only on the losing
+    /// side ends up confirmed on the winning chain.
+    @Test func partitionedSidesConvergeWhenTheBridgeReturns() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func path(_ n: String) -> String { dir.appendingPathComponent(n).path }
+        let minerC = (try? KeyPair(seed: [UInt8](repeating: 8, count: 32))) ?? KeyPair()
+        let a = try NodeProcess(datadir: path("a"), arguments: ["--p2p", "127.0.0.1:0", "--mine", "--miner-address",
+                                                                miner.address(on: .devnet).string, "--miner-interval", "0.3",
+                                                                "--miner-threads", "1"])
+        defer { a.stop() }
+        let c = try NodeProcess(datadir: path("c"), arguments: ["--p2p", "127.0.0.1:0"])
+        defer { c.stop() }
+        var b: NodeProcess? = try NodeProcess(datadir: path("b"), arguments: ["--p2p", "127.0.0.1:0", "--peer", a.p2p ?? "",
+                                                                              "--peer", c.p2p ?? ""])
+        func height(_ n: NodeProcess) async throws -> Int { try await n.get("/v1/status").json["height"] as? Int ?? -1 }
+        try await a.waitFor("c follows a through b", seconds: 60) { try await height(c) >= 3 }
+        // Partition: B goes away; C starts mining on its own.
+        b?.stop()
+        b = nil
+        c.stop()
+        let c2 = try NodeProcess(datadir: path("c"), arguments: ["--p2p", c.p2p ?? "127.0.0.1:0", "--mine", "--miner-address",
+                                                                 minerC.address(on: .devnet).string, "--miner-interval", "0.5",
+                                                                 "--miner-threads", "1"])
+        defer { c2.stop() }
+        // A transfer mined on C's side only.
+        let tx = try Transaction(chainId: 3, key: faucet, nonce: 0, to: AddressPayload(publicKey: bob.publicKey), amount: 55, fee: 1_000)
+        #expect(try await c2.postTx(Hex.encode(tx.encoded)).status == 202)
+        try await c2.waitFor("the transfer mined on C's side", seconds: 60) {
+            try await c2.get("/v1/txs/\(tx.id.hex)").json["status"] as? String == "confirmed"
+        }
+        let aTip = try await a.get("/v1/status").json["tip"] as? String
+        #expect(try await c2.get("/v1/status").json["tip"] as? String != aTip)
+        // The bridge returns.
+        let b2 = try NodeProcess(datadir: path("b"), arguments: ["--p2p", "127.0.0.1:0", "--peer", a.p2p ?? "", "--peer", c2.p2p ?? ""])
+        defer { b2.stop() }
+        try await a.waitFor("one tip everywhere", seconds: 120) {
+            let tips = [try await a.get("/v1/status").json["tip"] as? String, try await b2.get("/v1/status").json["tip"] as? String,
+                        try await c2.get("/v1/status").json["tip"] as? String]
+            return Set(tips.compactMap { $0 }).count == 1
+        }
+        // The transfer is confirmed on the winning chain everywhere (re-mined if its side lost).
+        try await a.waitFor("the transfer confirmed on the winning chain", seconds: 120) {
+            try await a.get("/v1/txs/\(tx.id.hex)").json["status"] as? String == "confirmed"
+        }
+        #expect(try await a.get("/v1/accounts/\(bob.address(on: .devnet).string)").json["balance"] as? Int == 55)
+    }
+}
