@@ -57,6 +57,16 @@ public actor P2P {
     private var bans: [String: Ban] = [:]
     private var bansPath: String?
 
+    /// Known peer addresses (`HOST:PORT` → last seen, Unix seconds), gossiped
+    /// with getaddr/addr and kept in the data directory, so that a node given
+    /// one `--peer` finds the others and a restarted node reconnects by itself.
+    private var book: [String: UInt64] = [:]
+    private var bookPath: String?
+    private var nextAttempt: [String: (at: Date, delay: Double)] = [:]
+    /// Outbound connections the node tries to keep to addresses it learned (0: none).
+    public private(set) var outboundTarget = 8
+    public func setOutboundTarget(_ n: Int) { outboundTarget = max(0, n) }
+
     private var peers: [Int: Peer] = [:]
     private var nextId = 0
     private var server: (any Channel)?
@@ -68,6 +78,11 @@ public actor P2P {
         self.maxPeers = maxPeers
         self.logger = logger
         if let dataDirectory {
+            bookPath = dataDirectory + "/peers.json"
+            if let data = FileManager.default.contents(atPath: dataDirectory + "/peers.json"),
+               let saved = try? JSONDecoder().decode([String: UInt64].self, from: data) {
+                book = saved
+            }
             let path = dataDirectory + "/bans.json"
             bansPath = path
             if let data = FileManager.default.contents(atPath: path),
@@ -75,6 +90,61 @@ public actor P2P {
                 bans = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             }
         }
+    }
+
+    // MARK: - Address book
+
+    private func remember(_ address: String, seen: UInt64) {
+        guard let port = Int(address.split(separator: ":").last ?? ""), port > 0, port != listenPort || !address.hasPrefix("127.") else { return }
+        if (book[address] ?? 0) < seen { book[address] = seen }
+        if book.count > 10_000, let oldest = book.min(by: { $0.value < $1.value })?.key { book[oldest] = nil }
+        saveBook()
+    }
+
+    private func saveBook() {
+        guard let bookPath, let data = try? JSONEncoder().encode(book) else { return }
+        try? data.write(to: URL(fileURLWithPath: bookPath), options: .atomic)
+    }
+
+    /// Known addresses, for `addr` replies.
+    private func addresses(excluding: String) -> [PeerAddress] {
+        book.sorted { $0.value > $1.value }.prefix(WireLimits.maxAddresses).compactMap { entry in
+            guard entry.key != excluding else { return nil }
+            let parts = entry.key.split(separator: ":")
+            guard parts.count == 2, let port = UInt16(parts[1]) else { return nil }
+            let octets = parts[0].split(separator: ".").compactMap { UInt8($0) }
+            guard octets.count == 4 else { return nil }
+            return PeerAddress(ipv4: octets[0], octets[1], octets[2], octets[3], port: port, lastSeen: entry.value)
+        }
+    }
+
+    /// Connects to known addresses until the outbound target is met (called periodically).
+    public func refreshConnections() {
+        guard !stopping else { return }
+        let outbound = peers.values.filter(\.outbound).count
+        guard outbound < outboundTarget else { return }
+        let now = Date()
+        let connected = Set(peers.values.map(\.remote))
+        let candidates = book.keys.sorted().filter { a in
+            !connected.contains(a) && !isBanned(a) && (nextAttempt[a].map { $0.at <= now } ?? true)
+        }
+        for address in candidates.prefix(outboundTarget - outbound) {
+            let parts = address.split(separator: ":")
+            guard parts.count == 2, let port = Int(parts[1]) else { continue }
+            let delay = min((nextAttempt[address]?.delay ?? 0.5) * 2, 60)
+            nextAttempt[address] = (now.addingTimeInterval(delay * Double.random(in: 1...1.25)), delay)
+            dial(host: String(parts[0]), port: port)
+        }
+    }
+
+    private nonisolated func dial(host: String, port: Int) {
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { [magic] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.configure(channel, magic: magic, p2p: self, outbound: true, remote: "\(host):\(port)")
+                }
+            }
+        _ = bootstrap.connect(host: host, port: port)
     }
 
     // MARK: - Bans and misbehaviour
@@ -143,8 +213,15 @@ public actor P2P {
         let channel = try await bootstrap.bind(host: host, port: port).get()
         server = channel
         listenPort = channel.localAddress?.port ?? port
-        startAnnouncing()
         return listenPort
+    }
+
+    /// Starts relaying what the node accepts to the peers.
+    public func start() {
+        let stream = node.events.subscribe()
+        Task {
+            for await event in stream { await self.announce(event) }
+        }
     }
 
     /// Keeps a connection to `host:port`, reconnecting with exponential backoff and jitter.
@@ -249,8 +326,17 @@ public actor P2P {
                 return drop(id, "another network (chain \(v.chainId), genesis \(v.genesisId))")
             }
             guard v.nodeId != nodeId else { return drop(id, "connected to ourselves") }
+            if peers.contains(where: { $0.key != id && $0.value.version?.nodeId == v.nodeId }) {
+                return drop(id, "already connected to this node")
+            }
             peers[id]?.version = v
             send(.verack, to: id)
+            if let p = peers[id] {
+                let host = p.remote.split(separator: ":").dropLast().joined(separator: ":")
+                if v.listenPort != 0 { remember("\(host):\(v.listenPort)", seen: UInt64(Date().timeIntervalSince1970)) }
+                if p.outbound { nextAttempt[p.remote] = nil }
+            }
+            send(.getaddr, to: id)
             if v.chainWork > (await node.chainWorkBytes()) { send(.getheaders(locator: await node.locator(), stop: .zero), to: id) }
         case .verack:
             peers[id]?.ready = true
@@ -262,7 +348,14 @@ public actor P2P {
                 peers[id]?.latency = Date().timeIntervalSince(sent.at)
                 peers[id]?.pingSent = nil
             }
-        case .getaddr, .addr, .notfound:
+        case .getaddr:
+            send(.addr(addresses(excluding: peers[id]?.remote ?? "")), to: id)
+        case .addr(let list):
+            for a in list where a.ip.prefix(12) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] && a.port != 0 {
+                remember("\(a.ip[12]).\(a.ip[13]).\(a.ip[14]).\(a.ip[15]):\(a.port)", seen: a.lastSeen)
+            }
+            refreshConnections()
+        case .notfound:
             break
         case .inv(let items):
             var wanted: [Inventory] = []
@@ -321,13 +414,6 @@ public actor P2P {
     }
 
     // MARK: - Announcements
-
-    private func startAnnouncing() {
-        let stream = node.events.subscribe()
-        Task {
-            for await event in stream { await self.announce(event) }
-        }
-    }
 
     func announce(_ event: NodeEvent) async {
         let item: Inventory

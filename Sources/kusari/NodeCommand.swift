@@ -25,6 +25,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Where to accept peers, HOST:PORT (port 0: any free port; default: no listening).") var p2p: String?
     @Option(help: "A peer to keep connected to, HOST:PORT (repeatable).") var peer: [String] = []
     @Option(help: "The most peers at once.") var maxPeers = 32
+    @Flag(help: "Connect only to the --peer addresses: do not dial addresses learned from peers (as Bitcoin's -connect).")
+    var noDiscover = false
     @Flag(help: "Mine blocks.") var mine = false
     @Option(help: "Address that receives mining rewards (required with --mine).") var minerAddress: String?
     @Option(help: "Mining threads (default: all cores).") var minerThreads: Int?
@@ -77,20 +79,27 @@ struct NodeCommand: AsyncParsableCommand {
 
         // Peers: listen (if asked) and keep the given connections.
         let network = P2P(node: node, network: net, maxPeers: maxPeers, dataDirectory: data.datadir, logger: logger)
+        if noDiscover { await network.setOutboundTarget(0) }
         var p2pBound: String?
         if let p2p {
             let (p2pHost, p2pPort) = try parseHostPort(p2p, field: "p2p")
             do { p2pBound = "\(p2pHost):\(try await network.listen(host: p2pHost, port: p2pPort))" } catch {
                 throw CLIError("p2p: cannot listen on \(p2p): \(error)")
             }
-        } else {
-            _ = try? await network.listen(host: "127.0.0.1", port: 0)   // announcements still flow to outbound peers
         }
+        await network.start()
         for address in peer {
             let (h, p) = try parseHostPort(address, field: "peer")
             network.maintain(host: h, port: p)
         }
         let p2pListening = p2pBound
+        // Keep outbound connections to known addresses (the address book).
+        let refresher = Task {
+            while !Task.isCancelled {
+                await network.refreshConnections()
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
 
         var miner: Miner?
         if mine {
@@ -134,6 +143,7 @@ struct NodeCommand: AsyncParsableCommand {
             logger.error("server stopped", metadata: ["error": "\(error)"])
         }
         expiry.cancel()
+        refresher.cancel()
         miner?.stop()
         await network.stop()
         await node.shutdown()
