@@ -29,7 +29,7 @@ public enum API {
                 network: s.network, chainId: s.chainId, height: s.height, tip: s.tip.hex, chainwork: s.chainWork,
                 stateRoot: s.stateRoot.hex, bits: views.bitsHex(s.bits), difficulty: difficulty,
                 mempool: .init(count: s.mempoolCount, bytes: s.mempoolBytes), peers: s.peers, syncing: s.syncing,
-                version: s.version, genesis: s.genesis.hex))
+                bestPeerHeight: s.bestPeerHeight, version: s.version, genesis: s.genesis.hex))
         }
 
         router.get("/v1/blocks") { request, _ -> Response in

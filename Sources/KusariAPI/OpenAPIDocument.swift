@@ -615,7 +615,7 @@ components:
     # --- status ----------------------------------------------------------
     Status:
       type: object
-      required: [network, chainId, height, tip, chainwork, stateRoot, bits, difficulty, mempool, peers, syncing, version, genesis]
+      required: [network, chainId, height, tip, chainwork, stateRoot, bits, difficulty, mempool, peers, syncing, bestPeerHeight, version, genesis]
       additionalProperties: false
       properties:
         network: {type: string, enum: [main, test, devnet]}
@@ -639,8 +639,9 @@ components:
           properties:
             count: {type: integer, minimum: 0}
             bytes: {type: integer, minimum: 0}
-        peers: {type: integer, minimum: 0, description: Connected peers (always 0 for now; there is no peer-to-peer layer yet).}
-        syncing: {type: boolean, description: Always false for now.}
+        peers: {type: integer, minimum: 0, description: Connected peers that completed the handshake.}
+        syncing: {type: boolean, description: "True while a connected peer reports a best chain more than one block above ours."}
+        bestPeerHeight: {type: integer, minimum: 0, description: "The highest height any peer has reported, or ours if higher: sync progress is height / bestPeerHeight."}
         version: {type: string, description: The node's version, e.g. "0.1.0".}
         genesis: {$ref: "#/components/schemas/Hash"}
 

@@ -9,7 +9,7 @@ enum View {
         let network: String, chainId: UInt32, height: UInt64, tip: String, chainwork: String, stateRoot: String
         let bits: String, difficulty: String
         let mempool: Pool
-        let peers: Int, syncing: Bool, version: String, genesis: String
+        let peers: Int, syncing: Bool, bestPeerHeight: UInt64, version: String, genesis: String
     }
 
     struct Header: Encodable {

@@ -27,8 +27,9 @@ public actor Node {
     /// Fees of the last template handed to the miner, to see when a better one is worth a restart.
     private var templateFees: UInt64 = 0
     private var templateCount = 0
-    /// Connected peers, as the network layer reports them.
+    /// Connected peers, and the best height they report, as the network layer tells.
     private var peerCount = 0
+    private var bestPeerHeight: UInt64 = 0
 
     /// Opens (or creates) the data directory and reloads the saved mempool.
     public init(config: NodeConfig, logger: Logger) throws(ChainError) {
@@ -73,8 +74,9 @@ public actor Node {
         NodeStatus(network: chain.genesis.network.rawValue, chainId: chain.genesis.chainId, height: chain.height,
                    tip: chain.tipId, chainWork: chain.chainWork.hexString, stateRoot: chain.state.root,
                    bits: chain.tip.bits, difficulty: Self.difficulty(bits: chain.tip.bits, params: chain.params),
-                   mempoolCount: mempool.count, mempoolBytes: mempool.bytes, peers: peerCount, syncing: false,
-                   version: Self.version, genesis: chain.genesisId)
+                   mempoolCount: mempool.count, mempoolBytes: mempool.bytes, peers: peerCount,
+                   syncing: peerCount > 0 && bestPeerHeight > chain.height + 1,
+                   bestPeerHeight: max(bestPeerHeight, chain.height), version: Self.version, genesis: chain.genesisId)
     }
 
     /// Difficulty as Bitcoin reports it, relative to the network's limit, in
@@ -263,6 +265,9 @@ public actor Node {
 
     /// Sets the number of connected peers reported by `status`.
     public func setPeerCount(_ n: Int) { peerCount = n }
+
+    /// Records a height a peer reported (handshakes, announcements).
+    public func notePeerHeight(_ h: UInt64) { bestPeerHeight = max(bestPeerHeight, h) }
 
     /// The best chain's cumulative work as 32 big-endian bytes.
     public func chainWorkBytes() -> Hash256 { Hash256(bytes: chain.chainWork.bigEndianBytes) ?? .zero }

@@ -15,6 +15,8 @@ public struct NodeStatus: Sendable {
     public var mempoolBytes: Int
     public var peers: Int
     public var syncing: Bool
+    /// The highest best-chain height any peer has reported (or ours, if higher).
+    public var bestPeerHeight: UInt64
     public var version: String
     public var genesis: Hash256
 }

@@ -330,6 +330,7 @@ public actor P2P {
                 return drop(id, "already connected to this node")
             }
             peers[id]?.version = v
+            await node.notePeerHeight(v.bestHeight)
             send(.verack, to: id)
             if let p = peers[id] {
                 let host = p.remote.split(separator: ":").dropLast().joined(separator: ":")
@@ -383,6 +384,7 @@ public actor P2P {
         case .getheaders(let locator, let stop):
             send(.headers(await node.headers(after: locator, stop: stop, limit: WireLimits.maxHeaders)), to: id)
         case .headers(let headers):
+            if let last = headers.last { await node.notePeerHeight(last.height) }
             var wanted: [Inventory] = []
             for h in headers where !(await node.knowsBlock(h.id)) { wanted.append(Inventory(kind: .block, hash: h.id)) }
             for h in headers { peers[id]?.known.insert(h.id) }

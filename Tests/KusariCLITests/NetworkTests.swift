@@ -151,7 +151,10 @@ extension NetworkTests {
         let d = try NodeProcess(datadir: path("d"), arguments: ["--peer", a.p2p ?? "", "--peer", b.p2p ?? ""])
         defer { d.stop() }
         try await d.waitFor("d synced", seconds: 120) { try await d.get("/v1/status").json["tip"] as? String == tip }
-        #expect(try await d.get("/v1/status").json["height"] as? Int == 500)
+        let synced = try await d.get("/v1/status").json
+        #expect(synced["height"] as? Int == 500)
+        #expect(synced["bestPeerHeight"] as? Int == 500)
+        #expect(synced["syncing"] as? Bool == false)
         #expect(try await d.get("/v1/status").json["peers"] as? Int ?? 0 >= 2)
     }
 
