@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Kusari against this machine's limits (use a release build).",
-        subcommands: [Core.self, Storage.self, Mine.self, API.self])
+        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -71,6 +71,37 @@ extension BenchCommand {
                 FileHandle.standardError.write(Data(("bench: " + line + "\n").utf8))
             }
             printMeasurements(results, json: json)
+        }
+    }
+}
+
+extension BenchCommand {
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+    static func log(_ line: String) { FileHandle.standardError.write(Data(("bench: " + line + "\n").utf8)) }
+
+    struct Sync: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A fresh node syncing blocks of 1,000 transfers from a peer.")
+        @Flag(help: "Print a JSON array of measurements.") var json = false
+        @Option(help: "Blocks to sync.") var blocks = 10
+        @Option(help: "Where to put the scratch nodes.") var dir: String?
+        func run() throws {
+            printMeasurements(try NetworkBenchmarks.sync(executable: BenchCommand.executable,
+                                                         directory: dir ?? FileManager.default.temporaryDirectory.path,
+                                                         blocks: blocks, log: BenchCommand.log), json: json)
+        }
+    }
+
+    struct Gossip: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Time for a transaction to cross a four-node line.")
+        @Flag(help: "Print a JSON array of measurements.") var json = false
+        @Option(help: "Transfers to time.") var samples = 50
+        @Option(help: "Where to put the scratch nodes.") var dir: String?
+        func run() throws {
+            printMeasurements(try NetworkBenchmarks.gossip(executable: BenchCommand.executable,
+                                                           directory: dir ?? FileManager.default.temporaryDirectory.path,
+                                                           samples: samples, log: BenchCommand.log), json: json)
         }
     }
 }
