@@ -124,7 +124,13 @@ public actor P2P {
         let outbound = peers.values.filter(\.outbound).count
         guard outbound < outboundTarget else { return }
         let now = Date()
-        let connected = Set(peers.values.map(\.remote))
+        // A peer counts under its dialed address and under the address it listens on.
+        var connected = Set(peers.values.map(\.remote))
+        for p in peers.values {
+            if let port = p.version?.listenPort, port != 0 {
+                connected.insert(p.remote.split(separator: ":").dropLast().joined(separator: ":") + ":\(port)")
+            }
+        }
         let candidates = book.keys.sorted().filter { a in
             !connected.contains(a) && !isBanned(a) && (nextAttempt[a].map { $0.at <= now } ?? true)
         }

@@ -19,7 +19,10 @@ import Testing
             process.executableURL = Kusari.executable
             process.arguments = ["generate", "1000000", "--datadir", datadir, "--to", miner]
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            let errPath = dir.appendingPathComponent("generate.err").path
+            FileManager.default.createFile(atPath: errPath, contents: nil)
+            let errHandle = FileHandle(forWritingAtPath: errPath)
+            process.standardError = errHandle ?? FileHandle.nullDevice
             try process.run()
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
 
@@ -33,10 +36,12 @@ import Testing
                 }
             }
             // Then kill it at a random moment.
-            usleep(UInt32.random(in: 0...60_000, using: &rng))
+            usleep(UInt32.random(in: 0...30_000, using: &rng))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal, "round \(round): generate ended by itself")
+            try? errHandle?.close()
+            #expect(process.terminationReason == .uncaughtSignal,
+                    "round \(round): generate ended by itself: \((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")")
             kills += 1
 
             let verify = try Kusari.run(["verify", "--datadir", datadir])
