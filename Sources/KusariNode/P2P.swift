@@ -29,7 +29,16 @@ public actor P2P {
         var score = 0
         var pingSent: (nonce: UInt64, at: Date)?
         var latency: Double?
+        let connectedAt = Date()
+        /// Messages in the current second, for flood detection.
+        var second = 0
+        var messages = 0
     }
+
+    /// Seconds a new connection has to finish its handshake.
+    static let handshakeSeconds: Double = 15
+    /// Messages a second past which a peer is flooding (each further second costs points).
+    static let floodPerSecond = 5_000
 
     /// A peer as `GET /v1/peers` shows it.
     public struct PeerInfo: Sendable {
@@ -121,6 +130,10 @@ public actor P2P {
     /// Connects to known addresses until the outbound target is met (called periodically).
     public func refreshConnections() {
         guard !stopping else { return }
+        // A connection that has not finished its handshake in time is dropped.
+        for (id, p) in peers where !p.ready && Date().timeIntervalSince(p.connectedAt) > Self.handshakeSeconds {
+            drop(id, "no handshake within \(Int(Self.handshakeSeconds)) s")
+        }
         let outbound = peers.values.filter(\.outbound).count
         guard outbound < outboundTarget else { return }
         let now = Date()
@@ -324,7 +337,12 @@ public actor P2P {
     // MARK: - Messages
 
     func received(_ message: Message, from id: Int) async {
-        guard peers[id] != nil else { return }
+        guard let peer = peers[id] else { return }
+        let now = Int(Date().timeIntervalSince1970)
+        let count = peer.second == now ? peer.messages + 1 : 1
+        peers[id]?.second = now
+        peers[id]?.messages = count
+        if count == Self.floodPerSecond { misbehaved(id, points: 20, "flooding: \(count) messages in one second") }
         switch message {
         case .version(let v):
             let s = await node.status()

@@ -1,4 +1,5 @@
 import Foundation
+import KusariCore
 
 /// Runs the built `kusari` executable (from `swift build`, or $KUSARI_BIN).
 enum Kusari {
@@ -56,4 +57,11 @@ enum Kusari {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+}
+
+/// Keys the node tests share: the devnet faucet (public seed) and two fixed keys.
+enum TestKeys {
+    static let faucet = (try? KeyPair(seed: Hash256.sha256(Array("kusari devnet faucet".utf8)).bytes)) ?? KeyPair()
+    static let bob = (try? KeyPair(seed: [UInt8](repeating: 2, count: 32))) ?? KeyPair()
+    static let miner = (try? KeyPair(seed: [UInt8](repeating: 7, count: 32))) ?? KeyPair()
 }

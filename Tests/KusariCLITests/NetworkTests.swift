@@ -4,15 +4,10 @@ import KusariCore
 
 /// Several real nodes on 127.0.0.1, connected in a line.
 @Suite(.serialized) struct NetworkTests {
-    let faucet: KeyPair
-    let bob = (try? KeyPair(seed: [UInt8](repeating: 2, count: 32))) ?? KeyPair()
-    let miner = (try? KeyPair(seed: [UInt8](repeating: 7, count: 32))) ?? KeyPair()
+    let faucet = TestKeys.faucet, bob = TestKeys.bob, miner = TestKeys.miner
     let dir: URL
 
-    init() throws {
-        faucet = try KeyPair(seed: Hash256.sha256(Array("kusari devnet faucet".utf8)).bytes)
-        dir = try Kusari.temporaryDirectory()
-    }
+    init() throws { dir = try Kusari.temporaryDirectory() }
 
     /// A-B-C-D, A mining: every node reaches the same tip; a transfer posted to D
     /// travels to A, is mined there, and is confirmed at D.
@@ -104,6 +99,16 @@ extension NetworkTests {
         var header = BlockHeader(height: 1, previousId: tip, merkleRoot: Hash256.sha256([9]), stateRoot: Hash256.sha256([8]),
                                  timestamp: UInt64(Date().timeIntervalSince1970), bits: 0x207fffff, beneficiary: .zero, nonce: 0)
         while header.id.bytes[0] >= 0x7f { header.nonce += 1 }
+        // Bad proof of work: a header whose id is above the target.
+        var noWork = BlockHeader(height: 1, previousId: tip, merkleRoot: MerkleTree.emptyRoot, stateRoot: Hash256.sha256([8]),
+                                 timestamp: UInt64(Date().timeIntervalSince1970), bits: 0x207fffff, beneficiary: .zero, nonce: 0)
+        while noWork.id.bytes[0] < 0x80 { noWork.nonce += 1 }
+        // A bad signature: a transfer whose amount was changed after signing, in a block whose Merkle root fits.
+        var forged = try Transaction(chainId: 3, key: faucet, nonce: 0, to: AddressPayload(publicKey: bob.publicKey), amount: 5, fee: 1_000)
+        forged.amount = 6
+        var badSig = BlockHeader(height: 1, previousId: tip, merkleRoot: MerkleTree.root(leaves: [forged.id]), stateRoot: Hash256.sha256([8]),
+                                 timestamp: UInt64(Date().timeIntervalSince1970), bits: 0x207fffff, beneficiary: .zero, nonce: 0)
+        while badSig.id.bytes[0] >= 0x7f { badSig.nonce += 1 }
         var oversize = Array(Frame.encode(.ping(nonce: 1), magic: magic).prefix(Frame.headerSize))
         oversize[5] = 0x7f
         var badChecksum = Frame.encode(.ping(nonce: 1), magic: magic)
@@ -112,7 +117,9 @@ extension NetworkTests {
             ("garbage", Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
             ("oversize", oversize),
             ("bad checksum", badChecksum),
-            ("invalid block", hello + Frame.encode(.block(Block(header: header, transactions: [])), magic: magic)),
+            ("invalid block (bad Merkle root)", hello + Frame.encode(.block(Block(header: header, transactions: [])), magic: magic)),
+            ("invalid block (bad proof of work)", hello + Frame.encode(.block(Block(header: noWork, transactions: [])), magic: magic)),
+            ("invalid block (bad signature)", hello + Frame.encode(.block(Block(header: badSig, transactions: [forged])), magic: magic)),
         ]
         var banned = 0
         for (name, bytes) in cases {

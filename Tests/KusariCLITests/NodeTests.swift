@@ -4,15 +4,10 @@ import KusariCore
 
 /// Real `kusari node` processes on ephemeral ports.
 @Suite(.serialized) struct NodeTests {
-    let faucet: KeyPair
-    let bob = (try? KeyPair(seed: [UInt8](repeating: 2, count: 32))) ?? KeyPair()
-    let miner = (try? KeyPair(seed: [UInt8](repeating: 7, count: 32))) ?? KeyPair()
+    let faucet = TestKeys.faucet, bob = TestKeys.bob, miner = TestKeys.miner
     let dir: URL
 
-    init() throws {
-        faucet = try KeyPair(seed: Hash256.sha256(Array("kusari devnet faucet".utf8)).bytes)
-        dir = try Kusari.temporaryDirectory()
-    }
+    init() throws { dir = try Kusari.temporaryDirectory() }
 
     func address(_ k: KeyPair) -> String { k.address(on: .devnet).string }
 
