@@ -22,6 +22,8 @@ public final class Blockchain {
     public private(set) var state: StateTree
     /// The best chain's block ids by height.
     public private(set) var best: [Hash256]
+    /// The blocks the last reorganisation took off the best chain, oldest first.
+    public private(set) var lastDisconnected: [Hash256] = []
     let index: HeaderIndex
     /// The wall clock in Unix seconds (replaceable for tests).
     public var clock: () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
@@ -276,7 +278,12 @@ public final class Blockchain {
             return .connected(height: header.height)
         }
 
-        // Another branch: keep it, and move to it if it now has more work.
+        // Another branch: keep it (if its body is the one its header commits to),
+        // and move to it if it now has more work.
+        let merkle = block.computedMerkleRoot
+        guard merkle == header.merkleRoot else {
+            throw .invalidBlock(height: header.height, .merkleRootMismatch(header: header.merkleRoot, computed: merkle))
+        }
         try record(entry, body: encoded ?? block.encoded)
         if engine.prefers(work, over: chainWork), let result = try reorganize() {
             return result
@@ -376,6 +383,7 @@ public final class Blockchain {
             batch.tip = candidate.id
             try commit(batch, .immediate)
             let disconnected = Int(height - forkHeight)
+            lastDisconnected = Array(best.suffix(disconnected))
             best.removeLast(disconnected)
             for entry in branch {
                 best.append(entry.id)

@@ -118,20 +118,22 @@ public final class Mempool {
             guard tx.hasValidSignature else { throw .badSignature }
         }
         let entry = Entry(tx: tx, id: id, sender: sender, size: size, arrival: now)
-        var evicted: [Hash256] = []
+        var evicted: [Entry] = []
         if let existing { remove(existing.id) }
         insert(entry)
         while bytes > config.maxBytes {
-            guard let victim = evictionCandidate() else { break }
+            guard let victim = evictionCandidate(), let victimEntry = entries[victim] else { break }
             if victim == id {
+                // The newcomer pays least: undo everything, evictions included.
                 remove(id)
                 if let existing { insert(existing) }
+                for e in evicted { insert(e) }
                 throw .mempoolFull
             }
             remove(victim)
-            evicted.append(victim)
+            evicted.append(victimEntry)
         }
-        return Admission(id: id, replaced: existing?.id, evicted: evicted)
+        return Admission(id: id, replaced: existing?.id, evicted: evicted.map(\.id))
     }
 
     /// The lowest fee-rate entry among each sender's last (highest-nonce)

@@ -230,16 +230,13 @@ public actor Node {
     /// mempool, including a reorganisation's returning transactions.
     @discardableResult
     public func accept(block: Block, signatures: BlockApplication.SignatureCheck = .verify) throws(NodeError) -> Blockchain.Outcome {
-        let before = chain.best
         let outcome: Blockchain.Outcome
         do { outcome = try chain.submit(block, signatures: signatures) } catch {
-            throw .badRequest(field: "block", reason: error.description)
+            throw .rejectedBlock(reason: error.description, peerFault: Self.isPeerFault(error))
         }
         var returning: [Transaction] = []
         if case .reorganized = outcome {
-            var fork = 0
-            while fork < before.count && fork < chain.best.count && before[fork] == chain.best[fork] { fork += 1 }
-            for id in before[fork...] {
+            for id in chain.lastDisconnected {
                 if let b = try? chain.block(id) { returning += b.transactions }
             }
         }
@@ -262,6 +259,23 @@ public actor Node {
     }
 
     // MARK: - For the network layer
+
+    /// Whether a refused block is its sender's fault (it breaks a rule) rather
+    /// than ours or the clock's (storage, unknown parent, a timestamp only early).
+    static func isPeerFault(_ e: ChainError) -> Bool {
+        switch e {
+        case .invalidBlock, .knownInvalid: return true
+        case .invalidHeader(_, let c):
+            if case .time(.tooFarInFuture) = c { return false }
+            return true
+        default: return false
+        }
+    }
+
+    /// Whether a header's proof of work holds on its own (checked before anything else).
+    public func hasValidProofOfWork(_ header: BlockHeader) -> Bool {
+        (try? chain.engine.checkStandalone(header)) != nil
+    }
 
     /// Sets the number of connected peers reported by `status`.
     public func setPeerCount(_ n: Int) { peerCount = n }

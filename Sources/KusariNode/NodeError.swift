@@ -15,6 +15,9 @@ public enum NodeError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     /// The node cannot reach its storage (503).
     case unavailable(String)
+    /// A block was refused; `peerFault` when it breaks a rule (rather than
+    /// being early, known, or hitting a storage error).
+    case rejectedBlock(reason: String, peerFault: Bool)
 
     public var code: String {
         switch self {
@@ -23,6 +26,7 @@ public enum NodeError: Error, Equatable, CustomStringConvertible {
         case .rejected(let e): return e.code
         case .notFound: return "not_found"
         case .unavailable: return "unavailable"
+        case .rejectedBlock: return "rejected_block"
         }
     }
 
@@ -33,6 +37,7 @@ public enum NodeError: Error, Equatable, CustomStringConvertible {
         case .rejected(let e): return e.description
         case .notFound(let what): return "\(what) not found"
         case .unavailable(let why): return why
+        case .rejectedBlock(let reason, _): return "block: \(reason)"
         }
     }
 

@@ -29,12 +29,15 @@ public actor P2P {
         var score = 0
         var pingSent: (nonce: UInt64, at: Date)?
         var latency: Double?
+        var answeredGetaddr = false
         let connectedAt = Date()
         /// Messages in the current second, for flood detection.
         var second = 0
         var messages = 0
     }
 
+    /// Blocks served per getdata (a sync asks for more in further requests).
+    static let maxBlocksPerGetdata = 500
     /// Seconds a new connection has to finish its handshake.
     static let handshakeSeconds: Double = 15
     /// Messages a second past which a peer is flooding (each further second costs points).
@@ -103,11 +106,11 @@ public actor P2P {
 
     // MARK: - Address book
 
-    private func remember(_ address: String, seen: UInt64) {
+    private func remember(_ address: String, seen: UInt64, save: Bool = true) {
         guard let port = Int(address.split(separator: ":").last ?? ""), port > 0, port != listenPort || !address.hasPrefix("127.") else { return }
         if (book[address] ?? 0) < seen { book[address] = seen }
         if book.count > 10_000, let oldest = book.min(by: { $0.value < $1.value })?.key { book[oldest] = nil }
-        saveBook()
+        if save { saveBook() }
     }
 
     private func saveBook() {
@@ -343,8 +346,15 @@ public actor P2P {
         peers[id]?.second = now
         peers[id]?.messages = count
         if count == Self.floodPerSecond { misbehaved(id, points: 20, "flooding: \(count) messages in one second") }
+        // Nothing but `version` before a valid version; nothing but `verack` right after.
+        if peer.version == nil, case .version = message {} else if peer.version == nil {
+            return drop(id, "\(message.type) before version")
+        }
+        // Known-inventory sets stay bounded.
+        if peer.known.count > 100_000 { peers[id]?.known.removeAll(keepingCapacity: true) }
         switch message {
         case .version(let v):
+            guard peer.version == nil else { return misbehaved(id, points: 50, "a second version message") }
             let s = await node.status()
             guard v.chainId == s.chainId, v.genesisId == s.genesis else {
                 return drop(id, "another network (chain \(v.chainId), genesis \(v.genesisId))")
@@ -374,11 +384,16 @@ public actor P2P {
                 peers[id]?.pingSent = nil
             }
         case .getaddr:
+            guard peers[id]?.answeredGetaddr != true else { return }
+            peers[id]?.answeredGetaddr = true
             send(.addr(addresses(excluding: peers[id]?.remote ?? "")), to: id)
         case .addr(let list):
-            for a in list where a.ip.prefix(12) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] && a.port != 0 {
-                remember("\(a.ip[12]).\(a.ip[13]).\(a.ip[14]).\(a.ip[15]):\(a.port)", seen: a.lastSeen)
+            let now = UInt64(Date().timeIntervalSince1970)
+            for a in list.prefix(WireLimits.maxAddresses) where a.ip.prefix(12) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] && a.port != 0 {
+                // A peer's word about when it saw an address is never later than now.
+                remember("\(a.ip[12]).\(a.ip[13]).\(a.ip[14]).\(a.ip[15]):\(a.port)", seen: min(a.lastSeen, now), save: false)
             }
+            saveBook()
             refreshConnections()
         case .notfound:
             break
@@ -394,7 +409,13 @@ public actor P2P {
             }
             if !wanted.isEmpty { send(.getdata(wanted), to: id) }
             if askHeaders { send(.getheaders(locator: await node.locator(), stop: .zero), to: id) }
-        case .getdata(let items):
+        case .getdata(let requested):
+            // Each object once, and at most `maxBlocksPerGetdata` blocks a request.
+            var seen = Set<Inventory>()
+            let unique = requested.filter { seen.insert($0).inserted }
+            let blocks = unique.filter { $0.kind == .block }
+            if blocks.count > Self.maxBlocksPerGetdata { misbehaved(id, points: 10, "getdata for \(blocks.count) blocks") }
+            let items = unique.filter { $0.kind == .transaction } + blocks.prefix(Self.maxBlocksPerGetdata)
             var missing: [Inventory] = []
             for item in items {
                 switch item.kind {
@@ -418,14 +439,19 @@ public actor P2P {
             }
         case .block(let block):
             peers[id]?.known.insert(block.id)
+            // Proof of work first: a block without it costs its sender, whatever its parent.
+            guard await node.hasValidProofOfWork(block.header) else {
+                return misbehaved(id, points: 100, "block \(block.id) without valid proof of work")
+            }
             do {
                 try await node.accept(block: block)
-            } catch {
-                if await node.knowsBlock(block.header.previousId) {
-                    if case .badRequest(_, let reason) = error, reason.contains("already known") { return }
-                    return misbehaved(id, points: 100, "invalid block: \(error)")
+            } catch NodeError.rejectedBlock(let reason, let peerFault) {
+                if peerFault { return misbehaved(id, points: 100, "invalid block: \(reason)") }
+                if !(await node.knowsBlock(block.header.previousId)) {
+                    send(.getheaders(locator: await node.locator(), stop: .zero), to: id)
                 }
-                send(.getheaders(locator: await node.locator(), stop: .zero), to: id)
+            } catch {
+                logger.warning("block not accepted", metadata: ["error": "\(error)"])
             }
         case .tx(let tx):
             peers[id]?.known.insert(tx.id)
@@ -487,7 +513,7 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        let (stream, continuation) = AsyncStream<PeerInput>.makeStream()
+        let (stream, continuation) = AsyncStream<PeerInput>.makeStream(bufferingPolicy: .bufferingOldest(Self.inputBuffer))
         self.continuation = continuation
         let p2p = self.p2p, outbound = self.outbound, counters = self.counters
         let remote = self.remote ?? channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
@@ -504,8 +530,15 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
         context.fireChannelActive()
     }
 
+    /// Messages a connection may have waiting for the node; a peer that sends
+    /// faster than the node keeps up is disconnected rather than buffered forever.
+    static let inputBuffer = 2_000
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        continuation?.yield(.message(unwrapInboundIn(data)))
+        if case .dropped = continuation?.yield(.message(unwrapInboundIn(data))) {
+            continuation?.yield(.failure("sent more than \(Self.inputBuffer) messages ahead of the node"))
+            context.close(promise: nil)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -144,7 +144,12 @@ struct NodeCommand: AsyncParsableCommand {
         }
         expiry.cancel()
         refresher.cancel()
-        miner?.stop()
+        if let miner {
+            // Waiting for the mining thread must not block a thread of the async pool it may need.
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async { miner.stop(); done.resume() }
+            }
+        }
         await network.stop()
         await node.shutdown()
     }

@@ -149,3 +149,27 @@ import KusariStorage
         return try Blockchain.open(directory: path)
     }
 }
+
+extension ReorganisationTests {
+    /// A competing block whose body was swapped (its Merkle root no longer fits)
+    /// is refused without being stored, so the real body is accepted later and
+    /// the branch can still win.
+    @Test func swappedBodyOnASideBranchDoesNotPoisonTheBranch() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let genesis = try testGenesis()
+        let x = try Blockchain.create(directory: dir.sub("x"), genesis: genesis)
+        let y = try Blockchain.create(directory: dir.sub("y"), genesis: genesis)
+        _ = try x.produce(beneficiary: payload(minerA))
+        let real = try y.produce(beneficiary: payload(minerB), transactions: [try transfer(bob, to: carol, amount: 3, nonce: 0)])
+        var swapped = real
+        swapped.transactions = [try transfer(bob, to: carol, amount: 4, nonce: 0)]
+        #expect(throws: ChainError.self) { try x.submit(swapped) }
+        #expect(x.status(real.id) == nil)
+        #expect(try x.submit(real) == .sideBranch(height: 1))
+        let next = try y.produce(beneficiary: payload(minerB))
+        #expect(try x.submit(next) == .reorganized(disconnected: 1, connected: 2, height: 2))
+        #expect(x.lastDisconnected.count == 1)
+        #expect(x.state.root == y.state.root)
+    }
+}

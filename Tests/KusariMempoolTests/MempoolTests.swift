@@ -116,3 +116,24 @@ import KusariCore
         #expect(pool.entry(a5.id) != nil)
     }
 }
+
+extension MempoolTests {
+    /// A newcomer refused as the pool is full leaves the pool exactly as it was,
+    /// even when it had already pushed another transaction out.
+    @Test func refusedNewcomerEvictsNothing() throws {
+        var config = Mempool.Config()
+        let size = try tx(alice, nonce: 5).encoded.count
+        config.maxBytes = size * 2 + 100
+        let pool = Mempool(chainId: 3, config: config)
+        let acct = lookup(accounts)
+        let b0 = try tx(bob, nonce: 0, fee: 1_000), a5 = try tx(alice, nonce: 5, fee: 3_000)
+        _ = try pool.admit(b0, account: acct, now: 0)
+        _ = try pool.admit(a5, account: acct, now: 0)
+        // A large follow-up from alice: bob's (lowest rate) goes first, then it is itself the lowest.
+        let big = try Transaction(chainId: 3, key: alice, nonce: 6, to: AddressPayload(publicKey: carol.publicKey), amount: 10,
+                                  fee: 2_600, memo: [UInt8](repeating: 1, count: 200))
+        #expect(throws: MempoolError.mempoolFull) { try pool.admit(big, account: acct, now: 0) }
+        #expect(Set(pool.all.map(\.id)) == [b0.id, a5.id])
+        #expect(pool.bytes == size * 2)
+    }
+}
