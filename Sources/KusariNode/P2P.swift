@@ -36,6 +36,9 @@ public actor P2P {
         var messages = 0
     }
 
+    /// Blocks asked of some peer and when: not asked again of another until `requestTimeout`.
+    private var requested: [Hash256: Date] = [:]
+    static let requestTimeout: Double = 10
     /// Blocks served per getdata (a sync asks for more in further requests).
     static let maxBlocksPerGetdata = 500
     /// Seconds a new connection has to finish its handshake.
@@ -133,13 +136,22 @@ public actor P2P {
     /// Connects to known addresses until the outbound target is met (called periodically).
     public func refreshConnections() {
         guard !stopping else { return }
+        // Bodies asked for but not received in time: forget the request and ask a peer for headers again.
+        let now = Date()
+        let expired = requested.filter { now.timeIntervalSince($0.value) >= Self.requestTimeout }
+        if !expired.isEmpty {
+            for key in expired.keys { requested[key] = nil }
+            if let peer = peers.filter({ $0.value.ready }).keys.randomElement() {
+                Task { send(.getheaders(locator: await node.locator(), stop: .zero), to: peer) }
+            }
+        }
+        if requested.count > 100_000 { requested.removeAll() }
         // A connection that has not finished its handshake in time is dropped.
         for (id, p) in peers where !p.ready && Date().timeIntervalSince(p.connectedAt) > Self.handshakeSeconds {
             drop(id, "no handshake within \(Int(Self.handshakeSeconds)) s")
         }
         let outbound = peers.values.filter(\.outbound).count
         guard outbound < outboundTarget else { return }
-        let now = Date()
         // A peer counts under its dialed address and under the address it listens on.
         var connected = Set(peers.values.map(\.remote))
         for p in peers.values {
@@ -431,7 +443,13 @@ public actor P2P {
         case .headers(let headers):
             if let last = headers.last { await node.notePeerHeight(last.height) }
             var wanted: [Inventory] = []
-            for h in headers where !(await node.knowsBlock(h.id)) { wanted.append(Inventory(kind: .block, hash: h.id)) }
+            let now = Date()
+            for h in headers where !(await node.knowsBlock(h.id)) {
+                // Each body is asked of one peer at a time; another only after a timeout.
+                if let at = requested[h.id], now.timeIntervalSince(at) < Self.requestTimeout { continue }
+                requested[h.id] = now
+                wanted.append(Inventory(kind: .block, hash: h.id))
+            }
             for h in headers { peers[id]?.known.insert(h.id) }
             if !wanted.isEmpty { send(.getdata(wanted), to: id) }
             if headers.count == WireLimits.maxHeaders, let last = headers.last {
@@ -439,6 +457,7 @@ public actor P2P {
             }
         case .block(let block):
             peers[id]?.known.insert(block.id)
+            requested[block.id] = nil
             // Proof of work first: a block without it costs its sender, whatever its parent.
             guard await node.hasValidProofOfWork(block.header) else {
                 return misbehaved(id, points: 100, "block \(block.id) without valid proof of work")
