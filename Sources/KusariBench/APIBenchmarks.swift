@@ -40,16 +40,9 @@ public enum APIBenchmarks {
         }
 
         log("starting a node")
-        let node = Process()
-        node.executableURL = URL(fileURLWithPath: executable)
-        node.arguments = ["node", "--datadir", scratch + "/node", "--genesis", scratch + "/genesis.json", "--api", "127.0.0.1:0",
-                          "--log-level", "warning", "--mempool-max-bytes", "\(256 << 20)"]
-        let out = Pipe()
-        node.standardOutput = out
-        node.standardError = FileHandle.nullDevice
-        try node.run()
-        defer { node.terminate(); node.waitUntilExit() }
-        let port = try readPort(out.fileHandleForReading, deadline: 60)
+        let node = try NetworkBenchmarks.NodeRun(executable: executable, arguments: [
+            "--datadir", scratch + "/node", "--genesis", scratch + "/genesis.json", "--mempool-max-bytes", "\(256 << 20)"])
+        let port = node.api
 
         log("posting them on \(scale.connections) connections")
         let accepted = Mutex<Int>(0), failed = Mutex<String?>(nil)
@@ -86,8 +79,7 @@ public enum APIBenchmarks {
             gets.withLock { $0 += n }
         }
         let statusRate = Double(gets.withLock { $0 }) / getClock.seconds
-        node.terminate()
-        node.waitUntilExit()
+        node.stop()
 
         log("measuring raw Ed25519 verification on \(threads) threads")
         let limit = CoreBenchmarks.ed25519VerifyRate(threads: threads, seconds: scale.seconds)
@@ -98,21 +90,5 @@ public enum APIBenchmarks {
             BenchMeasurement(name: "api-status", value: statusRate, unit: "requests/s",
                              note: "GET /v1/status, \(scale.connections) keep-alive connections"),
         ]
-    }
-
-    static func readPort(_ handle: FileHandle, deadline: Double) throws -> UInt16 {
-        let clock = Stopwatch()
-        var buffer = Data()
-        while clock.seconds < deadline {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-            if let line = String(data: buffer, encoding: .utf8)?.split(separator: "\n").first,
-               let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-               let api = json["api"] as? String, let port = api.split(separator: ":").last.flatMap({ UInt16($0) }) {
-                return port
-            }
-        }
-        throw BenchError.failed("the node did not report its API port")
     }
 }

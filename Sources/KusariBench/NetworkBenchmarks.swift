@@ -41,9 +41,12 @@ public enum NetworkBenchmarks {
             return (status, (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:])
         }
 
-        deinit {
+        /// Stops the node (SIGTERM) and waits for it.
+        func stop() {
             if process.isRunning { process.terminate(); process.waitUntilExit() }
         }
+
+        deinit { stop() }
     }
 
     /// A fresh node syncing blocks of transfers from one peer, in transactions per second.

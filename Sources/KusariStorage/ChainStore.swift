@@ -181,13 +181,6 @@ public final class ChainStore: @unchecked Sendable {
         }
     }
 
-    /// Whether a block's body is stored.
-    public func hasBlock(_ id: Hash256) throws(StorageError) -> Bool {
-        try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM blocks WHERE id = ?", arguments: [Data(id.bytes)]) ?? false
-        }
-    }
-
     /// The best chain's block ids by height, as stored.
     public func chain() throws(StorageError) -> [(UInt64, Hash256)] { try read(Self.chain) }
 
@@ -228,15 +221,6 @@ public final class ChainStore: @unchecked Sendable {
         try Row.fetchAll(db, sql: "SELECT key, balance, nonce FROM accounts ORDER BY key").map { row in
             (AddressPayload(bytes: row["key"] as Data) ?? .zero,
              Account(balance: UInt64(bitPattern: row["balance"]), nonce: UInt64(bitPattern: row["nonce"])))
-        }
-    }
-
-    /// One account (the empty account when absent).
-    public func account(_ key: AddressPayload) throws(StorageError) -> Account {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT balance, nonce FROM accounts WHERE key = ?",
-                                             arguments: [Data(key.bytes)]) else { return .empty }
-            return Account(balance: UInt64(bitPattern: row["balance"]), nonce: UInt64(bitPattern: row["nonce"]))
         }
     }
 

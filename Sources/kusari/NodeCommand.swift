@@ -64,8 +64,6 @@ struct NodeCommand: AsyncParsableCommand {
             genesisValue = try DevnetGenesis.genesis
         }
         var config = NodeConfig(dataDirectory: data.datadir, genesis: genesisValue)
-        config.apiHost = host
-        config.apiPort = port
         config.postsPerMinute = rateLimit
         config.limitLoopback = rateLimitLoopback
         if let v = mempoolMaxBytes { config.mempool.maxBytes = v }
