@@ -108,7 +108,7 @@ public enum API {
             return JSONBody.response(View.Peers(peers: list.map {
                 View.Peer(address: $0.address, direction: $0.direction, nodeId: $0.nodeId.map { String($0, radix: 16) },
                           height: $0.height, userAgent: $0.userAgent, latencyMs: $0.latencyMs.map { Int($0.rounded()) },
-                          bytesIn: $0.bytesIn, bytesOut: $0.bytesOut, score: $0.score)
+                          bytesIn: $0.bytesIn, bytesOut: $0.bytesOut, blocksIn: $0.blocksIn, score: $0.score)
             }))
         }
 

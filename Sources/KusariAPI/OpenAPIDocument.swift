@@ -863,7 +863,7 @@ components:
     # --- network ---------------------------------------------------------
     Peer:
       type: object
-      required: [address, direction, bytesIn, bytesOut, score]
+      required: [address, direction, bytesIn, bytesOut, blocksIn, score]
       additionalProperties: false
       properties:
         address: {type: string}
@@ -874,6 +874,7 @@ components:
         latencyMs: {type: integer, minimum: 0}
         bytesIn: {type: integer, minimum: 0}
         bytesOut: {type: integer, minimum: 0}
+        blocksIn: {type: integer, minimum: 0, description: "Blocks this peer sent us (sync downloads and announcements)."}
         score: {type: integer, minimum: 0}
     Peers:
       type: object

@@ -74,7 +74,7 @@ enum View {
 
     struct Peer: Encodable {
         let address: String, direction: String, nodeId: String?, height: UInt64?, userAgent: String?
-        let latencyMs: Int?, bytesIn: Int, bytesOut: Int, score: Int
+        let latencyMs: Int?, bytesIn: Int, bytesOut: Int, blocksIn: Int, score: Int
     }
     struct Peers: Encodable { let peers: [Peer] }
     struct BanEntry: Encodable { let address: String; let until: UInt64; let reason: String }

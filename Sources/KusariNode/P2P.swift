@@ -16,7 +16,12 @@ public actor P2P {
     /// A random id for this process, to recognise a connection to ourselves.
     public nonisolated let nodeId = UInt64.random(in: 1...UInt64.max)
     public private(set) var listenPort = 0
+    /// The most connections at once, and the most of them that others opened.
     let maxPeers: Int
+    let maxInbound: Int
+    /// Seconds a ping may go unanswered before the peer is dropped; pings go out every third of it (at most 20 s).
+    public private(set) var pingTimeout: Double = 60
+    public func setPingTimeout(_ seconds: Double) { pingTimeout = max(1, seconds) }
 
     struct Peer {
         let channel: any Channel
@@ -28,17 +33,20 @@ public actor P2P {
         var known = Set<Hash256>()
         var score = 0
         var pingSent: (nonce: UInt64, at: Date)?
+        var lastPing = Date.distantPast
         var latency: Double?
         var answeredGetaddr = false
+        var blocksIn = 0
         let connectedAt = Date()
         /// Messages in the current second, for flood detection.
         var second = 0
         var messages = 0
     }
 
-    /// Blocks asked of some peer and when: not asked again of another until `requestTimeout`.
-    private var requested: [Hash256: Date] = [:]
-    static let requestTimeout: Double = 10
+    /// Which block bodies to ask of which peer (moving window, stalls, departures).
+    private var download: BlockDownload
+    /// Bodies that arrived before their parent was connected, by parent id, with their sender.
+    private var held: [Hash256: [(block: Block, from: Int)]] = [:]
     /// Blocks served per getdata (a sync asks for more in further requests).
     static let maxBlocksPerGetdata = 500
     /// Seconds a new connection has to finish its handshake.
@@ -56,6 +64,8 @@ public actor P2P {
         public var latencyMs: Double?
         public var bytesIn: Int
         public var bytesOut: Int
+        /// Blocks this peer sent us.
+        public var blocksIn: Int
         public var score: Int
     }
 
@@ -87,8 +97,11 @@ public actor P2P {
     private var server: (any Channel)?
     private var stopping = false
 
-    public init(node: Node, network: Network, maxPeers: Int, dataDirectory: String?, logger: Logger) {
+    public init(node: Node, network: Network, maxPeers: Int, maxInbound: Int? = nil, dataDirectory: String?, logger: Logger,
+                download: BlockDownload.Limits = BlockDownload.Limits()) {
         self.node = node
+        self.maxInbound = min(maxPeers, maxInbound ?? max(1, maxPeers - 8))
+        self.download = BlockDownload(limits: download)
         self.magic = Frame.magic(for: network)
         self.maxPeers = maxPeers
         self.logger = logger
@@ -134,21 +147,30 @@ public actor P2P {
     }
 
     /// Connects to known addresses until the outbound target is met (called periodically).
-    public func refreshConnections() {
+    public func refreshConnections() async {
         guard !stopping else { return }
-        // Bodies asked for but not received in time: forget the request and ask a peer for headers again.
         let now = Date()
-        let expired = requested.filter { now.timeIntervalSince($0.value) >= Self.requestTimeout }
-        if !expired.isEmpty {
-            for key in expired.keys { requested[key] = nil }
-            if let peer = peers.filter({ $0.value.ready }).keys.randomElement() {
-                Task { send(.getheaders(locator: await node.locator(), stop: .zero), to: peer) }
-            }
+        // Peers that let a body request go unanswered: their blocks go to others.
+        for id in download.stalled(now: Self.clock()) {
+            logger.notice("peer stalls the block download", metadata: ["remote": "\(peers[id]?.remote ?? "?")"])
         }
-        if requested.count > 100_000 { requested.removeAll() }
+        schedule()
+        await dropOrphans()
         // A connection that has not finished its handshake in time is dropped.
-        for (id, p) in peers where !p.ready && Date().timeIntervalSince(p.connectedAt) > Self.handshakeSeconds {
+        for (id, p) in peers where !p.ready && now.timeIntervalSince(p.connectedAt) > Self.handshakeSeconds {
             drop(id, "no handshake within \(Int(Self.handshakeSeconds)) s")
+        }
+        // Pings measure latency; a peer that leaves one unanswered too long is gone.
+        let pingEvery = min(20, pingTimeout / 3)
+        for (id, p) in peers where p.ready {
+            if let sent = p.pingSent {
+                if now.timeIntervalSince(sent.at) > pingTimeout { drop(id, "no pong within \(Int(pingTimeout)) s") }
+            } else if now.timeIntervalSince(p.lastPing) >= pingEvery {
+                let nonce = UInt64.random(in: 0...UInt64.max)
+                peers[id]?.pingSent = (nonce, now)
+                peers[id]?.lastPing = now
+                send(.ping(nonce: nonce), to: id)
+            }
         }
         let outbound = peers.values.filter(\.outbound).count
         guard outbound < outboundTarget else { return }
@@ -228,7 +250,7 @@ public actor P2P {
             guard let p = peers[id] else { return nil }
             return PeerInfo(address: p.remote, direction: p.outbound ? "outbound" : "inbound", nodeId: p.version?.nodeId,
                             height: p.version?.bestHeight, userAgent: p.version?.userAgent,
-                            latencyMs: p.latency.map { $0 * 1000 }, bytesIn: p.counters.inbound, bytesOut: p.counters.outbound,
+                            latencyMs: p.latency.map { $0 * 1000 }, bytesIn: p.counters.inbound, bytesOut: p.counters.outbound, blocksIn: p.blocksIn,
                             score: p.score)
         }
     }
@@ -317,6 +339,11 @@ public actor P2P {
             channel.close(promise: nil)
             return nil
         }
+        guard outbound || peers.values.filter({ !$0.outbound }).count < maxInbound else {
+            logger.info("refusing a peer: too many inbound peers", metadata: ["remote": "\(remote)", "limit": "\(maxInbound)"])
+            channel.close(promise: nil)
+            return nil
+        }
         let id = nextId
         nextId += 1
         peers[id] = Peer(channel: channel, outbound: outbound, remote: remote, counters: counters)
@@ -329,6 +356,9 @@ public actor P2P {
         if let p = peers.removeValue(forKey: id) {
             logger.info("peer disconnected", metadata: ["remote": "\(p.remote)"])
         }
+        download.peerGone(id)
+        schedule()
+        await dropOrphans()
         await node.setPeerCount(peers.values.filter(\.ready).count)
     }
 
@@ -406,9 +436,11 @@ public actor P2P {
                 remember("\(a.ip[12]).\(a.ip[13]).\(a.ip[14]).\(a.ip[15]):\(a.port)", seen: min(a.lastSeen, now), save: false)
             }
             saveBook()
-            refreshConnections()
-        case .notfound:
-            break
+            await refreshConnections()
+        case .notfound(let items):
+            for item in items where item.kind == .block { download.notFound(item.hash, from: id) }
+            schedule()
+            await dropOrphans()
         case .inv(let items):
             var wanted: [Inventory] = []
             var askHeaders = false
@@ -441,37 +473,40 @@ public actor P2P {
         case .getheaders(let locator, let stop):
             send(.headers(await node.headers(after: locator, stop: stop, limit: WireLimits.maxHeaders)), to: id)
         case .headers(let headers):
-            if let last = headers.last { await node.notePeerHeight(last.height) }
-            var wanted: [Inventory] = []
-            let now = Date()
-            for h in headers where !(await node.knowsBlock(h.id)) {
-                // Each body is asked of one peer at a time; another only after a timeout.
-                if let at = requested[h.id], now.timeIntervalSince(at) < Self.requestTimeout { continue }
-                requested[h.id] = now
-                wanted.append(Inventory(kind: .block, hash: h.id))
+            // A batch is a chain: each header follows the one before, each with its proof of work.
+            for (i, h) in headers.enumerated() {
+                if i > 0, h.previousId != headers[i - 1].id || h.height != headers[i - 1].height + 1 {
+                    return misbehaved(id, points: 50, "headers that do not form a chain (at \(h.id))")
+                }
+                guard await node.hasValidProofOfWork(h) else {
+                    return misbehaved(id, points: 100, "header \(h.id) without valid proof of work")
+                }
             }
+            if let last = headers.last { await node.notePeerHeight(last.height) }
+            var unknown: [Hash256] = []
+            for h in headers where !(await node.knowsBlock(h.id)) { unknown.append(h.id) }
             for h in headers { peers[id]?.known.insert(h.id) }
-            if !wanted.isEmpty { send(.getdata(wanted), to: id) }
+            download.add(unknown, from: id)
+            schedule()
             if headers.count == WireLimits.maxHeaders, let last = headers.last {
                 send(.getheaders(locator: [last.id], stop: .zero), to: id)
             }
         case .block(let block):
             peers[id]?.known.insert(block.id)
-            requested[block.id] = nil
+            peers[id]?.blocksIn += 1
+            let scheduled = download.received(block.id)
             // Proof of work first: a block without it costs its sender, whatever its parent.
             guard await node.hasValidProofOfWork(block.header) else {
+                download.done(block.id)
                 return misbehaved(id, points: 100, "block \(block.id) without valid proof of work")
             }
-            do {
-                try await node.accept(block: block)
-            } catch NodeError.rejectedBlock(let reason, let peerFault) {
-                if peerFault { return misbehaved(id, points: 100, "invalid block: \(reason)") }
-                if !(await node.knowsBlock(block.header.previousId)) {
-                    send(.getheaders(locator: await node.locator(), stop: .zero), to: id)
-                }
-            } catch {
-                logger.warning("block not accepted", metadata: ["error": "\(error)"])
+            // A body of the sync that came before its parent waits for it (inside the window).
+            if scheduled, !(await node.knowsBlock(block.header.previousId)) {
+                held[block.header.previousId, default: []].append((block, id))
+            } else {
+                await connect(block, from: id)
             }
+            schedule()
         case .tx(let tx):
             peers[id]?.known.insert(tx.id)
             do {
@@ -484,6 +519,51 @@ public actor P2P {
         }
     }
 
+    // MARK: - Block download
+
+    /// A monotonic clock for the download schedule, in seconds.
+    static func clock() -> Double { ProcessInfo.processInfo.systemUptime }
+
+    /// Sends the body requests the schedule has room for.
+    private func schedule() {
+        let ready = peers.filter { $0.value.ready }.keys.sorted()
+        for a in download.assign(peers: ready, now: Self.clock()) {
+            send(.getdata(a.ids.map { Inventory(kind: .block, hash: $0) }), to: a.peer)
+        }
+    }
+
+    /// Hands a block to the node, then any held children it makes connectable.
+    private func connect(_ first: Block, from firstSender: Int) async {
+        var queue = [(block: first, from: firstSender)]
+        while !queue.isEmpty {
+            let (block, sender) = queue.removeFirst()
+            download.done(block.id)
+            do {
+                try await node.accept(block: block)
+            } catch NodeError.rejectedBlock(let reason, let peerFault) {
+                if peerFault { misbehaved(sender, points: 100, "invalid block: \(reason)"); continue }
+                if !(await node.knowsBlock(block.header.previousId)) {
+                    send(.getheaders(locator: await node.locator(), stop: .zero), to: sender)
+                }
+            } catch {
+                logger.warning("block not accepted", metadata: ["error": "\(error)"])
+            }
+            if await node.knowsBlock(block.id) { queue += held.removeValue(forKey: block.id) ?? [] }
+        }
+    }
+
+    /// Held bodies whose parent no one will send any more are let go.
+    private func dropOrphans() async {
+        for parent in Array(held.keys) where !download.isPending(parent) {
+            if await node.knowsBlock(parent) {
+                // The parent arrived by other means: connect the children now.
+                for child in held.removeValue(forKey: parent) ?? [] { await connect(child.block, from: child.from) }
+                continue
+            }
+            for child in held.removeValue(forKey: parent) ?? [] { download.done(child.block.id) }
+        }
+    }
+
     // MARK: - Announcements
 
     func announce(_ event: NodeEvent) async {
@@ -493,11 +573,6 @@ public actor P2P {
         case .reorganization(_, _, _, let tip): item = Inventory(kind: .block, hash: tip)
         case .transaction(let id): item = Inventory(kind: .transaction, hash: id)
         case .heartbeat:
-            for id in peers.keys where peers[id]?.ready == true {
-                let nonce = UInt64.random(in: 0...UInt64.max)
-                peers[id]?.pingSent = (nonce, Date())
-                send(.ping(nonce: nonce), to: id)
-            }
             return
         }
         for (id, peer) in peers where peer.ready && !peer.known.contains(item.hash) {

@@ -25,6 +25,10 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Where to accept peers, HOST:PORT (port 0: any free port; default: no listening).") var p2p: String?
     @Option(help: "A peer to keep connected to, HOST:PORT (repeatable).") var peer: [String] = []
     @Option(help: "The most peers at once.") var maxPeers = 32
+    @Option(help: "The most peers that connected to us (default: --max-peers less 8, so outbound connections keep room).")
+    var maxInbound: Int?
+    @Option(help: "Outbound connections to keep to addresses learned from peers.") var outbound = 8
+    @Option(help: "Seconds a ping may go unanswered before the peer is dropped.") var pingTimeout: Double = 60
     @Flag(help: "Connect only to the --peer addresses: do not dial addresses learned from peers (as Bitcoin's -connect).")
     var noDiscover = false
     @Flag(help: "Mine blocks.") var mine = false
@@ -76,8 +80,13 @@ struct NodeCommand: AsyncParsableCommand {
         guard let net = Network(rawValue: status.network) else { throw CLIError("stored chain has an unknown network") }
 
         // Peers: listen (if asked) and keep the given connections.
-        let network = P2P(node: node, network: net, maxPeers: maxPeers, dataDirectory: data.datadir, logger: logger)
-        if noDiscover { await network.setOutboundTarget(0) }
+        guard maxPeers >= 1 else { throw CLIError("max-peers: must be at least 1, got \(maxPeers)") }
+        if let maxInbound, maxInbound < 0 { throw CLIError("max-inbound: must not be negative, got \(maxInbound)") }
+        guard outbound >= 0 else { throw CLIError("outbound: must not be negative, got \(outbound)") }
+        guard pingTimeout >= 1 else { throw CLIError("ping-timeout: must be at least 1 second, got \(pingTimeout)") }
+        let network = P2P(node: node, network: net, maxPeers: maxPeers, maxInbound: maxInbound, dataDirectory: data.datadir, logger: logger)
+        await network.setOutboundTarget(noDiscover ? 0 : outbound)
+        await network.setPingTimeout(pingTimeout)
         var p2pBound: String?
         if let p2p {
             let (p2pHost, p2pPort) = try parseHostPort(p2p, field: "p2p")

@@ -74,6 +74,29 @@ final class RawPeer {
         guard rc == 0 else { close(fd); throw NodeProcessError.didNotStart("cannot connect to 127.0.0.1:\(port)") }
     }
     func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+
+    /// Whether the node closed the connection within `seconds` (what it sends meanwhile is read and ignored).
+    func closedByNode(within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&p, 1, 200)
+            if ready > 0 {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { return true }
+            }
+        }
+        return false
+    }
+
+    /// A version message for the devnet genesis, then verack: a finished handshake.
+    static func handshake(genesis: Hash256, nodeId: UInt64) -> [UInt8] {
+        let magic = Frame.magic(for: .devnet)
+        return Frame.encode(.version(VersionInfo(chainId: 3, genesisId: genesis, bestHeight: 0, chainWork: .zero, nodeId: nodeId,
+                                                 listenPort: 0, userAgent: "test")), magic: magic)
+            + Frame.encode(.verack, magic: magic)
+    }
     deinit { close(fd) }
 }
 
@@ -142,6 +165,36 @@ extension NetworkTests {
 }
 
 extension NetworkTests {
+    /// Inbound connections stop at --max-inbound; a peer that leaves pings
+    /// unanswered is dropped after --ping-timeout, and its slot serves another.
+    @Test func inboundLimitAndPingTimeout() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let x = try NodeProcess(datadir: dir.appendingPathComponent("x").path,
+                                arguments: ["--p2p", "127.0.0.1:0", "--max-inbound", "1", "--ping-timeout", "3"])
+        defer { x.stop() }
+        let port = UInt16(x.p2p?.split(separator: ":").last ?? "") ?? 0
+        let genesis = try Hash256(hex: try await x.get("/v1/status").json["genesis"] as? String ?? "")
+        func peerCount() async throws -> Int { (try await x.get("/v1/peers").json["peers"] as? [[String: Any]])?.count ?? -1 }
+        let first = try RawPeer(port: port)
+        first.send(RawPeer.handshake(genesis: genesis, nodeId: 1))
+        try await x.waitFor("first peer connected", seconds: 30) { try await x.get("/v1/status").json["peers"] as? Int == 1 }
+        // A second inbound connection is refused while the first holds the only slot.
+        let second = try RawPeer(port: port)
+        second.send(RawPeer.handshake(genesis: genesis, nodeId: 2))
+        #expect(second.closedByNode(within: 10))
+        #expect(try await peerCount() == 1)
+        // The first never answers pings: it is dropped after about three seconds.
+        #expect(first.closedByNode(within: 30))
+        try await x.waitFor("silent peer dropped", seconds: 30) { try await peerCount() == 0 }
+        // Its slot is free again.
+        let third = try RawPeer(port: port)
+        third.send(RawPeer.handshake(genesis: genesis, nodeId: 3))
+        try await x.waitFor("third peer connected", seconds: 30) { try await x.get("/v1/status").json["peers"] as? Int == 1 }
+        // The node kept serving throughout, and banned nobody: being full or slow is not misbehaviour.
+        #expect((try await x.get("/v1/bans").json["bans"] as? [[String: Any]])?.isEmpty == true)
+    }
+
     /// A node that joins after 500 blocks syncs to the tip from its peers.
     @Test func lateJoinerSyncsFiveHundredBlocks() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -163,6 +216,9 @@ extension NetworkTests {
         #expect(synced["bestPeerHeight"] as? Int == 500)
         #expect(synced["syncing"] as? Bool == false)
         #expect(try await d.get("/v1/status").json["peers"] as? Int ?? 0 >= 2)
+        // The bodies came from both peers, not one.
+        let sent = (try await d.get("/v1/peers").json["peers"] as? [[String: Any]] ?? []).map { $0["blocksIn"] as? Int ?? 0 }
+        #expect(sent.count == 2 && sent.allSatisfy { $0 >= 50 } && sent.reduce(0, +) >= 500, "blocks per peer: \(sent)")
     }
 
     /// A-B-C with miners at both ends: stop B, let both sides mine apart, restart
