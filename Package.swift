@@ -75,6 +75,13 @@ let package = Package(
             dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The wallet's cryptography: BIP-39 phrases and seeds, SLIP-0010 ed25519 keys, the encrypted keystore.
+        .target(
+            name: "KusariWallet",
+            dependencies: ["KusariCore",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "CryptoExtras", package: "swift-crypto")]
+        ),
         // The command-line front end.
         .executableTarget(
             name: "kusari",
@@ -110,6 +117,7 @@ let package = Package(
             name: "KusariCLITests",
             dependencies: ["KusariCore", "KusariNetwork", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "KusariWalletTests", dependencies: ["KusariCore", "KusariWallet"]),
     ],
     swiftLanguageModes: [.v6]
 )
