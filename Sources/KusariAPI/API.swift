@@ -8,6 +8,8 @@ import NIOCore
 /// The node's HTTP API: JSON for wallets and explorers, server-sent events,
 /// and its own OpenAPI document.
 public enum API {
+    /// Server-sent event streams open at once.
+    public static let maxEventStreams = 256
     /// The router with every route.
     public static func router(node: Node, network: Network, p2p: P2P?, postsPerMinute: Int, limitLoopback: Bool) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
@@ -118,7 +120,9 @@ public enum API {
         }
 
         router.get("/v1/events") { _, _ -> Response in
-            let stream = node.events.subscribe()
+            guard let stream = node.events.subscribe(limit: API.maxEventStreams) else {
+                throw APIError(.serviceUnavailable, "unavailable", "too many event streams open (at most \(API.maxEventStreams)); try again later")
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"

@@ -379,7 +379,8 @@ paths:
 
         A client that reads too slowly loses its oldest events (the node keeps
         the newest 1,000 per client) rather than holding the node up. There is
-        no replay of past events and no `id:` field.
+        no replay of past events and no `id:` field. At most 256 streams are
+        open at once; past that the answer is `503` `unavailable`.
       responses:
         "200":
           description: The event stream.
@@ -391,6 +392,7 @@ paths:
               examples:
                 block:
                   value: "event: block\ndata: {\"height\":33,\"id\":\"3195df18e4a75a53441ac94ba1ade22bf77eaa1f4b44e45ad72b848f99ad117e\",\"txCount\":0}\n\n"
+        "503": {$ref: "#/components/responses/Unavailable"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /openapi.yaml:

@@ -29,12 +29,26 @@ public final class NodeEvents: Sendable {
 
     /// A stream of the events from now on.
     public func subscribe() -> AsyncStream<NodeEvent> {
+        // Without a limit there is always room.
+        subscribe(limit: Int.max) ?? AsyncStream { $0.finish() }
+    }
+
+    /// A stream of the events from now on, or nil when `limit` streams are already open.
+    public func subscribe(limit: Int) -> AsyncStream<NodeEvent>? {
         let id = UUID()
         let (stream, continuation) = AsyncStream<NodeEvent>.makeStream(bufferingPolicy: .bufferingNewest(1_000))
+        let added = state.with { subscribers -> Bool in
+            guard subscribers.count < limit else { return false }
+            subscribers[id] = continuation
+            return true
+        }
+        guard added else { return nil }
         continuation.onTermination = { [weak self] _ in self?.state.with { $0[id] = nil } }
-        state.with { $0[id] = continuation }
         return stream
     }
+
+    /// Streams open now.
+    public var subscriberCount: Int { state.with { $0.count } }
 
     /// Sends an event to every subscriber.
     public func publish(_ event: NodeEvent) {
