@@ -94,6 +94,7 @@ let package = Package(
                 "KusariNode",
                 "KusariAPI",
                 "KusariBench",
+                "KusariWallet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

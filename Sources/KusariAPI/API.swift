@@ -30,7 +30,7 @@ public enum API {
             return JSONBody.response(View.Status(
                 network: s.network, chainId: s.chainId, height: s.height, tip: s.tip.hex, chainwork: s.chainWork,
                 stateRoot: s.stateRoot.hex, bits: views.bitsHex(s.bits), difficulty: difficulty,
-                mempool: .init(count: s.mempoolCount, bytes: s.mempoolBytes), peers: s.peers, syncing: s.syncing,
+                mempool: .init(count: s.mempoolCount, bytes: s.mempoolBytes, minFeePerByte: s.minFeePerByte), peers: s.peers, syncing: s.syncing,
                 bestPeerHeight: s.bestPeerHeight, version: s.version, genesis: s.genesis.hex))
         }
 
@@ -100,7 +100,7 @@ public enum API {
             let s = await node.status()
             let entries = await node.pending(limit: limit)
             return JSONBody.response(View.Mempool(count: s.mempoolCount, bytes: s.mempoolBytes, transactions: entries.map {
-                View.PoolEntry(id: $0.id.hex, from: views.address($0.sender), nonce: $0.tx.nonce, amount: $0.tx.amount,
+                View.PoolEntry(id: $0.id.hex, from: views.address($0.sender), to: views.address($0.tx.to), nonce: $0.tx.nonce, amount: $0.tx.amount,
                                fee: $0.tx.fee, size: $0.size, arrival: $0.arrival)
             }))
         }

@@ -636,11 +636,12 @@ components:
           pattern: "^[0-9]+\\.[0-9]{3}$"
         mempool:
           type: object
-          required: [count, bytes]
+          required: [count, bytes, minFeePerByte]
           additionalProperties: false
           properties:
             count: {type: integer, minimum: 0}
             bytes: {type: integer, minimum: 0}
+            minFeePerByte: {type: integer, minimum: 0, description: "The least fee per transaction byte this node admits, in base units (wallets size their fees by it)."}
         peers: {type: integer, minimum: 0, description: Connected peers that completed the handshake.}
         syncing: {type: boolean, description: "True while a connected peer reports a best chain more than one block above ours."}
         bestPeerHeight: {type: integer, minimum: 0, description: "The highest height any peer has reported, or ours if higher: sync progress is height / bestPeerHeight."}
@@ -902,11 +903,12 @@ components:
     # --- mempool ---------------------------------------------------------
     PoolEntry:
       type: object
-      required: [id, from, nonce, amount, fee, size, arrival]
+      required: [id, from, to, nonce, amount, fee, size, arrival]
       additionalProperties: false
       properties:
         id: {$ref: "#/components/schemas/Hash"}
         from: {$ref: "#/components/schemas/Address"}
+        to: {$ref: "#/components/schemas/Address"}
         nonce: {$ref: "#/components/schemas/UInt64"}
         amount: {$ref: "#/components/schemas/Amount"}
         fee: {$ref: "#/components/schemas/Amount"}

@@ -5,7 +5,7 @@ import KusariNode
 /// integers of base units; hashes and bytes are lowercase hex.
 enum View {
     struct Status: Encodable {
-        struct Pool: Encodable { let count: Int; let bytes: Int }
+        struct Pool: Encodable { let count: Int; let bytes: Int; let minFeePerByte: UInt64 }
         let network: String, chainId: UInt32, height: UInt64, tip: String, chainwork: String, stateRoot: String
         let bits: String, difficulty: String
         let mempool: Pool
@@ -67,7 +67,7 @@ enum View {
 
     struct History: Encodable { let address: String; let transactions: [TxInfo]; let next: String? }
 
-    struct PoolEntry: Encodable { let id: String, from: String, nonce: UInt64, amount: UInt64, fee: UInt64, size: Int, arrival: UInt64 }
+    struct PoolEntry: Encodable { let id: String, from: String, to: String, nonce: UInt64, amount: UInt64, fee: UInt64, size: Int, arrival: UInt64 }
     struct Mempool: Encodable { let count: Int; let bytes: Int; let transactions: [PoolEntry] }
 
     struct Submitted: Encodable { let id: String }

@@ -74,7 +74,7 @@ public actor Node {
         NodeStatus(network: chain.genesis.network.rawValue, chainId: chain.genesis.chainId, height: chain.height,
                    tip: chain.tipId, chainWork: chain.chainWork.hexString, stateRoot: chain.state.root,
                    bits: chain.tip.bits, difficulty: Self.difficulty(bits: chain.tip.bits, params: chain.params),
-                   mempoolCount: mempool.count, mempoolBytes: mempool.bytes, peers: peerCount,
+                   mempoolCount: mempool.count, mempoolBytes: mempool.bytes, minFeePerByte: mempool.config.minFeePerByte, peers: peerCount,
                    syncing: peerCount > 0 && bestPeerHeight > chain.height + 1,
                    bestPeerHeight: max(bestPeerHeight, chain.height), version: Self.version, genesis: chain.genesisId)
     }

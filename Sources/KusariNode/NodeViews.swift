@@ -13,6 +13,8 @@ public struct NodeStatus: Sendable {
     public var difficulty: UInt64
     public var mempoolCount: Int
     public var mempoolBytes: Int
+    /// The least fee per byte the mempool admits.
+    public var minFeePerByte: UInt64
     public var peers: Int
     public var syncing: Bool
     /// The highest best-chain height any peer has reported (or ours, if higher).

@@ -40,8 +40,9 @@ extension KeysCommand {
 }
 
 /// `--network main|test|devnet`.
-struct NetworkOption: ExpressibleByArgument {
+struct NetworkOption: ExpressibleByArgument, CustomStringConvertible {
     let value: Network
+    var description: String { value.rawValue }
     static let devnet = NetworkOption(value: .devnet)
     init(value: Network) { self.value = value }
     init?(argument: String) {

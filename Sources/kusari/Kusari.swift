@@ -7,7 +7,7 @@ struct Kusari: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kusari",
         abstract: "Kusari (鎖): a blockchain node, wallet and toolkit written in Swift.",
-        discussion: "Every command prints JSON on stdout and one-line errors on stderr (exit 1).",
+        discussion: "Every command prints JSON on stdout (wallet commands: with --json) and one-line errors on stderr (exit 1).",
         version: version,
         subcommands: [
             KeysCommand.self,
@@ -22,6 +22,7 @@ struct Kusari: AsyncParsableCommand {
             VerifyCommand.self,
             ExportCommand.self,
             ImportCommand.self,
+            WalletCommand.self,
             BenchCommand.self,
         ]
     )

@@ -23,10 +23,13 @@ enum Kusari {
     /// Runs `kusari args...` in `directory`, feeding `input` to stdin, and waits
     /// for it to exit (killing it after `timeout` seconds).
     static func run(_ args: [String], in directory: URL? = nil, input: String? = nil,
-                    timeout: TimeInterval = 120) throws -> Result {
+                    environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = args
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe(), inp = Pipe()
         process.standardOutput = out

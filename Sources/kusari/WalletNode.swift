@@ -1,0 +1,146 @@
+import Foundation
+import KusariCore
+import KusariWallet
+
+/// What the wallet asks of a node over its API: the network, accounts, the
+/// mempool and history, for the addresses of one wallet.
+struct WalletNode {
+    let client: HTTPClient
+    let api: String
+    let network: Network
+    let chainId: UInt32
+    let minFeePerByte: UInt64
+
+    /// Addresses in a row without any use after which discovery stops (BIP-44's gap limit).
+    static let gapLimit: UInt32 = 20
+
+    /// Connects and checks that the node is on `network`.
+    static func connect(api: String, network: Network) async throws -> WalletNode {
+        let base = api.hasSuffix("/") ? String(api.dropLast()) : api
+        let client = HTTPClient(base: base)
+        let status = try await client.get("/v1/status")
+        guard status.status == 200, let name = status.json["network"] as? String, let chainId = status.json["chainId"] as? Int else {
+            throw CLIError("api: \(api) did not answer /v1/status like a kusari node")
+        }
+        guard name == network.rawValue else {
+            throw CLIError("network: the node at \(api) is on \(name), the wallet's addresses are for \(network.rawValue) (give --network)")
+        }
+        let minFee = ((status.json["mempool"] as? [String: Any])?["minFeePerByte"] as? Int).map(UInt64.init) ?? 1
+        return WalletNode(client: client, api: api, network: network, chainId: UInt32(chainId), minFeePerByte: minFee)
+    }
+
+    /// One address of the wallet as the node sees it.
+    struct AddressState {
+        let index: UInt32
+        let key: KeyPair
+        let address: Address
+        let balance: UInt64
+        let nonce: UInt64
+        let pendingNonce: UInt64
+        /// Pending transfers to and from it, in base units (amount + fee for outgoing).
+        var pendingIn: UInt64 = 0
+        var pendingOut: UInt64 = 0
+        /// Spendable now: confirmed balance less what pending transfers already spend.
+        var available: UInt64 { balance >= pendingOut ? balance - pendingOut : 0 }
+        var used: Bool { balance > 0 || nonce > 0 || pendingIn > 0 || pendingOut > 0 || pendingNonce > nonce }
+    }
+
+    /// A pending transaction from the node's mempool.
+    struct PoolEntry {
+        let id: String, from: String, to: String, amount: UInt64, fee: UInt64
+    }
+
+    /// Every pending transaction (up to 10,000).
+    func mempool() async throws -> [PoolEntry] {
+        let reply = try await client.get("/v1/mempool?limit=10000")
+        guard reply.status == 200, let list = reply.json["transactions"] as? [[String: Any]] else {
+            throw CLIError("api: cannot read the mempool: \(reply.errorMessage ?? "status \(reply.status)")")
+        }
+        return list.compactMap { e in
+            guard let id = e["id"] as? String, let from = e["from"] as? String, let to = e["to"] as? String,
+                  let amount = e["amount"] as? Int, let fee = e["fee"] as? Int else { return nil }
+            return PoolEntry(id: id, from: from, to: to, amount: UInt64(amount), fee: UInt64(fee))
+        }
+    }
+
+    /// The state of the address at `index` of `account`.
+    func state(of wallet: UnlockedWallet, account: UInt32, index: UInt32, pool: [PoolEntry]) async throws -> AddressState {
+        let key: KeyPair
+        do { key = try wallet.keyPair(account: account, index: index) } catch { throw CLIError("index: \(error)") }
+        let address = key.address(on: network)
+        let reply = try await client.get("/v1/accounts/\(address.string)")
+        guard reply.status == 200, let balance = reply.json["balance"] as? Int, let nonce = reply.json["nonce"] as? Int,
+              let pendingNonce = reply.json["pendingNonce"] as? Int else {
+            throw CLIError("api: cannot read account \(address.string): \(reply.errorMessage ?? "status \(reply.status)")")
+        }
+        var s = AddressState(index: index, key: key, address: address, balance: UInt64(balance), nonce: UInt64(nonce),
+                             pendingNonce: UInt64(pendingNonce))
+        for e in pool {
+            if e.to == address.string { s.pendingIn += e.amount }
+            if e.from == address.string { s.pendingOut += e.amount + e.fee }
+        }
+        return s
+    }
+
+    /// The wallet's used addresses, found by walking indices until `gapLimit`
+    /// unused ones in a row; also returns the first unused index.
+    func discover(_ wallet: UnlockedWallet, account: UInt32, pool: [PoolEntry]) async throws -> (used: [AddressState], nextUnused: UInt32) {
+        var used: [AddressState] = []
+        var firstUnused: UInt32?
+        var gap: UInt32 = 0
+        var index: UInt32 = 0
+        while gap < Self.gapLimit && index < DerivationPath.hardenedOffset {
+            let s = try await state(of: wallet, account: account, index: index, pool: pool)
+            if s.used {
+                used.append(s)
+                gap = 0
+                firstUnused = nil
+            } else {
+                if firstUnused == nil { firstUnused = index }
+                gap += 1
+            }
+            index += 1
+        }
+        return (used, firstUnused ?? index)
+    }
+
+    /// The fee `auto` picks: twice the node's minimum for the transaction's size.
+    func autoFee(size: Int) -> UInt64 { UInt64(size) * max(1, minFeePerByte) * 2 }
+
+    /// Posts a signed transaction; with `wait`, waits until it is mined.
+    func post(_ tx: Transaction, wait: Bool, timeout: Double) async throws -> (id: String, confirmed: [String: Any]?) {
+        let posted = try await client.post("/v1/txs", json: ["tx": Hex.encode(tx.encoded)])
+        guard posted.status == 202, let id = posted.json["id"] as? String else {
+            throw CLIError("node refused the transaction: \(posted.errorMessage ?? "status \(posted.status)")")
+        }
+        guard wait else { return (id, nil) }
+        return (id, try await waitConfirmed(id, timeout: timeout))
+    }
+
+    /// Polls `/v1/txs/ID` until the transaction is confirmed; returns its info.
+    func waitConfirmed(_ id: String, timeout: Double) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let info = try await client.get("/v1/txs/\(id)")
+            if info.status == 200, info.json["status"] as? String == "confirmed" { return info.json }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw CLIError("timeout: transaction \(id) was not mined within \(Int(timeout)) s (it may still be)")
+    }
+
+    /// Every confirmed transaction touching `address`, newest first (all pages).
+    func history(of address: Address) async throws -> [[String: Any]] {
+        var out: [[String: Any]] = []
+        var cursor: String?
+        repeat {
+            let path = "/v1/accounts/\(address.string)/txs?limit=100" + (cursor.map { "&before=\($0)" } ?? "")
+            let reply = try await client.get(path)
+            guard reply.status == 200, let page = reply.json["transactions"] as? [[String: Any]] else {
+                throw CLIError("api: cannot read the history of \(address.string): \(reply.errorMessage ?? "status \(reply.status)")")
+            }
+            out += page
+            cursor = reply.json["next"] as? String
+        } while cursor != nil
+        return out
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+import KusariCore
+
+/// `kusari wallet` end to end: create, import, errors, and transfers against a real node.
+@Suite struct WalletTests {
+    let dir: URL
+    init() throws { dir = try Kusari.temporaryDirectory() }
+
+    /// Runs `kusari wallet ARGS --wallet-dir DIR --json` with the password file.
+    func wallet(_ args: [String], password: String = "pw", environment: [String: String] = [:]) throws -> Kusari.Result {
+        var full = ["wallet"] + args + ["--wallet-dir", dir.appendingPathComponent("wallets").path, "--json"]
+        if environment.isEmpty { full += ["--password-file", dir.appendingPathComponent(password).path] }
+        return try Kusari.run(full, environment: environment)
+    }
+
+    func write(_ text: String, _ name: String) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// A phrase written down from `create` restores the same addresses with `import`, in both languages.
+    @Test func createdWalletsRestoreByImport() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try write("correct horse battery\n", "pw")
+        for (language, words) in [("english", 12), ("japanese", 24)] {
+            let created = try wallet(["create", "--name", "a-\(language)", "--words", "\(words)", "--language", language])
+            #expect(created.status == 0, "\(created.stderr)")
+            #expect(created.stderr.contains("WARNING"))
+            let phrase = created.object["mnemonic"] as? String ?? ""
+            let separator: Character = language == "japanese" ? "\u{3000}" : " "
+            #expect(phrase.split(separator: separator).count == words)
+            // The keystore holds neither the phrase nor any of its words in the clear.
+            let file = created.object["file"] as? String ?? ""
+            let stored = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(!stored.contains(phrase))
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+            let phraseFile = try write(phrase + "\n", "phrase-\(language)")
+            let imported = try wallet(["import", "--name", "b-\(language)", "--mnemonic-file", phraseFile])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.object["firstAddress"] as? String == created.object["firstAddress"] as? String)
+            for index in ["0", "7"] {
+                let a = try wallet(["address", "--name", "a-\(language)", "--index", index]).object
+                let b = try wallet(["address", "--name", "b-\(language)", "--index", index]).object
+                #expect(a["address"] as? String != nil && a["address"] as? String == b["address"] as? String)
+                #expect(a["path"] as? String == "m/44'/9999'/0'/0'/\(index)'")
+            }
+        }
+        // The password may come from the environment instead of a file.
+        let env = try wallet(["address", "--name", "a-english", "--index", "0"], environment: ["KUSARI_WALLET_PASSWORD": "correct horse battery"])
+        #expect(env.status == 0, "\(env.stderr)")
+        let list = try wallet(["list"]).object["wallets"] as? [[String: Any]] ?? []
+        #expect(list.compactMap { $0["name"] as? String } == ["a-english", "a-japanese", "b-english", "b-japanese"])
+    }
+
+    /// A wrong password, a phrase with a bad checksum or an unknown word, and a
+    /// flipped byte in the keystore each fail with their own message.
+    @Test func failuresAreClear() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try write("right password\n", "pw")
+        _ = try write("wrong password\n", "bad")
+        let vector = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+        let ok = try wallet(["import", "--name", "v", "--mnemonic-file", try write(vector, "phrase")])
+        #expect(ok.status == 0, "\(ok.stderr)")
+
+        let wrong = try wallet(["address", "--name", "v", "--index", "0"], password: "bad")
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("wrong password"))
+
+        let badChecksum = try wallet(["import", "--name", "w", "--mnemonic-file",
+                                      try write(vector.replacingOccurrences(of: "about", with: "abandon"), "p2")])
+        #expect(badChecksum.status == 1)
+        #expect(badChecksum.stderr.contains("mnemonic-file") && badChecksum.stderr.contains("checksum"))
+        let unknown = try wallet(["import", "--name", "w", "--mnemonic-file",
+                                  try write(vector.replacingOccurrences(of: "about", with: "aboutt"), "p3")])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("aboutt") && unknown.stderr.contains("12"))
+        // Nothing was written for the refused phrases.
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("wallets/w.json").path))
+
+        // One flipped hex digit of the ciphertext.
+        let path = dir.appendingPathComponent("wallets/v.json").path
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any] ?? [:]
+        var cipher = Array(json["ciphertext"] as? String ?? "")
+        cipher[10] = cipher[10] == "0" ? "1" : "0"
+        json["ciphertext"] = String(cipher)
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        let flipped = try wallet(["address", "--name", "v", "--index", "0"])
+        #expect(flipped.status == 1)
+        #expect(flipped.stderr.contains("modified"))
+        // Truncated.
+        try Data(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(40)).write(to: URL(fileURLWithPath: path))
+        let truncated = try wallet(["address", "--name", "v", "--index", "0"])
+        #expect(truncated.status == 1)
+        #expect(!truncated.stderr.contains("wrong password"))
+        #expect(!truncated.stderr.isEmpty)
+        // A name that is not a file name.
+        let badName = try wallet(["address", "--name", "../x", "--index", "0"])
+        #expect(badName.status == 1 && badName.stderr.contains("name:"))
+    }
+
+    /// A wallet funded in genesis sends to another wallet with --wait; both
+    /// balances and both histories show the transfer.
+    @Test func sendBalanceAndHistoryAgainstANode() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try write("pw-1\n", "pw")
+        let alice = try wallet(["create", "--name", "alice", "--words", "12"])
+        let bob = try wallet(["create", "--name", "bob", "--words", "12"])
+        let aliceFirst = alice.object["firstAddress"] as? String ?? ""
+        let bobFirst = bob.object["firstAddress"] as? String ?? ""
+        // Alice's address 0 holds 50 KSR from genesis; address 3 another 5 (found within the gap limit).
+        let aliceThird = try wallet(["address", "--name", "alice", "--index", "3"]).object["address"] as? String ?? ""
+        let genesis = dir.appendingPathComponent("genesis.json").path
+        let made = try Kusari.run(["genesis", "new", "--network", "devnet", "--alloc", "\(aliceFirst)=50ksr",
+                                   "--alloc", "\(aliceThird)=5ksr", "--out", genesis])
+        #expect(made.status == 0, "\(made.stderr)")
+        let node = try NodeProcess(datadir: dir.appendingPathComponent("node").path,
+                                   arguments: ["--genesis", genesis, "--mine", "--miner-address", TestKeys.miner.address(on: .devnet).string,
+                                               "--miner-interval", "0.3", "--miner-threads", "1"])
+        defer { node.stop() }
+        let api = ["--api", node.base]
+
+        let before = try wallet(["balance", "--name", "alice"] + api).object
+        #expect(before["confirmed"] as? String == "55.00000000")
+        #expect((before["addresses"] as? [[String: Any]])?.compactMap { $0["index"] as? Int } == [0, 3])
+        // Bob's next unused address is his first.
+        #expect(try wallet(["address", "--name", "bob"] + api).object["address"] as? String == bobFirst)
+
+        let sent = try wallet(["send", "--name", "alice", "--to", bobFirst, "--amount", "12.5", "--fee", "0.00001", "--wait"] + api)
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(sent.object["status"] as? String == "confirmed")
+        #expect(sent.object["from"] as? String == aliceFirst)
+        #expect((sent.object["height"] as? Int ?? 0) >= 1)
+
+        let aliceAfter = try wallet(["balance", "--name", "alice"] + api).object
+        #expect(aliceAfter["confirmed"] as? String == "42.49999000")
+        let bobAfter = try wallet(["balance", "--name", "bob"] + api).object
+        #expect(bobAfter["confirmed"] as? String == "12.50000000")
+        // Bob's next unused address moved on.
+        #expect(try wallet(["address", "--name", "bob"] + api).object["address"] as? String != bobFirst)
+
+        let aliceHistory = try wallet(["history", "--name", "alice"] + api).object["transactions"] as? [[String: Any]] ?? []
+        #expect(aliceHistory.count == 1)
+        #expect(aliceHistory.first?["direction"] as? String == "out")
+        #expect(aliceHistory.first?["change"] as? String == "-12.50001000")
+        #expect((aliceHistory.first?["confirmations"] as? Int ?? 0) >= 1)
+        let bobHistory = try wallet(["history", "--name", "bob"] + api).object["transactions"] as? [[String: Any]] ?? []
+        #expect(bobHistory.count == 1)
+        #expect(bobHistory.first?["direction"] as? String == "in")
+        #expect(bobHistory.first?["counterparty"] as? String == aliceFirst)
+        #expect(bobHistory.first?["id"] as? String == sent.object["id"] as? String)
+
+        // More than any one address holds: refused with the reason, nothing posted.
+        let tooMuch = try wallet(["send", "--name", "alice", "--to", bobFirst, "--amount", "45"] + api)
+        #expect(tooMuch.status == 1)
+        #expect(tooMuch.stderr.contains("amount:"))
+        // An exported key signs like any key file.
+        let keyFile = dir.appendingPathComponent("alice0.key").path
+        let exported = try wallet(["export-key", "--name", "alice", "--index", "0", "--out", keyFile])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let key = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keyFile))) as? [String: Any] ?? [:]
+        #expect(key["address"] as? String == aliceFirst)
+    }
+}
