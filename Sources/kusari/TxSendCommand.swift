@@ -11,25 +11,20 @@ extension TxCommand {
         @Option(help: "Key file of the sender.") var key: String
         @Option(help: "Recipient address.") var to: String
         @Option(help: "Amount (base units, or KSR with the suffix ksr).") var amount: String
-        @Option(help: "Fee (base units, or KSR with the suffix ksr; default: twice the minimum for its size).") var fee: String?
+        @Option(help: "Fee (base units, or KSR with the suffix ksr; default: twice the node's minimum for its size).") var fee: String?
         @Option(help: "A note of at most 256 UTF-8 bytes.") var memo: String?
         @Option(help: "The node's API.") var api = "http://127.0.0.1:8645"
         @Flag(help: "Wait for the transaction to be mined, and print its block.") var wait = false
         @Option(help: "Seconds to wait with --wait.") var timeout: Double = 120
 
         func run() async throws {
-            let client = HTTPClient(base: api.hasSuffix("/") ? String(api.dropLast()) : api)
-            let status = try await client.get("/v1/status")
-            guard status.status == 200, let networkName = status.json["network"] as? String,
-                  let network = Network(rawValue: networkName), let chainId = status.json["chainId"] as? Int else {
-                throw CLIError("api: \(api) did not answer /v1/status like a kusari node")
-            }
+            let node = try await WalletNode.connect(api: api, network: nil)
             let (keyPair, _) = try loadKey(key)
             let recipient: Address
-            do { recipient = try Address(parsing: to, network: network) } catch { throw CLIError("to: \(error)") }
+            do { recipient = try Address(parsing: to, network: node.network) } catch { throw CLIError("to: \(error)") }
             guard let units = Amount.parse(amount) else { throw CLIError("amount: '\(amount)' is not an amount") }
-            let sender = Address(publicKey: keyPair.publicKey, network: network)
-            let account = try await client.get("/v1/accounts/\(sender.string)")
+            let sender = Address(publicKey: keyPair.publicKey, network: node.network)
+            let account = try await node.client.get("/v1/accounts/\(sender.string)")
             guard account.status == 200, let nonce = account.json["pendingNonce"] as? Int else {
                 throw CLIError("api: cannot read the sender's account: \(account.errorMessage ?? "status \(account.status)")")
             }
@@ -39,37 +34,25 @@ extension TxCommand {
                 guard let f = Amount.parse(fee) else { throw CLIError("fee: '\(fee)' is not an amount") }
                 feeUnits = f
             } else {
-                let size = try Transaction(chainId: UInt32(chainId), key: keyPair, nonce: UInt64(nonce), to: recipient.payload,
+                let size = try Transaction(chainId: node.chainId, key: keyPair, nonce: UInt64(nonce), to: recipient.payload,
                                            amount: units, fee: 0, memo: memoBytes).encoded.count
-                feeUnits = UInt64(size) * 2
+                feeUnits = node.autoFee(size: size)
             }
-            let tx = try Transaction(chainId: UInt32(chainId), key: keyPair, nonce: UInt64(nonce), to: recipient.payload,
+            let tx = try Transaction(chainId: node.chainId, key: keyPair, nonce: UInt64(nonce), to: recipient.payload,
                                      amount: units, fee: feeUnits, memo: memoBytes)
-            let posted = try await client.post("/v1/txs", json: ["tx": Hex.encode(tx.encoded)])
-            guard posted.status == 202, let id = posted.json["id"] as? String else {
-                throw CLIError("node refused the transaction: \(posted.errorMessage ?? "status \(posted.status)")")
-            }
-            guard wait else {
+            let (id, confirmed) = try await node.post(tx, wait: wait, timeout: timeout)
+            guard let info = confirmed else {
                 Output.print(.object([("id", .string(id)), ("status", .string("pending")), ("nonce", .uint(UInt64(nonce))),
                                       ("fee", .uint(feeUnits))]))
                 return
             }
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                let info = try await client.get("/v1/txs/\(id)")
-                if info.status == 200, info.json["status"] as? String == "confirmed" {
-                    Output.print(.object([
-                        ("id", .string(id)), ("status", .string("confirmed")),
-                        ("blockId", .string(info.json["blockId"] as? String ?? "")),
-                        ("height", .uint(UInt64(info.json["height"] as? Int ?? 0))),
-                        ("confirmations", .uint(UInt64(info.json["confirmations"] as? Int ?? 0))),
-                        ("fee", .uint(feeUnits)),
-                    ]))
-                    return
-                }
-                try await Task.sleep(for: .milliseconds(250))
-            }
-            throw CLIError("timeout: transaction \(id) was not mined within \(Int(timeout)) s (it may still be)")
+            Output.print(.object([
+                ("id", .string(id)), ("status", .string("confirmed")),
+                ("blockId", .string(info["blockId"] as? String ?? "")),
+                ("height", .uint(UInt64(info["height"] as? Int ?? 0))),
+                ("confirmations", .uint(UInt64(info["confirmations"] as? Int ?? 0))),
+                ("fee", .uint(feeUnits)),
+            ]))
         }
     }
 }

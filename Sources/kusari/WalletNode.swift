@@ -2,8 +2,8 @@ import Foundation
 import KusariCore
 import KusariWallet
 
-/// What the wallet asks of a node over its API: the network, accounts, the
-/// mempool and history, for the addresses of one wallet.
+/// What the wallet and `tx send` ask of a node over its API: the network,
+/// accounts, the mempool and history; posting a transfer and waiting for it.
 struct WalletNode {
     let client: HTTPClient
     let api: String
@@ -14,19 +14,20 @@ struct WalletNode {
     /// Addresses in a row without any use after which discovery stops (BIP-44's gap limit).
     static let gapLimit: UInt32 = 20
 
-    /// Connects and checks that the node is on `network`.
-    static func connect(api: String, network: Network) async throws -> WalletNode {
+    /// Connects and checks that the node is on `network` (nil: whatever network the node is on).
+    static func connect(api: String, network: Network?) async throws -> WalletNode {
         let base = api.hasSuffix("/") ? String(api.dropLast()) : api
         let client = HTTPClient(base: base)
         let status = try await client.get("/v1/status")
         guard status.status == 200, let name = status.json["network"] as? String, let chainId = status.json["chainId"] as? Int else {
             throw CLIError("api: \(api) did not answer /v1/status like a kusari node")
         }
-        guard name == network.rawValue else {
+        guard let nodeNetwork = Network(rawValue: name) else { throw CLIError("api: the node reports an unknown network '\(name)'") }
+        if let network, network != nodeNetwork {
             throw CLIError("network: the node at \(api) is on \(name), the wallet's addresses are for \(network.rawValue) (give --network)")
         }
         let minFee = ((status.json["mempool"] as? [String: Any])?["minFeePerByte"] as? Int).map(UInt64.init) ?? 1
-        return WalletNode(client: client, api: api, network: network, chainId: UInt32(chainId), minFeePerByte: minFee)
+        return WalletNode(client: client, api: api, network: nodeNetwork, chainId: UInt32(chainId), minFeePerByte: minFee)
     }
 
     /// One address of the wallet as the node sees it.

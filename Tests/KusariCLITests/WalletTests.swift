@@ -163,5 +163,9 @@ import KusariCore
         #expect(exported.status == 0, "\(exported.stderr)")
         let key = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: keyFile))) as? [String: Any] ?? [:]
         #expect(key["address"] as? String == aliceFirst)
+        let viaKey = try Kusari.run(["tx", "send", "--key", keyFile, "--to", bobFirst, "--amount", "1ksr", "--wait"] + api)
+        #expect(viaKey.status == 0, "\(viaKey.stderr)")
+        #expect(viaKey.object["status"] as? String == "confirmed")
+        #expect(try wallet(["balance", "--name", "bob"] + api).object["confirmed"] as? String == "13.50000000")
     }
 }
