@@ -326,7 +326,13 @@ public actor P2P {
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(magic: magic)))
         try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder(magic: magic)))
         try channel.pipeline.syncOperations.addHandler(handler)
+        // Past 64 MiB waiting to be sent the channel reports unwritable: the peer does not read (see `send`).
+        try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark,
+                                           value: .init(low: 8 << 20, high: Self.maxUnsentBytes))
     }
+
+    /// Bytes that may wait to be sent to one peer.
+    static let maxUnsentBytes = 64 << 20
 
     func connected(_ channel: any Channel, outbound: Bool, remote: String, counters: ByteCounters) async -> Int? {
         if isBanned(remote) {
@@ -376,7 +382,11 @@ public actor P2P {
     }
 
     private func send(_ m: Message, to id: Int) {
-        peers[id]?.channel.writeAndFlush(m, promise: nil)
+        guard let channel = peers[id]?.channel else { return }
+        guard channel.isWritable else {
+            return drop(id, "does not read what it asked for (more than \(Self.maxUnsentBytes >> 20) MiB unsent)")
+        }
+        channel.writeAndFlush(m, promise: nil)
     }
 
     // MARK: - Messages
@@ -607,16 +617,20 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        let (stream, continuation) = AsyncStream<PeerInput>.makeStream(bufferingPolicy: .bufferingOldest(Self.inputBuffer))
+        let (stream, continuation) = AsyncStream<PeerInput>.makeStream()
         self.continuation = continuation
-        let p2p = self.p2p, outbound = self.outbound, counters = self.counters
+        let p2p = self.p2p, outbound = self.outbound, counters = self.counters, backlog = self.backlog
         let remote = self.remote ?? channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         Task {
             guard let id = await p2p.connected(channel, outbound: outbound, remote: remote, counters: counters) else { return }
             for await input in stream {
                 switch input {
-                case .message(let m): await p2p.received(m, from: id)
-                case .failure(let why): await p2p.misbehaved(id, points: P2P.banThreshold, why)
+                case .message(let m):
+                    await p2p.received(m, from: id)
+                    // Caught up enough: read from the socket again.
+                    if backlog.done() { channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }
+                case .failure(let why):
+                    await p2p.misbehaved(id, points: P2P.banThreshold, why)
                 }
             }
             await p2p.disconnected(id)
@@ -624,15 +638,23 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
         context.fireChannelActive()
     }
 
-    /// Messages a connection may have waiting for the node; a peer that sends
-    /// faster than the node keeps up is disconnected rather than buffered forever.
+    /// Messages a connection may have waiting for the node before the node stops
+    /// reading its socket (TCP then slows the sender down); reading resumes at half.
     static let inputBuffer = 2_000
+    /// Messages waiting past which the peer is disconnected: bytes already read
+    /// can hold many small frames, but not this many.
+    static let inputLimit = 50_000
+    private let backlog = Backlog(pauseAt: inputBuffer, resumeAt: inputBuffer / 2)
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .dropped = continuation?.yield(.message(unwrapInboundIn(data))) {
-            continuation?.yield(.failure("sent more than \(Self.inputBuffer) messages ahead of the node"))
+        let waiting = backlog.add()
+        guard waiting <= Self.inputLimit else {
+            continuation?.finish()
             context.close(promise: nil)
+            return
         }
+        continuation?.yield(.message(unwrapInboundIn(data)))
+        if backlog.shouldPause() { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -646,6 +668,36 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
         else if let decoding = (error as? ByteToMessageDecoderError) { continuation?.yield(.failure("\(decoding)")) }
         continuation?.finish()
         context.close(promise: nil)
+    }
+}
+
+/// Messages read from a connection and not yet handled, with the decision to
+/// pause reading (at `pauseAt`) and resume it (at `resumeAt`).
+final class Backlog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var waiting = 0
+    private var paused = false
+    let pauseAt: Int, resumeAt: Int
+    init(pauseAt: Int, resumeAt: Int) { self.pauseAt = pauseAt; self.resumeAt = resumeAt }
+
+    /// One more message read; returns how many wait.
+    func add() -> Int { lock.lock(); defer { lock.unlock() }; waiting += 1; return waiting }
+
+    /// Whether reading should pause now (true once per pause).
+    func shouldPause() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard !paused, waiting >= pauseAt else { return false }
+        paused = true
+        return true
+    }
+
+    /// One message handled; true when reading should resume now (once per pause).
+    func done() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        waiting -= 1
+        guard paused, waiting <= resumeAt else { return false }
+        paused = false
+        return true
     }
 }
 

@@ -60,7 +60,7 @@ import Glibc
 #endif
 
 /// A raw TCP connection to a node's peer port, for sending bad bytes.
-final class RawPeer {
+final class RawPeer: @unchecked Sendable {
     let fd: Int32
     init(port: UInt16) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -74,6 +74,17 @@ final class RawPeer {
         guard rc == 0 else { close(fd); throw NodeProcessError.didNotStart("cannot connect to 127.0.0.1:\(port)") }
     }
     func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+
+    /// Sends every byte (blocking while the node does not read); false once the connection is gone.
+    func sendAll(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
 
     /// Whether the node closed the connection within `seconds` (what it sends meanwhile is read and ignored).
     func closedByNode(within seconds: Double) -> Bool {
@@ -193,6 +204,29 @@ extension NetworkTests {
         try await x.waitFor("third peer connected", seconds: 30) { try await x.get("/v1/status").json["peers"] as? Int == 1 }
         // The node kept serving throughout, and banned nobody: being full or slow is not misbehaviour.
         #expect((try await x.get("/v1/bans").json["bans"] as? [[String: Any]])?.isEmpty == true)
+    }
+
+    /// A peer that floods pings (more than 5,000 a second, second after second)
+    /// is banned; one that sends as fast as it can is slowed by the node not
+    /// reading rather than buffered without end; the node keeps serving.
+    @Test func floodingPeerIsBanned() async throws {
+        defer { if ProcessInfo.processInfo.environment["KEEP"] == nil { try? FileManager.default.removeItem(at: dir) } }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let x = try NodeProcess(datadir: dir.appendingPathComponent("x").path, arguments: ["--p2p", "127.0.0.1:0"])
+        defer { x.stop() }
+        let port = UInt16(x.p2p?.split(separator: ":").last ?? "") ?? 0
+        let genesis = try Hash256(hex: try await x.get("/v1/status").json["genesis"] as? String ?? "")
+        let flooder = try RawPeer(port: port)
+        flooder.send(RawPeer.handshake(genesis: genesis, nodeId: 99))
+        let burst = (0..<1_000).flatMap { Frame.encode(.ping(nonce: UInt64($0)), magic: Frame.magic(for: .devnet)) }
+        // Send and read on other threads until the node closes the connection.
+        DispatchQueue.global().async { while flooder.sendAll(burst) {} }
+        DispatchQueue.global().async { _ = flooder.closedByNode(within: 120) }
+        try await x.waitFor("the flooder banned", seconds: 90) {
+            let bans = try await x.get("/v1/bans").json["bans"] as? [[String: Any]] ?? []
+            return bans.contains { ($0["reason"] as? String ?? "").contains("flooding") }
+        }
+        #expect(try await x.get("/v1/status").status == 200)
     }
 
     /// A node that joins after 500 blocks syncs to the tip from its peers.
