@@ -11,9 +11,11 @@ public enum API {
     /// Server-sent event streams open at once.
     public static let maxEventStreams = 256
     /// The router with every route.
-    public static func router(node: Node, network: Network, p2p: P2P?, postsPerMinute: Int, limitLoopback: Bool) -> Router<APIContext> {
+    public static func router(node: Node, network: Network, p2p: P2P?, postsPerMinute: Int, readsPerMinute: Int = 6_000,
+                              limitLoopback: Bool) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ReadRateLimit(limiter: RateLimiter(perMinute: readsPerMinute, limitLoopback: limitLoopback)))
         let views = Views(network: network)
         let limiter = RateLimiter(perMinute: postsPerMinute, limitLoopback: limitLoopback)
 
@@ -210,5 +212,17 @@ enum Body {
         guard let value = object["tx"] else { throw APIError(.badRequest, "bad_request", "tx: missing") }
         guard let hex = value as? String else { throw APIError(.unprocessableContent, "wrong_type", "tx: must be a string of hex") }
         return hex
+    }
+}
+
+/// The per-client limit on GET requests (account proofs and history pages cost the node work).
+struct ReadRateLimit: RouterMiddleware {
+    typealias Context = APIContext
+    let limiter: RateLimiter
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        if request.method == .get, !limiter.allow(context.remoteAddress) {
+            throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(limiter.perMinute) GET requests a minute")
+        }
+        return try await next(request, context)
     }
 }

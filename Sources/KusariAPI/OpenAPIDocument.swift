@@ -34,7 +34,8 @@ info:
     * `POST` requests are rate limited per client IP (default 600 a minute;
       loopback clients are exempt unless the node runs with
       `--rate-limit-loopback`): past the limit the answer is `429`
-      `rate_limited`.
+      `rate_limited`. `GET` requests have their own limit per client IP
+      (default 6,000 a minute, `--read-rate-limit`), with the same exemption.
     * Query parameters that take a whole number refuse anything else
       (`400 bad_request`).
 servers:
@@ -60,6 +61,7 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Status"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/blocks:
@@ -85,6 +87,7 @@ paths:
               schema: {$ref: "#/components/schemas/BlockList"}
         "400": {$ref: "#/components/responses/BadRequest"}
         "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/blocks/{ref}:
@@ -128,6 +131,7 @@ paths:
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {$ref: "#/components/responses/NotFound"}
         "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/txs/{id}:
@@ -155,6 +159,7 @@ paths:
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {$ref: "#/components/responses/NotFound"}
         "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/txs:
@@ -256,6 +261,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/NotFoundError"}
         "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/accounts/{address}/txs:
@@ -292,6 +298,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/NotFoundError"}
         "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/mempool:
@@ -315,6 +322,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Mempool"}
         "400": {$ref: "#/components/responses/BadRequest"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/peers:
@@ -333,6 +341,7 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Peers"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/bans:
@@ -351,6 +360,7 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Bans"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/events:
@@ -393,6 +403,7 @@ paths:
                 block:
                   value: "event: block\ndata: {\"height\":33,\"id\":\"3195df18e4a75a53441ac94ba1ade22bf77eaa1f4b44e45ad72b848f99ad117e\",\"txCount\":0}\n\n"
         "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /openapi.yaml:
@@ -406,6 +417,7 @@ paths:
           content:
             application/yaml:
               schema: {type: string}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
 components:
@@ -432,6 +444,11 @@ components:
       schema: {type: integer, minimum: 1, maximum: 100, default: 20}
 
   responses:
+    ReadRateLimited:
+      description: "`rate_limited`: too many GET requests from this client in the current minute."
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/RateLimitedError"}
     BadRequest:
       description: "`bad_request`: a path or query parameter is malformed (a hash that is not 64 hex digits, a `limit` out of range, a number that is not a whole number)."
       content:
@@ -644,7 +661,7 @@ components:
             minFeePerByte: {type: integer, minimum: 0, description: "The least fee per transaction byte this node admits, in base units (wallets size their fees by it)."}
         peers: {type: integer, minimum: 0, description: Connected peers that completed the handshake.}
         syncing: {type: boolean, description: "True while a connected peer reports a best chain more than one block above ours."}
-        bestPeerHeight: {type: integer, minimum: 0, description: "The highest height any peer has reported, or ours if higher: sync progress is height / bestPeerHeight."}
+        bestPeerHeight: {type: integer, minimum: 0, description: "The highest height a connected peer shows (its handshake, then the valid headers it sends), or ours if higher: sync progress is height / bestPeerHeight."}
         version: {type: string, description: The node's version, e.g. "0.1.0".}
         genesis: {$ref: "#/components/schemas/Hash"}
 

@@ -280,8 +280,9 @@ public actor Node {
     /// Sets the number of connected peers reported by `status`.
     public func setPeerCount(_ n: Int) { peerCount = n }
 
-    /// Records a height a peer reported (handshakes, announcements).
-    public func notePeerHeight(_ h: UInt64) { bestPeerHeight = max(bestPeerHeight, h) }
+    /// Sets the highest height the connected peers report (the network layer
+    /// recomputes it as peers come, go and send headers).
+    public func setBestPeerHeight(_ h: UInt64) { bestPeerHeight = h }
 
     /// The best chain's cumulative work as 32 big-endian bytes.
     public func chainWorkBytes() -> Hash256 { Hash256(bytes: chain.chainWork.bigEndianBytes) ?? .zero }

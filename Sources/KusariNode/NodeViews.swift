@@ -17,7 +17,7 @@ public struct NodeStatus: Sendable {
     public var minFeePerByte: UInt64
     public var peers: Int
     public var syncing: Bool
-    /// The highest best-chain height any peer has reported (or ours, if higher).
+    /// The highest best-chain height a connected peer shows (or ours, if higher).
     public var bestPeerHeight: UInt64
     public var version: String
     public var genesis: Hash256

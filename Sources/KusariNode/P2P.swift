@@ -37,6 +37,8 @@ public actor P2P {
         var latency: Double?
         var answeredGetaddr = false
         var blocksIn = 0
+        /// The best height this peer has shown: its handshake's, then its valid headers'.
+        var height: UInt64 = 0
         let connectedAt = Date()
         /// Messages in the current second, for flood detection.
         var second = 0
@@ -249,7 +251,7 @@ public actor P2P {
         peers.keys.sorted().compactMap { id in
             guard let p = peers[id] else { return nil }
             return PeerInfo(address: p.remote, direction: p.outbound ? "outbound" : "inbound", nodeId: p.version?.nodeId,
-                            height: p.version?.bestHeight, userAgent: p.version?.userAgent,
+                            height: p.version == nil ? nil : p.height, userAgent: p.version?.userAgent,
                             latencyMs: p.latency.map { $0 * 1000 }, bytesIn: p.counters.inbound, bytesOut: p.counters.outbound, blocksIn: p.blocksIn,
                             score: p.score)
         }
@@ -363,6 +365,7 @@ public actor P2P {
             logger.info("peer disconnected", metadata: ["remote": "\(p.remote)"])
         }
         download.peerGone(id)
+        await reportPeerHeight()
         schedule()
         await dropOrphans()
         await node.setPeerCount(peers.values.filter(\.ready).count)
@@ -416,7 +419,8 @@ public actor P2P {
                 return drop(id, "already connected to this node")
             }
             peers[id]?.version = v
-            await node.notePeerHeight(v.bestHeight)
+            peers[id]?.height = v.bestHeight
+            await reportPeerHeight()
             send(.verack, to: id)
             if let p = peers[id] {
                 let host = p.remote.split(separator: ":").dropLast().joined(separator: ":")
@@ -492,7 +496,10 @@ public actor P2P {
                     return misbehaved(id, points: 100, "header \(h.id) without valid proof of work")
                 }
             }
-            if let last = headers.last { await node.notePeerHeight(last.height) }
+            if let last = headers.last, last.height > (peers[id]?.height ?? 0) {
+                peers[id]?.height = last.height
+                await reportPeerHeight()
+            }
             var unknown: [Hash256] = []
             for h in headers where !(await node.knowsBlock(h.id)) { unknown.append(h.id) }
             for h in headers { peers[id]?.known.insert(h.id) }
@@ -530,6 +537,12 @@ public actor P2P {
     }
 
     // MARK: - Block download
+
+    /// Tells the node the best height its connected peers show (sync progress; a
+    /// peer that claimed too much stops counting when it goes).
+    private func reportPeerHeight() async {
+        await node.setBestPeerHeight(peers.values.map(\.height).max() ?? 0)
+    }
 
     /// A monotonic clock for the download schedule, in seconds.
     static func clock() -> Double { ProcessInfo.processInfo.systemUptime }

@@ -42,7 +42,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Minimum fee per transaction byte, in base units.") var minFeePerByte: UInt64?
     @Option(help: "How many nonces ahead of its account a sender may queue.") var maxNonceAhead: UInt64?
     @Option(help: "POST requests a minute per client (loopback exempt unless --rate-limit-loopback).") var rateLimit = 600
-    @Flag(help: "Apply the POST rate limit to loopback clients too.") var rateLimitLoopback = false
+    @Option(help: "GET requests a minute per client (loopback exempt unless --rate-limit-loopback).") var readRateLimit = 6_000
+    @Flag(help: "Apply the rate limits to loopback clients too.") var rateLimitLoopback = false
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -127,8 +128,9 @@ struct NodeCommand: AsyncParsableCommand {
                 node.events.publish(.heartbeat)
             }
         }
+        guard rateLimit >= 1, readRateLimit >= 1 else { throw CLIError("rate-limit: limits must be at least 1 a minute") }
         let router = API.router(node: node, network: net, p2p: network, postsPerMinute: config.postsPerMinute,
-                                limitLoopback: config.limitLoopback)
+                                readsPerMinute: readRateLimit, limitLoopback: config.limitLoopback)
         let datadir = data.datadir
         let app = Application(
             router: router,

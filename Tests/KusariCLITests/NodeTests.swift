@@ -136,6 +136,28 @@ import KusariCore
         #expect(statuses.contains(202) || statuses.contains(422))
     }
 
+    /// GETs have a limit of their own: past it, 429 with a JSON error; POSTs still count apart.
+    @Test func readRateLimit() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let node = try NodeProcess(datadir: dir.appendingPathComponent("r").path,
+                                   arguments: ["--read-rate-limit", "5", "--rate-limit-loopback"])
+        defer { node.stop() }
+        var statuses: [Int] = []
+        var last: NodeProcess.Reply?
+        for _ in 0..<12 {
+            let r = try await node.get("/v1/status")
+            statuses.append(r.status)
+            last = r
+        }
+        // Five a minute (ten if the minute turned during the loop), then refused.
+        #expect(statuses.filter { $0 == 200 }.count <= 10)
+        #expect(statuses.last == 429)
+        #expect(last?.errorCode == "rate_limited")
+        let tx = try transfer(faucet, to: bob, amount: 1, nonce: 0)
+        #expect(try await node.postTx(Hex.encode(tx.encoded)).status == 202)
+    }
+
     @Test func everyErrorPathAnswersWithItsStatusAndBody() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
