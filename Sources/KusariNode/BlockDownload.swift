@@ -22,6 +22,10 @@ public struct BlockDownload: Sendable {
         public var stallSeconds: Double = 10
         /// Seconds a stalling peer is left out of the window (used only when no one else has a block).
         public var benchSeconds: Double = 60
+        /// Stalls after which a peer is given up on (the caller disconnects it).
+        public var maxStalls = 3
+        /// Blocks that may be queued at once; headers past this wait for a later request.
+        public var maxQueued = 100_000
         public init() {}
     }
 
@@ -40,6 +44,8 @@ public struct BlockDownload: Sendable {
     private var perPeerCount: [Int: Int] = [:]
     /// Stalling peers and until when they are left out.
     private var benched: [Int: Double] = [:]
+    /// Stalls per peer.
+    private var stalls: [Int: Int] = [:]
 
     public init(limits: Limits = Limits()) { self.limits = limits }
 
@@ -52,11 +58,18 @@ public struct BlockDownload: Sendable {
     /// Whether `id` was asked of `peer` and not yet received.
     public func isRequested(_ id: Hash256, from peer: Int) -> Bool { inFlight[id]?.peer == peer }
 
+    /// Whether more headers' bodies may be queued now.
+    public var hasRoom: Bool { pending.count < limits.maxQueued }
+
     /// Queues the bodies of headers `peer` sent (in chain order), skipping ones
-    /// already queued; `peer` becomes a source of each.
+    /// already queued; `peer` becomes a source of each. Stops at `maxQueued`.
     public mutating func add(_ ids: [Hash256], from peer: Int) {
         for id in ids {
-            if pending.insert(id).inserted { order.append(id) }
+            if !pending.contains(id) {
+                guard hasRoom else { return }
+                pending.insert(id)
+                order.append(id)
+            }
             sources[id, default: []].insert(peer)
         }
     }
@@ -89,13 +102,22 @@ public struct BlockDownload: Sendable {
     }
 
     /// Records a body that arrived; it stays in the window until `done`. Returns
-    /// whether it was one we were waiting for.
+    /// whether it was one we were waiting for and had not received yet (a second
+    /// copy returns false).
     @discardableResult
     public mutating func received(_ id: Hash256) -> Bool {
+        guard pending.contains(id), !arrived.contains(id) else { return false }
         release(id)
-        guard pending.contains(id) else { return false }
         arrived.insert(id)
         return true
+    }
+
+    /// The body `peer` sent for `id` was refused (it does not match its header, or
+    /// breaks a rule): it is asked again of another source, never of `peer`.
+    public mutating func rejected(_ id: Hash256, from peer: Int) {
+        release(id)
+        arrived.remove(id)
+        removeSource(peer, of: id)
     }
 
     /// The block is connected, refused or known by other means: it leaves the
@@ -116,20 +138,25 @@ public struct BlockDownload: Sendable {
     }
 
     /// Peers whose oldest request is older than `stallSeconds`: their requests
-    /// return to the queue and they are benched.
-    public mutating func stalled(now: Double) -> [Int] {
+    /// return to the queue and they are benched. `giveUp` are those that stalled
+    /// `maxStalls` times: the caller disconnects them.
+    public mutating func stalled(now: Double) -> (late: [Int], giveUp: [Int]) {
         var late = Set<Int>()
         for (_, r) in inFlight where now - r.since >= limits.stallSeconds { late.insert(r.peer) }
+        var giveUp: [Int] = []
         for peer in late {
             benched[peer] = now + limits.benchSeconds
             for (id, r) in inFlight where r.peer == peer { release(id) }
+            stalls[peer, default: 0] += 1
+            if stalls[peer, default: 0] >= limits.maxStalls { giveUp.append(peer) }
         }
-        return late.sorted()
+        return (late.sorted(), giveUp.sorted())
     }
 
     /// A peer disconnected: its requests return to the queue and it serves nothing more.
     public mutating func peerGone(_ peer: Int) {
         benched[peer] = nil
+        stalls[peer] = nil
         for (id, r) in inFlight where r.peer == peer { release(id) }
         for id in Array(sources.keys) where sources[id]?.contains(peer) == true { removeSource(peer, of: id) }
         perPeerCount[peer] = nil

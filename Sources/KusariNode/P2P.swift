@@ -37,6 +37,8 @@ public actor P2P {
         var latency: Double?
         var answeredGetaddr = false
         var blocksIn = 0
+        /// Headers batches in a row that connected to nothing we know.
+        var unconnecting = 0
         /// The best height this peer has shown: its handshake's, then its valid headers'.
         var height: UInt64 = 0
         let connectedAt = Date()
@@ -55,6 +57,10 @@ public actor P2P {
     static let handshakeSeconds: Double = 15
     /// Messages a second past which a peer is flooding (each further second costs points).
     static let floodPerSecond = 5_000
+    /// Headers batches in a row that may fail to connect before they cost points.
+    static let maxUnconnectingHeaders = 10
+    /// When headers were last asked because the download ran dry.
+    private var lastHeadersRefresh: Double = 0
 
     /// A peer as `GET /v1/peers` shows it.
     public struct PeerInfo: Sendable {
@@ -151,13 +157,17 @@ public actor P2P {
     /// Connects to known addresses until the outbound target is met (called periodically).
     public func refreshConnections() async {
         guard !stopping else { return }
-        let now = Date()
-        // Peers that let a body request go unanswered: their blocks go to others.
-        for id in download.stalled(now: Self.clock()) {
+        // Peers that let a body request go unanswered: their blocks go to others; a
+        // peer that does it again and again is let go.
+        let stalls = download.stalled(now: Self.clock())
+        for id in stalls.late {
             logger.notice("peer stalls the block download", metadata: ["remote": "\(peers[id]?.remote ?? "?")"])
         }
+        for id in stalls.giveUp { drop(id, "stalled the block download \(download.limits.maxStalls) times") }
         schedule()
         await dropOrphans()
+        await refreshHeaders()
+        let now = Date()
         // A connection that has not finished its handshake in time is dropped.
         for (id, p) in peers where !p.ready && now.timeIntervalSince(p.connectedAt) > Self.handshakeSeconds {
             drop(id, "no handshake within \(Int(Self.handshakeSeconds)) s")
@@ -328,7 +338,7 @@ public actor P2P {
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(magic: magic)))
         try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder(magic: magic)))
         try channel.pipeline.syncOperations.addHandler(handler)
-        // Past 64 MiB waiting to be sent the channel reports unwritable: the peer does not read (see `send`).
+        // Past 64 MiB waiting to be sent the channel reports unwritable: nothing more is queued (see `send`).
         try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark,
                                            value: .init(low: 8 << 20, high: Self.maxUnsentBytes))
     }
@@ -386,9 +396,9 @@ public actor P2P {
 
     private func send(_ m: Message, to id: Int) {
         guard let channel = peers[id]?.channel else { return }
-        guard channel.isWritable else {
-            return drop(id, "does not read what it asked for (more than \(Self.maxUnsentBytes >> 20) MiB unsent)")
-        }
+        // A peer that does not read gets nothing more queued (bounded memory); if it never
+        // reads again, its unanswered pings drop it.
+        guard channel.isWritable else { return }
         channel.writeAndFlush(m, promise: nil)
     }
 
@@ -480,7 +490,12 @@ public actor P2P {
                 case .transaction:
                     if let tx = await node.pendingTransaction(item.hash) { send(.tx(tx), to: id) } else { missing.append(item) }
                 case .block:
-                    if let b = await node.storedBlock(item.hash) { send(.block(b), to: id) } else { missing.append(item) }
+                    // Blocks go out while the peer reads them; what does not fit now is "not found" (ask again).
+                    guard peers[id]?.channel.isWritable == true, let b = await node.storedBlock(item.hash) else {
+                        missing.append(item)
+                        continue
+                    }
+                    send(.block(b), to: id)
                 }
             }
             if !missing.isEmpty { send(.notfound(missing), to: id) }
@@ -489,14 +504,26 @@ public actor P2P {
         case .headers(let headers):
             // A batch is a chain: each header follows the one before, each with its proof of work.
             for (i, h) in headers.enumerated() {
-                if i > 0, h.previousId != headers[i - 1].id || h.height != headers[i - 1].height + 1 {
+                if i > 0, h.previousId != headers[i - 1].id || headers[i - 1].height == .max || h.height != headers[i - 1].height + 1 {
                     return misbehaved(id, points: 50, "headers that do not form a chain (at \(h.id))")
                 }
                 guard await node.hasValidProofOfWork(h) else {
                     return misbehaved(id, points: 100, "header \(h.id) without valid proof of work")
                 }
             }
-            if let last = headers.last, last.height > (peers[id]?.height ?? 0) {
+            guard let first = headers.first, let last = headers.last else { return }
+            // The batch must hang from a block we know or are fetching; otherwise the peer is on
+            // a branch we have not heard of, and we ask again from our locator.
+            if !download.isPending(first.previousId), !(await node.knowsBlock(first.previousId)) {
+                peers[id]?.unconnecting += 1
+                if (peers[id]?.unconnecting ?? 0) >= Self.maxUnconnectingHeaders {
+                    peers[id]?.unconnecting = 0
+                    misbehaved(id, points: 20, "\(Self.maxUnconnectingHeaders) headers batches that connect to nothing we know")
+                }
+                return send(.getheaders(locator: await node.locator(), stop: .zero), to: id)
+            }
+            peers[id]?.unconnecting = 0
+            if last.height > (peers[id]?.height ?? 0) {
                 peers[id]?.height = last.height
                 await reportPeerHeight()
             }
@@ -505,21 +532,30 @@ public actor P2P {
             for h in headers { peers[id]?.known.insert(h.id) }
             download.add(unknown, from: id)
             schedule()
-            if headers.count == WireLimits.maxHeaders, let last = headers.last {
+            // A full batch: ask for the next, while the queue has room (later, `refreshConnections` asks again).
+            if headers.count == WireLimits.maxHeaders, download.hasRoom {
                 send(.getheaders(locator: [last.id], stop: .zero), to: id)
             }
         case .block(let block):
             peers[id]?.known.insert(block.id)
             peers[id]?.blocksIn += 1
-            let scheduled = download.received(block.id)
+            let scheduled = download.isPending(block.id)
+            // A second copy of a body already received (and held or being connected) is ignored.
+            guard download.received(block.id) || !scheduled else { return }
             // Proof of work first: a block without it costs its sender, whatever its parent.
             guard await node.hasValidProofOfWork(block.header) else {
-                download.done(block.id)
+                if scheduled { download.rejected(block.id, from: id) }
+                schedule()
                 return misbehaved(id, points: 100, "block \(block.id) without valid proof of work")
             }
             // A body of the sync that came before its parent waits for it (inside the window).
-            if scheduled, !(await node.knowsBlock(block.header.previousId)) {
-                held[block.header.previousId, default: []].append((block, id))
+            let parent = block.header.previousId
+            if scheduled, !(await node.knowsBlock(parent)) {
+                held[parent, default: []].append((block, id))
+                // The parent may have connected while we asked.
+                if await node.knowsBlock(parent) {
+                    for child in held.removeValue(forKey: parent) ?? [] { await connect(child.block, from: child.from) }
+                }
             } else {
                 await connect(block, from: id)
             }
@@ -560,19 +596,40 @@ public actor P2P {
         var queue = [(block: first, from: firstSender)]
         while !queue.isEmpty {
             let (block, sender) = queue.removeFirst()
-            download.done(block.id)
             do {
                 try await node.accept(block: block)
+                download.done(block.id)
             } catch NodeError.rejectedBlock(let reason, let peerFault) {
-                if peerFault { misbehaved(sender, points: 100, "invalid block: \(reason)"); continue }
+                if peerFault {
+                    // This body is bad; the block may still come right from another peer.
+                    download.rejected(block.id, from: sender)
+                    misbehaved(sender, points: 100, "invalid block: \(reason)")
+                    continue
+                }
+                download.done(block.id)
                 if !(await node.knowsBlock(block.header.previousId)) {
                     send(.getheaders(locator: await node.locator(), stop: .zero), to: sender)
                 }
             } catch {
+                download.done(block.id)
                 logger.warning("block not accepted", metadata: ["error": "\(error)"])
             }
             if await node.knowsBlock(block.id) { queue += held.removeValue(forKey: block.id) ?? [] }
         }
+    }
+
+    /// When little is left to download and a peer shows more blocks than we have,
+    /// headers are asked again (at most every 5 s): blocks that left the queue
+    /// without a source, or headers not queued for lack of room, come back this way.
+    private func refreshHeaders() async {
+        let now = Self.clock()
+        guard download.remaining < download.limits.window, now - lastHeadersRefresh >= 5 else { return }
+        let ours = await node.status().height
+        guard let best = peers.filter({ $0.value.ready && $0.value.height > ours }).max(by: { $0.value.height < $1.value.height }) else {
+            return
+        }
+        lastHeadersRefresh = now
+        send(.getheaders(locator: await node.locator(), stop: .zero), to: best.key)
     }
 
     /// Held bodies whose parent no one will send any more are let go.
@@ -641,7 +698,12 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
                 case .message(let m):
                     await p2p.received(m, from: id)
                     // Caught up enough: read from the socket again.
-                    if backlog.done() { channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }
+                    if backlog.done() {
+                        // On the channel's loop, where pauses happen: resume only if no pause came since.
+                        channel.eventLoop.execute {
+                            if !backlog.isPaused { channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }
+                        }
+                    }
                 case .failure(let why):
                     await p2p.misbehaved(id, points: P2P.banThreshold, why)
                 }
@@ -692,6 +754,9 @@ final class Backlog: @unchecked Sendable {
     private var paused = false
     let pauseAt: Int, resumeAt: Int
     init(pauseAt: Int, resumeAt: Int) { self.pauseAt = pauseAt; self.resumeAt = resumeAt }
+
+    /// Whether reading is paused now.
+    var isPaused: Bool { lock.lock(); defer { lock.unlock() }; return paused }
 
     /// One more message read; returns how many wait.
     func add() -> Int { lock.lock(); defer { lock.unlock() }; waiting += 1; return waiting }

@@ -59,6 +59,14 @@ import KusariNetwork
 import Glibc
 #endif
 
+/// A count shared with a helper thread.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+    func add(_ k: Int) { lock.lock(); n += k; lock.unlock() }
+}
+
 /// A raw TCP connection to a node's peer port, for sending bad bytes.
 final class RawPeer: @unchecked Sendable {
     let fd: Int32
@@ -84,6 +92,25 @@ final class RawPeer: @unchecked Sendable {
             offset += n
         }
         return true
+    }
+
+    /// Reads frames for up to `seconds`, handing each message to `handle`; returns when the
+    /// connection closes or the time is up.
+    func serve(seconds: Double, magic: UInt32, _ handle: (Message) -> Void) {
+        let deadline = Date().addingTimeInterval(seconds)
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 200) > 0 else { continue }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return }
+            pending += buffer[0..<n]
+            while let (message, used) = try? Frame.decode(pending[...], magic: magic) {
+                pending.removeFirst(used)
+                handle(message)
+            }
+        }
     }
 
     /// Whether the node closed the connection within `seconds` (what it sends meanwhile is read and ignored).
@@ -227,6 +254,60 @@ extension NetworkTests {
             return bans.contains { ($0["reason"] as? String ?? "").contains("flooding") }
         }
         #expect(try await x.get("/v1/status").status == 200)
+    }
+
+    /// A peer that announces the chain but never sends a body: its share of the
+    /// download goes to the honest peer after the stall timeout, and the sync completes.
+    @Test func aStallingPeersBlocksAreAskedOfOthers() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func path(_ n: String) -> String { dir.appendingPathComponent(n).path }
+        #expect(try Kusari.run(["init", "--datadir", path("a"), "--network", "devnet"]).status == 0)
+        #expect(try Kusari.run(["generate", "120", "--datadir", path("a"), "--to", miner.address(on: .devnet).string]).status == 0)
+        #expect(try Kusari.run(["export", "--datadir", path("a"), "--out", path("chain.blk")]).status == 0)
+        // The headers of the exported chain (records: u32 big-endian length, then the block).
+        let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path("chain.blk"))))
+        var headers: [BlockHeader] = []
+        var offset = 8 + 32
+        while offset + 4 <= file.count {
+            let length = file[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            let block = try Block(decoding: Array(file[offset + 4..<offset + 4 + length]))
+            if block.header.height > 0 { headers.append(block.header) }
+            offset += 4 + length
+        }
+        #expect(headers.count == 120)
+        let d = try NodeProcess(datadir: path("d"), arguments: ["--p2p", "127.0.0.1:0", "--no-discover"])
+        defer { d.stop() }
+        let genesis = try Hash256(hex: try await d.get("/v1/status").json["genesis"] as? String ?? "")
+        // The staller connects first, claims more work, answers getheaders with the real headers, sends no body.
+        let magic = Frame.magic(for: .devnet)
+        let staller = try RawPeer(port: UInt16(d.p2p?.split(separator: ":").last ?? "") ?? 0)
+        staller.send(Frame.encode(.version(VersionInfo(chainId: 3, genesisId: genesis, bestHeight: 120,
+                                                       chainWork: Hash256(bytes: [UInt8](repeating: 0xff, count: 32)) ?? .zero,
+                                                       nodeId: 4242, listenPort: 0, userAgent: "staller")), magic: magic)
+                     + Frame.encode(.verack, magic: magic))
+        let asked = Counter()
+        let served = Task.detached {
+            staller.serve(seconds: 120, magic: magic) { message in
+                switch message {
+                case .getheaders: staller.send(Frame.encode(.headers(headers), magic: magic))
+                case .getdata(let items): asked.add(items.count)
+                case .ping(let n): staller.send(Frame.encode(.pong(nonce: n), magic: magic))
+                default: break
+                }
+            }
+        }
+        defer { served.cancel() }
+        try await d.waitFor("bodies asked of the staller", seconds: 30) { asked.value > 0 }
+        // Now the honest peer arrives; the first bodies stay stuck with the staller until it is found out.
+        let a = try NodeProcess(datadir: path("a"), arguments: ["--p2p", "127.0.0.1:0", "--peer", d.p2p ?? "", "--no-discover"])
+        defer { a.stop() }
+        let tip = try await a.get("/v1/status").json["tip"] as? String
+        try await d.waitFor("d synced despite the staller", seconds: 90) { try await d.get("/v1/status").json["tip"] as? String == tip }
+        let peers = try await d.get("/v1/peers").json["peers"] as? [[String: Any]] ?? []
+        let fromHonest = peers.first { $0["userAgent"] as? String != "staller" }?["blocksIn"] as? Int ?? 0
+        #expect(fromHonest >= 120, "the honest peer sent \(fromHonest) blocks")
+        #expect(peers.first { $0["userAgent"] as? String == "staller" }?["blocksIn"] as? Int ?? 0 == 0)
     }
 
     /// A node that joins after 500 blocks syncs to the tip from its peers.

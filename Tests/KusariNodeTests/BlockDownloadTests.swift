@@ -67,9 +67,9 @@ import KusariNode
         // Peer 2 answers everything; peer 1 answers nothing.
         for id in a.first(where: { $0.peer == 2 })?.ids ?? [] { d.received(id); d.done(id) }
         let early = d.stalled(now: 4)
-        #expect(early.isEmpty)
+        #expect(early.late.isEmpty)
         let late = d.stalled(now: 5)
-        #expect(late == [1])
+        #expect(late.late == [1] && late.giveUp.isEmpty)
         // Peer 1's blocks go to peer 2, although peer 1 has room again.
         let again = d.assign(peers: [1, 2], now: 5)
         #expect(again.count == 1 && again[0].peer == 2 && Set(again[0].ids) == Set(slow))
@@ -84,9 +84,53 @@ import KusariNode
         d.add(blocks, from: 1)
         _ = d.assign(peers: [1], now: 0)
         let late = d.stalled(now: 6)
-        #expect(late == [1])
+        #expect(late.late == [1])
         let again = d.assign(peers: [1], now: 6)
         #expect(again.first?.peer == 1 && again.first?.ids == blocks)
+        // A peer that stalls again and again is given up on (the caller disconnects it).
+        let second = d.stalled(now: 12)
+        #expect(second.giveUp.isEmpty)
+        _ = d.assign(peers: [1], now: 12)
+        let third = d.stalled(now: 18)
+        #expect(third.giveUp == [1])
+        d.peerGone(1)
+        #expect(d.remaining == 0)
+    }
+
+    @Test func aSecondCopyOfABodyIsNotReceivedTwice() {
+        var d = BlockDownload(limits: Self.limits())
+        let blocks = Self.ids(2)
+        d.add(blocks, from: 1)
+        _ = d.assign(peers: [1], now: 0)
+        let first = d.received(blocks[1])
+        let copy = d.received(blocks[1])
+        #expect(first && !copy)
+        #expect(d.remaining == 2)
+    }
+
+    @Test func aRefusedBodyIsAskedOfAnotherPeerAndNeverOfItsSender() {
+        var d = BlockDownload(limits: Self.limits(perPeer: 1))
+        let block = Self.ids(1)
+        d.add(block, from: 1)
+        d.add(block, from: 2)
+        let a = d.assign(peers: [1, 2], now: 0)
+        #expect(a.map(\.peer) == [1])
+        let got = d.received(block[0])
+        #expect(got)
+        // Its body did not match its header: peer 1 is no source any more.
+        d.rejected(block[0], from: 1)
+        let b = d.assign(peers: [1, 2], now: 1)
+        #expect(b.map(\.peer) == [2] && b.first?.ids == block)
+        d.rejected(block[0], from: 2)
+        #expect(d.remaining == 0)
+    }
+
+    @Test func theQueueStopsAtItsCap() {
+        var l = Self.limits()
+        l.maxQueued = 10
+        var d = BlockDownload(limits: l)
+        d.add(Self.ids(25), from: 1)
+        #expect(d.remaining == 10 && !d.hasRoom)
     }
 
     @Test func aDepartedPeersRequestsGoToTheOtherSources() {
