@@ -49,8 +49,8 @@ extension TxCommand {
             Output.print(.object([
                 ("id", .string(id)), ("status", .string("confirmed")),
                 ("blockId", .string(info["blockId"] as? String ?? "")),
-                ("height", .uint(UInt64(info["height"] as? Int ?? 0))),
-                ("confirmations", .uint(UInt64(info["confirmations"] as? Int ?? 0))),
+                ("height", .uint((jsonUInt(info["height"]) ?? 0))),
+                ("confirmations", .uint((jsonUInt(info["confirmations"]) ?? 0))),
                 ("fee", .uint(feeUnits)),
             ]))
         }

@@ -68,6 +68,9 @@ struct WalletOptions: ParsableArguments {
     }
 }
 
+/// The terminal's settings while a password prompt has echo off (restored by the SIGINT handler).
+nonisolated(unsafe) private var savedTerminal = termios()
+
 /// Reading a password: a file, the environment, or a terminal without echo.
 enum Password {
     static let environmentVariable = "KUSARI_WALLET_PASSWORD"
@@ -96,16 +99,26 @@ enum Password {
         return first
     }
 
-    /// Asks on the terminal with echo off, restoring the terminal afterwards.
+    /// Asks on the terminal with echo off, restoring the terminal afterwards,
+    /// also when the user presses Ctrl-C at the prompt.
     private static func promptNoEcho(_ prompt: String) throws -> String {
         FileHandle.standardError.write(Data(prompt.utf8))
         var saved = termios()
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { throw CLIError("password: cannot read the terminal settings") }
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+        savedTerminal = saved
+        let previous = signal(SIGINT) { _ in
+            tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal)
+            _exit(130)
+        }
+        guard tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0 else {
+            signal(SIGINT, previous)
+            throw CLIError("password: cannot turn off the terminal's echo; use --password-file or \(environmentVariable)")
+        }
         defer {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            signal(SIGINT, previous)
             FileHandle.standardError.write(Data("\n".utf8))
         }
         return readLine(strippingNewline: true) ?? ""

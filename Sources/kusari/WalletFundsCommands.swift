@@ -106,10 +106,10 @@ struct WalletSend: AsyncParsableCommand {
         ]
         var text = "Sent \(KSR.format(units)) KSR to \(recipient.string) (fee \(KSR.format(feeUnits)))\ntransaction \(id)"
         if let c = confirmed {
-            let height = UInt64(c["height"] as? Int ?? 0)
+            let height = (jsonUInt(c["height"]) ?? 0)
             let block = c["blockId"] as? String ?? ""
             fields += [("blockId", .string(block)), ("height", .uint(height)),
-                       ("confirmations", .uint(UInt64(c["confirmations"] as? Int ?? 0)))]
+                       ("confirmations", .uint((jsonUInt(c["confirmations"]) ?? 0)))]
             text += "\nconfirmed in block \(block) at height \(height)"
         } else {
             text += "\npending"
@@ -163,10 +163,10 @@ struct WalletHistory: AsyncParsableCommand {
             for info in try await node.history(of: s.address) {
                 guard let id = info["id"] as? String, seen.insert(id).inserted, let tx = info["tx"] as? [String: Any],
                       let from = tx["from"] as? String, let to = tx["to"] as? String,
-                      let amount = tx["amount"] as? Int, let fee = tx["fee"] as? Int else { continue }
-                confirmed.append(entry(id: id, from: from, to: to, amount: UInt64(amount), fee: UInt64(fee),
-                                       status: info["status"] as? String ?? "confirmed", height: (info["height"] as? Int).map(UInt64.init),
-                                       confirmations: UInt64(info["confirmations"] as? Int ?? 0)))
+                      let amount = jsonUInt(tx["amount"]), let fee = jsonUInt(tx["fee"]) else { continue }
+                confirmed.append(entry(id: id, from: from, to: to, amount: amount, fee: fee,
+                                       status: info["status"] as? String ?? "confirmed", height: jsonUInt(info["height"]),
+                                       confirmations: (jsonUInt(info["confirmations"]) ?? 0)))
             }
         }
         entries += confirmed.sorted { ($0.height ?? 0, $0.id) > ($1.height ?? 0, $1.id) }

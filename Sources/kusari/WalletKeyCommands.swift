@@ -181,7 +181,7 @@ struct WalletAddress: AsyncParsableCommand {
             chosen = try await node.discover(unlocked, account: account, pool: try await node.mempool()).nextUnused
         }
         let key: KeyPair
-        do { key = try unlocked.keyPair(account: account, index: chosen) } catch { throw CLIError("index: \(error)") }
+        do { key = try unlocked.keyPair(account: account, index: chosen) } catch { throw CLIError("path: \(error)") }
         let out = wallet.describe(key, account: account, index: chosen, network: network)
         wallet.emit(out, text: key.address(on: network).string)
     }
@@ -201,7 +201,7 @@ struct WalletExportKey: AsyncParsableCommand {
         let unlocked = try wallet.unlock()
         let network = wallet.network(of: unlocked.header)
         let key: KeyPair
-        do { key = try unlocked.keyPair(account: account, index: index) } catch { throw CLIError("index: \(error)") }
+        do { key = try unlocked.keyPair(account: account, index: index) } catch { throw CLIError("path: \(error)") }
         Output.errorLine("""
             WARNING: \(out) holds this address's private key unencrypted. Anyone who reads it can spend the \
             address's funds; delete it when done.

@@ -19,15 +19,16 @@ struct WalletNode {
         let base = api.hasSuffix("/") ? String(api.dropLast()) : api
         let client = HTTPClient(base: base)
         let status = try await client.get("/v1/status")
-        guard status.status == 200, let name = status.json["network"] as? String, let chainId = status.json["chainId"] as? Int else {
+        guard status.status == 200, let name = status.json["network"] as? String,
+              let chainId = (status.json["chainId"] as? Int).flatMap(UInt32.init(exactly:)) else {
             throw CLIError("api: \(api) did not answer /v1/status like a kusari node")
         }
         guard let nodeNetwork = Network(rawValue: name) else { throw CLIError("api: the node reports an unknown network '\(name)'") }
         if let network, network != nodeNetwork {
             throw CLIError("network: the node at \(api) is on \(name), the wallet's addresses are for \(network.rawValue) (give --network)")
         }
-        let minFee = ((status.json["mempool"] as? [String: Any])?["minFeePerByte"] as? Int).map(UInt64.init) ?? 1
-        return WalletNode(client: client, api: api, network: nodeNetwork, chainId: UInt32(chainId), minFeePerByte: minFee)
+        let minFee = ((status.json["mempool"] as? [String: Any])?["minFeePerByte"] as? Int).flatMap(UInt64.init(exactly:)) ?? 1
+        return WalletNode(client: client, api: api, network: nodeNetwork, chainId: chainId, minFeePerByte: minFee)
     }
 
     /// One address of the wallet as the node sees it.
@@ -51,31 +52,35 @@ struct WalletNode {
         let id: String, from: String, to: String, amount: UInt64, fee: UInt64
     }
 
-    /// Every pending transaction (up to 10,000).
+    /// Every pending transaction (up to 10,000; a warning on stderr says when there are more).
     func mempool() async throws -> [PoolEntry] {
         let reply = try await client.get("/v1/mempool?limit=10000")
         guard reply.status == 200, let list = reply.json["transactions"] as? [[String: Any]] else {
             throw CLIError("api: cannot read the mempool: \(reply.errorMessage ?? "status \(reply.status)")")
         }
+        if let count = reply.json["count"] as? Int, count > list.count {
+            Output.errorLine("warning: the node has \(count) pending transactions; pending figures cover the first \(list.count)")
+        }
         return list.compactMap { e in
             guard let id = e["id"] as? String, let from = e["from"] as? String, let to = e["to"] as? String,
-                  let amount = e["amount"] as? Int, let fee = e["fee"] as? Int else { return nil }
-            return PoolEntry(id: id, from: from, to: to, amount: UInt64(amount), fee: UInt64(fee))
+                  let amount = (e["amount"] as? Int).flatMap(UInt64.init(exactly:)),
+                  let fee = (e["fee"] as? Int).flatMap(UInt64.init(exactly:)) else { return nil }
+            return PoolEntry(id: id, from: from, to: to, amount: amount, fee: fee)
         }
     }
 
     /// The state of the address at `index` of `account`.
     func state(of wallet: UnlockedWallet, account: UInt32, index: UInt32, pool: [PoolEntry]) async throws -> AddressState {
         let key: KeyPair
-        do { key = try wallet.keyPair(account: account, index: index) } catch { throw CLIError("index: \(error)") }
+        do { key = try wallet.keyPair(account: account, index: index) } catch { throw CLIError("path: \(error)") }
         let address = key.address(on: network)
         let reply = try await client.get("/v1/accounts/\(address.string)")
-        guard reply.status == 200, let balance = reply.json["balance"] as? Int, let nonce = reply.json["nonce"] as? Int,
-              let pendingNonce = reply.json["pendingNonce"] as? Int else {
+        func number(_ field: String) -> UInt64? { (reply.json[field] as? Int).flatMap(UInt64.init(exactly:)) }
+        guard reply.status == 200, let balance = number("balance"), let nonce = number("nonce"),
+              let pendingNonce = number("pendingNonce") else {
             throw CLIError("api: cannot read account \(address.string): \(reply.errorMessage ?? "status \(reply.status)")")
         }
-        var s = AddressState(index: index, key: key, address: address, balance: UInt64(balance), nonce: UInt64(nonce),
-                             pendingNonce: UInt64(pendingNonce))
+        var s = AddressState(index: index, key: key, address: address, balance: balance, nonce: nonce, pendingNonce: pendingNonce)
         for e in pool {
             if e.to == address.string { s.pendingIn += e.amount }
             if e.from == address.string { s.pendingOut += e.amount + e.fee }
@@ -111,6 +116,9 @@ struct WalletNode {
     /// Posts a signed transaction; with `wait`, waits until it is mined.
     func post(_ tx: Transaction, wait: Bool, timeout: Double) async throws -> (id: String, confirmed: [String: Any]?) {
         let posted = try await client.post("/v1/txs", json: ["tx": Hex.encode(tx.encoded)])
+        if wait, !(timeout.isFinite && timeout > 0 && timeout <= 86_400) {
+            throw CLIError("timeout: \(timeout) is not a number of seconds between 0 and 86400")
+        }
         guard posted.status == 202, let id = posted.json["id"] as? String else {
             throw CLIError("node refused the transaction: \(posted.errorMessage ?? "status \(posted.status)")")
         }
@@ -120,6 +128,9 @@ struct WalletNode {
 
     /// Polls `/v1/txs/ID` until the transaction is confirmed; returns its info.
     func waitConfirmed(_ id: String, timeout: Double) async throws -> [String: Any] {
+        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
+            throw CLIError("timeout: \(timeout) is not a number of seconds between 0 and 86400")
+        }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let info = try await client.get("/v1/txs/\(id)")
@@ -145,3 +156,6 @@ struct WalletNode {
         return out
     }
 }
+
+/// A JSON number from a node as an unsigned integer: nil when absent, negative or not whole.
+func jsonUInt(_ value: Any?) -> UInt64? { (value as? Int).flatMap(UInt64.init(exactly:)) }

@@ -153,6 +153,26 @@ import KusariCore
         #expect(bobHistory.first?["counterparty"] as? String == aliceFirst)
         #expect(bobHistory.first?["id"] as? String == sent.object["id"] as? String)
 
+        // Two sends in a row without waiting (the second takes the next pending nonce), with the
+        // automatic fee: one to Alice's own address 3 (a "self" transfer), one to Bob.
+        let toSelf = try wallet(["send", "--name", "alice", "--to", aliceThird, "--amount", "1", "--from-index", "0"] + api)
+        let toBob = try wallet(["send", "--name", "alice", "--to", bobFirst, "--amount", "0.5", "--from-index", "0"] + api)
+        #expect(toSelf.status == 0 && toBob.status == 0, "\(toSelf.stderr) \(toBob.stderr)")
+        #expect(toSelf.object["status"] as? String == "pending")
+        #expect((toBob.object["nonce"] as? Int ?? 0) == (toSelf.object["nonce"] as? Int ?? 0) + 1)
+        let autoFee = try KSRText.units(toSelf.object["fee"] as? String ?? "")
+        #expect(autoFee > 0)
+        for id in [toSelf.object["id"], toBob.object["id"]].compactMap({ $0 as? String }) {
+            try await node.waitFor("\(id) confirmed", seconds: 60) {
+                try await node.get("/v1/txs/\(id)").json["status"] as? String == "confirmed"
+            }
+        }
+        let history = try wallet(["history", "--name", "alice"] + api).object["transactions"] as? [[String: Any]] ?? []
+        let selfEntry = history.first { $0["id"] as? String == toSelf.object["id"] as? String }
+        #expect(selfEntry?["direction"] as? String == "self")
+        #expect(selfEntry?["change"] as? String == "-" + (toSelf.object["fee"] as? String ?? ""))
+        #expect(try wallet(["balance", "--name", "bob"] + api).object["confirmed"] as? String == "13.00000000")
+
         // More than any one address holds: refused with the reason, nothing posted.
         let tooMuch = try wallet(["send", "--name", "alice", "--to", bobFirst, "--amount", "45"] + api)
         #expect(tooMuch.status == 1)
@@ -166,6 +186,15 @@ import KusariCore
         let viaKey = try Kusari.run(["tx", "send", "--key", keyFile, "--to", bobFirst, "--amount", "1ksr", "--wait"] + api)
         #expect(viaKey.status == 0, "\(viaKey.stderr)")
         #expect(viaKey.object["status"] as? String == "confirmed")
-        #expect(try wallet(["balance", "--name", "bob"] + api).object["confirmed"] as? String == "13.50000000")
+        #expect(try wallet(["balance", "--name", "bob"] + api).object["confirmed"] as? String == "14.00000000")
+    }
+}
+
+/// Decimal KSR text as the wallet prints it, back to base units.
+enum KSRText {
+    struct Malformed: Error {}
+    static func units(_ text: String) throws -> UInt64 {
+        guard let v = Amount.parseKSR(text) else { throw Malformed() }
+        return v
     }
 }
