@@ -277,6 +277,15 @@ public actor Node {
         (try? chain.engine.checkStandalone(header)) != nil
     }
 
+    /// The position of the first header without valid proof of work, if any (a
+    /// whole headers batch in one call).
+    public func firstWithoutProofOfWork(_ headers: [BlockHeader]) -> Int? {
+        headers.firstIndex { (try? chain.engine.checkStandalone($0)) == nil }
+    }
+
+    /// The ids among `ids` the node has no header for, in their order.
+    public func unknownBlocks(_ ids: [Hash256]) -> [Hash256] { ids.filter { chain.header($0) == nil } }
+
     /// Sets the number of connected peers reported by `status`.
     public func setPeerCount(_ n: Int) { peerCount = n }
 

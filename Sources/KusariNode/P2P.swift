@@ -503,13 +503,13 @@ public actor P2P {
             send(.headers(await node.headers(after: locator, stop: stop, limit: WireLimits.maxHeaders)), to: id)
         case .headers(let headers):
             // A batch is a chain: each header follows the one before, each with its proof of work.
-            for (i, h) in headers.enumerated() {
-                if i > 0, h.previousId != headers[i - 1].id || headers[i - 1].height == .max || h.height != headers[i - 1].height + 1 {
+            for (i, h) in headers.enumerated() where i > 0 {
+                if h.previousId != headers[i - 1].id || headers[i - 1].height == .max || h.height != headers[i - 1].height + 1 {
                     return misbehaved(id, points: 50, "headers that do not form a chain (at \(h.id))")
                 }
-                guard await node.hasValidProofOfWork(h) else {
-                    return misbehaved(id, points: 100, "header \(h.id) without valid proof of work")
-                }
+            }
+            if let bad = await node.firstWithoutProofOfWork(headers) {
+                return misbehaved(id, points: 100, "header \(headers[bad].id) without valid proof of work")
             }
             guard let first = headers.first, let last = headers.last else { return }
             // The batch must hang from a block we know or are fetching; otherwise the peer is on
@@ -527,8 +527,7 @@ public actor P2P {
                 peers[id]?.height = last.height
                 await reportPeerHeight()
             }
-            var unknown: [Hash256] = []
-            for h in headers where !(await node.knowsBlock(h.id)) { unknown.append(h.id) }
+            let unknown = await node.unknownBlocks(headers.map(\.id))
             for h in headers { peers[id]?.known.insert(h.id) }
             download.add(unknown, from: id)
             schedule()

@@ -30,6 +30,13 @@ enum Files {
         guard fsync(fd) == 0 else { throw CLIError("\(path): fsync failed: \(String(cString: strerror(errno)))") }
     }
 
+    /// The first line of a small file (a password or passphrase file), without its line ending.
+    static func firstLine(_ path: String) throws -> String {
+        let text = String(decoding: try read(path, limit: 1 << 16), as: UTF8.self)
+        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        return line.hasSuffix("\r") ? String(line.dropLast()) : line
+    }
+
     /// Reads a whole file (or stdin for `-`), with a size limit.
     static func read(_ path: String, limit: Int = 64 << 20) throws -> Data {
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }

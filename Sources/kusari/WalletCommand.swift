@@ -78,9 +78,7 @@ enum Password {
     /// The password from `file` (its first line), else the environment, else a prompt.
     static func read(file: String?, prompt: String, confirm: Bool = false) throws -> String {
         if let file {
-            let text = String(decoding: try Files.read(file, limit: 1 << 16), as: UTF8.self)
-            let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
+            let password = try Files.firstLine(file)
             guard !password.isEmpty else { throw CLIError("password-file: \(file) holds an empty first line") }
             return password
         }

@@ -16,10 +16,10 @@ struct WalletBalance: AsyncParsableCommand {
         let unlocked = try wallet.unlock()
         let node = try await WalletNode.connect(api: api, network: wallet.network(of: unlocked.header))
         let (used, _) = try await node.discover(unlocked, account: account, pool: try await node.mempool())
-        let confirmed = used.reduce(UInt64(0)) { $0 + $1.balance }
-        let pendingIn = used.reduce(UInt64(0)) { $0 + $1.pendingIn }
-        let pendingOut = used.reduce(UInt64(0)) { $0 + $1.pendingOut }
-        let available = used.reduce(UInt64(0)) { $0 + $1.available }
+        let confirmed = used.reduce(UInt64(0)) { saturating($0, $1.balance) }
+        let pendingIn = used.reduce(UInt64(0)) { saturating($0, $1.pendingIn) }
+        let pendingOut = used.reduce(UInt64(0)) { saturating($0, $1.pendingOut) }
+        let available = used.reduce(UInt64(0)) { saturating($0, $1.available) }
         let rows: [JSON] = used.map { s in
             .object([("index", .uint(UInt64(s.index))), ("address", .string(s.address.string)),
                      ("confirmed", .string(KSR.format(s.balance))), ("pendingIn", .string(KSR.format(s.pendingIn))),
@@ -133,9 +133,9 @@ struct WalletHistory: AsyncParsableCommand {
         /// What it did to the wallet's total, in base units.
         var change: Int64 {
             switch direction {
-            case "in": return Int64(amount)
-            case "out": return -Int64(amount + fee)
-            default: return -Int64(fee)
+            case "in": return Int64(clamping: amount)
+            case "out": return -Int64(clamping: saturating(amount, fee))
+            default: return -Int64(clamping: fee)
             }
         }
     }

@@ -42,9 +42,7 @@ extension WalletOptions {
     /// Reads a BIP-39 passphrase file (its first line; none: no passphrase).
     static func passphrase(_ file: String?) throws -> String {
         guard let file else { return "" }
-        let text = String(decoding: try Files.read(file, limit: 1 << 16), as: UTF8.self)
-        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        return line.hasSuffix("\r") ? String(line.dropLast()) : line
+        return try Files.firstLine(file)
     }
 
     /// The address, public key and path of one index.
@@ -78,7 +76,7 @@ struct WalletCreate: AsyncParsableCommand {
         let passphrase = try WalletOptions.passphrase(passphraseFile)
         let (url, store) = try wallet.createKeystore(mnemonic: mnemonic, passphrase: passphrase)
         let network = wallet.network(of: store.header)
-        let first = try store.unlockedForFirstAddress(mnemonic: mnemonic, passphrase: passphrase)
+        let first = try mnemonic.firstKey(passphrase: passphrase)
         Output.errorLine("""
             WARNING: these \(words) words are the only way to restore this wallet. Write them down, in order, \
             and keep them offline; anyone who has them can spend its funds. They are not shown again.
@@ -98,11 +96,10 @@ struct WalletCreate: AsyncParsableCommand {
     }
 }
 
-extension Keystore {
-    /// The key at index 0, derived from the phrase just sealed (no second scrypt run).
-    func unlockedForFirstAddress(mnemonic: Mnemonic, passphrase: String) throws -> KeyPair {
-        let seed = try mnemonic.seed(passphrase: passphrase)
-        return try HDKey(seed: seed).derive(try WalletPath.kusari(account: 0, index: 0)).keyPair()
+extension Mnemonic {
+    /// The key at m/44'/9999'/0'/0'/0', straight from the phrase (no scrypt run to reopen the keystore).
+    func firstKey(passphrase: String) throws -> KeyPair {
+        try HDKey(seed: try seed(passphrase: passphrase)).derive(try WalletPath.kusari(account: 0, index: 0)).keyPair()
     }
 }
 
@@ -123,7 +120,7 @@ struct WalletImport: AsyncParsableCommand {
         }
         let passphrase = try WalletOptions.passphrase(passphraseFile)
         let (url, store) = try wallet.createKeystore(mnemonic: mnemonic, passphrase: passphrase)
-        let first = try store.unlockedForFirstAddress(mnemonic: mnemonic, passphrase: passphrase)
+        let first = try mnemonic.firstKey(passphrase: passphrase)
         let address = first.address(on: wallet.network(of: store.header)).string
         wallet.emit(.object([("name", .string(wallet.name)), ("file", .string(url.path)),
                              ("language", .string(mnemonic.language.rawValue)), ("words", .uint(UInt64(mnemonic.wordCount))),

@@ -82,8 +82,8 @@ struct WalletNode {
         }
         var s = AddressState(index: index, key: key, address: address, balance: balance, nonce: nonce, pendingNonce: pendingNonce)
         for e in pool {
-            if e.to == address.string { s.pendingIn += e.amount }
-            if e.from == address.string { s.pendingOut += e.amount + e.fee }
+            if e.to == address.string { s.pendingIn = saturating(s.pendingIn, e.amount) }
+            if e.from == address.string { s.pendingOut = saturating(s.pendingOut, e.amount, e.fee) }
         }
         return s
     }
@@ -126,11 +126,9 @@ struct WalletNode {
         return (id, try await waitConfirmed(id, timeout: timeout))
     }
 
-    /// Polls `/v1/txs/ID` until the transaction is confirmed; returns its info.
-    func waitConfirmed(_ id: String, timeout: Double) async throws -> [String: Any] {
-        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
-            throw CLIError("timeout: \(timeout) is not a number of seconds between 0 and 86400")
-        }
+    /// Polls `/v1/txs/ID` until the transaction is confirmed; returns its info
+    /// (`post` has checked `timeout`).
+    private func waitConfirmed(_ id: String, timeout: Double) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let info = try await client.get("/v1/txs/\(id)")
@@ -159,3 +157,12 @@ struct WalletNode {
 
 /// A JSON number from a node as an unsigned integer: nil when absent, negative or not whole.
 func jsonUInt(_ value: Any?) -> UInt64? { (value as? Int).flatMap(UInt64.init(exactly:)) }
+
+/// A sum of amounts a node reported, capped at UInt64.max rather than trapping on a
+/// node that reports nonsense.
+func saturating(_ values: UInt64...) -> UInt64 {
+    values.reduce(0) { sum, v in
+        let (r, overflow) = sum.addingReportingOverflow(v)
+        return overflow ? .max : r
+    }
+}
