@@ -1,6 +1,6 @@
 // Generated from the BIP-39 standard english word list (english.txt)
 // by scripts/embed-wordlists. Do not edit: change the list and run the script.
-// A test keeps this copy equal to ../shared/data/bip39/.
+// A test keeps this copy equal to Tests/Fixtures/bip39/.
 
 extension WordList {
     /// The 2048 words of the BIP-39 english list, one a line, in list order.

@@ -1,14 +1,13 @@
 import Foundation
 
-/// Locates and reads the shared Bitcoin data files: the package root is three levels up
-/// from this file, the data at `<root>/../shared/data/bitcoin/`.
+/// Locates and reads the Bitcoin data files: the package root is three levels up
+/// from this file, the data at `<root>/Tests/Fixtures/bitcoin/`.
 enum TestData {
     static let bitcoinDirectory: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // KusariConsensusTests
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()  // package root
-        .deletingLastPathComponent()  // its parent
-        .appendingPathComponent("shared/data/bitcoin")
+        .appendingPathComponent("Tests/Fixtures/bitcoin")
 
     struct Missing: Error, CustomStringConvertible {
         let path: String

@@ -12,7 +12,7 @@ struct Bech32mVectors: Decodable {
     let vectors: Bech32mVectors
 
     init() throws {
-        let data = try Data(contentsOf: TestPaths.sharedData.appendingPathComponent("bech32m/vectors.json"))
+        let data = try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("bech32m/vectors.json"))
         vectors = try JSONDecoder().decode(Bech32mVectors.self, from: data)
     }
 

@@ -6,8 +6,8 @@ enum TestPaths {
     /// The package root (three levels above this file).
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// ../shared/data beside the package root.
-    static let sharedData: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    /// Tests/Fixtures: the published vectors the tests read, carried in the repository.
+    static let fixtures: URL = packageRoot.appendingPathComponent("Tests/Fixtures")
 }
 
 /// A deterministic generator for repeatable random tests.

@@ -18,10 +18,10 @@ struct SLIP10Vector {
     var chains: [SLIP10Chain]
 }
 
-/// Parses ../shared/data/slip10/ed25519-vectors.md: "### Test vector N", "Seed (hex): ...",
+/// Parses Tests/Fixtures/slip10/ed25519-vectors.md: "### Test vector N", "Seed (hex): ...",
 /// then "* Chain m/0<sub>H</sub>" items with "chain code", "private" and "public" lines.
 func slip10Vectors() throws -> [SLIP10Vector] {
-    let url = TestPaths.sharedData.appendingPathComponent("slip10/ed25519-vectors.md")
+    let url = TestPaths.fixtures.appendingPathComponent("slip10/ed25519-vectors.md")
     let text = try String(contentsOf: url, encoding: .utf8)
     var vectors: [SLIP10Vector] = []
     var chain: (path: String, fields: [String: String])?

@@ -6,8 +6,8 @@ enum TestPaths {
     /// The package root (three levels above this file).
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// ../shared/data beside the package root.
-    static let sharedData: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    /// Tests/Fixtures: the published vectors the tests read, carried in the repository.
+    static let fixtures: URL = packageRoot.appendingPathComponent("Tests/Fixtures")
 }
 
 /// One BIP-39 test vector: entropy, phrase and seed (passphrase "TREZOR").
@@ -22,10 +22,10 @@ struct TestDataError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// The vectors of ../shared/data/bip39/vectors-<language>.json: `{"passphrase",
+/// The vectors of Tests/Fixtures/bip39/vectors-<language>.json: `{"passphrase",
 /// "<language>": [[entropy hex, phrase, seed hex, xprv], ...]}`.
 func bip39Vectors(_ language: String) throws -> (passphrase: String, vectors: [BIP39Vector]) {
-    let url = TestPaths.sharedData.appendingPathComponent("bip39/vectors-\(language).json")
+    let url = TestPaths.fixtures.appendingPathComponent("bip39/vectors-\(language).json")
     let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
     guard let top = object as? [String: Any], let passphrase = top["passphrase"] as? String,
           let entries = top[language] as? [[String]] else {

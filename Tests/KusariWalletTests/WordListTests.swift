@@ -3,11 +3,11 @@ import Testing
 @testable import KusariWallet
 
 @Suite struct WordListTests {
-    /// The embedded copies must equal the standard lists in ../shared/data, byte
+    /// The embedded copies must equal the standard lists in Tests/Fixtures, byte
     /// for byte (regenerate with scripts/embed-wordlists).
     @Test(arguments: [MnemonicLanguage.english, .japanese])
     func embeddedListEqualsTheSharedFile(language: MnemonicLanguage) throws {
-        let url = TestPaths.sharedData.appendingPathComponent("bip39/\(language.rawValue).txt")
+        let url = TestPaths.fixtures.appendingPathComponent("bip39/\(language.rawValue).txt")
         let text = try String(contentsOf: url, encoding: .utf8)
         let expected = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             .filter { !$0.isEmpty }
