@@ -22,31 +22,36 @@ let package = Package(
         // blocks, Merkle trees, the account state and its root. Pure values, no I/O.
         .target(
             name: "KusariCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]
         ),
         // Consensus layer: proof of work with Bitcoin's arithmetic.
         .target(
             name: "KusariConsensus",
-            dependencies: ["KusariCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["KusariCore", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]
         ),
         // Durable storage: blocks, the header index, the best chain, account state,
         // undo records and the transaction index in SQLite (GRDB), one transaction per change.
         .target(
             name: "KusariStorage",
-            dependencies: ["KusariCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["KusariCore", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README.md"]
         ),
         // Pending transactions: admission, ordering, replacement, eviction, expiry.
-        .target(name: "KusariMempool", dependencies: ["KusariCore"]),
+        .target(name: "KusariMempool", dependencies: ["KusariCore"], exclude: ["README.md"]),
         // The chain: validation, fork choice by most work, reorganisations, verification,
         // over KusariStorage and a ConsensusEngine.
         .target(
             name: "KusariChain",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage"]
+            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage"],
+            exclude: ["README.md"]
         ),
         // The peer-to-peer wire protocol: messages, frames, the NIO decoder.
         .target(
             name: "KusariNetwork",
-            dependencies: ["KusariCore", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["KusariCore", .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["README.md"]
         ),
         // SHA-256 compression for the miner: the CPU's SHA extensions when present
         // (chosen at run time), portable C otherwise; tested against swift-crypto.
@@ -59,7 +64,8 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "Logging", package: "swift-log")]
+                           .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"]
         ),
         // The HTTP API (Hummingbird 2): JSON for wallets and explorers, server-sent events.
         .target(
@@ -67,20 +73,23 @@ let package = Package(
             dependencies: ["KusariCore", "KusariNode", "KusariMempool", "KusariChain",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "Logging", package: "swift-log")]
+                           .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"]
         ),
         // Benchmarks: our figures beside the machine's own limits, measured in one run.
         .target(
             name: "KusariBench",
             dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode",
-                           .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]
         ),
         // The wallet's cryptography: BIP-39 phrases and seeds, SLIP-0010 ed25519 keys, the encrypted keystore.
         .target(
             name: "KusariWallet",
             dependencies: ["KusariCore",
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "CryptoExtras", package: "swift-crypto")]
+                           .product(name: "CryptoExtras", package: "swift-crypto")],
+            exclude: ["README.md"]
         ),
         // The command-line front end.
         .executableTarget(
@@ -98,7 +107,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariCore", "KusariConsensus"]),

@@ -332,7 +332,9 @@ paths:
       summary: Connected peers.
       description: |
         Each connection with its address (`HOST:PORT`), direction, the peer's node id
-        (hex) and best height from its handshake, its user agent, the last ping's
+        (hex) and the best height it has proved (from its handshake, then raised by the
+        headers and blocks it sends, the blocks it announces and the tip its header
+        requests name), its user agent, the last ping's
         round trip in milliseconds, bytes in and out, and its misbehaviour score
         (banned at 100).
       responses:

@@ -10,19 +10,46 @@ public struct BenchMeasurement: Sendable, Codable {
     public var ratio: Double?
     /// What the figure means, for the text report.
     public var note: String?
+    /// The project's goal for this figure, if it has one.
+    public var goal: BenchGoal?
+    /// Whether the goal is met (nil without a goal).
+    public var met: Bool?
 
     public init(name: String, value: Double, unit: String, limitName: String? = nil, limit: Double? = nil,
-                note: String? = nil) {
+                note: String? = nil, goal: BenchGoal? = nil) {
         self.name = name
         self.value = value
         self.unit = unit
         self.limitName = limitName
         self.limit = limit
-        self.ratio = limit.map { $0 > 0 ? value / $0 : 0 }
+        let ratio = limit.map { $0 > 0 ? value / $0 : 0 }
+        self.ratio = ratio
         self.note = note
+        self.goal = goal
+        self.met = goal.map { $0.isMet(value: value, ratio: ratio) }
     }
 
-    enum CodingKeys: String, CodingKey { case name, value, unit, limitName, limit, ratio }
+    enum CodingKeys: String, CodingKey { case name, value, unit, limitName, limit, ratio, goal, met }
+}
+
+/// A benchmark's goal: a least ratio to the machine's limit, or a least value.
+public struct BenchGoal: Sendable, Codable {
+    /// `ratio` or `value`.
+    public var of: String
+    /// The least figure that meets the goal.
+    public var atLeast: Double
+
+    /// At least `r` times the machine's limit.
+    public static func ratio(_ r: Double) -> BenchGoal { BenchGoal(of: "ratio", atLeast: r) }
+    /// At least `v` in the figure's own unit.
+    public static func value(_ v: Double) -> BenchGoal { BenchGoal(of: "value", atLeast: v) }
+
+    func isMet(value: Double, ratio: Double?) -> Bool {
+        of == "ratio" ? (ratio ?? 0) >= atLeast : value >= atLeast
+    }
+
+    /// As the text report prints it, e.g. `goal ratio >= 0.8`.
+    var text: String { "goal \(of == "ratio" ? "ratio" : "value") >= \(atLeast >= 100 ? String(format: "%.0f", atLeast) : String(atLeast))" }
 }
 
 /// A monotonic clock for timing runs.
@@ -66,6 +93,7 @@ public func formatTable(_ measurements: [BenchMeasurement]) -> String {
             line += "   limit \(name) \(format(limit)) -> ratio \(String(format: "%.2f", ratio))"
         }
         if let note = m.note { line += "   (\(note))" }
+        if let goal = m.goal, let met = m.met { line += "   \(goal.text): \(met ? "met" : "NOT MET")" }
         lines.append(line)
     }
     return lines.joined(separator: "\n")

@@ -127,7 +127,7 @@ public enum TransactionError: Error, Equatable, CustomStringConvertible {
         case .badSignature: return "signature: not a valid signature of this transaction by publicKey"
         case .wrongChain(let e, let f): return "chainId: transaction is for chain \(f), this chain is \(e)"
         case .wrongNonce(let e, let f): return "nonce: expected \(e), got \(f)"
-        case .insufficientBalance(let b, let n): return "amount: balance \(b) does not cover amount + fee \(n)"
+        case .insufficientBalance(let b, let n): return "amount: balance \(Amount.format(b)) KSR does not cover amount + fee \(Amount.format(n)) KSR"
         case .balanceOverflow: return "amount: recipient balance would exceed the supply cap"
         }
     }

@@ -17,7 +17,7 @@ enum MempoolFile {
             w.writeBytes(bytes)
         }
         let tmp = path + ".tmp"
-        FileManager.default.createFile(atPath: tmp, contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: tmp) else { throw CocoaError(.fileWriteNoPermission) }
         try handle.write(contentsOf: Data(w.bytes))
         try handle.synchronize()

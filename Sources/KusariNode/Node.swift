@@ -330,6 +330,9 @@ public actor Node {
     /// Whether the chain has stored this block (on any branch).
     public func knowsBlock(_ id: Hash256) -> Bool { chain.header(id) != nil }
 
+    /// The height of a stored block (on any branch), or nil if the chain does not hold it.
+    public func height(ofBlock id: Hash256) -> UInt64? { chain.header(id)?.height }
+
     /// A stored block.
     public func storedBlock(_ id: Hash256) -> Block? { try? chain.block(id) }
 

@@ -472,7 +472,9 @@ public actor P2P {
                 peers[id]?.known.insert(item.hash)
                 switch item.kind {
                 case .transaction: if !(await node.knowsTransaction(item.hash)) { wanted.append(item) }
-                case .block: if !(await node.knowsBlock(item.hash)) { askHeaders = true }
+                case .block:
+                    // A block we hold that the peer announces is a block it holds: it proves its height.
+                    if let height = await node.height(ofBlock: item.hash) { peerProved(id, height: height) } else { askHeaders = true }
                 }
             }
             if !wanted.isEmpty { send(.getdata(wanted), to: id) }
@@ -500,6 +502,8 @@ public actor P2P {
             }
             if !missing.isEmpty { send(.notfound(missing), to: id) }
         case .getheaders(let locator, let stop):
+            // The locator starts at the peer's best block: if we hold it, the peer has shown that height.
+            if let tip = locator.first, let height = await node.height(ofBlock: tip) { peerProved(id, height: height) }
             send(.headers(await node.headers(after: locator, stop: stop, limit: WireLimits.maxHeaders)), to: id)
         case .headers(let headers):
             // A batch is a chain: each header follows the one before, each with its proof of work.
@@ -598,6 +602,7 @@ public actor P2P {
             do {
                 try await node.accept(block: block)
                 download.done(block.id)
+                peerProved(sender, height: block.header.height)
             } catch NodeError.rejectedBlock(let reason, let peerFault) {
                 if peerFault {
                     // This body is bad; the block may still come right from another peer.
@@ -615,6 +620,11 @@ public actor P2P {
             }
             if await node.knowsBlock(block.id) { queue += held.removeValue(forKey: block.id) ?? [] }
         }
+    }
+
+    /// Raises the height a peer has shown (`GET /v1/peers`) to `height` if that is more.
+    private func peerProved(_ id: Int, height: UInt64) {
+        if let known = peers[id]?.height, height > known { peers[id]?.height = height }
     }
 
     /// When little is left to download and a peer shows more blocks than we have,

@@ -55,6 +55,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var data: DataDirOption
     @Option(help: "Address that receives the block rewards.") var to: String
     @Option(help: "A file of signed transaction hex, one a line, to include in the first block.") var txFile: String?
+    @Flag(help: "List every mined block's id.") var verbose = false
 
     func validate() throws {
         guard count >= 0 && count <= 1_000_000 else { throw ValidationError("count must be between 0 and 1000000") }
@@ -62,8 +63,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let chain = try Blockchain.open(directory: data.datadir)
-        let address: Address
-        do { address = try Address(parsing: to, network: chain.genesis.network) } catch { throw CLIError("to: \(error)") }
+        let address = try Arguments.address(to, network: chain.genesis.network, field: "to")
         var pending: [Transaction] = []
         if let txFile {
             let text = String(decoding: try Files.read(txFile), as: UTF8.self)
@@ -75,14 +75,21 @@ struct GenerateCommand: ParsableCommand {
                 }
             }
         }
+        let included = pending.count
         var ids: [String] = []
+        var first: String?
         for _ in 0..<count {
             let block = try chain.produce(beneficiary: address.payload, transactions: pending)
             pending = []
-            ids.append(block.id.hex)
+            if first == nil { first = block.id.hex }
+            if verbose { ids.append(block.id.hex) }
         }
-        Output.print(.object([("blocks", .array(ids.map(JSON.string))), ("height", .uint(chain.height)),
-                              ("tip", .string(chain.tipId.hex))]))
+        // A summary by default (a run of a million blocks would print a million ids); the ids with --verbose.
+        var fields: [(String, JSON)] = [("mined", .uint(UInt64(count))), ("first", first.map(JSON.string) ?? .null),
+                                        ("height", .uint(chain.height)), ("tip", .string(chain.tipId.hex)),
+                                        ("transactions", .uint(UInt64(included)))]
+        if verbose { fields.append(("blocks", .array(ids.map(JSON.string)))) }
+        Output.print(.object(fields))
     }
 }
 

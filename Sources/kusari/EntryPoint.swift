@@ -7,6 +7,7 @@ import Foundation
 enum EntryPoint {
     static func main() async {
         do {
+            try Arguments.checkCommandWords(Array(CommandLine.arguments.dropFirst()), root: Kusari.self)
             var command = try Kusari.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

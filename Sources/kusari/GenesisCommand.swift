@@ -74,6 +74,9 @@ private func describe(_ genesis: Genesis) throws -> JSON {
         ("merkleRoot", .string(block.header.merkleRoot.hex)),
         ("accounts", .uint(UInt64(genesis.allocations.count))),
         ("allocated", .uint(genesis.allocated)),
+        ("allocations", .array(genesis.allocations.map {
+            .object([("address", .string($0.address)), ("amount", .uint($0.amount)), ("ksr", .string(Amount.format($0.amount)))])
+        })),
     ])
 }
 

@@ -15,6 +15,7 @@ struct NodeCommand: AsyncParsableCommand {
         discussion: """
             The data directory is initialised on first start (from --genesis, or the built-in devnet genesis). \
             Prints one JSON line {"event":"listening","api":"HOST:PORT"} when the API is up (port 0 picks a free port). \
+            The log goes to DATADIR/node.log (or --log-file); -v copies it to the terminal. \
             SIGINT or SIGTERM stop it cleanly: the block being written is finished, the mempool saved, the database closed.
             """)
 
@@ -37,6 +38,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Least seconds between two blocks this miner makes (default: the network's spacing on devnet, 0 elsewhere).")
     var minerInterval: Double?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "The log file (default: DATADIR/node.log).") var logFile: String?
+    @Flag(name: [.customShort("v"), .long], help: "Also print the log on the terminal (stderr).") var verbose = false
     @Option(help: "Mempool size cap in bytes.") var mempoolMaxBytes: Int?
     @Option(help: "Seconds a transaction may wait in the mempool.") var mempoolExpiry: UInt64?
     @Option(help: "Minimum fee per transaction byte, in base units.") var minFeePerByte: UInt64?
@@ -49,13 +52,24 @@ struct NodeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw CLIError("log-level: '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
         }
+        let (host, port) = try parseHostPort(api, field: "api")
+        // A taken port is refused before anything is made on disk.
+        try ListenCheck.check(host: host, port: port, field: "api")
+        if let p2p {
+            let (p2pHost, p2pPort) = try parseHostPort(p2p, field: "p2p")
+            try ListenCheck.check(host: p2pHost, port: p2pPort, field: "p2p")
+        }
+        do { try FileManager.default.createDirectory(atPath: data.datadir, withIntermediateDirectories: true) } catch {
+            throw CLIError("datadir: cannot create \(data.datadir): \(error.localizedDescription)")
+        }
+        let log = try LogFile(path: logFile ?? data.datadir + "/node.log")
+        let echo = verbose
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = FileLogHandler(label: label, file: log, echo: echo)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "kusari")
-        let (host, port) = try parseHostPort(api, field: "api")
 
         let genesisValue: Genesis
         if let genesis {
@@ -92,7 +106,7 @@ struct NodeCommand: AsyncParsableCommand {
         if let p2p {
             let (p2pHost, p2pPort) = try parseHostPort(p2p, field: "p2p")
             do { p2pBound = "\(p2pHost):\(try await network.listen(host: p2pHost, port: p2pPort))" } catch {
-                throw CLIError("p2p: cannot listen on \(p2p): \(error)")
+                throw CLIError("p2p: cannot listen on \(p2p) (\(ListenCheck.reason(of: error)))")
             }
         }
         await network.start()
@@ -112,8 +126,7 @@ struct NodeCommand: AsyncParsableCommand {
         var miner: Miner?
         if mine {
             guard let minerAddress else { throw CLIError("miner-address: required with --mine") }
-            let address: Address
-            do { address = try Address(parsing: minerAddress, network: net) } catch { throw CLIError("miner-address: \(error)") }
+            let address = try Arguments.address(minerAddress, network: net, field: "miner-address")
             let interval = minerInterval ?? (net == .devnet ? 2 : 0)
             miner = Miner(node: node, beneficiary: address.payload, threads: minerThreads ?? System.activeProcessorCount,
                           interval: interval, logger: logger)
@@ -132,24 +145,28 @@ struct NodeCommand: AsyncParsableCommand {
         let router = API.router(node: node, network: net, p2p: network, postsPerMinute: config.postsPerMinute,
                                 readsPerMinute: readRateLimit, limitLoopback: config.limitLoopback)
         let datadir = data.datadir
+        let serving = ServingFlag()
         let app = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(host, port: port), serverName: "kusari/\(Node.version)"),
             onServerRunning: { channel in
+                serving.set()
                 let bound = "\(host):\(channel.localAddress?.port ?? port)"
                 let p2pPart = p2pListening.map { #","p2p":"\#($0)""# } ?? ""
-                let line = #"{"event":"listening","api":"\#(bound)"\#(p2pPart)}"#
+                let line = #"{"event":"listening","api":"\#(bound)"\#(p2pPart),"log":\#(JSON.quote(log.path))}"#
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 try? Data((line + "\n").utf8).write(to: URL(fileURLWithPath: datadir + "/api.json"))
                 logger.info("API listening", metadata: ["address": "\(bound)"])
             },
             logger: logger)
         miner?.start()
+        var failure: CLIError?
         do {
             try await app.runService()
         } catch {
             logger.error("server stopped", metadata: ["error": "\(error)"])
+            if !serving.isSet { failure = CLIError("api: cannot listen on \(api) (\(ListenCheck.reason(of: error)))") }
         }
         expiry.cancel()
         refresher.cancel()
@@ -161,7 +178,16 @@ struct NodeCommand: AsyncParsableCommand {
         }
         await network.stop()
         await node.shutdown()
+        if let failure { throw failure }
     }
+}
+
+/// Set once the API server is listening (read after it stops, to tell a failed start from a stop).
+final class ServingFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
 
 /// Parses HOST:PORT.

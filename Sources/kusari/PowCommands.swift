@@ -66,7 +66,7 @@ struct PowCommand: ParsableCommand {
                 Follows Bitcoin Core's CalculateNextWorkRequired: the time from the first to \
                 the last block of the window that ended is clamped to [1/4, 4] times the \
                 intended timespan, the target scaled by it, and capped at the network's limit. \
-                Prints the new bits as 0x followed by eight hex digits.
+                Prints JSON: the new bits (0x followed by eight hex digits), the network and the clamped timespan.
                 """
         )
 
@@ -91,7 +91,10 @@ struct PowCommand: ParsableCommand {
                 let next = try Retarget.nextBits(
                     lastRetargetTime: lastRetargetTime, lastBlockTime: lastBlockTime,
                     lastBits: lastBits, params: network.parameters)
-                print(CompactTarget.format(next))
+                let span = lastBlockTime - lastRetargetTime
+                let clamped = Retarget.clampedTimespan(lastRetargetTime: lastRetargetTime, lastBlockTime: lastBlockTime,
+                                                       params: network.parameters)
+                print(#"{"bits":"\#(CompactTarget.format(next))","previousBits":"\#(CompactTarget.format(lastBits))","network":"\#(network.rawValue)","timespan":\#(span),"clampedTimespan":\#(clamped)}"#)
             } catch {
                 powPrintError("--bits: \(error.description)")
                 throw ExitCode(1)

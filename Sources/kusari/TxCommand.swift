@@ -5,7 +5,7 @@ import KusariCore
 /// `kusari tx sign|inspect`.
 struct TxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tx", abstract: "Sign, inspect and send transactions.", subcommands: [Sign.self, Inspect.self, Send.self])
+        commandName: "tx", abstract: "Sign, inspect and send transactions.", subcommands: [Sign.self, Inspect.self, Send.self, Status.self])
 
     struct Sign: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -24,8 +24,7 @@ struct TxCommand: AsyncParsableCommand {
 
         func run() throws {
             let (keyPair, _) = try loadKey(key)
-            let recipient: Address
-            do { recipient = try Address(parsing: to, network: network.value) } catch { throw CLIError("to: \(error)") }
+            let recipient = try Arguments.address(to, network: network.value, field: "to")
             guard let amountUnits = Amount.parse(amount) else { throw CLIError("amount: '\(amount)' is not an amount") }
             guard let feeUnits = Amount.parse(fee) else { throw CLIError("fee: '\(fee)' is not an amount") }
             let tx = try Transaction(chainId: chainId ?? network.value.defaultChainId, key: keyPair, nonce: nonce,

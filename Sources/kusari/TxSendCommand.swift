@@ -13,15 +13,14 @@ extension TxCommand {
         @Option(help: "Amount (base units, or KSR with the suffix ksr).") var amount: String
         @Option(help: "Fee (base units, or KSR with the suffix ksr; default: twice the node's minimum for its size).") var fee: String?
         @Option(help: "A note of at most 256 UTF-8 bytes.") var memo: String?
-        @Option(help: "The node's API.") var api = "http://127.0.0.1:8645"
+        @Option(help: "The node's API, HOST:PORT or a URL.") var api = "127.0.0.1:8645"
         @Flag(help: "Wait for the transaction to be mined, and print its block.") var wait = false
         @Option(help: "Seconds to wait with --wait.") var timeout: Double = 120
 
         func run() async throws {
             let node = try await WalletNode.connect(api: api, network: nil)
             let (keyPair, _) = try loadKey(key)
-            let recipient: Address
-            do { recipient = try Address(parsing: to, network: node.network) } catch { throw CLIError("to: \(error)") }
+            let recipient = try Arguments.address(to, network: node.network, field: "to")
             guard let units = Amount.parse(amount) else { throw CLIError("amount: '\(amount)' is not an amount") }
             let sender = Address(publicKey: keyPair.publicKey, network: node.network)
             let account = try await node.client.get("/v1/accounts/\(sender.string)")
@@ -52,6 +51,31 @@ extension TxCommand {
                 ("height", .uint((jsonUInt(info["height"]) ?? 0))),
                 ("confirmations", .uint((jsonUInt(info["confirmations"]) ?? 0))),
                 ("fee", .uint(feeUnits)),
+            ]))
+        }
+    }
+}
+
+extension TxCommand {
+    /// `kusari tx status`: where a transaction is (pending, confirmed, unknown), as the node sees it.
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a transaction's status at a node: pending, or confirmed with its block; with --wait, wait until it is mined.")
+
+        @Argument(help: "The transaction id (64 hex digits).") var id: String
+        @Option(help: "The node's API, HOST:PORT or a URL.") var api = "127.0.0.1:8645"
+        @Flag(help: "Wait until the transaction is mined.") var wait = false
+        @Option(help: "Seconds to wait with --wait.") var timeout: Double = 120
+
+        func run() async throws {
+            guard id.count == 64, id.allSatisfy(\.isHexDigit) else { throw CLIError("id: '\(id)' is not a transaction id (64 hex digits)") }
+            let node = try await WalletNode.connect(api: api, network: nil)
+            let info = wait ? try await node.waitConfirmed(id.lowercased(), timeout: timeout) : try await node.transaction(id.lowercased())
+            Output.print(.object([
+                ("id", .string(id.lowercased())), ("status", .string(info["status"] as? String ?? "unknown")),
+                ("blockId", info["blockId"].flatMap { $0 as? String }.map(JSON.string) ?? .null),
+                ("height", jsonUInt(info["height"]).map(JSON.uint) ?? .null),
+                ("confirmations", .uint(jsonUInt(info["confirmations"]) ?? 0)),
             ]))
         }
     }

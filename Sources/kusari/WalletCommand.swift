@@ -22,7 +22,7 @@ struct WalletCommand: AsyncParsableCommand {
 
 /// Where the wallet lives, how to unlock it, its network and the output form.
 struct WalletOptions: ParsableArguments {
-    @Option(help: "Directory of the wallet files (default: ~/.kusari/wallets).") var walletDir: String?
+    @Option(help: "Directory of the wallet files (default: $KUSARI_WALLET_DIR, else $HOME/.kusari/wallets).") var walletDir: String?
     @Option(help: "The wallet's name: its file is DIR/NAME.json.") var name = "default"
     @Option(help: "A file whose first line is the wallet's password.") var passwordFile: String?
     @Option(help: "Network of the addresses, main, test or devnet (default: the wallet's own, else devnet).")
@@ -32,7 +32,11 @@ struct WalletOptions: ParsableArguments {
     /// The wallet directory, with `~` expanded.
     var directory: String {
         if let walletDir { return (walletDir as NSString).expandingTildeInPath }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".kusari/wallets").path
+        let environment = ProcessInfo.processInfo.environment
+        if let dir = environment["KUSARI_WALLET_DIR"], !dir.isEmpty { return (dir as NSString).expandingTildeInPath }
+        // $HOME first, as every Unix tool does; the account's home only when HOME is unset.
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return URL(fileURLWithPath: home).appendingPathComponent(".kusari/wallets").path
     }
 
     /// The keystore file of `--name`, after checking the name is a plain file name.

@@ -10,7 +10,7 @@ struct WalletBalance: AsyncParsableCommand {
         abstract: "The wallet's balance, in total and per used address (found with a gap limit of 20); confirmed and pending apart.")
     @OptionGroup var wallet: WalletOptions
     @Option(help: "Account (hardened).") var account: UInt32 = 0
-    @Option(help: "The node's API.") var api = "http://127.0.0.1:8645"
+    @Option(help: "The node's API, HOST:PORT or a URL.") var api = "127.0.0.1:8645"
 
     func run() async throws {
         let unlocked = try wallet.unlock()
@@ -54,7 +54,7 @@ struct WalletSend: AsyncParsableCommand {
     @Option(help: "Send from this address index.") var fromIndex: UInt32?
     @Option(help: "Account (hardened).") var account: UInt32 = 0
     @Option(help: "A note of at most 256 UTF-8 bytes.") var memo: String?
-    @Option(help: "The node's API.") var api = "http://127.0.0.1:8645"
+    @Option(help: "The node's API, HOST:PORT or a URL.") var api = "127.0.0.1:8645"
     @Flag(help: "Wait for the transfer to be mined, and print its block.") var wait = false
     @Option(help: "Seconds to wait with --wait.") var timeout: Double = 120
 
@@ -67,8 +67,7 @@ struct WalletSend: AsyncParsableCommand {
         }
         let unlocked = try wallet.unlock()
         let network = wallet.network(of: unlocked.header)
-        let recipient: Address
-        do { recipient = try Address(parsing: to, network: network) } catch { throw CLIError("to: \(error)") }
+        let recipient = try Arguments.address(to, network: network, field: "to")
         let node = try await WalletNode.connect(api: api, network: network)
         let pool = try await node.mempool()
 
@@ -124,7 +123,7 @@ struct WalletHistory: AsyncParsableCommand {
         commandName: "history", abstract: "Transfers in and out of the wallet, newest first, with confirmations.")
     @OptionGroup var wallet: WalletOptions
     @Option(help: "Account (hardened).") var account: UInt32 = 0
-    @Option(help: "The node's API.") var api = "http://127.0.0.1:8645"
+    @Option(help: "The node's API, HOST:PORT or a URL.") var api = "127.0.0.1:8645"
 
     /// One transfer as the wallet sees it.
     struct Entry {

@@ -165,7 +165,7 @@ struct WalletAddress: AsyncParsableCommand {
     @OptionGroup var wallet: WalletOptions
     @Option(help: "Address index (hardened).") var index: UInt32?
     @Option(help: "Account (hardened).") var account: UInt32 = 0
-    @Option(help: "The node's API, to find the next unused address.") var api = "http://127.0.0.1:8645"
+    @Option(help: "The node's API (HOST:PORT or a URL), to find the next unused address.") var api = "127.0.0.1:8645"
 
     func run() async throws {
         let unlocked = try wallet.unlock()

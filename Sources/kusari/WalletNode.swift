@@ -16,7 +16,7 @@ struct WalletNode {
 
     /// Connects and checks that the node is on `network` (nil: whatever network the node is on).
     static func connect(api: String, network: Network?) async throws -> WalletNode {
-        let base = api.hasSuffix("/") ? String(api.dropLast()) : api
+        let base = try Arguments.apiURL(api)
         let client = HTTPClient(base: base)
         let status = try await client.get("/v1/status")
         guard status.status == 200, let name = status.json["network"] as? String,
@@ -123,12 +123,31 @@ struct WalletNode {
             throw CLIError("node refused the transaction: \(posted.errorMessage ?? "status \(posted.status)")")
         }
         guard wait else { return (id, nil) }
-        return (id, try await waitConfirmed(id, timeout: timeout))
+        // Said at once, so that whoever stops waiting knows the transfer went out (a retry would pay twice).
+        let follow = "kusari tx status \(id) --api \(client.base)"
+        Output.errorLine("sent \(id); waiting for a block (Ctrl-C stops waiting, not the transfer)")
+        let interrupt = InterruptNotice(message: "interrupted: transaction \(id) was sent and stays pending until it is mined; "
+                                            + "do not send it again. Follow it with: \(follow)")
+        defer { interrupt.cancel() }
+        do { return (id, try await waitConfirmed(id, timeout: timeout)) } catch let error as CLIError {
+            throw CLIError(error.description + "; follow it with: \(follow)")
+        }
     }
 
-    /// Polls `/v1/txs/ID` until the transaction is confirmed; returns its info
-    /// (`post` has checked `timeout`).
-    private func waitConfirmed(_ id: String, timeout: Double) async throws -> [String: Any] {
+    /// The node's view of one transaction (`GET /v1/txs/ID`).
+    func transaction(_ id: String) async throws -> [String: Any] {
+        let info = try await client.get("/v1/txs/\(id)")
+        guard info.status == 200 else {
+            throw CLIError("id: the node at \(client.base) does not know transaction \(id): \(info.errorMessage ?? "status \(info.status)")")
+        }
+        return info.json
+    }
+
+    /// Polls `/v1/txs/ID` until the transaction is confirmed; returns its info.
+    func waitConfirmed(_ id: String, timeout: Double) async throws -> [String: Any] {
+        guard timeout.isFinite && timeout > 0 && timeout <= 86_400 else {
+            throw CLIError("timeout: \(timeout) is not a number of seconds between 0 and 86400")
+        }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let info = try await client.get("/v1/txs/\(id)")
@@ -164,5 +183,27 @@ func saturating(_ values: UInt64...) -> UInt64 {
     values.reduce(0) { sum, v in
         let (r, overflow) = sum.addingReportingOverflow(v)
         return overflow ? .max : r
+    }
+}
+
+/// While it lives, Ctrl-C (SIGINT) prints `message` on stderr and exits with
+/// status 130, instead of a bare `^C`.
+final class InterruptNotice: @unchecked Sendable {
+    private let source: DispatchSourceSignal
+
+    init(message: String) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            Output.errorLine("\n" + message)
+            exit(130)
+        }
+        source.resume()
+    }
+
+    /// Restores the default Ctrl-C.
+    func cancel() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
     }
 }

@@ -31,8 +31,11 @@ import KusariCore
         let a = path("a"), b = path("b")
         let initial = try ok(["init", "--datadir", a, "--network", "devnet"])
         #expect(initial.object["height"] as? Int == 0)
-        let gen = try ok(["generate", "40", "--datadir", a, "--to", miner])
-        #expect((gen.object["blocks"] as? [String])?.count == 40)
+        let gen = try ok(["generate", "38", "--datadir", a, "--to", miner])
+        #expect(gen.object["mined"] as? Int == 38 && gen.object["blocks"] == nil)  // a summary, not 38 ids
+        let listed = try ok(["generate", "2", "--datadir", a, "--to", miner, "--verbose"])
+        let ids = listed.object["blocks"] as? [String] ?? []
+        #expect(ids.count == 2 && ids.first == listed.object["first"] as? String && ids.last == listed.object["tip"] as? String)
         let status = try ok(["status", "--datadir", a]).object
         #expect(status["height"] as? Int == 40)
         for key in ["network", "height", "tip", "chainwork", "stateRoot"] { #expect(status[key] != nil) }
@@ -108,7 +111,7 @@ import KusariCore
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         // Not initialised; a file where a directory should be.
         try fails(["status", "--datadir", path("nothing")], "holds no chain")
-        FileManager.default.createFile(atPath: path("file"), contents: Data())
+        _ = FileManager.default.createFile(atPath: path("file"), contents: Data())
         try fails(["init", "--datadir", path("file"), "--network", "devnet"], "not a directory")
         // A corrupt database file.
         _ = try ok(["init", "--datadir", path("corrupt"), "--network", "devnet"])

@@ -22,7 +22,7 @@ import Testing
             process.arguments = ["generate", "1000000", "--datadir", datadir, "--to", miner]
             process.standardOutput = FileHandle.nullDevice
             let errPath = dir.appendingPathComponent("generate.err").path
-            FileManager.default.createFile(atPath: errPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: errPath, contents: nil)
             let errHandle = FileHandle(forWritingAtPath: errPath)
             process.standardError = errHandle ?? FileHandle.nullDevice
             try process.run()

@@ -59,6 +59,15 @@ import KusariCore
         // D confirmed it in the very block A mined it in.
         #expect(try await d.get("/v1/txs/\(tx.id.hex)").json["blockId"] as? String == minedAt["blockId"] as? String)
         #expect(try await d.get("/v1/accounts/\(bob.address(on: .devnet).string)").json["balance"] as? Int == 777)
+
+        // Peers that do not mine show the height they proved, not their handshake's 0: A sees B
+        // within a block or two of B's own height (B's requests for headers name its tip).
+        try await a.waitFor("A to see B's height", seconds: 60) {
+            let bHeight = try await status(b)["height"] as? Int ?? 0
+            let peers = try await a.get("/v1/peers").json["peers"] as? [[String: Any]] ?? []
+            let shown = peers.compactMap { $0["height"] as? Int }.max() ?? 0
+            return bHeight >= 10 && shown >= bHeight - 2
+        }
     }
 }
 

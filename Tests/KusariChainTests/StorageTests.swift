@@ -36,14 +36,14 @@ import KusariStorage
         defer { dir.remove() }
         #expect(throws: ChainError.storage(.notInitialised(dir.sub("none")))) { try Blockchain.open(directory: dir.sub("none")) }
         try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir.sub("file"), contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: dir.sub("file"), contents: Data("x".utf8))
         #expect(throws: ChainError.storage(.notADirectory(dir.sub("file")))) {
             try Blockchain.create(directory: dir.sub("file"), genesis: try testGenesis())
         }
         // A database file full of garbage.
         try Blockchain.create(directory: dir.sub("bad"), genesis: try testGenesis()).close()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dir.sub("bad/chain.sqlite" + suffix)) }
-        FileManager.default.createFile(atPath: dir.sub("bad/chain.sqlite"), contents: Data(repeating: 0x5a, count: 8192))
+        _ = FileManager.default.createFile(atPath: dir.sub("bad/chain.sqlite"), contents: Data(repeating: 0x5a, count: 8192))
         #expect {
             try Blockchain.open(directory: dir.sub("bad"))
         } throws: { error in
