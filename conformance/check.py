@@ -574,6 +574,23 @@ def clamp_i64(v):
     return max(-(2**63), min(2**63 - 1, v))
 
 
+def check_pow(network, header):
+    """None when the header alone is valid (section 13, checks 3 to 6), else the message."""
+    limit = NETWORKS[network][2]
+    if header["version"] != 1:
+        return f"header.version: {header['version']} is not supported"
+    try:
+        target = decode_compact(header["bits"])
+    except ValueError as e:
+        return f"header.nonce: {e}"
+    if target > limit:
+        return f"header.nonce: target {fmt_bits(header['bits'])} is easier than the network's limit {fmt_bits(encode_compact(limit))}"
+    number = int.from_bytes(sha256d(encode_header(header)), "big")
+    if number > target:
+        return f"header.nonce: hash {hex256(number)} is above the target {hex256(target)}"
+    return None
+
+
 def retarget(network, first, last, bits):
     spacing, window, limit = NETWORKS[network]
     expected = spacing * window
@@ -775,6 +792,11 @@ class Checker:
         return (hex256(target) == v["target"] and hex256(2**256 // (target + 1)) == v["work"]
                 and fmt_bits(encode_compact(target)) == v["reencoded"])
 
+    def pow_case(self, v):
+        data = bytes.fromhex(v["header"])
+        header = decode_header(data)
+        return sha256d(data).hex() == v["id"] and check_pow(v["network"], header) == v.get("error")
+
     def retarget_case(self, v):
         try:
             clamped, bits = retarget(v["network"], v["lastRetargetTime"], v["lastBlockTime"], int(v["lastBits"], 16))
@@ -819,6 +841,7 @@ class Checker:
         p = self.load("pow.json")
         self.run("pow.networks", self.network_params, p["networks"])
         self.run("pow.compact", self.compact_case, p["compact"])
+        self.run("pow.proofOfWork", self.pow_case, p["proofOfWork"])
         self.run("pow.retarget", self.retarget_case, p["retarget"])
         self.run("pow.chainRetarget", self.chain_case, p["chainRetarget"])
         self.run("pow.medianTimePast", self.median_case, p["medianTimePast"])

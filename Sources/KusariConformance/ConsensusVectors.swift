@@ -10,6 +10,7 @@ enum ConsensusVectors {
         [
             ("networks", .array(networks.map(paramsJSON))),
             ("compact", .array(compactCases())),
+            ("proofOfWork", .array(try proofOfWorkCases())),
             ("retarget", .array(try retargetCases())),
             ("chainRetarget", .array(try chainCases())),
             ("medianTimePast", .array(medianCases())),
@@ -42,6 +43,49 @@ enum ConsensusVectors {
             }
             return .object(fields)
         }
+    }
+
+    /// Headers checked on their own (`checkStandalone`: version and proof of work)
+    /// on one network, with the error the node reports.
+    static func proofOfWorkCases() throws(ConformanceError) -> [VectorJSON] {
+        var out: [VectorJSON] = []
+        func add(_ d: String, _ p: PowParameters, _ header: BlockHeader) {
+            var fields: [(String, VectorJSON)] = [("description", .string(d)), ("network", .string(p.name)),
+                                                  ("header", .hex(header.encoded)), ("id", .string(header.id.hex))]
+            do throws(ConsensusError) {
+                try ProofOfWorkEngine(params: p).checkStandalone(header)
+                fields.append(("valid", .bool(true)))
+            } catch {
+                fields.append(("error", .string(error.description)))
+            }
+            out.append(.object(fields))
+        }
+        func header(_ bits: UInt32, nonce: UInt64, _ tag: String) -> BlockHeader {
+            BlockHeader(height: 7, previousId: Hash256.sha256(Array(tag.utf8)), merkleRoot: MerkleTree.emptyRoot,
+                        stateRoot: Hash256.sha256(Array("state".utf8)), timestamp: 1_764_000_014, bits: bits,
+                        beneficiary: .zero, nonce: nonce)
+        }
+        let devnet = PowParameters.kusariDevnet
+        for i in 0..<4 {
+            let start = header(0x207fffff, nonce: UInt64(i) * 1_000, "devnet \(i)")
+            guard let sealed = ProofOfWorkEngine(params: devnet).seal(start, shouldStop: { false }) else {
+                throw .generation("devnet seal")
+            }
+            add("devnet: a nonce that meets the target (found by search from \(start.nonce))", devnet, sealed)
+            // The first nonce at or after the sealed one whose id is above the target.
+            var above = sealed
+            while (try? ProofOfWork.check(bigEndianHash: above.id.bytes, bits: above.bits, powLimit: devnet.powLimit)) != nil {
+                above.nonce &+= 1
+            }
+            add("devnet: the next nonce whose id is above the target", devnet, above)
+        }
+        add("devnet: a harder target than the limit (0x1f00ffff), not met", devnet, header(0x1f00ffff, nonce: 1, "hard"))
+        add("main: devnet's bits are easier than main's limit", .kusariMain, header(0x207fffff, nonce: 0, "easy"))
+        add("main: the limit's own bits, not met", .kusariMain, header(0x1e00ffff, nonce: 5, "limit"))
+        add("test: negative bits", .kusariTest, header(0x1f80ffff, nonce: 0, "negative"))
+        add("test: zero bits", .kusariTest, header(0x1f000000, nonce: 0, "zero"))
+        add("test: overflowing bits", .kusariTest, header(0x2300ffff, nonce: 0, "overflow"))
+        return out
     }
 
     static func retargetCases() throws(ConformanceError) -> [VectorJSON] {

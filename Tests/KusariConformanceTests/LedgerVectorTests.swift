@@ -117,6 +117,18 @@ import KusariCore
             #expect(CompactTarget.format(try engine.nextBits(context: context)) == c.nextBits, "\(c.description)")
             #expect(engine.minimumTimestamp(context: context) == c.minimumTimestamp)
         }
+        for w in file.proofOfWork {
+            let header = try BlockHeader(decoding: try bytes(w.header))
+            #expect(header.id.hex == w.id)
+            let engine = ProofOfWorkEngine(params: try Self.params(w.network))
+            do throws(ConsensusError) {
+                try engine.checkStandalone(header)
+                #expect(w.valid == true && w.error == nil, "\(w.description)")
+            } catch {
+                #expect(error.description == w.error, "\(w.description)")
+            }
+        }
+        #expect(file.proofOfWork.contains { $0.valid == true } && file.proofOfWork.contains { $0.error != nil })
         for m in file.medianTimePast {
             #expect(BlockTime.medianTimePast(m.timestamps) == m.median, "\(m.description)")
         }

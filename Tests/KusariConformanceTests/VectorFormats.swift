@@ -105,6 +105,9 @@ enum VectorFormats {
             var nextBits: String, minimumTimestamp: UInt64
         }
         struct Median: Decodable { var description: String; var timestamps: [Int64]; var median: Int64? }
+        struct Work: Decodable { var description: String; var network: String; var header: String; var id: String
+                                 var valid: Bool?; var error: String? }
+        var proofOfWork: [Work]
         var compact: [Compact]
         var retarget: [Retarget]
         var chainRetarget: [Chain]
