@@ -90,6 +90,30 @@ import KusariCore
         for (template, values, actual) in cases { check(template, values, actual) }
     }
 
+    @Test func headerMessages() throws {
+        let limit = PowParameters.kusariMain.powLimit
+        let target = try CompactTarget.decode(0x1d00ffff)
+        let hash = try #require(UInt256(hex: String(repeating: "ab", count: 32)))
+        let cases: [(String, [String: String], String)] = [
+            ("header.height: expected E, found F", ["E": "5", "F": "7"], ConsensusError.wrongHeight(expected: 5, found: 7).description),
+            ("header.previousId: does not name the parent", [:], ConsensusError.wrongParent.description),
+            ("header.version: V is not supported", ["V": "2"], ConsensusError.unsupportedVersion(2).description),
+            ("header.nonce: target B is easier than the network's limit L", ["B": "0x207fffff", "L": "0x1e00ffff"],
+             ConsensusError.proofOfWork(.targetAboveLimit(bits: 0x207fffff, powLimit: limit)).description),
+            ("header.nonce: hash H is above the target T", ["H": hash.hexString, "T": target.hexString],
+             ConsensusError.proofOfWork(.hashAboveTarget(hash: hash, target: target)).description),
+            ("header.bits: expected E, found F", ["E": "0x1d00ffff", "F": "0x1c7fff80"],
+             ConsensusError.wrongBits(expected: 0x1d00ffff, found: 0x1c7fff80).description),
+            ("header.timestamp: T is out of range", ["T": "9223372036854775808"],
+             ConsensusError.timestampOutOfRange(9_223_372_036_854_775_808).description),
+            ("header.timestamp: block time T is not after the median time of the previous blocks (M)", ["T": "5", "M": "6"],
+             ConsensusError.time(.notAfterMedianTimePast(time: 5, medianTimePast: 6)).description),
+            ("header.timestamp: block time T is too far in the future (latest allowed L)", ["T": "9", "L": "8"],
+             ConsensusError.time(.tooFarInFuture(time: 9, latestAllowed: 8)).description),
+        ]
+        for (template, values, actual) in cases { check(template, values, actual) }
+    }
+
     @Test func retargetWorkedExampleIsWhatTheCodeComputes() throws {
         let next = try Retarget.nextBits(lastRetargetTime: 1_764_000_000, lastBlockTime: 1_764_043_200, lastBits: 0x1d00ffff,
                                          params: .kusariMain)
