@@ -8,6 +8,7 @@ public struct VectorFile: Sendable {
     /// The whole document.
     public let json: VectorJSON
 
+    /// A file named `name` holding `json`.
     public init(name: String, json: VectorJSON) {
         self.name = name
         self.json = json

@@ -3,12 +3,19 @@ import KusariCore
 /// A JSON value whose objects keep their key order, rendered the same way every
 /// time, so that regenerating the vector suite gives identical bytes.
 public enum VectorJSON: Equatable, Sendable {
+    /// A string, escaped as JSON requires.
     case string(String)
+    /// A signed integer, written in decimal.
     case int(Int64)
+    /// An unsigned integer, written in decimal (all 64 bits: readers must keep it exact).
     case uint(UInt64)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
+    /// An array, in order.
     case array([VectorJSON])
+    /// An object whose keys are written in the order given.
     case object([(String, VectorJSON)])
 
     /// Lowercase hex of `bytes`, as every byte string in the suite is written.
@@ -68,5 +75,6 @@ public enum VectorJSON: Equatable, Sendable {
         return out + "\""
     }
 
+    /// Two values are equal when they render to the same text.
     public static func == (a: VectorJSON, b: VectorJSON) -> Bool { a.rendered() == b.rendered() }
 }
