@@ -527,6 +527,98 @@ def apply_block(data, state, rules):
     return after, fees, sub, sorted(before.items())
 
 
+# ---------------------------------------------------------------- genesis (12)
+
+MISSING = object()
+
+
+class GenesisError(Exception):
+    pass
+
+
+def g_string(value, field):
+    if value is MISSING:
+        raise GenesisError(f"{field}: missing")
+    if not isinstance(value, str):
+        raise GenesisError(f"{field}: must be a string")
+    return value
+
+
+def g_integer(value, field, maximum):
+    if value is MISSING:
+        raise GenesisError(f"{field}: missing")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise GenesisError(f"{field}: must be a whole number")
+    if isinstance(value, float):
+        if value < 0:
+            raise GenesisError(f"{field}: must not be negative")
+        if value != int(value):
+            raise GenesisError(f"{field}: must be a whole number")
+        if value >= 2**63:
+            raise GenesisError(f"{field}: is above the maximum {maximum}")
+        value = int(value)
+    if value < 0:
+        raise GenesisError(f"{field}: must not be negative")
+    if value >= 2**63:
+        raise GenesisError(f"{field}: is above the maximum {maximum}")
+    if value > maximum:
+        raise GenesisError(f"{field}: {value} is above the maximum {maximum}")
+    return value
+
+
+def parse_genesis(text):
+    """(network, chainId, timestamp, bits, [(payload, amount)]) or GenesisError (section 12.1)."""
+    top = json.loads(text)
+    if not isinstance(top, dict):
+        raise GenesisError("genesis: not a JSON object")
+    network = g_string(top.get("network", MISSING), "network")
+    if network not in PREFIXES:
+        raise GenesisError(f"network: unknown network '{network}' (expected main, test or devnet)")
+    chain_id = g_integer(top.get("chainId", MISSING), "chainId", 2**32 - 1)
+    timestamp = g_integer(top.get("timestamp", MISSING), "timestamp", 2**63 - 1)
+    bits_text = g_string(top.get("bits", MISSING), "bits")
+    digits = bits_text[2:]
+    if (bits_text[:2] not in ("0x", "0X") or not 1 <= len(digits) <= 8
+            or any(c not in "0123456789abcdefABCDEF" for c in digits)):
+        raise GenesisError("bits: expected a compact target such as 0x207fffff")
+    alloc = top.get("alloc", MISSING)
+    if not isinstance(alloc, list):
+        raise GenesisError("alloc: missing or not an array")
+    entries = []
+    for i, entry in enumerate(alloc):
+        if not isinstance(entry, dict):
+            raise GenesisError(f"alloc[{i}]: not an object")
+        entries.append((g_string(entry.get("address", MISSING), f"alloc[{i}].address"),
+                        g_integer(entry.get("amount", MISSING), f"alloc[{i}].amount", CAP)))
+    if chain_id == 0:
+        raise GenesisError("chainId: must not be 0")
+    if len(entries) > 1_000_000:
+        raise GenesisError(f"alloc: {len(entries)} allocations, at most 1000000")
+    seen, total, accounts = set(), 0, []
+    for i, (address, amount) in enumerate(entries):
+        try:
+            _, payload = parse_address(address, network)
+        except AddressError as e:
+            raise GenesisError(f"alloc[{i}].address: {e}")
+        if amount <= 0:
+            raise GenesisError(f"alloc[{i}].amount: must be positive")
+        if payload in seen:
+            raise GenesisError(f"alloc[{i}].address: {address} is allocated twice")
+        seen.add(payload)
+        total += amount
+        if total > CAP:
+            raise GenesisError(f"alloc[{i}].amount: total allocation exceeds the 21,000,000 KSR supply cap")
+        accounts.append((payload, amount))
+    return network, chain_id, timestamp, int(digits, 16), accounts
+
+
+def genesis_header(text):
+    _, _, timestamp, bits, accounts = parse_genesis(text)
+    state = state_root({payload: (amount, 0) for payload, amount in accounts})
+    return {"version": 1, "height": 0, "previousId": EMPTY, "merkleRoot": sha256(b""), "stateRoot": state,
+            "timestamp": timestamp, "bits": bits, "beneficiary": bytes(20), "nonce": 0}
+
+
 # ---------------------------------------------------------------- proof of work (13)
 
 NETWORKS = {  # name: (spacing, window, powLimit)
@@ -777,6 +869,16 @@ class Checker:
                 and [{"key": k.hex(), "balance": b, "nonce": n} for k, (b, n) in undo] == res["undo"]
                 and after == self.accounts(res["accounts"]) and state_root(restored) == state_root(state))
 
+    # genesis.json
+    def genesis_case(self, v):
+        try:
+            header = genesis_header(v["json"])
+        except GenesisError as e:
+            return str(e) == v.get("error")
+        data = encode_header(header)
+        return (data.hex() == v["header"] and sha256d(data).hex() == v["id"] and header["stateRoot"].hex() == v["stateRoot"]
+                and header["merkleRoot"].hex() == v["merkleRoot"])
+
     # pow.json
     def network_params(self, v):
         spacing, window, limit = NETWORKS[v["name"]]
@@ -838,6 +940,8 @@ class Checker:
         r = self.load("block-rules.json")
         self.run("block-rules.subsidy", self.subsidy_case, r["subsidy"])
         self.run("block-rules.blocks", self.block_rule, r["blocks"])
+        g = self.load("genesis.json")
+        self.run("genesis.files", self.genesis_case, g["files"])
         p = self.load("pow.json")
         self.run("pow.networks", self.network_params, p["networks"])
         self.run("pow.compact", self.compact_case, p["compact"])

@@ -36,6 +36,7 @@ public enum ConformanceSuite {
             file("merkle.json", "transaction Merkle roots and inclusion proofs (section 9)", MerkleVectors.make()),
             file("state.json", "state-tree roots, updates and proofs (section 10)", StateVectors.make()),
             file("block-rules.json", "subsidy and applying blocks to a state (section 11)", try BlockRuleVectors.make()),
+            file("genesis.json", "genesis files and their genesis blocks (section 12)", try GenesisVectors.make()),
             file("pow.json", "compact bits, work, retargeting and median time past (section 13)",
                  try ConsensusVectors.make()),
         ]

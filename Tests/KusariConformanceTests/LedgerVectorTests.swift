@@ -66,6 +66,20 @@ import KusariCore
         }
     }
 
+    @Test func genesisFiles() throws {
+        let file = try VectorFormats.decode(VectorFormats.Genesis.self, "genesis.json")
+        #expect(file.files.contains { $0.id != nil } && file.files.contains { $0.error != nil })
+        for v in file.files {
+            do throws(GenesisError) {
+                let block = try KusariCore.Genesis(json: Data(v.json.utf8)).block()
+                #expect(block.id.hex == v.id && block.header.stateRoot.hex == v.stateRoot, "\(v.description)")
+                #expect(block.header.merkleRoot.hex == v.merkleRoot && Hex.encode(block.header.encoded) == v.header)
+            } catch {
+                #expect(error.description == v.error, "\(v.description)")
+            }
+        }
+    }
+
     static func params(_ name: String) throws -> PowParameters {
         switch name {
         case "main": return .kusariMain

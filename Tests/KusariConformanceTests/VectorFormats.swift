@@ -79,6 +79,14 @@ enum VectorFormats {
         var verify: [Verify]
     }
 
+    struct Genesis: Decodable {
+        struct File: Decodable {
+            var description: String, json: String, id: String?, stateRoot: String?, merkleRoot: String?, header: String?
+            var error: String?
+        }
+        var files: [File]
+    }
+
     struct Rules: Decodable { var chainId: UInt32; var genesisAllocated: UInt64; var initialSubsidy: UInt64; var halvingInterval: UInt64 }
 
     struct BlockRules: Decodable {
