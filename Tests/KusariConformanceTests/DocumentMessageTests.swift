@@ -114,6 +114,29 @@ import KusariCore
         for (template, values, actual) in cases { check(template, values, actual) }
     }
 
+    @Test func genesisMessages() {
+        func message(_ json: String) -> String {
+            do { _ = try Genesis(json: Data(json.utf8)); return "" } catch { return error.description }
+        }
+        let head = #"{"network": "devnet", "chainId": 3, "timestamp": 0, "bits": "0x207fffff", "alloc": "#
+        check("genesis: not a JSON object", [:], message("[]"))
+        check("FIELD: missing", ["FIELD": "network"], message("{}"))
+        check("FIELD: must be a string", ["FIELD": "network"], message(#"{"network": null}"#))
+        check("FIELD: N is above the maximum M", ["FIELD": "chainId", "N": "4294967296", "M": "4294967295"],
+              message(#"{"network": "devnet", "chainId": 4294967296}"#))
+        check("network: unknown network 'X' (expected main, test or devnet)", ["X": "Main"], message(#"{"network": "Main"}"#))
+        check("bits: expected a compact target such as 0x207fffff", [:],
+              message(#"{"network": "devnet", "chainId": 3, "timestamp": 0, "bits": "207fffff"}"#))
+        check("alloc: missing or not an array", [:], message(head + "{}}"))
+        check("alloc[i]: not an object", ["[i]": "[0]"], message(head + "[1]}"))
+        check("chainId: must not be 0", [:], message(head.replacingOccurrences(of: "3", with: "0") + "[]}"))
+        check("alloc[i].amount: must be positive", ["[i]": "[0]"],
+              message(head + #"[{"address": "ksrt1qy8lrrhap2j3xzcntlp2qgm7jyudhhm2tpdztly", "amount": 0}]}"#))
+        let a = "ksrt1qy8lrrhap2j3xzcntlp2qgm7jyudhhm2tpdztly"
+        check("alloc[i].address: TEXT is allocated twice", ["[i]": "[1]", "TEXT": a],
+              message(head + #"[{"address": "\#(a)", "amount": 1}, {"address": "\#(a)", "amount": 1}]}"#))
+    }
+
     @Test func retargetWorkedExampleIsWhatTheCodeComputes() throws {
         let next = try Retarget.nextBits(lastRetargetTime: 1_764_000_000, lastBlockTime: 1_764_043_200, lastBits: 0x1d00ffff,
                                          params: .kusariMain)
