@@ -91,6 +91,12 @@ let package = Package(
                            .product(name: "CryptoExtras", package: "swift-crypto")],
             exclude: ["README.md"]
         ),
+        // The published conformance vectors (conformance/), generated from the real code paths.
+        .target(
+            name: "KusariConformance",
+            dependencies: ["KusariCore", "KusariConsensus", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]
+        ),
         // The command-line front end.
         .executableTarget(
             name: "kusari",
@@ -104,6 +110,7 @@ let package = Package(
                 "KusariAPI",
                 "KusariBench",
                 "KusariWallet",
+                "KusariConformance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -129,6 +136,7 @@ let package = Package(
             dependencies: ["KusariCore", "KusariNetwork", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "KusariWalletTests", dependencies: ["KusariCore", "KusariWallet"]),
+        .testTarget(name: "KusariConformanceTests", dependencies: ["KusariCore", "KusariConsensus", "KusariConformance"]),
     ],
     swiftLanguageModes: [.v6]
 )

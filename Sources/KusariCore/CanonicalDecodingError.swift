@@ -1,7 +1,8 @@
 /// Why bytes were refused by a canonical decoder. Every case names the field
 /// being read, so a user (or a peer's ban log) sees exactly what was wrong.
 public enum CanonicalDecodingError: Error, Equatable, CustomStringConvertible {
-    /// The input ended before `field` was complete.
+    /// The input ended before `field` was complete: the field is `needed` bytes
+    /// long and only `available` were left.
     case truncated(field: String, needed: Int, available: Int)
     /// Bytes were left over after the value ended.
     case trailingBytes(count: Int)
@@ -27,7 +28,7 @@ public enum CanonicalDecodingError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .truncated(let f, let n, let a):
-            return "\(f): truncated (needs \(n) more bytes, \(a) left)"
+            return "\(f): truncated (needs \(n) byte\(n == 1 ? "" : "s"), \(a) left)"
         case .trailingBytes(let c):
             return "end: \(c) unexpected trailing bytes"
         case .nonMinimal(let f):
