@@ -94,9 +94,11 @@ let package = Package(
         // The published conformance vectors (conformance/), generated from the real code paths.
         .target(
             name: "KusariConformance",
-            dependencies: ["KusariCore", "KusariConsensus", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KusariCore", "KusariConsensus", "KusariJSON", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),
+        // An ordered JSON value with stable rendering: the command line's output and the vector files.
+        .target(name: "KusariJSON", exclude: ["README.md"]),
         // The command-line front end.
         .executableTarget(
             name: "kusari",
@@ -111,6 +113,7 @@ let package = Package(
                 "KusariBench",
                 "KusariWallet",
                 "KusariConformance",
+                "KusariJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -136,7 +139,7 @@ let package = Package(
             dependencies: ["KusariCore", "KusariNetwork", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "KusariWalletTests", dependencies: ["KusariCore", "KusariWallet"]),
-        .testTarget(name: "KusariConformanceTests", dependencies: ["KusariCore", "KusariConsensus", "KusariConformance"]),
+        .testTarget(name: "KusariConformanceTests", dependencies: ["KusariCore", "KusariConsensus", "KusariConformance", "KusariJSON"]),
     ],
     swiftLanguageModes: [.v6]
 )

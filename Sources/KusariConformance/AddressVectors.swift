@@ -1,10 +1,11 @@
 import KusariCore
+import KusariJSON
 
 /// `addresses.json`: payloads with their addresses on each prefix, accepted
 /// spellings, and refused strings with the node's message.
 enum AddressVectors {
-    static func make() throws(ConformanceError) -> [(String, VectorJSON)] {
-        var valid: [VectorJSON] = []
+    static func make() throws(ConformanceError) -> [(String, JSON)] {
+        var valid: [JSON] = []
         var keys: [(String, PublicKey?, AddressPayload)] = []
         for i in 0..<8 {
             let key = try VectorKeys.key(i)
@@ -13,7 +14,7 @@ enum AddressVectors {
         keys.append(("all-zero payload", nil, .zero))
         keys.append(("all-ones payload", nil, AddressPayload(bytes: [UInt8](repeating: 0xff, count: 20)) ?? .zero))
         for (description, publicKey, payload) in keys {
-            var fields: [(String, VectorJSON)] = [("description", .string(description))]
+            var fields: [(String, JSON)] = [("description", .string(description))]
             if let publicKey { fields.append(("publicKey", .string(publicKey.hex))) }
             fields += [
                 ("payload", .string(payload.hex)),
@@ -24,9 +25,9 @@ enum AddressVectors {
         }
         let sample = Address(payload: keys[0].2, network: .devnet).string
         let mainSample = Address(payload: keys[0].2, network: .main).string
-        var parse: [VectorJSON] = []
+        var parse: [JSON] = []
         func add(_ d: String, _ text: String, network: Network? = nil) {
-            var fields: [(String, VectorJSON)] = [("description", .string(d)), ("input", .string(text))]
+            var fields: [(String, JSON)] = [("description", .string(d)), ("input", .string(text))]
             if let network { fields.append(("network", .string(network.rawValue))) }
             do throws(AddressError) {
                 let a: Address

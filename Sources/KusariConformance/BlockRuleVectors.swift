@@ -1,18 +1,19 @@
 import KusariCore
+import KusariJSON
 
 /// `block-rules.json`: the subsidy schedule, and blocks applied to a state with
 /// the resulting state root (and undo records) or the error the node reports.
 enum BlockRuleVectors {
-    static func make() throws(ConformanceError) -> [(String, VectorJSON)] {
+    static func make() throws(ConformanceError) -> [(String, JSON)] {
         [("subsidy", .array(subsidyCases())), ("blocks", .array(try BlockRuleCases.all().map(json)))]
     }
 
-    static func rulesJSON(_ r: LedgerRules) -> VectorJSON {
+    static func rulesJSON(_ r: LedgerRules) -> JSON {
         .object([("chainId", .uint(UInt64(r.chainId))), ("genesisAllocated", .uint(r.genesisAllocated)),
                  ("initialSubsidy", .uint(r.initialSubsidy)), ("halvingInterval", .uint(r.halvingInterval))])
     }
 
-    static func subsidyCases() -> [VectorJSON] {
+    static func subsidyCases() -> [JSON] {
         let main = LedgerRules(chainId: 1, genesisAllocated: 0)
         let devnet = LedgerRules(chainId: 3, genesisAllocated: 100_000_000_000_000, halvingInterval: LedgerRules.devnetHalvingInterval)
         let nearCap = LedgerRules(chainId: 3, genesisAllocated: Amount.maxSupply - 7_500_000_000,
@@ -31,9 +32,9 @@ enum BlockRuleVectors {
         }
     }
 
-    static func json(_ c: BlockRuleCase) -> VectorJSON {
+    static func json(_ c: BlockRuleCase) -> JSON {
         let before = StateTree(accounts: c.state)
-        var fields: [(String, VectorJSON)] = [
+        var fields: [(String, JSON)] = [
             ("description", .string(c.description)),
             ("rules", rulesJSON(c.rules)),
             ("state", .array(c.state.map(StateVectors.accountJSON))),

@@ -1,11 +1,12 @@
 import KusariCore
+import KusariJSON
 
 /// `blocks.json`: blocks with their id, transaction ids and Merkle root, and
 /// refused block encodings with the node's message.
 enum BlockVectors {
-    static func make() throws(ConformanceError) -> [(String, VectorJSON)] {
+    static func make() throws(ConformanceError) -> [(String, JSON)] {
         let txs = try sampleTransactions()
-        var valid: [VectorJSON] = []
+        var valid: [JSON] = []
         for (description, list) in [("no transactions", [Transaction]()), ("one transaction", Array(txs.prefix(1))),
                                     ("three transactions", Array(txs.prefix(3))),
                                     ("five transactions, one with a 200-byte memo", txs)] {
@@ -30,7 +31,7 @@ enum BlockVectors {
                                  timestamp: 1_764_000_060, bits: 0x207fffff, beneficiary: .zero, nonce: 0)
         let h = header.encoded
         let t0 = txs[0].encoded, t1 = txs[1].encoded
-        var invalid: [VectorJSON] = []
+        var invalid: [JSON] = []
         func bad(_ d: String, _ b: [UInt8]) throws(ConformanceError) {
             guard let e = decodingError(b, as: Block.self) else { throw .generation("block '\(d)' is valid") }
             invalid.append(.object([("description", .string(d)), ("hex", .hex(b)), ("field", .string(e.field)),

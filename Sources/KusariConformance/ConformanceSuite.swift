@@ -1,15 +1,16 @@
 import Crypto
 import KusariCore
+import KusariJSON
 
 /// One file of the conformance suite: its name in `conformance/` and its JSON.
 public struct VectorFile: Sendable {
     /// The file name, such as `transactions.json`.
     public let name: String
     /// The whole document.
-    public let json: VectorJSON
+    public let json: JSON
 
     /// A file named `name` holding `json`.
-    public init(name: String, json: VectorJSON) {
+    public init(name: String, json: JSON) {
         self.name = name
         self.json = json
     }
@@ -42,7 +43,7 @@ public enum ConformanceSuite {
         ]
     }
 
-    private static func file(_ name: String, _ covers: String, _ body: [(String, VectorJSON)]) -> VectorFile {
+    private static func file(_ name: String, _ covers: String, _ body: [(String, JSON)]) -> VectorFile {
         VectorFile(name: name, json: .object([
             ("format", .uint(formatVersion)),
             ("covers", .string(covers)),

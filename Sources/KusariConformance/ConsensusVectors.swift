@@ -1,12 +1,13 @@
 import KusariConsensus
 import KusariCore
+import KusariJSON
 
 /// `pow.json`: the proof-of-work arithmetic of section 13: compact bits, work,
 /// retargeting (alone and along a chain) and median time past.
 enum ConsensusVectors {
     static let networks: [PowParameters] = [.kusariMain, .kusariTest, .kusariDevnet, .bitcoin]
 
-    static func make() throws(ConformanceError) -> [(String, VectorJSON)] {
+    static func make() throws(ConformanceError) -> [(String, JSON)] {
         [
             ("networks", .array(networks.map(paramsJSON))),
             ("compact", .array(compactCases())),
@@ -17,9 +18,9 @@ enum ConsensusVectors {
         ]
     }
 
-    static func bits(_ b: UInt32) -> VectorJSON { .string(CompactTarget.format(b)) }
+    static func bits(_ b: UInt32) -> JSON { .string(CompactTarget.format(b)) }
 
-    static func paramsJSON(_ p: PowParameters) -> VectorJSON {
+    static func paramsJSON(_ p: PowParameters) -> JSON {
         .object([("name", .string(p.name)), ("targetSpacing", .int(p.targetSpacing)), ("window", .int(Int64(p.retargetWindow))),
                  ("targetTimespan", .int(p.targetTimespan)), ("powLimit", .string(p.powLimit.hexString)),
                  ("powLimitBits", bits(p.powLimitBits)), ("maxFutureBlockTime", .int(p.maxFutureBlockTime))])
@@ -27,13 +28,13 @@ enum ConsensusVectors {
 
     /// Compact values decoded (target and work, or the reason they are refused),
     /// and targets encoded back.
-    static func compactCases() -> [VectorJSON] {
+    static func compactCases() -> [JSON] {
         let values: [UInt32] = [0x1d00ffff, 0x1e00ffff, 0x1f00ffff, 0x207fffff, 0x1b0404cb, 0x170331db, 0x03123456,
                                 0x02123456, 0x01123456, 0x01003456, 0x04123456, 0x05009234, 0x20123456, 0x2100ffff,
                                 0x22000001, 0x01fedcba, 0x04923456, 0x00000000, 0x00123456, 0x01000000, 0x23000001,
                                 0x22000100, 0x21010000, 0x2200ffff, 0xff123456, 0x1d008000, 0x1c7fffff]
         return values.map { b in
-            var fields: [(String, VectorJSON)] = [("bits", bits(b))]
+            var fields: [(String, JSON)] = [("bits", bits(b))]
             switch Result(catching: { () throws(CompactTargetError) in try CompactTarget.decode(b) }) {
             case .success(let target):
                 fields += [("target", .string(target.hexString)), ("work", .string(ChainWork.work(target: target).hexString)),
@@ -47,10 +48,10 @@ enum ConsensusVectors {
 
     /// Headers checked on their own (`checkStandalone`: version and proof of work)
     /// on one network, with the error the node reports.
-    static func proofOfWorkCases() throws(ConformanceError) -> [VectorJSON] {
-        var out: [VectorJSON] = []
+    static func proofOfWorkCases() throws(ConformanceError) -> [JSON] {
+        var out: [JSON] = []
         func add(_ d: String, _ p: PowParameters, _ header: BlockHeader) {
-            var fields: [(String, VectorJSON)] = [("description", .string(d)), ("network", .string(p.name)),
+            var fields: [(String, JSON)] = [("description", .string(d)), ("network", .string(p.name)),
                                                   ("header", .hex(header.encoded)), ("id", .string(header.id.hex))]
             do throws(ConsensusError) {
                 try ProofOfWorkEngine(params: p).checkStandalone(header)
@@ -88,10 +89,10 @@ enum ConsensusVectors {
         return out
     }
 
-    static func retargetCases() throws(ConformanceError) -> [VectorJSON] {
-        var out: [VectorJSON] = []
+    static func retargetCases() throws(ConformanceError) -> [JSON] {
+        var out: [JSON] = []
         func add(_ d: String, _ p: PowParameters, first: Int64, last: Int64, _ b: UInt32) throws(ConformanceError) {
-            var fields: [(String, VectorJSON)] = [("description", .string(d)), ("network", .string(p.name)),
+            var fields: [(String, JSON)] = [("description", .string(d)), ("network", .string(p.name)),
                                                   ("lastRetargetTime", .int(first)), ("lastBlockTime", .int(last)),
                                                   ("lastBits", bits(b))]
             do {
@@ -139,10 +140,10 @@ enum ConsensusVectors {
 
     /// Chains of timestamps along which a node must pick the right ancestors: the
     /// bits a child of the last block must carry.
-    static func chainCases() throws(ConformanceError) -> [VectorJSON] {
+    static func chainCases() throws(ConformanceError) -> [JSON] {
         let p = PowParameters.kusariDevnet
         let w = p.retargetWindow
-        var out: [VectorJSON] = []
+        var out: [JSON] = []
         func add(_ d: String, _ times: [UInt64], _ parentBits: UInt32) throws(ConformanceError) {
             let headers = times.enumerated().map { i, t in
                 BlockHeader(height: UInt64(i), previousId: .zero, merkleRoot: .zero, stateRoot: .zero, timestamp: t,
@@ -171,7 +172,7 @@ enum ConsensusVectors {
         return out
     }
 
-    static func medianCases() -> [VectorJSON] {
+    static func medianCases() -> [JSON] {
         var rng = SplitMix64(seed: 0x6b75_7361_7269_0013)
         var lists: [(String, [Int64])] = [
             ("no ancestors (only a genesis block has none)", []),

@@ -1,10 +1,11 @@
 import Foundation
 import KusariCore
+import KusariJSON
 
 /// `genesis.json`: genesis files (as text) with their genesis block id, state
 /// root and Merkle root, or the error the node reports for them.
 enum GenesisVectors {
-    static func make() throws(ConformanceError) -> [(String, VectorJSON)] {
+    static func make() throws(ConformanceError) -> [(String, JSON)] {
         let a0 = Address(publicKey: try VectorKeys.key(0).publicKey, network: .devnet).string
         let a1 = Address(publicKey: try VectorKeys.key(1).publicKey, network: .devnet).string
         let m0 = Address(publicKey: try VectorKeys.key(0).publicKey, network: .main).string
@@ -54,7 +55,7 @@ enum GenesisVectors {
              file(alloc: "[{\"address\": \"\(a0)\", \"amount\": 2000000000000000}, {\"address\": \"\(a1)\", \"amount\": 100000000000001}]")),
         ]
         return [("files", .array(cases.map { description, text in
-            var fields: [(String, VectorJSON)] = [("description", .string(description)), ("json", .string(text))]
+            var fields: [(String, JSON)] = [("description", .string(description)), ("json", .string(text))]
             do throws(GenesisError) {
                 let genesis = try Genesis(json: Data(text.utf8))
                 let block = try genesis.block()

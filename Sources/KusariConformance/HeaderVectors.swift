@@ -1,9 +1,10 @@
 import KusariCore
+import KusariJSON
 
 /// `headers.json`: block headers field by field with their encoding and id, and
 /// refused header encodings with the node's message.
 enum HeaderVectors {
-    static func make() throws(ConformanceError) -> [(String, VectorJSON)] {
+    static func make() throws(ConformanceError) -> [(String, JSON)] {
         var rng = SplitMix64(seed: 0x6b75_7361_7269_0007)
         var headers: [(String, BlockHeader)] = [
             ("the genesis of docs/protocol.md 15.2", BlockHeader(
@@ -20,9 +21,9 @@ enum HeaderVectors {
                 stateRoot: hashFrom(&rng), timestamp: rng.next() >> 30, bits: UInt32(truncatingIfNeeded: rng.next()),
                 beneficiary: rng.payload(), nonce: rng.next())))
         }
-        let valid: [VectorJSON] = headers.map { json($0.0, $0.1) }
+        let valid: [JSON] = headers.map { json($0.0, $0.1) }
         let bytes = headers[0].1.encoded
-        var invalid: [VectorJSON] = []
+        var invalid: [JSON] = []
         func bad(_ d: String, _ b: [UInt8]) throws(ConformanceError) {
             guard let e = decodingError(b, as: BlockHeader.self) else { throw .generation("header '\(d)' is valid") }
             invalid.append(.object([("description", .string(d)), ("hex", .hex(b)), ("field", .string(e.field)),
@@ -49,7 +50,7 @@ enum HeaderVectors {
     static func hashFrom(_ rng: inout SplitMix64) -> Hash256 { Hash256(bytes: rng.bytes(32)) ?? .zero }
 
     /// A header's fields, encoding and id.
-    static func fields(_ h: BlockHeader) -> [(String, VectorJSON)] {
+    static func fields(_ h: BlockHeader) -> [(String, JSON)] {
         [
             ("version", .uint(UInt64(h.version))),
             ("height", .uint(h.height)),
@@ -63,7 +64,7 @@ enum HeaderVectors {
         ]
     }
 
-    static func json(_ description: String, _ h: BlockHeader) -> VectorJSON {
+    static func json(_ description: String, _ h: BlockHeader) -> JSON {
         .object([("description", .string(description))] + fields(h) + [("hex", .hex(h.encoded)), ("id", .string(h.id.hex))])
     }
 }

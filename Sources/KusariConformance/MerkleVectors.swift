@@ -1,4 +1,5 @@
 import KusariCore
+import KusariJSON
 
 /// `merkle.json`: transaction Merkle roots for many tree sizes, the inclusion
 /// proof of leaves, and proof checks that must fail (or, as pinned, pass).
@@ -10,12 +11,12 @@ enum MerkleVectors {
         return Hash256.sha256(w.bytes)
     }
 
-    static func make() -> [(String, VectorJSON)] {
-        var trees: [VectorJSON] = []
+    static func make() -> [(String, JSON)] {
+        var trees: [JSON] = []
         for size in Array(0...17) + [31, 32, 33, 100] {
             let leaves = (0..<size).map(leaf)
             let indexes = size <= 17 ? Array(0..<size) : [0, 1, size / 2, size - 2, size - 1]
-            let proofs: [VectorJSON] = indexes.compactMap { i in
+            let proofs: [JSON] = indexes.compactMap { i in
                 MerkleTree.proof(leaves: leaves, index: i).map(proofJSON)
             }
             trees.append(.object([
@@ -27,13 +28,13 @@ enum MerkleVectors {
         return [("trees", .array(trees)), ("verify", .array(verifyCases()))]
     }
 
-    static func proofJSON(_ p: MerkleProof) -> VectorJSON {
+    static func proofJSON(_ p: MerkleProof) -> JSON {
         .object([("index", .uint(p.index)), ("treeSize", .uint(p.treeSize)), ("path", .array(p.path.map { .string($0.hex) }))])
     }
 
     /// Altered proofs checked by `MerkleProof.verify`, with its answer.
-    static func verifyCases() -> [VectorJSON] {
-        var out: [VectorJSON] = []
+    static func verifyCases() -> [JSON] {
+        var out: [JSON] = []
         func add(_ d: String, _ item: Hash256, _ root: Hash256, _ p: MerkleProof) {
             out.append(.object([
                 ("description", .string(d)), ("item", .string(item.hex)), ("root", .string(root.hex)),

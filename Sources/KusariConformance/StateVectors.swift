@@ -1,12 +1,13 @@
 import KusariCore
+import KusariJSON
 
 /// `state.json`: state roots of account sets, updates applied to a state, and
 /// inclusion and absence proofs (honest ones, and altered ones that must fail).
 enum StateVectors {
-    static func make() -> [(String, VectorJSON)] {
+    static func make() -> [(String, JSON)] {
         var rng = SplitMix64(seed: 0x6b75_7361_7269_0010)
         let sets = accountSets(&rng)
-        var states: [VectorJSON] = []
+        var states: [JSON] = []
         for (description, accounts, absent) in sets {
             let tree = StateTree(accounts: accounts)
             let proofs = (accounts.map(\.0) + absent).map { proofJSON(tree.proof(for: $0)) }
@@ -52,12 +53,12 @@ enum StateVectors {
         ]
     }
 
-    static func accountJSON(_ entry: (AddressPayload, Account)) -> VectorJSON {
+    static func accountJSON(_ entry: (AddressPayload, Account)) -> JSON {
         .object([("key", .string(entry.0.hex)), ("balance", .uint(entry.1.balance)), ("nonce", .uint(entry.1.nonce))])
     }
 
-    static func proofJSON(_ p: StateProof) -> VectorJSON {
-        let terminal: VectorJSON
+    static func proofJSON(_ p: StateProof) -> JSON {
+        let terminal: JSON
         switch p.terminal {
         case .account(let a):
             terminal = .object([("kind", .string("account")), ("balance", .uint(a.balance)), ("nonce", .uint(a.nonce))])
@@ -73,7 +74,7 @@ enum StateVectors {
 
     /// A state changed by a list of updates (in the given order; a key given twice
     /// keeps its last value; an empty account removes the key).
-    static func updates(_ rng: inout SplitMix64) -> [VectorJSON] {
+    static func updates(_ rng: inout SplitMix64) -> [JSON] {
         let a = key([0x10]), b = key([0x90]), c = key([0x11]), d = key([0x10, 0x01])
         let start: [(AddressPayload, Account)] = [(a, Account(balance: 100)), (b, Account(balance: 200, nonce: 1)),
                                                  (c, Account(balance: 300))]
@@ -104,12 +105,12 @@ enum StateVectors {
     }
 
     /// Altered proofs checked by `StateProof.verify`, with its answer.
-    static func verifyCases(_ rng: inout SplitMix64) -> [VectorJSON] {
+    static func verifyCases(_ rng: inout SplitMix64) -> [JSON] {
         let accounts: [(AddressPayload, Account)] = [(key([0x10]), Account(balance: 100)), (key([0x90]), Account(balance: 200, nonce: 1)),
                                                     (key([0x11]), Account(balance: 300)), (key([0x18]), Account(balance: 400))]
         let tree = StateTree(accounts: accounts)
         let root = tree.root
-        var out: [VectorJSON] = []
+        var out: [JSON] = []
         func add(_ d: String, _ p: StateProof) {
             out.append(.object([("description", .string(d)), ("root", .string(root.hex)), ("proof", proofJSON(p)),
                                 ("valid", .bool(p.verify(root: root)))]))

@@ -1,13 +1,14 @@
 import KusariCore
+import KusariJSON
 
 /// `transactions.json`: valid transactions with every derived value, and invalid
 /// encodings each with the field and message the node reports (`kusari tx inspect`).
 enum TransactionVectors {
-    static func make() throws(ConformanceError) -> [(String, VectorJSON)] {
+    static func make() throws(ConformanceError) -> [(String, JSON)] {
         let valid = try validCases()
         let base = try sign(seed: VectorKeys.rfc8032Test1, chainId: 3, nonce: 0, to: try VectorKeys.key(1).publicKey,
                             amount: 150_000_000, fee: 1_000, memo: Array("kusari".utf8))
-        var invalidVectors: [VectorJSON] = []
+        var invalidVectors: [JSON] = []
         for (description, bytes) in try invalidCases(base) { invalidVectors.append(try invalid(description, bytes)) }
         return [
             ("valid", .array(valid.map { json(description: $0.0, seed: $0.1, tx: $0.2) })),
@@ -72,7 +73,7 @@ enum TransactionVectors {
     }
 
     /// A valid transaction with its inputs and every derived value.
-    static func json(description: String, seed: [UInt8], tx: Transaction) -> VectorJSON {
+    static func json(description: String, seed: [UInt8], tx: Transaction) -> JSON {
         .object([
             ("description", .string(description)),
             ("seed", .hex(seed)),
@@ -93,7 +94,7 @@ enum TransactionVectors {
     }
 
     /// An invalid encoding with the error the node gives for it.
-    static func invalid(_ description: String, _ bytes: [UInt8]) throws(ConformanceError) -> VectorJSON {
+    static func invalid(_ description: String, _ bytes: [UInt8]) throws(ConformanceError) -> JSON {
         guard let error = TransactionCheck.error(bytes) else { throw .generation("'\(description)' is valid") }
         return .object([
             ("description", .string(description)),

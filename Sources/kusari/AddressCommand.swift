@@ -1,5 +1,6 @@
 import ArgumentParser
 import KusariCore
+import KusariJSON
 
 /// `kusari address inspect ADDRESS`.
 struct AddressCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KusariBench
+import KusariJSON
 
 /// `kusari bench ...`: figures measured beside the machine's own limits.
 struct BenchCommand: ParsableCommand {

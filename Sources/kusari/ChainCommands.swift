@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KusariChain
 import KusariCore
+import KusariJSON
 
 /// `--datadir DIR`, shared by the chain commands.
 struct DataDirOption: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KusariConformance
+import KusariJSON
 
 /// `kusari conformance generate`: writes the published vector suite.
 struct ConformanceCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KusariConsensus
 import KusariCore
+import KusariJSON
 
 /// `kusari genesis new|inspect`.
 struct GenesisCommand: ParsableCommand {

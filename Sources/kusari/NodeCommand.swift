@@ -6,6 +6,7 @@ import KusariChain
 import KusariCore
 import KusariNode
 import Logging
+import KusariJSON
 
 /// `kusari node`: a long-running node with its HTTP API, optionally mining.
 struct NodeCommand: AsyncParsableCommand {

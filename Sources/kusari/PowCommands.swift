@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KusariConsensus
+import KusariJSON
 
 /// `kusari pow`: proof-of-work tools over the KusariConsensus module.
 struct PowCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KusariCore
+import KusariJSON
 
 /// `kusari tx sign|inspect`.
 struct TxCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KusariCore
+import KusariJSON
 
 extension TxCommand {
     /// `kusari tx send`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KusariCore
 import KusariWallet
+import KusariJSON
 
 /// `kusari wallet`: an HD wallet (BIP-39 phrase, SLIP-0010 keys) in an encrypted keystore.
 struct WalletCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KusariCore
 import KusariWallet
+import KusariJSON
 
 /// `kusari wallet balance`.
 struct WalletBalance: AsyncParsableCommand {

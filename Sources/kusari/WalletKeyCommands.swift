@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KusariCore
 import KusariWallet
+import KusariJSON
 
 /// A BIP-39 language as an option value.
 struct LanguageOption: ExpressibleByArgument, CustomStringConvertible {

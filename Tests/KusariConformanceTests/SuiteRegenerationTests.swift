@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KusariConformance
+import KusariJSON
 
 /// Where the committed suite lives.
 enum SuitePaths {

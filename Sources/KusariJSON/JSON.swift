@@ -1,32 +1,32 @@
-import KusariCore
+import Foundation
 
 /// A JSON value whose objects keep their key order, rendered the same way every
-/// time, so that regenerating the vector suite gives identical bytes.
-public enum VectorJSON: Equatable, Sendable {
+/// time: the command line's output and the conformance suite's files (which must
+/// come out byte for byte the same when regenerated).
+public enum JSON: Equatable, Sendable {
     /// A string, escaped as JSON requires.
     case string(String)
     /// A signed integer, written in decimal.
     case int(Int64)
     /// An unsigned integer, written in decimal (all 64 bits: readers must keep it exact).
     case uint(UInt64)
+    /// A measurement (benchmarks only; never in anything hashed or compared), six significant digits.
+    case double(Double)
     /// `true` or `false`.
     case bool(Bool)
     /// `null`.
     case null
     /// An array, in order.
-    case array([VectorJSON])
+    case array([JSON])
     /// An object whose keys are written in the order given.
-    case object([(String, VectorJSON)])
-
-    /// Lowercase hex of `bytes`, as every byte string in the suite is written.
-    public static func hex(_ bytes: [UInt8]) -> VectorJSON { .string(Hex.encode(bytes)) }
-
-    /// An array of hex strings.
-    public static func hexList(_ items: [[UInt8]]) -> VectorJSON { .array(items.map(hex)) }
+    case object([(String, JSON)])
 
     /// The document: two-space indentation, and arrays of plain values kept on one
     /// line when short, ending with a newline.
     public func rendered() -> String { render(indent: 0) + "\n" }
+
+    /// The value as text, without the final newline.
+    public func render() -> String { render(indent: 0) }
 
     private var isScalar: Bool {
         switch self {
@@ -42,6 +42,7 @@ public enum VectorJSON: Equatable, Sendable {
         case .string(let s): return Self.quote(s)
         case .int(let v): return String(v)
         case .uint(let v): return String(v)
+        case .double(let v): return v.isFinite ? String(format: "%.6g", v) : "null"
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         case .array(let items):
@@ -58,7 +59,8 @@ public enum VectorJSON: Equatable, Sendable {
         }
     }
 
-    static func quote(_ s: String) -> String {
+    /// `s` as a JSON string literal.
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -76,5 +78,5 @@ public enum VectorJSON: Equatable, Sendable {
     }
 
     /// Two values are equal when they render to the same text.
-    public static func == (a: VectorJSON, b: VectorJSON) -> Bool { a.rendered() == b.rendered() }
+    public static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
 }
