@@ -58,9 +58,16 @@ public enum HexError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .oddLength(let f): return "\(f): hex string has an odd number of digits"
-        case .invalidCharacter(let f, let p): return "\(f): not a hex digit at position \(p)"
-        case .wrongLength(let f, let e, let a): return "\(f): expected \(e) bytes, got \(a)"
+        case .oddLength(let f), .invalidCharacter(let f, _), .wrongLength(let f, _, _): return "\(f): \(reason)"
+        }
+    }
+
+    /// What is wrong, without the field's name.
+    public var reason: String {
+        switch self {
+        case .oddLength: return "hex string has an odd number of digits"
+        case .invalidCharacter(_, let p): return "not a hex digit at position \(p)"
+        case .wrongLength(_, let e, let a): return "expected \(e) bytes, got \(a)"
         }
     }
 }

@@ -137,7 +137,7 @@ public struct KeyFile: Codable, Sendable {
         }
         let seed: [UInt8]
         do { seed = try Hex.decode(file.secretKey, count: 32, field: "secretKey") } catch {
-            throw .keyFile(field: "secretKey", reason: error.description)
+            throw .keyFile(field: "secretKey", reason: error.reason)
         }
         let key = try KeyPair(seed: seed)
         guard file.publicKey.lowercased() == key.publicKey.hex else {

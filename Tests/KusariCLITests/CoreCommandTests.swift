@@ -109,6 +109,10 @@ import KusariCore
             (["keys", "new"], "--out"),
             (["genesis", "new", "--alloc", "nonsense", "--out", path("g.json")], "alloc[0]"),
         ]
+        // A key file with a short secret names the field once.
+        try Data(#"{"address":"x","publicKey":"00","secretKey":"01"}"#.utf8).write(to: URL(fileURLWithPath: path("short.json")))
+        let short = try Kusari.run(["tx", "sign", "--key", path("short.json"), "--to", "x", "--amount", "1", "--fee", "1", "--nonce", "0"])
+        #expect(short.stderr.contains("secretKey: expected 32 bytes, got 1") && !short.stderr.contains("secretKey: secretKey"), "\(short.stderr)")
         for (args, expected) in cases {
             let r = try Kusari.run(args)
             #expect(r.status == 1, "\(args)")
