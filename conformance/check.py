@@ -674,9 +674,9 @@ def check_pow(network, header):
     try:
         target = decode_compact(header["bits"])
     except ValueError as e:
-        return f"header.nonce: {e}"
+        return f"header.bits: {e}"
     if target > limit:
-        return f"header.nonce: target {fmt_bits(header['bits'])} is easier than the network's limit {fmt_bits(encode_compact(limit))}"
+        return f"header.bits: target {fmt_bits(header['bits'])} is easier than the network's limit {fmt_bits(encode_compact(limit))}"
     number = int.from_bytes(sha256d(encode_header(header)), "big")
     if number > target:
         return f"header.nonce: hash {hex256(number)} is above the target {hex256(target)}"

@@ -79,7 +79,12 @@ public enum ConsensusError: Error, Equatable, CustomStringConvertible {
         case .wrongBits(let e, let f):
             return "header.bits: expected \(CompactTarget.format(e)), found \(CompactTarget.format(f))"
         case .badBits(let e): return "header.bits: \(e)"
-        case .proofOfWork(let e): return "header.nonce: \(e)"
+        case .proofOfWork(let e):
+            // Bits that are no target, or an easier one than the network allows, are the bits' fault; a hash above the target, the nonce's.
+            switch e {
+            case .invalidBits, .targetAboveLimit: return "header.bits: \(e)"
+            default: return "header.nonce: \(e)"
+            }
         case .time(let e): return "header.timestamp: \(e)"
         case .timestampOutOfRange(let t): return "header.timestamp: \(t) is out of range"
         case .missingAncestor(let h): return "header: ancestor at height \(h) is unknown"

@@ -98,7 +98,7 @@ import KusariCore
             ("header.height: expected E, found F", ["E": "5", "F": "7"], ConsensusError.wrongHeight(expected: 5, found: 7).description),
             ("header.previousId: does not name the parent", [:], ConsensusError.wrongParent.description),
             ("header.version: V is not supported", ["V": "2"], ConsensusError.unsupportedVersion(2).description),
-            ("header.nonce: target B is easier than the network's limit L", ["B": "0x207fffff", "L": "0x1e00ffff"],
+            ("header.bits: target B is easier than the network's limit L", ["B": "0x207fffff", "L": "0x1e00ffff"],
              ConsensusError.proofOfWork(.targetAboveLimit(bits: 0x207fffff, powLimit: limit)).description),
             ("header.nonce: hash H is above the target T", ["H": hash.hexString, "T": target.hexString],
              ConsensusError.proofOfWork(.hashAboveTarget(hash: hash, target: target)).description),
