@@ -119,6 +119,15 @@ public actor Node {
         return out
     }
 
+    /// The most blocks `tree(depth:)` returns.
+    public nonisolated static let maxTreeBlocks = 1_000
+
+    /// The block tree of the last `depth` heights: best-chain blocks and every side branch built on them.
+    public func tree(depth: UInt64) -> BlockTree {
+        let from = chain.height >= depth ? chain.height - depth + 1 : 0
+        return BlockTree(height: chain.height, tip: chain.tipId, blocks: chain.tree(fromHeight: from, limit: Self.maxTreeBlocks))
+    }
+
     /// A transaction, pending or confirmed, with its Merkle proof when confirmed.
     public func transaction(_ id: Hash256) throws(NodeError) -> TransactionInfo {
         if let e = mempool.entry(id) {

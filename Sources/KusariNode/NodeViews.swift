@@ -1,3 +1,4 @@
+import KusariChain
 import KusariCore
 
 /// What `GET /v1/status` reports.
@@ -53,4 +54,11 @@ public struct AccountInfo: Sendable {
     public var pendingNonce: UInt64
     public var pendingCount: Int
     public var proof: StateProof
+}
+
+/// The recent block tree for `GET /v1/chain/tree`: best-chain blocks and the side branches that lost.
+public struct BlockTree: Sendable {
+    public var height: UInt64
+    public var tip: Hash256
+    public var blocks: [Blockchain.TreeEntry]
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import KusariAPI
 import KusariChain
 import KusariCore
+import KusariExplorer
 import KusariNode
 import Logging
 
@@ -14,7 +15,7 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node: the chain, a mempool, the HTTP API and (with --mine) a miner.",
         discussion: """
             The data directory is initialised on first start (from --genesis, or the built-in devnet genesis). \
-            Prints one JSON line {"event":"listening","api":"HOST:PORT"} when the API is up (port 0 picks a free port). \
+            Prints one JSON line {"event":"listening","api":"HOST:PORT","explorer":"http://HOST:PORT/"} when the API is up (port 0 picks a free port). \
             SIGINT or SIGTERM stop it cleanly: the block being written is finished, the mempool saved, the database closed.
             """)
 
@@ -131,6 +132,7 @@ struct NodeCommand: AsyncParsableCommand {
         guard rateLimit >= 1, readRateLimit >= 1 else { throw CLIError("rate-limit: limits must be at least 1 a minute") }
         let router = API.router(node: node, network: net, p2p: network, postsPerMinute: config.postsPerMinute,
                                 readsPerMinute: readRateLimit, limitLoopback: config.limitLoopback)
+        try Explorer.mount(on: router, node: node, network: net, p2p: network)
         let datadir = data.datadir
         let app = Application(
             router: router,
@@ -139,10 +141,10 @@ struct NodeCommand: AsyncParsableCommand {
             onServerRunning: { channel in
                 let bound = "\(host):\(channel.localAddress?.port ?? port)"
                 let p2pPart = p2pListening.map { #","p2p":"\#($0)""# } ?? ""
-                let line = #"{"event":"listening","api":"\#(bound)"\#(p2pPart)}"#
+                let line = #"{"event":"listening","api":"\#(bound)"\#(p2pPart),"explorer":"http://\#(bound)/"}"#
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 try? Data((line + "\n").utf8).write(to: URL(fileURLWithPath: datadir + "/api.json"))
-                logger.info("API listening", metadata: ["address": "\(bound)"])
+                logger.info("API listening", metadata: ["address": "\(bound)", "explorer": "http://\(bound)/"])
             },
             logger: logger)
         miner?.start()

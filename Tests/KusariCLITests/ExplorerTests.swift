@@ -1,0 +1,157 @@
+import Foundation
+import KusariCore
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The explorer's pages on a real mining `kusari node`: status codes, 404 pages,
+/// escaping, the Content-Security-Policy, the embedded assets and the block tree route.
+@Suite(.serialized) struct ExplorerTests {
+    let faucet = TestKeys.faucet, bob = TestKeys.bob, miner = TestKeys.miner
+    let dir: URL
+
+    init() throws { dir = try Kusari.temporaryDirectory() }
+
+    struct Page {
+        let status: Int
+        let body: String
+        let contentType: String
+        let csp: String
+        let finalPath: String
+    }
+
+    /// GET without the test's JSON assumptions: the status, body, headers and the path after redirects.
+    func page(_ node: NodeProcess, _ path: String) async throws -> Page {
+        let (data, response) = try await URLSession.shared.data(from: try require_url(node.base + path))
+        let http = response as? HTTPURLResponse
+        return Page(status: http?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self),
+                    contentType: http?.value(forHTTPHeaderField: "Content-Type") ?? "",
+                    csp: http?.value(forHTTPHeaderField: "Content-Security-Policy") ?? "",
+                    finalPath: http?.url?.path ?? "")
+    }
+
+    func expectHTML(_ p: Page, _ path: String, status: Int = 200) {
+        #expect(p.status == status, "\(path): status \(p.status)")
+        #expect(p.contentType.hasPrefix("text/html"), "\(path): content type \(p.contentType)")
+        #expect(p.csp.contains("script-src 'self'") && p.csp.contains("default-src 'none'") && !p.csp.contains("unsafe"),
+                "\(path): CSP \(p.csp)")
+        // Scripts only by reference to the node's own assets: no inline script, no inline handler or style.
+        let scripts = p.body.components(separatedBy: "<script").dropFirst()
+        #expect(scripts.allSatisfy { $0.hasPrefix(" src=\"/assets/") && $0.contains("></script>") }, "\(path): an inline script")
+        #expect(!p.body.contains(" onclick=") && !p.body.contains(" onload=") && !p.body.contains(" style="), "\(path): inline handler or style")
+    }
+
+    @Test func everyPageAnswersEscapedUnderItsPolicyAndUnknownThingsGet404Pages() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let node = try NodeProcess(datadir: dir.appendingPathComponent("explorer").path,
+                                   arguments: ["--mine", "--miner-address", miner.address(on: .devnet).string,
+                                               "--miner-interval", "0.3", "--miner-threads", "1"])
+        defer { node.stop() }
+        // The listening line names the explorer.
+        let listening = try String(contentsOfFile: node.datadir + "/api.json", encoding: .utf8)
+        #expect(listening.contains(#""explorer":"\#(node.base)/""#), "listening line: \(listening)")
+
+        let memo = "<script>alert(1)</script><b>bold</b> & \"quoted\""
+        let tx = try Transaction(chainId: 3, key: faucet, nonce: 0, to: AddressPayload(publicKey: bob.publicKey),
+                                 amount: 12_345, fee: 1_000, memo: Array(memo.utf8))
+        #expect(try await node.postTx(Hex.encode(tx.encoded)).status == 202)
+        try await node.waitFor("the transfer to be mined", seconds: 60) {
+            try await node.get("/v1/txs/\(tx.id.hex)").json["status"] as? String == "confirmed"
+        }
+        let height = try await node.get("/v1/txs/\(tx.id.hex)").json["height"] as? Int ?? -1
+        let blockId = try await node.get("/v1/blocks/\(height)").json["id"] as? String ?? ""
+        let bobAddress = bob.address(on: .devnet).string
+
+        let pages = ["/", "/block/0", "/block/\(height)", "/block/\(blockId)", "/tx/\(tx.id.hex)", "/account/\(bobAddress)",
+                     "/account/\(faucet.address(on: .devnet).string)?before=\(height)", "/mempool", "/chain", "/network",
+                     "/learn", "/learn/hash", "/learn/hash?text=%3Ci%3E", "/learn/block", "/learn/block?ref=\(blockId)",
+                     "/learn/blockchain", "/learn/blockchain?from=\(height)", "/learn/distributed", "/learn/tokens",
+                     "/learn/tokens?block=\(height)&address=\(bobAddress)", "/learn/keys", "/learn/keys?tx=\(tx.id.hex)"]
+        for path in pages { expectHTML(try await page(node, path), path) }
+
+        // The memo is shown as text, escaped, wherever it appears.
+        for path in ["/tx/\(tx.id.hex)", "/block/\(height)", "/account/\(bobAddress)"] {
+            let body = try await page(node, path).body
+            #expect(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"), "\(path)")
+            #expect(!body.contains("<script>alert") && !body.contains("<b>bold"), "\(path): memo not escaped")
+        }
+        let hashPage = try await page(node, "/learn/hash?text=%3Ci%3E").body
+        #expect(hashPage.contains("&lt;i&gt;") && hashPage.contains(Hash256.sha256(Array("<i>".utf8)).hex))
+
+        // The pages carry the node's values.
+        let txPage = try await page(node, "/tx/\(tx.id.hex)").body
+        #expect(txPage.contains(blockId) && txPage.contains("0.00012345 KSR") && txPage.contains("id=\"merkle\""))
+        let accountPage = try await page(node, "/account/\(bobAddress)").body
+        #expect(accountPage.contains("0.00012345 KSR") && accountPage.contains("id=\"state-proof\""))
+        let dashboard = try await page(node, "/").body
+        #expect(dashboard.contains("id=\"height\"") && dashboard.contains("<small>devnet</small>") && (dashboard.contains("href=\"/tx/") || dashboard.contains("No transactions in the latest blocks")))
+
+        // Unknown ids and garbage: HTML 404 pages; unknown /v1 routes keep the API's JSON 404.
+        let zeros = String(repeating: "0", count: 64)
+        for path in ["/block/99999999", "/block/\(zeros)", "/block/garbage", "/tx/\(zeros)", "/tx/garbage", "/account/notanaddress",
+                     "/account/\(bobAddress)?before=x", "/search?q=garbage", "/search?q=", "/search?q=\(zeros)",
+                     "/search?q=99999999", "/nope", "/learn/nope", "/assets/nope.js", "/learn/block?ref=garbage",
+                     "/learn/blockchain?from=99999999", "/learn/keys?tx=garbage"] {
+            let p = try await page(node, path)
+            expectHTML(p, path, status: 404)
+            #expect(p.body.contains("404"), "\(path)")
+        }
+        let apiMissing = try await page(node, "/v1/nope")
+        #expect(apiMissing.status == 404 && apiMissing.contentType.hasPrefix("application/json"))
+
+        // Search finds a height, a block id, a transaction id and an address.
+        #expect(try await page(node, "/search?q=\(height)").finalPath == "/block/\(height)")
+        #expect(try await page(node, "/search?q=\(blockId)").finalPath == "/block/\(blockId)")
+        #expect(try await page(node, "/search?q=%20\(tx.id.hex)%20").finalPath == "/tx/\(tx.id.hex)")
+        #expect(try await page(node, "/search?q=\(bobAddress)").finalPath == "/account/\(bobAddress)")
+
+        // Every asset is served as it is in the source tree.
+        let assets = Kusari.packageRoot.appendingPathComponent("Sources/KusariExplorer/Assets")
+        let names = try FileManager.default.contentsOfDirectory(atPath: assets.path)
+        #expect(names.contains("common.js") && names.contains("style.css"))
+        for name in names {
+            let p = try await page(node, "/assets/\(name)")
+            #expect(p.status == 200, "\(name)")
+            #expect(p.body == (try String(contentsOf: assets.appendingPathComponent(name), encoding: .utf8)), "\(name) differs")
+            #expect(p.contentType.hasPrefix(name.hasSuffix(".js") ? "text/javascript" : name.hasSuffix(".css") ? "text/css" : "image/svg"))
+        }
+    }
+
+    /// `/v1/chain/tree` holds the best chain up to the tip, `depth` heights of it.
+    @Test func blockTreeRoute() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let node = try NodeProcess(datadir: dir.appendingPathComponent("tree").path,
+                                   arguments: ["--mine", "--miner-address", miner.address(on: .devnet).string,
+                                               "--miner-interval", "0.2", "--miner-threads", "1"])
+        defer { node.stop() }
+        try await node.waitFor("five blocks", seconds: 60) { try await node.get("/v1/status").json["height"] as? Int ?? 0 >= 5 }
+        let tree = try await node.get("/v1/chain/tree?depth=3").json
+        let blocks = tree["blocks"] as? [[String: Any]] ?? []
+        let best = blocks.filter { $0["onBestChain"] as? Bool == true }
+        #expect(best.count == 3)
+        let tipHeight = tree["height"] as? Int ?? -1
+        #expect(best.map { $0["height"] as? Int ?? -1 } == [tipHeight - 2, tipHeight - 1, tipHeight])
+        #expect(best.last?["id"] as? String == tree["tip"] as? String)
+        // Each best-chain block links to the one before it.
+        for (a, b) in zip(best, best.dropFirst()) { #expect(b["previousId"] as? String == a["id"] as? String) }
+        for bad in ["0", "501", "x"] {
+            let r = try await node.get("/v1/chain/tree?depth=\(bad)")
+            #expect(r.status == 400 && r.errorCode == "bad_request", "depth=\(bad)")
+        }
+    }
+
+    /// The embedded templates and assets equal their sources (scripts/embed-explorer --check).
+    @Test func embeddedFilesEqualTheirSources() throws {
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        script.arguments = ["python3", Kusari.packageRoot.appendingPathComponent("scripts/embed-explorer").path, "--check"]
+        let out = Pipe()
+        script.standardOutput = out
+        script.standardError = out
+        try script.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        script.waitUntilExit()
+        #expect(script.terminationStatus == 0, "\(text)")
+    }
+}
