@@ -20,13 +20,14 @@ extension Site {
         var context: [String: Any] = [
             "status": status, "blocks": recent.prefix(10).map { blockRow(views.block($0, full: false), now: now) },
             "transactions": latestTxs, "mempoolBytes": Format.bytes(status.mempool.bytes),
-            "tipShort": Format.short(status.tip),
+            "tipShort": Format.short(status.tip), "hasTransactions": !latestTxs.isEmpty,
         ]
-        // The mean interval and the hash rate it implies, over the recent blocks.
-        if recent.count >= 2, let first = recent.last, let last = recent.first {
+        // The mean interval and the hash rate it implies, over the recent blocks (the genesis time is arbitrary).
+        let mined = recent.filter { $0.block.header.height > 0 }
+        if mined.count >= 2, let first = mined.last, let last = mined.first {
             let span = last.block.header.timestamp > first.block.header.timestamp
                 ? last.block.header.timestamp - first.block.header.timestamp : 0
-            let intervals = UInt64(recent.count - 1)
+            let intervals = UInt64(mined.count - 1)
             context["interval"] = "\(span / intervals).\(span * 10 / intervals % 10) s (last \(intervals) blocks)"
             if span > 0, let work = try? ChainWork.work(bits: last.block.header.bits) {
                 context["hashRate"] = Format.rate(Format.approximate(work) * Double(intervals) / Double(span), unit: "H/s")

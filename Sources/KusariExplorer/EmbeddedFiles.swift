@@ -49,6 +49,7 @@ enum EmbeddedFiles {
 </table>
 {{#next}}<p><a id="older" href="/account/{{account.address}}?before={{next}}">older transactions →</a></p>{{/next}}
 {{> foot}}
+
 """##,
         "block": ##"""
 {{> head}}
@@ -89,6 +90,7 @@ enum EmbeddedFiles {
   </tbody>
 </table>
 {{> foot}}
+
 """##,
         "blockcard": ##"""
 <article class="block-card" data-id="{{id}}" data-height="{{height}}" data-version="{{version}}" data-previous-id="{{previousId}}"
@@ -110,6 +112,7 @@ enum EmbeddedFiles {
   <p class="field">nonce {{nonce}}, time {{time}}</p>
   <p class="field id">id <span class="mono f-id">{{id}}</span></p>
 </article>
+
 """##,
         "chain": ##"""
 {{> head}}
@@ -133,6 +136,7 @@ enum EmbeddedFiles {
 </table>
 </div>
 {{> foot}}
+
 """##,
         "dashboard": ##"""
 {{> head}}
@@ -161,7 +165,8 @@ enum EmbeddedFiles {
 <section>
   <h2>Latest transactions</h2>
   {{^transactions}}<p>No transactions in the latest blocks yet.</p>{{/transactions}}
-    <table id="latest-txs">
+    {{#hasTransactions}}
+  <table id="latest-txs">
     <thead><tr><th>Id</th><th>Block</th><th>From</th><th>To</th><th>Amount</th><th>Memo</th></tr></thead>
     <tbody>
     {{#transactions}}
@@ -171,9 +176,11 @@ enum EmbeddedFiles {
     {{/transactions}}
     </tbody>
   </table>
+  {{/hasTransactions}}
 </section>
 </div>
 {{> foot}}
+
 """##,
         "error": ##"""
 {{> head}}
@@ -181,6 +188,7 @@ enum EmbeddedFiles {
 <p class="error-message">{{message}}</p>
 <p>Search for a block height or id, a transaction id or an address with the box above, or go back to the <a href="/">dashboard</a>.</p>
 {{> foot}}
+
 """##,
         "foot": ##"""
 </main>
@@ -189,6 +197,7 @@ enum EmbeddedFiles {
 </footer>
 </body>
 </html>
+
 """##,
         "head": ##"""
 <!doctype html>
@@ -225,6 +234,7 @@ enum EmbeddedFiles {
   Open the explorer over https, or at http://127.0.0.1 on the node's own machine, to run them.
 </p>
 <main id="main">
+
 """##,
         "learn-block": ##"""
 {{> head}}
@@ -252,6 +262,7 @@ enum EmbeddedFiles {
 <p id="mine-status" class="sub"></p>
 {{/block}}
 {{> foot}}
+
 """##,
         "learn-blockchain": ##"""
 {{> head}}
@@ -266,6 +277,7 @@ enum EmbeddedFiles {
 </div>
 <p class="verdict needs-crypto" id="chain-verdict">not checked (needs JavaScript and Web Crypto)</p>
 {{> foot}}
+
 """##,
         "learn-distributed": ##"""
 {{> head}}
@@ -291,6 +303,7 @@ enum EmbeddedFiles {
 </table>
 {{^peers}}<p>No peers connected.</p>{{/peers}}
 {{> foot}}
+
 """##,
         "learn-hash": ##"""
 {{> head}}
@@ -306,6 +319,7 @@ enum EmbeddedFiles {
 <p>SHA-256: <span class="mono big-hash" id="hash-output" data-live-hash="true">{{digest}}</span></p>
 <p class="sub needs-crypto" id="hash-note">Updated by your browser on every keystroke (Web Crypto).</p>
 {{> foot}}
+
 """##,
         "learn-keys": ##"""
 {{> head}}
@@ -335,6 +349,7 @@ enum EmbeddedFiles {
   {{^tx}}<p>There is no transaction on this chain yet.</p>{{/tx}}
 </section>
 {{> foot}}
+
 """##,
         "learn-tokens": ##"""
 {{> head}}
@@ -369,6 +384,7 @@ enum EmbeddedFiles {
 {{/trace}}
 </ol>
 {{> foot}}
+
 """##,
         "learn": ##"""
 {{> head}}
@@ -383,6 +399,7 @@ enum EmbeddedFiles {
   <li><a href="/learn/keys">Keys and signatures</a>: only the holder of a private key can sign; anyone can check.</li>
 </ul>
 {{> foot}}
+
 """##,
         "mempool": ##"""
 {{> head}}
@@ -412,6 +429,7 @@ enum EmbeddedFiles {
 {{#hasLater}}<p>… and {{laterBlocks}} more blocks' worth after these.</p>{{/hasLater}}
 </div>
 {{> foot}}
+
 """##,
         "network": ##"""
 {{> head}}
@@ -438,6 +456,7 @@ enum EmbeddedFiles {
 </table>
 </div>
 {{> foot}}
+
 """##,
         "tx": ##"""
 {{> head}}
@@ -479,6 +498,7 @@ enum EmbeddedFiles {
 {{/proof}}
 {{^proof}}<p>No Merkle proof yet: a pending transaction is in no block.</p>{{/proof}}
 {{> foot}}
+
 """##,
     ]
 
@@ -590,6 +610,7 @@ enum EmbeddedFiles {
     return previous;
   };
 })();
+
 """##,
         "common.js": ##"""
 // Shared helpers of the explorer's pages: hex, SHA-256 through Web Crypto,
@@ -662,9 +683,11 @@ enum EmbeddedFiles {
     }
   });
 })();
+
 """##,
         "favicon.svg": ##"""
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d3557"/><path d="M9 12a5 5 0 0 1 5-5h4a5 5 0 0 1 0 10h-2M23 20a5 5 0 0 1-5 5h-4a5 5 0 0 1 0-10h2" stroke="#f1faee" stroke-width="3" fill="none"/></svg>
+
 """##,
         "learn.js": ##"""
 // The interactive panels of the /learn pages: hash, block (edit and mine),
@@ -800,6 +823,7 @@ enum EmbeddedFiles {
     realSignature();
   });
 })();
+
 """##,
         "live.js": ##"""
 // Live updates: listens to the node's server-sent events (/v1/events) and, when
@@ -881,6 +905,7 @@ enum EmbeddedFiles {
   });
   if (K) K.refreshLive = refresh;
 })();
+
 """##,
         "proofs.js": ##"""
 // Checks the proofs on the transaction and account pages in the browser,
@@ -988,6 +1013,7 @@ enum EmbeddedFiles {
     wire(document.getElementById("state-proof"), checkState);
   });
 })();
+
 """##,
         "style.css": ##"""
 /* The explorer's one style sheet. No external fonts or images. */
@@ -1064,6 +1090,7 @@ textarea { width: 100%; font: inherit; padding: .4rem; }
 .big-hash { font-size: 1.05rem; word-break: break-all; }
 .learn-list li { margin: .4rem 0; }
 .error-message { font-size: 1.1rem; }
+
 """##,
     ]
 }

@@ -10,8 +10,8 @@ import KusariNode
 public enum Explorer {
     /// Mounts the explorer's pages at `/`, `/block/…`, `/tx/…`, `/account/…`,
     /// `/mempool`, `/chain`, `/network`, `/search`, `/learn/…` and its assets at
-    /// `/assets/…` on the API's router. Unknown paths outside `/v1` get an HTML
-    /// 404 page; unknown `/v1` paths keep the API's JSON 404.
+    /// `/assets/…` on the API's router. Unknown GET paths outside `/v1` get an
+    /// HTML 404 page; unknown `/v1` paths keep the API's JSON 404.
     public static func mount(on router: Router<APIContext>, node: Node, network: Network, p2p: P2P?) throws {
         let site = Site(renderer: try Renderer(), node: node, network: network, p2p: p2p, views: Views(network: network))
         let pages: [(String, @Sendable (Request, APIContext) async throws -> Response)] = [
@@ -45,11 +45,23 @@ public enum Explorer {
             }
             return Renderer.response(asset, contentType: Site.contentType(of: name))
         }
-        router.get("/**") { request, _ -> Response in
+        router.add(middleware: NotFoundPage(renderer: site.renderer))
+    }
+}
+
+/// Unknown GET paths outside `/v1` answer with the explorer's HTML 404 page; the
+/// API's own paths keep its JSON errors.
+struct NotFoundPage: RouterMiddleware {
+    typealias Context = APIContext
+    let renderer: Renderer
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as HTTPError where e.status == .notFound {
             let path = request.uri.path
-            // The API keeps its JSON answers for unknown routes.
-            if path.hasPrefix("/v1/") || path == "/v1" { throw HTTPError(.notFound) }
-            return site.renderer.errorPage(status: .notFound, message: "there is no page at \(path)")
+            guard request.method == .get || request.method == .head, path != "/v1", !path.hasPrefix("/v1/") else { throw e }
+            return renderer.errorPage(status: .notFound, message: "there is no page at \(path)")
         }
     }
 }

@@ -20,7 +20,8 @@ extension Site {
 
     /// `/learn/block?ref=`: a real header (default: the tip), editable, its id recomputed in the page.
     func learnBlock(_ ref: String?) async throws -> Response {
-        let info = try await (ref.map { try await blockInfo($0) } ?? node.block(.height(await node.status().height)))
+        let info: BlockInfo
+        if let ref { info = try await blockInfo(ref) } else { info = try await node.block(.height(await node.status().height)) }
         return renderer.page("learn-block", title: "Block", scripts: ["blockmodel.js", "learn.js"], ["block": card(info)])
     }
 
@@ -48,7 +49,10 @@ extension Site {
 
     /// `/learn/tokens?block=&address=`: a block's transfers and reward, and where an address's coins were minted.
     func learnTokens(_ ref: String?, address text: String?) async throws -> Response {
-        let info = try await (ref.map { try await blockInfo($0) } ?? latestWithTransactions() ?? node.block(.height(0)))
+        let info: BlockInfo
+        if let ref { info = try await blockInfo(ref) } else if let latest = try await latestWithTransactions() { info = latest } else {
+            info = try await node.block(.height(await node.status().height))
+        }
         let fees = info.block.transactions.reduce(UInt64(0)) { $0 &+ $1.fee }
         let subsidy = node.config.genesis.rules.scheduledSubsidy(height: info.block.header.height)
         let start = try text.map { try Path.address($0, network: network) }

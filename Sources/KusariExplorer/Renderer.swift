@@ -49,7 +49,6 @@ struct Renderer: Sendable {
         headers[.contentType] = contentType
         headers[.contentSecurityPolicy] = contentSecurityPolicy
         headers[.xContentTypeOptions] = "nosniff"
-        if let name = HTTPField.Name("Referrer-Policy") { headers[name] = "no-referrer" }
         headers[.cacheControl] = "no-cache"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }

@@ -48,8 +48,12 @@ import FoundationNetworking
                                    arguments: ["--mine", "--miner-address", miner.address(on: .devnet).string,
                                                "--miner-interval", "0.3", "--miner-threads", "1"])
         defer { node.stop() }
-        // The listening line names the explorer.
-        let listening = try String(contentsOfFile: node.datadir + "/api.json", encoding: .utf8)
+        // The listening line (also kept in api.json, written just after it) names the explorer.
+        var listening = ""
+        try await node.waitFor("api.json") {
+            listening = (try? String(contentsOfFile: node.datadir + "/api.json", encoding: .utf8)) ?? ""
+            return listening.hasSuffix("\n")
+        }
         #expect(listening.contains(#""explorer":"\#(node.base)/""#), "listening line: \(listening)")
 
         let memo = "<script>alert(1)</script><b>bold</b> & \"quoted\""
