@@ -66,7 +66,7 @@ extension Site {
         }
         if let proof = view.proof {
             context["proof"] = proof
-            context["path"] = proof.path.enumerated().map { ["level": $0.offset, "hash": $0.element] }
+            context["steps"] = proof.path.enumerated().map { ["level": $0.offset, "hash": $0.element] }
         }
         return renderer.page("tx", title: "Transaction \(Format.short(view.id))", scripts: ["proofs.js"], context)
     }

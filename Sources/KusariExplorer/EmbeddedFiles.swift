@@ -486,10 +486,10 @@ enum EmbeddedFiles {
     recomputes it below; change any digit of a sibling and the check fails.</p>
   <ol class="proof-path">
     <li>leaf: SHA-256(00 ‖ {{info.id}}) = <span class="mono step-result" id="merkle-leaf">…</span></li>
-    {{#path}}
+    {{#steps}}
     <li>level {{level}}: sibling <input class="proof-hash mono" value="{{hash}}" spellcheck="false" size="66" aria-label="sibling hash at level {{level}}">
       <span class="side">…</span> → <span class="mono step-result">…</span></li>
-    {{/path}}
+    {{/steps}}
   </ol>
   <p>Computed root: <span class="mono" id="merkle-computed">…</span><br>
      Header's Merkle root (block {{block.height}}, {{block.txCount}} transactions): <span class="mono" id="merkle-root">{{block.header.merkleRoot}}</span></p>

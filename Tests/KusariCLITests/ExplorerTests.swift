@@ -59,6 +59,11 @@ import FoundationNetworking
         let memo = "<script>alert(1)</script><b>bold</b> & \"quoted\""
         let tx = try Transaction(chainId: 3, key: faucet, nonce: 0, to: AddressPayload(publicKey: bob.publicKey),
                                  amount: 12_345, fee: 1_000, memo: Array(memo.utf8))
+        // A second transfer at the next nonce first (queued until the first arrives), so both land in one
+        // block and the Merkle proof has a sibling.
+        let second = try Transaction(chainId: 3, key: faucet, nonce: 1, to: AddressPayload(publicKey: bob.publicKey),
+                                     amount: 1, fee: 1_000)
+        #expect(try await node.postTx(Hex.encode(second.encoded)).status == 202)
         #expect(try await node.postTx(Hex.encode(tx.encoded)).status == 202)
         try await node.waitFor("the transfer to be mined", seconds: 60) {
             try await node.get("/v1/txs/\(tx.id.hex)").json["status"] as? String == "confirmed"
@@ -86,8 +91,16 @@ import FoundationNetworking
         // The pages carry the node's values.
         let txPage = try await page(node, "/tx/\(tx.id.hex)").body
         #expect(txPage.contains(blockId) && txPage.contains("0.00012345 KSR") && txPage.contains("id=\"merkle\""))
+        let proof = try await node.get("/v1/txs/\(tx.id.hex)").json["proof"] as? [String: Any] ?? [:]
+        #expect((proof["path"] as? [String])?.isEmpty == false)
+        for sibling in proof["path"] as? [String] ?? [] { #expect(txPage.contains("value=\"\(sibling)\""), "Merkle sibling \(sibling)") }
         let accountPage = try await page(node, "/account/\(bobAddress)").body
         #expect(accountPage.contains("0.00012345 KSR") && accountPage.contains("id=\"state-proof\""))
+        let stateProof = try await node.get("/v1/accounts/\(bobAddress)").json["proof"] as? [String: Any] ?? [:]
+        let siblings = stateProof["siblings"] as? [String] ?? []
+        #expect(!siblings.isEmpty)
+        // The page may show a later height than the API answer above; the sibling count is what both share here.
+        #expect(accountPage.components(separatedBy: "class=\"proof-hash mono\"").count - 1 == siblings.count)
         let dashboard = try await page(node, "/").body
         #expect(dashboard.contains("id=\"height\"") && dashboard.contains("<small>devnet</small>") && (dashboard.contains("href=\"/tx/") || dashboard.contains("No transactions in the latest blocks")))
 
