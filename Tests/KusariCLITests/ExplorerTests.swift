@@ -158,6 +158,47 @@ import FoundationNetworking
         }
     }
 
+    /// A node that mined alone and then meets a longer chain reorganises; the
+    /// blocks it had stay in `/v1/chain/tree` as a side branch, and `/chain` draws them beside the best chain.
+    @Test func sideBranchesAfterAReorganisation() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ n: String) -> String { dir.appendingPathComponent(n).path }
+        let otherMiner = (try? KeyPair(seed: [UInt8](repeating: 9, count: 32))) ?? KeyPair()
+        let b = try NodeProcess(datadir: path("b"), arguments: ["--p2p", "127.0.0.1:0", "--no-discover", "--mine", "--miner-address",
+                                                                otherMiner.address(on: .devnet).string, "--miner-interval", "0.5",
+                                                                "--miner-threads", "1"])
+        defer { b.stop() }
+        func height(_ n: NodeProcess) async throws -> Int { try await n.get("/v1/status").json["height"] as? Int ?? -1 }
+        try await b.waitFor("b at height 8", seconds: 60) { try await height(b) >= 8 }
+        // A mines three blocks of its own, alone.
+        let a = try NodeProcess(datadir: path("a"), arguments: ["--no-discover", "--mine", "--miner-address", miner.address(on: .devnet).string,
+                                                                "--miner-interval", "0.2", "--miner-threads", "1"])
+        try await a.waitFor("a at height 3", seconds: 60) { try await height(a) >= 3 }
+        var aBlocks: Set<String> = [], bBlocks: Set<String> = []
+        for h in 1...3 { aBlocks.insert(try await a.get("/v1/blocks/\(h)").json["id"] as? String ?? "") }
+        a.stop()
+        // Restarted next to B, A takes B's longer chain.
+        let a2 = try NodeProcess(datadir: path("a"), arguments: ["--no-discover", "--peer", b.p2p ?? ""])
+        defer { a2.stop() }
+        try await a2.waitFor("a on b's chain", seconds: 60) {
+            try await a2.get("/v1/blocks/8").json["id"] as? String == (try await b.get("/v1/blocks/8").json["id"] as? String)
+        }
+        let tree = try await a2.get("/v1/chain/tree?depth=500").json
+        let blocks = tree["blocks"] as? [[String: Any]] ?? []
+        let side = blocks.filter { $0["onBestChain"] as? Bool == false }
+        #expect(side.count >= 3, "side branch: \(side)")
+        for h in 1...3 { bBlocks.insert(try await b.get("/v1/blocks/\(h)").json["id"] as? String ?? "") }
+        let sideIds = Set(side.compactMap { $0["id"] as? String })
+        #expect(aBlocks.isSubset(of: sideIds), "a's own blocks are the side branch: \(aBlocks) vs \(sideIds)")
+        #expect(sideIds.isDisjoint(with: bBlocks), "b's blocks are on the best chain")
+        #expect(side.allSatisfy { $0["status"] as? String == "valid" })
+        let page = try await page(a2, "/chain").body
+        for id in aBlocks {
+            #expect(page.contains("class=\"tree-block side mono\" data-id=\"\(id)\""), "side block \(id) on /chain")
+        }
+        #expect(page.contains("side-branch blocks shown") && !page.contains(" 0 side-branch blocks shown"))
+    }
+
     /// The embedded templates and assets equal their sources (scripts/embed-explorer --check).
     @Test func embeddedFilesEqualTheirSources() throws {
         let script = Process()
