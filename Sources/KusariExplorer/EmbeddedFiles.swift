@@ -101,8 +101,8 @@ enum EmbeddedFiles {
   <div class="txs">
   {{#transactions}}
     <div class="tx" data-raw="{{raw}}" data-id="{{id}}">
-      <label>amount <input class="tx-amount" type="number" min="0" value="{{amount}}"></label> base units
-      <span class="sub">from {{from}} to {{to}}</span>
+      <label>amount <input class="tx-amount" type="number" min="0" value="{{amount}}"> base units</label>
+      <span class="sub">{{from}} → {{to}}</span><br>tx
       <span class="mono f-txid">{{id}}</span>
     </div>
   {{/transactions}}
@@ -1073,7 +1073,8 @@ progress { width: 100%; }
 .banner { padding: .5rem .8rem; background: #fde7e7; border: 1px solid var(--bad); border-radius: 4px; }
 .chain-row { display: flex; gap: .6rem; overflow-x: auto; padding-bottom: .5rem; }
 .block-card { flex: 0 0 250px; background: #eaf6ec; border: 2px solid var(--ok); border-radius: 6px; padding: .4rem .6rem;
-              font-size: .85rem; word-break: break-all; }
+              font-size: .85rem; overflow-wrap: anywhere; }
+.block-card .mono { word-break: break-all; }
 .block-card.tampered { background: #fde7e7; border-color: var(--bad); }
 .block-card h3 { margin: .2rem 0; font-size: .95rem; }
 .block-card .field { margin: .25rem 0; }

@@ -91,7 +91,7 @@ extension Site {
                 "nonce": h.nonce, "target": Format.target(bits: h.bits) ?? "", "header": Hex.encode(h.encoded),
                 "transactions": info.block.transactions.map { t -> [String: Any] in
                     ["id": t.id.hex, "raw": Hex.encode(t.encoded), "amount": t.amount, "fee": t.fee,
-                     "from": views.address(t.from), "to": views.address(t.to)]
+                     "from": Format.short(views.address(t.from)), "to": Format.short(views.address(t.to))]
                 }]
     }
 

@@ -47,6 +47,34 @@ def wait_until(what, condition, seconds=90):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def free_port():
+    """A port free right now on 127.0.0.1 (for a node that must come back on the same address)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_node(datadir, *args, log):
+    """Starts `kusari node` and returns (process, its listening line as a dict)."""
+    node = subprocess.Popen([str(KUSARI), "node", "--datadir", str(datadir), "--log-level", "warning", *args],
+                            stdout=subprocess.PIPE, stderr=open(log, "a"), text=True)
+    line = node.stdout.readline()
+    if not line:
+        node.wait(timeout=20)
+        raise AssertionError(f"node did not start: {pathlib.Path(log).read_text()[-2000:]}")
+    return node, json.loads(line)
+
+
+def stop_node(node):
+    node.terminate()
+    try:
+        node.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        node.kill()
+        node.wait()
+
+
 class Chain:
     """The running node and what the fixture put on its chain."""
 
@@ -59,13 +87,9 @@ def chain():
     faucet = json.loads(run("keys", "devnet-faucet", "--out", str(faucet_key)))["address"]
     bob = json.loads(run("keys", "new", "--out", str(bob_key)))["address"]
     miner = json.loads(run("keys", "new", "--out", str(miner_key)))["address"]
-    node = subprocess.Popen([str(KUSARI), "node", "--datadir", str(work / "data"), "--api", "127.0.0.1:0", "--mine",
-                             "--miner-address", miner, "--miner-interval", "1", "--miner-threads", "1",
-                             "--log-level", "warning"],
-                            stdout=subprocess.PIPE, stderr=open(work / "node.log", "w"), text=True)
+    node, listening = start_node(work / "data", "--api", "127.0.0.1:0", "--mine", "--miner-address", miner,
+                                 "--miner-interval", "1", "--miner-threads", "1", log=work / "node.log")
     try:
-        line = node.stdout.readline()
-        listening = json.loads(line)
         c = Chain()
         c.node, c.work = node, work
         c.base = listening["explorer"].rstrip("/")
@@ -96,12 +120,7 @@ def chain():
         wait_until("three blocks on top", lambda: get_json(c.base, "/v1/status")["height"] >= c.tx_height + 3)
         yield c
     finally:
-        node.terminate()
-        try:
-            node.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            node.kill()
-            node.wait()
+        stop_node(node)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -4,6 +4,7 @@ in the page, 404 pages, escaping, and no JavaScript errors on any page."""
 import urllib.error
 import urllib.request
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -15,11 +16,14 @@ WAIT = 30
 
 
 def wait(driver, seconds=WAIT):
-    return WebDriverWait(driver, seconds)
+    # Live pages swap their #live region: an element found a moment ago may be gone.
+    return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException])
 
 
 def text_of(driver, element_id):
-    return driver.find_element(By.ID, element_id).text
+    """An element's text, read in one script call (immune to the live region being swapped meanwhile)."""
+    return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent.trim() : null;",
+                                 element_id)
 
 
 def verdict_is(element_id, prefix):
@@ -49,7 +53,8 @@ def test_dashboard_shows_the_tip_and_updates_live(chain, browser):
     status = get_json(chain.base, "/v1/status")
     shown = int(text_of(browser, "height"))
     assert shown >= status["height"] - 1
-    tip_link = browser.find_element(By.ID, "tip").get_attribute("href")
+    shown, tip_link = browser.execute_script(
+        "return [Number(document.getElementById('height').textContent), document.getElementById('tip').href];")
     assert get_json(chain.base, "/v1/blocks/" + tip_link.rsplit("/", 1)[1])["height"] == shown
     wait(browser).until(lambda d: text_of(d, "live-status") == "live")
     browser.execute_script("window.__notReloaded = true;")
