@@ -28,7 +28,8 @@ extension Site {
             let span = last.block.header.timestamp > first.block.header.timestamp
                 ? last.block.header.timestamp - first.block.header.timestamp : 0
             let intervals = UInt64(mined.count - 1)
-            context["interval"] = "\(span / intervals).\(span * 10 / intervals % 10) s (last \(intervals) blocks)"
+            context["interval"] = "\(span / intervals).\(span * 10 / intervals % 10) s"
+            context["intervalCount"] = intervals
             if span > 0, let work = try? ChainWork.work(bits: last.block.header.bits) {
                 context["hashRate"] = Format.rate(Format.approximate(work) * Double(intervals) / Double(span), unit: "H/s")
             }

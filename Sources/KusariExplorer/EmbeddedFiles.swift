@@ -147,7 +147,7 @@ enum EmbeddedFiles {
   <div class="card"><h2>Tip</h2><p class="mono"><a id="tip" href="/block/{{status.tip}}">{{tipShort}}</a></p></div>
   <div class="card"><h2>Difficulty</h2><p class="big">{{status.difficulty}}</p><p class="sub">bits {{status.bits}}</p></div>
   <div class="card"><h2>Hash rate (estimate)</h2><p class="big">{{#hashRate}}{{hashRate}}{{/hashRate}}{{^hashRate}}–{{/hashRate}}</p><p class="sub">work per block ÷ mean interval</p></div>
-  <div class="card"><h2>Block interval</h2><p class="big">{{#interval}}{{interval}}{{/interval}}{{^interval}}–{{/interval}}</p></div>
+  <div class="card"><h2>Block interval</h2><p class="big">{{#interval}}{{interval}}{{/interval}}{{^interval}}–{{/interval}}</p>{{#interval}}<p class="sub">mean of the last {{intervalCount}}</p>{{/interval}}</div>
   <div class="card"><h2>Mempool</h2><p class="big"><a href="/mempool" id="mempool-count">{{status.mempool.count}}</a></p><p class="sub">{{mempoolBytes}}</p></div>
   <div class="card"><h2>Peers</h2><p class="big"><a href="/network" id="peers">{{status.peers}}</a></p>{{#status.syncing}}<p class="sub">syncing to {{status.bestPeerHeight}}</p>{{/status.syncing}}</div>
 </section>
@@ -1038,7 +1038,7 @@ h2 { font-size: 1.15rem; margin-top: 1.6rem; }
 .live-status.on { background: var(--ok); }
 .crypto-note { max-width: 1200px; margin: .5rem auto; padding: .6rem 1rem; background: #fff4e0; border: 1px solid #f0c27a; }
 .bottom { text-align: center; color: var(--muted); font-size: .85rem; padding: 1rem; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: .8rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: .8rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; }
 .card h2 { margin: 0; font-size: .8rem; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 .card p { margin: .2rem 0 0; }
