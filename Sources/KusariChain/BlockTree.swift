@@ -4,10 +4,13 @@ import KusariStorage
 extension Blockchain {
     /// One known block header, on the best chain or on a side branch.
     public struct TreeEntry: Sendable, Equatable {
+        /// The block's header.
         public var header: BlockHeader
+        /// The block's id (SHA-256d of the header).
         public var id: Hash256
         /// Whether the header passed, the body was applied, or either broke a rule.
         public var status: StoredHeader.Status
+        /// Whether the block is on the best chain now.
         public var onBestChain: Bool
     }
 

@@ -58,7 +58,10 @@ public struct AccountInfo: Sendable {
 
 /// The recent block tree for `GET /v1/chain/tree`: best-chain blocks and the side branches that lost.
 public struct BlockTree: Sendable {
+    /// The best chain's height.
     public var height: UInt64
+    /// The best chain's tip.
     public var tip: Hash256
+    /// The blocks, by height, then by arrival.
     public var blocks: [Blockchain.TreeEntry]
 }

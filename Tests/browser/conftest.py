@@ -16,6 +16,7 @@ from selenium.webdriver.chrome.service import Service
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 KUSARI = ROOT / ".build" / "debug" / "kusari"
+INSECURE_HOST = "explorer.test"
 MEMO = '<script>alert("memo")</script><img src=x onerror=alert(2)> & more'
 
 
@@ -128,7 +129,10 @@ def chain():
 def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+    # explorer.test resolves to 127.0.0.1 but, not being localhost, is no secure context: the
+    # pages as seen over plain http from another host.
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
+                f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)

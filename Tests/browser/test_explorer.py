@@ -10,7 +10,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import MEMO, get_json
+from conftest import INSECURE_HOST, MEMO, get_json
 
 WAIT = 30
 
@@ -202,3 +202,24 @@ def test_no_javascript_errors_on_any_page(chain, browser):
         assert not errors, f"{path}: {errors}"
         for verdict in browser.find_elements(By.CSS_SELECTOR, ".verdict"):
             assert "not verified" not in verdict.text and "cannot run" not in verdict.text, f"{path}: {verdict.text}"
+
+
+def test_pages_read_over_plain_http_from_another_host_and_say_what_cannot_run(chain, browser):
+    insecure = chain.base.replace("127.0.0.1", INSECURE_HOST)
+    browser.get_log("browser")
+    browser.get(f"{insecure}/tx/{chain.tx_ids[3]}")
+    assert browser.execute_script("return window.isSecureContext") is False
+    wait(browser).until(lambda d: d.find_element(By.ID, "crypto-note").is_displayed())
+    assert text_of(browser, "merkle-verdict").startswith("cannot run here: needs Web Crypto")
+    assert text_of(browser, "tx-id") == chain.tx_ids[3]
+    assert browser.find_element(By.ID, "memo").text == "none"
+    browser.get(f"{insecure}/account/{chain.bob}")
+    wait(browser).until(lambda d: d.find_element(By.ID, "crypto-note").is_displayed())
+    assert text_of(browser, "state-verdict").startswith("cannot run here")
+    assert text_of(browser, "account-address") == chain.bob
+    browser.get(f"{insecure}/learn/blockchain?from={chain.tx_height - 1}")
+    wait(browser).until(lambda d: d.find_element(By.ID, "crypto-note").is_displayed())
+    assert text_of(browser, "chain-verdict").startswith("cannot run here")
+    browser.get(f"{insecure}/")
+    wait(browser).until(lambda d: text_of(d, "live-status") == "live")
+    assert not severe_logs(browser)
