@@ -98,8 +98,7 @@ public enum API {
         }
 
         router.get("/v1/chain/tree") { request, _ -> Response in
-            let depth = try Query.uint(request, "depth") ?? 20
-            guard depth >= 1 && depth <= 500 else { throw APIError(.badRequest, "bad_request", "depth: must be between 1 and 500") }
+            let depth = try Query.treeDepth(request.uri.queryParameters.get("depth"), fallback: 20)
             return JSONBody.response(views.tree(await node.tree(depth: depth)))
         }
 
@@ -144,6 +143,15 @@ package enum Query {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
         guard let v = UInt64(text) else { throw APIError(.badRequest, "bad_request", "\(name): '\(text)' is not a whole number") }
         return v
+    }
+
+    /// How many heights of the block tree to show: 1 to 500.
+    package static func treeDepth(_ text: String?, fallback: UInt64) throws -> UInt64 {
+        guard let text else { return fallback }
+        guard let d = UInt64(text), (1...500).contains(d) else {
+            throw APIError(.badRequest, "bad_request", "depth: must be between 1 and 500")
+        }
+        return d
     }
 
     /// A history cursor: HEIGHT or HEIGHT:POSITION (as `next` gives it), or nil for the newest.

@@ -118,12 +118,12 @@ enum EmbeddedFiles {
 {{> head}}
 <div id="live" data-live="block reorg">
 <h1>Chain</h1>
-<p>The last 30 heights as this node knows them: the best chain (most work) on the left, and beside it every side
+<p>The last {{depth}} heights as this node knows them: the best chain (most work) on the left, and beside it every side
   branch that lost. A side branch appears when two miners find a block at about the same time; the chain with more
   work wins and the other blocks are left off. When a heavier branch arrives, the node reorganises: blocks it had
   are taken off the best chain and highlighted here.</p>
 <p id="reorg-banner" class="banner" hidden></p>
-<p>Tip <a class="mono" href="/block/{{tree.tip}}">{{tree.tip}}</a> at height {{tree.height}}; {{sideCount}} side-branch blocks shown.</p>
+<p>Tip <a class="mono" href="/block/{{tree.tip}}">{{tree.tip}}</a> at height {{tree.height}}; {{sideCount}} side-branch blocks shown. Show <a href="/chain?depth=100">100</a> or <a href="/chain?depth=500">500</a> heights.</p>
 <table class="tree" id="tree">
   <thead><tr><th>Height</th><th>Best chain</th><th>Side branches</th></tr></thead>
   <tbody>
@@ -858,7 +858,8 @@ enum EmbeddedFiles {
       setStatus("offline");
     } finally {
       pending = false;
-      if (again) { again = false; setTimeout(refresh, 250); }
+      // Events that came meanwhile cost one more refresh, at most one a second.
+      if (again) { again = false; setTimeout(refresh, 1000); }
     }
   }
 

@@ -21,7 +21,7 @@ public enum Explorer {
             ("/account/:address", { r, c in try await site.account(c.parameters.get("address") ?? "",
                                                                    before: r.uri.queryParameters.get("before")) }),
             ("/mempool", { _, _ in await site.mempool() }),
-            ("/chain", { _, _ in await site.chain() }),
+            ("/chain", { r, _ in try await site.chain(depth: r.uri.queryParameters.get("depth")) }),
             ("/network", { _, _ in await site.networkPage() }),
             ("/search", { r, _ in try await site.search(r.uri.queryParameters.get("q") ?? "") }),
             ("/learn", { _, _ in site.learnIndex() }),

@@ -43,7 +43,7 @@ enum Format {
     /// A memo (hex from the API) as text when it is UTF-8, else nil.
     static func memoText(hex: String) -> String? {
         guard let bytes = try? Hex.decode(hex, field: "memo"), !bytes.isEmpty else { return nil }
-        return String(validating: bytes, as: UTF8.self)
+        return String(bytes: bytes, encoding: .utf8)
     }
 
     /// A fee rate in base units per byte with one decimal place (integer arithmetic).

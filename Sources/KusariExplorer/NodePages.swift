@@ -41,9 +41,10 @@ extension Site {
         ])
     }
 
-    /// `/chain`: mirrors `/v1/chain/tree`, one row per height, side branches beside the best chain.
-    func chain() async -> Response {
-        let tree = views.tree(await node.tree(depth: 30))
+    /// `/chain?depth=`: mirrors `/v1/chain/tree` (default 30 heights), one row per height, side branches beside the best chain.
+    func chain(depth text: String?) async throws -> Response {
+        let depth = try Query.treeDepth(text, fallback: 30)
+        let tree = views.tree(await node.tree(depth: depth))
         var rows: [[String: Any]] = []
         for height in Set(tree.blocks.map(\.height)).sorted(by: >) {
             let here = tree.blocks.filter { $0.height == height }
@@ -55,7 +56,7 @@ extension Site {
         }
         let sideCount = tree.blocks.filter { !$0.onBestChain }.count
         return renderer.page("chain", title: "Chain", scripts: ["live.js"], [
-            "tree": tree, "rows": rows, "sideCount": sideCount, "hasSide": sideCount > 0,
+            "tree": tree, "rows": rows, "sideCount": sideCount, "hasSide": sideCount > 0, "depth": depth,
         ])
     }
 

@@ -109,7 +109,7 @@ import FoundationNetworking
         for path in ["/block/99999999", "/block/\(zeros)", "/block/garbage", "/tx/\(zeros)", "/tx/garbage", "/account/notanaddress",
                      "/account/\(bobAddress)?before=x", "/search?q=garbage", "/search?q=", "/search?q=\(zeros)",
                      "/search?q=99999999", "/nope", "/learn/nope", "/assets/nope.js", "/learn/block?ref=garbage",
-                     "/learn/blockchain?from=99999999", "/learn/keys?tx=garbage"] {
+                     "/learn/blockchain?from=99999999", "/learn/keys?tx=garbage", "/chain?depth=0", "/chain?depth=x"] {
             let p = try await page(node, path)
             expectHTML(p, path, status: 404)
             #expect(p.body.contains("404"), "\(path)")
@@ -164,35 +164,40 @@ import FoundationNetworking
         defer { try? FileManager.default.removeItem(at: dir) }
         func path(_ n: String) -> String { dir.appendingPathComponent(n).path }
         let otherMiner = (try? KeyPair(seed: [UInt8](repeating: 9, count: 32))) ?? KeyPair()
-        let b = try NodeProcess(datadir: path("b"), arguments: ["--p2p", "127.0.0.1:0", "--no-discover", "--mine", "--miner-address",
-                                                                otherMiner.address(on: .devnet).string, "--miner-interval", "0.5",
-                                                                "--miner-threads", "1"])
-        defer { b.stop() }
         func height(_ n: NodeProcess) async throws -> Int { try await n.get("/v1/status").json["height"] as? Int ?? -1 }
-        try await b.waitFor("b at height 8", seconds: 60) { try await height(b) >= 8 }
-        // A mines three blocks of its own, alone.
+        // B mines 20 blocks alone and stops; then A mines 3 of its own alone and stops. Neither mines after
+        // that, so B's chain is the longer one however loaded the machine is.
+        let b = try NodeProcess(datadir: path("b"), arguments: ["--no-discover", "--mine", "--miner-address",
+                                                                otherMiner.address(on: .devnet).string, "--miner-interval", "0.1",
+                                                                "--miner-threads", "1"])
+        try await b.waitFor("b at height 20", seconds: 60) { try await height(b) >= 20 }
+        b.stop()
         let a = try NodeProcess(datadir: path("a"), arguments: ["--no-discover", "--mine", "--miner-address", miner.address(on: .devnet).string,
-                                                                "--miner-interval", "0.2", "--miner-threads", "1"])
+                                                                "--miner-interval", "1", "--miner-threads", "1"])
         try await a.waitFor("a at height 3", seconds: 60) { try await height(a) >= 3 }
         var aBlocks: Set<String> = [], bBlocks: Set<String> = []
         for h in 1...3 { aBlocks.insert(try await a.get("/v1/blocks/\(h)").json["id"] as? String ?? "") }
         a.stop()
-        // Restarted next to B, A takes B's longer chain.
-        let a2 = try NodeProcess(datadir: path("a"), arguments: ["--no-discover", "--peer", b.p2p ?? ""])
+        // Both come back, connected and not mining: A takes B's longer chain.
+        let b2 = try NodeProcess(datadir: path("b"), arguments: ["--p2p", "127.0.0.1:0", "--no-discover"])
+        defer { b2.stop() }
+        let bHeight = try await height(b2)
+        let a2 = try NodeProcess(datadir: path("a"), arguments: ["--no-discover", "--peer", b2.p2p ?? ""])
         defer { a2.stop() }
+        #expect(bHeight >= 20)
         try await a2.waitFor("a on b's chain", seconds: 60) {
-            try await a2.get("/v1/blocks/8").json["id"] as? String == (try await b.get("/v1/blocks/8").json["id"] as? String)
+            try await a2.get("/v1/status").json["tip"] as? String == (try await b2.get("/v1/status").json["tip"] as? String)
         }
         let tree = try await a2.get("/v1/chain/tree?depth=500").json
         let blocks = tree["blocks"] as? [[String: Any]] ?? []
         let side = blocks.filter { $0["onBestChain"] as? Bool == false }
         #expect(side.count >= 3, "side branch: \(side)")
-        for h in 1...3 { bBlocks.insert(try await b.get("/v1/blocks/\(h)").json["id"] as? String ?? "") }
+        for h in 1...3 { bBlocks.insert(try await b2.get("/v1/blocks/\(h)").json["id"] as? String ?? "") }
         let sideIds = Set(side.compactMap { $0["id"] as? String })
         #expect(aBlocks.isSubset(of: sideIds), "a's own blocks are the side branch: \(aBlocks) vs \(sideIds)")
         #expect(sideIds.isDisjoint(with: bBlocks), "b's blocks are on the best chain")
         #expect(side.allSatisfy { $0["status"] as? String == "valid" })
-        let page = try await page(a2, "/chain").body
+        let page = try await page(a2, "/chain?depth=500").body
         for id in aBlocks {
             #expect(page.contains("class=\"tree-block side mono\" data-id=\"\(id)\""), "side block \(id) on /chain")
         }

@@ -30,7 +30,8 @@
       setStatus("offline");
     } finally {
       pending = false;
-      if (again) { again = false; setTimeout(refresh, 250); }
+      // Events that came meanwhile cost one more refresh, at most one a second.
+      if (again) { again = false; setTimeout(refresh, 1000); }
     }
   }
 
