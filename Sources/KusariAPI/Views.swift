@@ -95,6 +95,7 @@ package struct Views {
 
     package func address(_ p: AddressPayload) -> String { Address(payload: p, network: network).string }
 
+    /// `GET /v1/status`: difficulty printed with three decimals.
     package func status(_ s: NodeStatus) -> View.Status {
         let d = s.difficulty
         let difficulty = "\(d / 1000)." + String(String(d % 1000 + 1000).dropFirst())
@@ -105,19 +106,23 @@ package struct Views {
             bestPeerHeight: s.bestPeerHeight, version: s.version, genesis: s.genesis.hex)
     }
 
+    /// One pending transaction of `GET /v1/mempool`.
     package func poolEntry(_ e: Mempool.Entry) -> View.PoolEntry {
         View.PoolEntry(id: e.id.hex, from: address(e.sender), to: address(e.tx.to), nonce: e.tx.nonce, amount: e.tx.amount,
                        fee: e.tx.fee, size: e.size, arrival: e.arrival)
     }
 
+    /// One connection of `GET /v1/peers`.
     package func peer(_ p: P2P.PeerInfo) -> View.Peer {
         View.Peer(address: p.address, direction: p.direction, nodeId: p.nodeId.map { String($0, radix: 16) },
                   height: p.height, userAgent: p.userAgent, latencyMs: p.latencyMs.map { Int($0.rounded()) },
                   bytesIn: p.bytesIn, bytesOut: p.bytesOut, blocksIn: p.blocksIn, score: p.score)
     }
 
+    /// One ban of `GET /v1/bans`.
     package func ban(_ b: P2P.Ban) -> View.BanEntry { View.BanEntry(address: b.key, until: b.until, reason: b.reason) }
 
+    /// `GET /v1/chain/tree`: the status of each block as a word.
     package func tree(_ t: BlockTree) -> View.Tree {
         View.Tree(height: t.height, tip: t.tip.hex, blocks: t.blocks.map {
             let status: String

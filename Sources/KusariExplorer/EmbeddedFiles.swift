@@ -664,6 +664,16 @@ enum EmbeddedFiles {
     return true;
   };
 
+  // Wraps an async check so that calls run one after another (typing fast
+  // never lets an older result overwrite a newer one).
+  K.serial = function (fn) {
+    let last = Promise.resolve();
+    return function () {
+      last = last.then(() => fn()).catch(() => {});
+      return last;
+    };
+  };
+
   // Marks a verdict element: ok true/false, with its text.
   K.verdict = function (el, ok, text) {
     if (!el) return;
@@ -700,7 +710,7 @@ enum EmbeddedFiles {
   function hashPanel() {
     const input = $("hash-input"), output = $("hash-output");
     if (!input || !output) return;
-    const run = async () => { output.textContent = K.bytesToHex(await K.sha256(new TextEncoder().encode(input.value))); };
+    const run = K.serial(async () => { output.textContent = K.bytesToHex(await K.sha256(new TextEncoder().encode(input.value))); });
     input.addEventListener("input", run);
     run();
   }
@@ -711,7 +721,7 @@ enum EmbeddedFiles {
     const B = K.block, verdict = $("block-verdict");
     const fields = () => Object.fromEntries(Array.from(form.querySelectorAll("input")).map(i => [i.name, i.value]));
     async function idOf(f) { return K.bytesToHex(await K.sha256d(B.encodeHeader(f))); }
-    async function update() {
+    const update = K.serial(async function () {
       let f = fields(), id;
       try { id = await idOf(f); } catch (e) { K.verdict(verdict, false, "not a header: " + e.message); return; }
       $("header-hex").textContent = K.bytesToHex(B.encodeHeader(f));
@@ -721,7 +731,7 @@ enum EmbeddedFiles {
       const same = id === form.dataset.originalId;
       K.verdict(verdict, meets, (same ? "as recorded: " : "edited: ") +
         (meets ? "the id meets the target, valid proof of work" : "the id is above the target, not a valid block"));
-    }
+    });
     form.addEventListener("input", update);
     $("mine").addEventListener("click", async function () {
       const status = $("mine-status"), nonceInput = $("nonce"), f = fields();
@@ -752,7 +762,7 @@ enum EmbeddedFiles {
     const rows = Array.from(document.querySelectorAll(".chain-row"));
     if (rows.length === 0 || !K.block) return;
     const B = K.block;
-    async function update() {
+    const update = K.serial(async function () {
       const tips = [];
       for (const row of rows) tips.push(await B.recomputeRow(Array.from(row.querySelectorAll(".block-card"))));
       const chain = $("chain-verdict");
@@ -767,7 +777,7 @@ enum EmbeddedFiles {
         K.verdict(el, agree === tips.length - 1, agree === tips.length - 1 ? "agrees with every other copy"
           : "disagrees: its tip matches " + agree + " of the other " + (tips.length - 1) + " copies");
       });
-    }
+    });
     for (const input of document.querySelectorAll(".tx-amount")) input.addEventListener("input", update);
     await update();
   }
@@ -1004,7 +1014,7 @@ enum EmbeddedFiles {
 
   function wire(section, check) {
     if (!section || !K.hasCrypto) return;
-    const run = () => check(section).catch(e => K.verdict(section.querySelector(".verdict"), false, "not verified: " + e.message));
+    const run = K.serial(() => check(section).catch(e => K.verdict(section.querySelector(".verdict"), false, "not verified: " + e.message)));
     for (const input of section.querySelectorAll("input.proof-hash")) input.addEventListener("input", run);
     run();
   }

@@ -49,6 +49,16 @@
     return true;
   };
 
+  // Wraps an async check so that calls run one after another (typing fast
+  // never lets an older result overwrite a newer one).
+  K.serial = function (fn) {
+    let last = Promise.resolve();
+    return function () {
+      last = last.then(() => fn()).catch(() => {});
+      return last;
+    };
+  };
+
   // Marks a verdict element: ok true/false, with its text.
   K.verdict = function (el, ok, text) {
     if (!el) return;

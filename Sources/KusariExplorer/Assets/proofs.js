@@ -93,7 +93,7 @@
 
   function wire(section, check) {
     if (!section || !K.hasCrypto) return;
-    const run = () => check(section).catch(e => K.verdict(section.querySelector(".verdict"), false, "not verified: " + e.message));
+    const run = K.serial(() => check(section).catch(e => K.verdict(section.querySelector(".verdict"), false, "not verified: " + e.message)));
     for (const input of section.querySelectorAll("input.proof-hash")) input.addEventListener("input", run);
     run();
   }
