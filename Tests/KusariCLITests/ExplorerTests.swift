@@ -104,6 +104,16 @@ import FoundationNetworking
         let dashboard = try await page(node, "/").body
         #expect(dashboard.contains("id=\"height\"") && dashboard.contains("<small>devnet</small>") && (dashboard.contains("href=\"/tx/") || dashboard.contains("No transactions in the latest blocks")))
 
+        // Tokens: bob's coins trace back to the faucet's genesis allocation.
+        let tokens = try await page(node, "/learn/tokens?address=\(bobAddress)").body
+        #expect(tokens.contains("received 0.00012345 KSR from") || tokens.contains("received 0.00000001 KSR from"))
+        #expect(tokens.contains("a genesis allocation of"))
+        // The mempool page projects a pending transfer (a nonce gap keeps it pending).
+        let queued = try Transaction(chainId: 3, key: faucet, nonce: 9, to: AddressPayload(publicKey: bob.publicKey), amount: 7, fee: 5_000)
+        #expect(try await node.postTx(Hex.encode(queued.encoded)).status == 202)
+        let pool = try await page(node, "/mempool").body
+        #expect(pool.contains("/tx/\(queued.id.hex)") && pool.contains("Block +1") && pool.contains("<span id=\"pool-count\">1</span>"))
+
         // Unknown ids and garbage: HTML 404 pages; unknown /v1 routes keep the API's JSON 404.
         let zeros = String(repeating: "0", count: 64)
         for path in ["/block/99999999", "/block/\(zeros)", "/block/garbage", "/tx/\(zeros)", "/tx/garbage", "/account/notanaddress",
@@ -197,6 +207,9 @@ import FoundationNetworking
         #expect(aBlocks.isSubset(of: sideIds), "a's own blocks are the side branch: \(aBlocks) vs \(sideIds)")
         #expect(sideIds.isDisjoint(with: bBlocks), "b's blocks are on the best chain")
         #expect(side.allSatisfy { $0["status"] as? String == "valid" })
+        // The network page lists the peer.
+        let network = try await page(a2, "/network").body
+        #expect(network.contains(b2.p2p ?? "?") && network.contains("outbound"), "network page: \(network.suffix(1500))")
         let page = try await page(a2, "/chain?depth=500").body
         for id in aBlocks {
             #expect(page.contains("class=\"tree-block side mono\" data-id=\"\(id)\""), "side block \(id) on /chain")
