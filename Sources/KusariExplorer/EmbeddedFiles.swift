@@ -406,8 +406,9 @@ enum EmbeddedFiles {
 <div id="live" data-live="block tx reorg">
 <h1>Mempool</h1>
 <p><span id="pool-count">{{count}}</span> pending transactions, {{bytes}}. The least fee the node admits is {{minFee}} base units a byte.
-  Below, the pool cut into the blocks a miner would make next, the best fee rate (base units a byte) first.</p>
-{{^projected}}<p id="pool-empty">The mempool is empty: the next block will carry no transactions.</p>{{/projected}}
+  Below, the blocks a miner would make next from it, chosen as the miner chooses: the best fee rate (base units a byte) first,
+  each sender's transactions in nonce order.</p>
+{{^projected}}<p id="pool-empty">Nothing in the mempool can be mined now: the next block will carry no transactions.</p>{{/projected}}
 <div class="projected">
 {{#projected}}
   <section class="next-block">
@@ -426,7 +427,7 @@ enum EmbeddedFiles {
   </section>
 {{/projected}}
 </div>
-{{#hasLater}}<p>… and {{laterBlocks}} more blocks' worth after these.</p>{{/hasLater}}
+{{#hasRest}}<p id="pool-rest">{{rest}} more pending transactions are in none of these blocks: they come later, or wait for an earlier nonce of their sender.</p>{{/hasRest}}
 </div>
 {{> foot}}
 

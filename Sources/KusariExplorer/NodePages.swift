@@ -8,27 +8,19 @@ extension Site {
     /// Projected blocks shown at most, and transactions listed per projected block.
     static let projectedBlocks = 8, listedPerBlock = 50
 
-    /// `/mempool`: mirrors `/v1/mempool`, cut into the blocks a miner would make next, best fee rate first.
+    /// `/mempool`: mirrors `/v1/mempool`, as the blocks a miner would make next, best fee rate first.
     func mempool() async -> Response {
         let status = await node.status()
-        let entries = await node.pending(limit: 10_000).map(views.poolEntry)
         let room = node.config.maxBlockBytes - BlockHeader.encodedSize - 8
-        var blocks: [[View.PoolEntry]] = [], current: [View.PoolEntry] = [], bytes = 0
-        for e in entries {
-            if !current.isEmpty && (bytes + e.size > room || current.count >= Block.maxTransactions) {
-                blocks.append(current)
-                current = []
-                bytes = 0
-            }
-            current.append(e)
-            bytes += e.size
-        }
-        if !current.isEmpty { blocks.append(current) }
-        let projected: [[String: Any]] = blocks.prefix(Self.projectedBlocks).enumerated().map { n, txs in
+        let blocks = await node.projectedBlocks(Self.projectedBlocks).map { $0.map(views.poolEntry) }
+        let projectedCount = blocks.reduce(0) { $0 + $1.count }
+        let projected: [[String: Any]] = blocks.enumerated().map { n, txs in
             let size = txs.reduce(0) { $0 + $1.size }, fees = txs.reduce(UInt64(0)) { $0 &+ $1.fee }
-            let rates = txs.map { Format.feeRate(fee: $0.fee, size: $0.size) }
+            // Fee rates compared exactly: fee_a / size_a < fee_b / size_b (amounts and sizes are small enough not to overflow).
+            let lower = { (a: View.PoolEntry, b: View.PoolEntry) in a.fee * UInt64(b.size) < b.fee * UInt64(a.size) }
+            let rate = { (e: View.PoolEntry?) in e.map { Format.feeRate(fee: $0.fee, size: $0.size) } ?? "0" }
             return ["number": n + 1, "count": txs.count, "size": Format.bytes(size), "fees": Format.ksr(fees),
-                    "best": rates.first ?? "0", "worst": rates.last ?? "0",
+                    "best": rate(txs.max(by: lower)), "worst": rate(txs.min(by: lower)),
                     "fill": min(100, size * 100 / max(1, room)), "more": max(0, txs.count - Self.listedPerBlock), "hasMore": txs.count > Self.listedPerBlock,
                     "transactions": txs.prefix(Self.listedPerBlock).map { e in
                         ["id": e.id, "short": Format.short(e.id), "from": e.from, "to": e.to, "amount": Format.ksr(e.amount),
@@ -37,7 +29,7 @@ extension Site {
         }
         return renderer.page("mempool", title: "Mempool", scripts: ["live.js"], [
             "count": status.mempoolCount, "bytes": Format.bytes(status.mempoolBytes), "projected": projected,
-            "laterBlocks": max(0, blocks.count - Self.projectedBlocks), "hasLater": blocks.count > Self.projectedBlocks, "minFee": status.minFeePerByte,
+            "rest": max(0, status.mempoolCount - projectedCount), "hasRest": status.mempoolCount > projectedCount, "minFee": status.minFeePerByte,
         ])
     }
 

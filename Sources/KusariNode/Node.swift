@@ -181,6 +181,25 @@ public actor Node {
     /// Pending transactions by fee rate.
     public func pending(limit: Int) -> [Mempool.Entry] { Array(mempool.all.prefix(limit)) }
 
+    /// The next `count` blocks a miner would make from the mempool as it is, each
+    /// chosen as the miner chooses (fee rate, each sender's nonces in order), the
+    /// senders' nonces advanced block by block. Transactions waiting for a missing
+    /// nonce are in none of them.
+    public func projectedBlocks(_ count: Int) -> [[Mempool.Entry]] {
+        var nonces: [AddressPayload: UInt64] = [:], out: [[Mempool.Entry]] = []
+        while out.count < count {
+            let txs = mempool.template(account: { a in
+                var account = chain.state.account(a)
+                if let n = nonces[a] { account.nonce = n }
+                return account
+            }, maxBytes: config.maxBlockBytes - BlockHeader.encodedSize - 8, maxCount: Block.maxTransactions)
+            if txs.isEmpty { break }
+            for t in txs { nonces[t.from] = t.nonce + 1 }
+            out.append(txs.compactMap { mempool.entry($0.id) })
+        }
+        return out
+    }
+
     // MARK: - Writing
 
     /// Decodes a transaction and checks its signature outside the actor, so

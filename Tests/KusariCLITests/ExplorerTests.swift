@@ -108,11 +108,12 @@ import FoundationNetworking
         let tokens = try await page(node, "/learn/tokens?address=\(bobAddress)").body
         #expect(tokens.contains("received 0.00012345 KSR from") || tokens.contains("received 0.00000001 KSR from"))
         #expect(tokens.contains("a genesis allocation of"))
-        // The mempool page projects a pending transfer (a nonce gap keeps it pending).
+        // A transfer behind a nonce gap is pending, but in no projected block: no miner can take it yet.
         let queued = try Transaction(chainId: 3, key: faucet, nonce: 9, to: AddressPayload(publicKey: bob.publicKey), amount: 7, fee: 5_000)
         #expect(try await node.postTx(Hex.encode(queued.encoded)).status == 202)
         let pool = try await page(node, "/mempool").body
-        #expect(pool.contains("/tx/\(queued.id.hex)") && pool.contains("Block +1") && pool.contains("<span id=\"pool-count\">1</span>"))
+        #expect(pool.contains("<span id=\"pool-count\">1</span>") && !pool.contains("/tx/\(queued.id.hex)") && !pool.contains("Block +1"))
+        #expect(pool.contains("1 more pending transactions are in none of these blocks"))
 
         // Unknown ids and garbage: HTML 404 pages; unknown /v1 routes keep the API's JSON 404.
         let zeros = String(repeating: "0", count: 64)
@@ -166,6 +167,29 @@ import FoundationNetworking
             let r = try await node.get("/v1/chain/tree?depth=\(bad)")
             #expect(r.status == 400 && r.errorCode == "bad_request", "depth=\(bad)")
         }
+    }
+
+    /// `/mempool` projects the blocks a miner would make: every sender's nonces in
+    /// order, the fee-rate range, and nothing that waits behind a nonce gap.
+    @Test func mempoolProjection() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let node = try NodeProcess(datadir: dir.appendingPathComponent("pool").path)
+        defer { node.stop() }
+        var ids: [String] = []
+        for (nonce, fee) in [(0, 1_000), (1, 5_000), (2, 3_000), (5, 9_000)] as [(UInt64, UInt64)] {
+            let tx = try Transaction(chainId: 3, key: faucet, nonce: nonce, to: AddressPayload(publicKey: bob.publicKey), amount: 10, fee: fee)
+            #expect(try await node.postTx(Hex.encode(tx.encoded)).status == 202)
+            #expect(tx.encoded.count == 145)
+            ids.append(tx.id.hex)
+        }
+        let pool = try await page(node, "/mempool").body
+        #expect(pool.contains("<span id=\"pool-count\">4</span>") && pool.contains("Block +1") && !pool.contains("Block +2"))
+        // Nonces 0, 1, 2 in order; 5 waits for 3 and 4.
+        let positions = ids.prefix(3).compactMap { pool.range(of: "/tx/\($0)")?.lowerBound }
+        #expect(positions.count == 3 && positions == positions.sorted())
+        #expect(!pool.contains("/tx/\(ids[3])") && pool.contains("1 more pending transactions"))
+        // 5000 / 145 and 1000 / 145 base units a byte, to one decimal.
+        #expect(pool.contains("3 transactions, 435 B") && pool.contains("fee rate 34.4 … 6.8"))
     }
 
     /// A node that mined alone and then meets a longer chain reorganises; the
