@@ -40,7 +40,7 @@ def test_reorg_highlights_the_blocks_taken_off(browser):
         browser.execute_script("window.__notReloaded = true;")
         own = set(browser.execute_script(ids, ".tree-block.best"))
         # B comes back (not mining) with its longer chain; A reorganises onto it.
-        b2, _ = start_node(work / "b", "--api", "127.0.0.1:0", "--p2p", f"127.0.0.1:{b_p2p}", "--no-discover",
+        b2, b2_line = start_node(work / "b", "--api", "127.0.0.1:0", "--p2p", f"127.0.0.1:{b_p2p}", "--no-discover",
                            log=work / "b.log")
         nodes.append(b2)
         WebDriverWait(browser, 60, ignored_exceptions=[StaleElementReferenceException]).until(
@@ -48,7 +48,12 @@ def test_reorg_highlights_the_blocks_taken_off(browser):
         banner = browser.execute_script("const b = document.getElementById('reorg-banner'); return [b.hidden, b.textContent];")
         assert not banner[0] and banner[1].startswith("Reorganisation:"), banner
         taken = set(browser.execute_script(ids, ".tree-block.taken-off"))
-        assert taken and taken <= own, (taken, own)
+        # Every block A had made is taken off (A kept mining until the switch, so maybe more than the page
+        # showed at first); the shared genesis and B's blocks are not.
+        genesis = get_json(a_base, "/v1/blocks/0")["id"]
+        b_ids = {get_json("http://" + b2_line["api"], f"/v1/blocks/{h}")["id"] for h in range(1, 13)}
+        assert own - {genesis} <= taken, (own, taken)
+        assert genesis not in taken and not (taken & b_ids), taken
         assert taken <= set(browser.execute_script(ids, ".tree-block.side")), "taken-off blocks are drawn as a side branch"
         assert browser.execute_script("return window.__notReloaded === true;"), "the page was reloaded"
         assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
