@@ -272,6 +272,8 @@ enum EmbeddedFiles {
   “previous id” no longer matches, and so on to the tip. Every block turned red no longer is the block the network
   agreed on; to hide the change one would have to redo the proof of work of all of them, faster than everyone else.
   These are blocks {{from}} onwards of this node's best chain (<a href="/learn/blockchain">latest with transfers</a>).</p>
+{{^hasTransfers}}<p class="banner" id="no-transfers">These blocks carry no transfers, so there is no amount to change: send one
+  (for example <code>kusari tx send</code>) and come back, or pick blocks that have some with <code>?from=HEIGHT</code>.</p>{{/hasTransfers}}
 <div class="chain-row copy" id="chain">
 {{#blocks}}{{> blockcard}}{{/blocks}}
 </div>
@@ -286,6 +288,8 @@ enum EmbeddedFiles {
   tip id; a copy someone tampered with cannot agree with the rest unless the tamperer redoes all the proof of work
   from the changed block on. Below, this node's copy of its recent blocks, and two more copies kept by this page
   standing for other nodes. Change an amount in one copy and see it disagree.</p>
+{{^hasTransfers}}<p class="banner" id="no-transfers">These blocks carry no transfers, so there is no amount to change: send one
+  (for example <code>kusari tx send</code>) and come back, or pick blocks that have some with <code>?from=HEIGHT</code>.</p>{{/hasTransfers}}
 <div class="copies">
 {{#copies}}
   <section class="copy" data-name="{{name}}">

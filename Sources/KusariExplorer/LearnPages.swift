@@ -29,18 +29,20 @@ extension Site {
     func learnBlockchain(from: String?) async throws -> Response {
         let blocks = try await sideBySide(from: from)
         return renderer.page("learn-blockchain", title: "Blockchain", scripts: ["blockmodel.js", "learn.js"],
-                             ["blocks": blocks.map(card), "from": blocks.first?.block.header.height ?? 0])
+                             ["blocks": blocks.map(card), "from": blocks.first?.block.header.height ?? 0,
+                              "hasTransfers": blocks.contains { !$0.block.transactions.isEmpty }])
     }
 
     /// `/learn/distributed?from=`: the same blocks as each known node holds them.
     func learnDistributed(from: String?) async throws -> Response {
-        let blocks = try await sideBySide(from: from).map(card)
+        let infos = try await sideBySide(from: from)
+        let blocks = infos.map(card)
         let peers = (await p2p?.peerList() ?? []).map(views.peer)
         let height = await node.status().height
         var copies: [[String: Any]] = [["name": "This node", "real": true, "blocks": blocks]]
         for name in ["Copy B", "Copy C"] { copies.append(["name": name, "real": false, "blocks": blocks]) }
         return renderer.page("learn-distributed", title: "Distributed", scripts: ["blockmodel.js", "learn.js"], [
-            "copies": copies, "height": height,
+            "copies": copies, "height": height, "hasTransfers": infos.contains { !$0.block.transactions.isEmpty },
             "peers": peers.map { p -> [String: Any] in
                 ["peer": p, "agrees": p.height.map { $0 >= height } ?? false]
             },

@@ -104,6 +104,7 @@ import FoundationNetworking
         let dashboard = try await page(node, "/").body
         #expect(dashboard.contains("id=\"height\"") && dashboard.contains("<small>devnet</small>") && (dashboard.contains("href=\"/tx/") || dashboard.contains("No transactions in the latest blocks")))
 
+        #expect(!(try await page(node, "/learn/blockchain?from=\(height)").body.contains("id=\"no-transfers\"")))
         // Tokens: bob's coins trace back to the faucet's genesis allocation.
         let tokens = try await page(node, "/learn/tokens?address=\(bobAddress)").body
         #expect(tokens.contains("received 0.00012345 KSR from") || tokens.contains("received 0.00000001 KSR from"))
@@ -163,6 +164,8 @@ import FoundationNetworking
         #expect(best.last?["id"] as? String == tree["tip"] as? String)
         // Each best-chain block links to the one before it.
         for (a, b) in zip(best, best.dropFirst()) { #expect(b["previousId"] as? String == a["id"] as? String) }
+        // With no transfers on the chain, the tamper pages say there is nothing to edit.
+        #expect(try await page(node, "/learn/blockchain").body.contains("id=\"no-transfers\""))
         for bad in ["0", "501", "x"] {
             let r = try await node.get("/v1/chain/tree?depth=\(bad)")
             #expect(r.status == 400 && r.errorCode == "bad_request", "depth=\(bad)")
