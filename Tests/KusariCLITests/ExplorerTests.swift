@@ -246,6 +246,7 @@ import FoundationNetworking
 
     /// The embedded templates and assets equal their sources (scripts/embed-explorer --check).
     @Test func embeddedFilesEqualTheirSources() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
         let script = Process()
         script.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         script.arguments = ["python3", Kusari.packageRoot.appendingPathComponent("scripts/embed-explorer").path, "--check"]
