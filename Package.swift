@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Data layer: hashes, keys, addresses, the canonical codec, transactions,
@@ -76,6 +77,16 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"]
         ),
+        // The block explorer: server-rendered pages (mustache templates embedded in the
+        // binary) and a little plain JavaScript, mounted on the API router.
+        .target(
+            name: "KusariExplorer",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "KusariAPI", "KusariChain", "KusariMempool",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Mustache", package: "swift-mustache")],
+            exclude: ["README.md", "Templates", "Assets"]
+        ),
         // Benchmarks: our figures beside the machine's own limits, measured in one run.
         .target(
             name: "KusariBench",
@@ -110,6 +121,7 @@ let package = Package(
                 "KusariMempool",
                 "KusariNode",
                 "KusariAPI",
+                "KusariExplorer",
                 "KusariBench",
                 "KusariWallet",
                 "KusariConformance",

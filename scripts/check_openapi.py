@@ -167,7 +167,7 @@ def main():
     expected_ops = {("GET", "/v1/status"), ("GET", "/v1/blocks"), ("GET", "/v1/blocks/{ref}"), ("GET", "/v1/txs/{id}"),
                     ("POST", "/v1/txs"), ("GET", "/v1/accounts/{address}"), ("GET", "/v1/accounts/{address}/txs"),
                     ("GET", "/v1/mempool"), ("GET", "/v1/events"), ("GET", "/openapi.yaml"),
-                    ("GET", "/v1/peers"), ("GET", "/v1/bans")}
+                    ("GET", "/v1/peers"), ("GET", "/v1/bans"), ("GET", "/v1/chain/tree")}
     c.result(ops == expected_ops, "spec documents exactly the node's routes",
              "" if ops == expected_ops else f"missing {sorted(expected_ops - ops)}, extra {sorted(ops - expected_ops)}")
 
@@ -198,6 +198,15 @@ def main():
     # -- network ----------------------------------------------------------------
     c.check("GET /v1/peers", "GET", "/v1/peers", "/v1/peers", 200)
     c.check("GET /v1/bans", "GET", "/v1/bans", "/v1/bans", 200)
+    c.check("GET /v1/chain/tree", "GET", "/v1/chain/tree", "/v1/chain/tree", 200,
+            extra=lambda j: None if any(b["id"] == j["tip"] and b["onBestChain"] for b in j["blocks"])
+            else "the tip is not in the tree")
+    c.check("GET /v1/chain/tree?depth=2", "GET", "/v1/chain/tree?depth=2", "/v1/chain/tree", 200,
+            extra=lambda j: None if sum(1 for b in j["blocks"] if b["onBestChain"]) == min(2, j["height"] + 1)
+            else "expected the last two best-chain blocks")
+    c.check("GET /v1/chain/tree?depth=0", "GET", "/v1/chain/tree?depth=0", "/v1/chain/tree", 400, expect_code="bad_request")
+    c.check("GET /v1/chain/tree?depth=501", "GET", "/v1/chain/tree?depth=501", "/v1/chain/tree", 400,
+            expect_code="bad_request")
 
     # -- chain ------------------------------------------------------------------
     st = c.check("GET /v1/status", "GET", "/v1/status", "/v1/status", 200) or {}

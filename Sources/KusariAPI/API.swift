@@ -26,14 +26,7 @@ public enum API {
         }
 
         router.get("/v1/status") { _, _ -> Response in
-            let s = await node.status()
-            let d = s.difficulty
-            let difficulty = "\(d / 1000)." + String(String(d % 1000 + 1000).dropFirst())
-            return JSONBody.response(View.Status(
-                network: s.network, chainId: s.chainId, height: s.height, tip: s.tip.hex, chainwork: s.chainWork,
-                stateRoot: s.stateRoot.hex, bits: views.bitsHex(s.bits), difficulty: difficulty,
-                mempool: .init(count: s.mempoolCount, bytes: s.mempoolBytes, minFeePerByte: s.minFeePerByte), peers: s.peers, syncing: s.syncing,
-                bestPeerHeight: s.bestPeerHeight, version: s.version, genesis: s.genesis.hex))
+            JSONBody.response(views.status(await node.status()))
         }
 
         router.get("/v1/blocks") { request, _ -> Response in
@@ -80,17 +73,7 @@ public enum API {
         router.get("/v1/accounts/:address/txs") { request, context -> Response in
             let text = context.parameters.get("address") ?? ""
             let address = try Path.address(text, network: network)
-            // The cursor is HEIGHT or HEIGHT:POSITION (as `next` gives it).
-            var before: UInt64?, position: Int?
-            if let text = request.uri.queryParameters.get("before") {
-                let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-                guard (1...2).contains(parts.count), let h = UInt64(parts[0]),
-                      parts.count == 1 || Int(parts[1]).map({ $0 >= 0 }) == true else {
-                    throw APIError(.badRequest, "bad_request", "before: expected HEIGHT or HEIGHT:POSITION, got '\(text)'")
-                }
-                before = h
-                position = parts.count == 2 ? Int(parts[1]) : nil
-            }
+            let (before, position) = try Query.historyCursor(request.uri.queryParameters.get("before"))
             let limit = try Query.limit(request)
             let infos = try await node.history(address, before: before, position: position, limit: limit)
             let next = infos.count == limit ? infos.last.flatMap { i in i.height.map { "\($0):\(i.position ?? 0)" } } : nil
@@ -101,24 +84,22 @@ public enum API {
             let limit = try Query.limit(request, maximum: 10_000, fallback: 1_000)
             let s = await node.status()
             let entries = await node.pending(limit: limit)
-            return JSONBody.response(View.Mempool(count: s.mempoolCount, bytes: s.mempoolBytes, transactions: entries.map {
-                View.PoolEntry(id: $0.id.hex, from: views.address($0.sender), to: views.address($0.tx.to), nonce: $0.tx.nonce, amount: $0.tx.amount,
-                               fee: $0.tx.fee, size: $0.size, arrival: $0.arrival)
-            }))
+            return JSONBody.response(View.Mempool(count: s.mempoolCount, bytes: s.mempoolBytes, transactions: entries.map(views.poolEntry)))
         }
 
         router.get("/v1/peers") { _, _ -> Response in
             let list = await p2p?.peerList() ?? []
-            return JSONBody.response(View.Peers(peers: list.map {
-                View.Peer(address: $0.address, direction: $0.direction, nodeId: $0.nodeId.map { String($0, radix: 16) },
-                          height: $0.height, userAgent: $0.userAgent, latencyMs: $0.latencyMs.map { Int($0.rounded()) },
-                          bytesIn: $0.bytesIn, bytesOut: $0.bytesOut, blocksIn: $0.blocksIn, score: $0.score)
-            }))
+            return JSONBody.response(View.Peers(peers: list.map(views.peer)))
         }
 
         router.get("/v1/bans") { _, _ -> Response in
             let list = await p2p?.banList() ?? []
-            return JSONBody.response(View.Bans(bans: list.map { View.BanEntry(address: $0.key, until: $0.until, reason: $0.reason) }))
+            return JSONBody.response(View.Bans(bans: list.map(views.ban)))
+        }
+
+        router.get("/v1/chain/tree") { request, _ -> Response in
+            let depth = try Query.treeDepth(request.uri.queryParameters.get("depth"), fallback: 20)
+            return JSONBody.response(views.tree(await node.tree(depth: depth)))
         }
 
         router.get("/v1/events") { _, _ -> Response in
@@ -157,14 +138,34 @@ enum Events {
 }
 
 /// Query parameters, checked.
-enum Query {
-    static func uint(_ request: Request, _ name: String) throws -> UInt64? {
+package enum Query {
+    package static func uint(_ request: Request, _ name: String) throws -> UInt64? {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
         guard let v = UInt64(text) else { throw APIError(.badRequest, "bad_request", "\(name): '\(text)' is not a whole number") }
         return v
     }
 
-    static func limit(_ request: Request, maximum: Int = 100, fallback: Int = 20) throws -> Int {
+    /// How many heights of the block tree to show: 1 to 500.
+    package static func treeDepth(_ text: String?, fallback: UInt64) throws -> UInt64 {
+        guard let text else { return fallback }
+        guard let d = UInt64(text), (1...500).contains(d) else {
+            throw APIError(.badRequest, "bad_request", "depth: must be between 1 and 500")
+        }
+        return d
+    }
+
+    /// A history cursor: HEIGHT or HEIGHT:POSITION (as `next` gives it), or nil for the newest.
+    package static func historyCursor(_ text: String?) throws -> (height: UInt64?, position: Int?) {
+        guard let text else { return (nil, nil) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let h = UInt64(parts[0]),
+              parts.count == 1 || Int(parts[1]).map({ $0 >= 0 }) == true else {
+            throw APIError(.badRequest, "bad_request", "before: expected HEIGHT or HEIGHT:POSITION, got '\(text)'")
+        }
+        return (h, parts.count == 2 ? Int(parts[1]) : nil)
+    }
+
+    package static func limit(_ request: Request, maximum: Int = 100, fallback: Int = 20) throws -> Int {
         guard let v = try uint(request, "limit") else { return fallback }
         guard v >= 1 && v <= UInt64(maximum) else {
             throw APIError(.badRequest, "bad_request", "limit: must be between 1 and \(maximum)")
@@ -174,19 +175,19 @@ enum Query {
 }
 
 /// Path parameters, checked.
-enum Path {
-    static func hash(_ text: String, field: String) throws -> Hash256 {
+package enum Path {
+    package static func hash(_ text: String, field: String) throws -> Hash256 {
         do { return try Hash256(hex: text, field: field) } catch {
             throw APIError(.badRequest, "bad_request", "\(field): expected 64 hex digits")
         }
     }
 
-    static func blockRef(_ text: String) throws -> BlockRef {
+    package static func blockRef(_ text: String) throws -> BlockRef {
         if text.count < 20, let h = UInt64(text) { return .height(h) }
         return .id(try hash(text, field: "ref"))
     }
 
-    static func address(_ text: String, network: Network) throws -> AddressPayload {
+    package static func address(_ text: String, network: Network) throws -> AddressPayload {
         do { return try Address(parsing: text, network: network).payload } catch {
             throw APIError(.badRequest, "bad_address", "address: \(error)")
         }

@@ -15,7 +15,7 @@ public struct APIError: Error, Sendable {
     }
 
     /// The status a node error maps to.
-    init(_ e: NodeError) {
+    package init(_ e: NodeError) {
         switch e {
         case .badRequest: self.init(.badRequest, e.code, e.description)
         case .invalidEncoding: self.init(.badRequest, e.code, e.description)

@@ -365,6 +365,35 @@ paths:
         "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
+  /v1/chain/tree:
+    get:
+      tags: [chain]
+      operationId: getBlockTree
+      summary: The recent block tree, side branches included.
+      description: |
+        Every block the node knows that is built on the best chain's block
+        `depth - 1` below the tip (that block included): the best chain and
+        the side branches that lost, so that forks and reorganisations can be
+        drawn. Ordered by height, then by arrival (the first-seen branch
+        first); at most 1,000 blocks. `status` is `valid` (the body was
+        applied at least once), `headerValid` (only the header was checked)
+        or `invalid` (it, or an ancestor, broke a rule).
+      parameters:
+        - name: depth
+          in: query
+          required: false
+          description: How many heights back from the tip (1 to 500, default 20).
+          schema: {type: integer, minimum: 1, maximum: 500, default: 20}
+      responses:
+        "200":
+          description: The tree.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/BlockTree"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
   /v1/events:
     get:
       tags: [events]
@@ -918,6 +947,27 @@ components:
       additionalProperties: false
       properties:
         bans: {type: array, items: {$ref: "#/components/schemas/BanEntry"}}
+
+    # --- block tree ------------------------------------------------------
+    TreeBlock:
+      type: object
+      required: [id, height, previousId, timestamp, status, onBestChain]
+      additionalProperties: false
+      properties:
+        id: {$ref: "#/components/schemas/Hash"}
+        height: {type: integer, minimum: 0}
+        previousId: {$ref: "#/components/schemas/Hash"}
+        timestamp: {type: integer, minimum: 0, description: Unix seconds, from the header.}
+        status: {type: string, enum: [valid, headerValid, invalid]}
+        onBestChain: {type: boolean}
+    BlockTree:
+      type: object
+      required: [height, tip, blocks]
+      additionalProperties: false
+      properties:
+        height: {type: integer, minimum: 0, description: The best chain's height.}
+        tip: {$ref: "#/components/schemas/Hash"}
+        blocks: {type: array, maxItems: 1000, items: {$ref: "#/components/schemas/TreeBlock"}}
 
     # --- mempool ---------------------------------------------------------
     PoolEntry:

@@ -1,34 +1,35 @@
 import KusariCore
+import KusariMempool
 import KusariNode
 
 /// The JSON shapes of the API (documented in openapi.yaml). Amounts are
 /// integers of base units; hashes and bytes are lowercase hex.
-enum View {
-    struct Status: Encodable {
-        struct Pool: Encodable { let count: Int; let bytes: Int; let minFeePerByte: UInt64 }
-        let network: String, chainId: UInt32, height: UInt64, tip: String, chainwork: String, stateRoot: String
-        let bits: String, difficulty: String
-        let mempool: Pool
-        let peers: Int, syncing: Bool, bestPeerHeight: UInt64, version: String, genesis: String
+package enum View {
+    package struct Status: Encodable {
+        package struct Pool: Encodable { package let count: Int; package let bytes: Int; package let minFeePerByte: UInt64 }
+        package let network: String, chainId: UInt32, height: UInt64, tip: String, chainwork: String, stateRoot: String
+        package let bits: String, difficulty: String
+        package let mempool: Pool
+        package let peers: Int, syncing: Bool, bestPeerHeight: UInt64, version: String, genesis: String
     }
 
-    struct Header: Encodable {
-        let id: String, height: UInt64, version: UInt32, previousId: String, merkleRoot: String, stateRoot: String
-        let timestamp: UInt64, bits: String, nonce: UInt64, beneficiary: String
+    package struct Header: Encodable {
+        package let id: String, height: UInt64, version: UInt32, previousId: String, merkleRoot: String, stateRoot: String
+        package let timestamp: UInt64, bits: String, nonce: UInt64, beneficiary: String
     }
 
-    struct BlockSummary: Encodable {
-        let id: String, height: UInt64, header: Header, confirmations: UInt64, onBestChain: Bool
-        let size: Int, txCount: Int
-        let transactions: [String]?
-        let fullTransactions: [Tx]?
+    package struct BlockSummary: Encodable {
+        package let id: String, height: UInt64, header: Header, confirmations: UInt64, onBestChain: Bool
+        package let size: Int, txCount: Int
+        package let transactions: [String]?
+        package let fullTransactions: [Tx]?
 
         enum CodingKeys: String, CodingKey {
             case id, height, header, confirmations, onBestChain, size, txCount
             case transactions
         }
 
-        func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(id, forKey: .id)
             try c.encode(height, forKey: .height)
@@ -43,62 +44,110 @@ enum View {
         }
     }
 
-    struct BlockList: Encodable { let blocks: [BlockSummary]; let next: UInt64? }
+    package struct BlockList: Encodable { package let blocks: [BlockSummary]; package let next: UInt64? }
 
-    struct Tx: Encodable {
-        let id: String, chainId: UInt32, from: String, to: String, amount: UInt64, fee: UInt64, nonce: UInt64
-        let memo: String, publicKey: String, signature: String, size: Int
+    package struct Tx: Encodable {
+        package let id: String, chainId: UInt32, from: String, to: String, amount: UInt64, fee: UInt64, nonce: UInt64
+        package let memo: String, publicKey: String, signature: String, size: Int
     }
 
-    struct Proof: Encodable { let index: UInt64, treeSize: UInt64, path: [String] }
+    package struct Proof: Encodable { package let index: UInt64, treeSize: UInt64, path: [String] }
 
-    struct TxInfo: Encodable {
-        let id: String, status: String, blockId: String?, height: UInt64?, position: Int?, confirmations: UInt64
-        let tx: Tx, proof: Proof?
+    package struct TxInfo: Encodable {
+        package let id: String, status: String, blockId: String?, height: UInt64?, position: Int?, confirmations: UInt64
+        package let tx: Tx, proof: Proof?
     }
 
-    struct Terminal: Encodable { let kind: String; let key: String?; let balance: UInt64?; let nonce: UInt64? }
-    struct StateProof: Encodable { let key: String; let siblings: [String]; let terminal: Terminal }
+    package struct Terminal: Encodable { package let kind: String; package let key: String?; package let balance: UInt64?; package let nonce: UInt64? }
+    package struct StateProof: Encodable { package let key: String; package let siblings: [String]; package let terminal: Terminal }
 
-    struct AccountInfo: Encodable {
-        let address: String, balance: UInt64, nonce: UInt64, pendingNonce: UInt64, pending: Int
-        let height: UInt64, stateRoot: String, proof: StateProof
+    package struct AccountInfo: Encodable {
+        package let address: String, balance: UInt64, nonce: UInt64, pendingNonce: UInt64, pending: Int
+        package let height: UInt64, stateRoot: String, proof: StateProof
     }
 
-    struct History: Encodable { let address: String; let transactions: [TxInfo]; let next: String? }
+    package struct History: Encodable { package let address: String; package let transactions: [TxInfo]; package let next: String? }
 
-    struct PoolEntry: Encodable { let id: String, from: String, to: String, nonce: UInt64, amount: UInt64, fee: UInt64, size: Int, arrival: UInt64 }
-    struct Mempool: Encodable { let count: Int; let bytes: Int; let transactions: [PoolEntry] }
+    package struct PoolEntry: Encodable { package let id: String, from: String, to: String, nonce: UInt64, amount: UInt64, fee: UInt64, size: Int, arrival: UInt64 }
+    package struct Mempool: Encodable { package let count: Int; package let bytes: Int; package let transactions: [PoolEntry] }
 
-    struct Submitted: Encodable { let id: String }
+    package struct Submitted: Encodable { package let id: String }
 
-    struct Peer: Encodable {
-        let address: String, direction: String, nodeId: String?, height: UInt64?, userAgent: String?
-        let latencyMs: Int?, bytesIn: Int, bytesOut: Int, blocksIn: Int, score: Int
+    package struct Peer: Encodable {
+        package let address: String, direction: String, nodeId: String?, height: UInt64?, userAgent: String?
+        package let latencyMs: Int?, bytesIn: Int, bytesOut: Int, blocksIn: Int, score: Int
     }
-    struct Peers: Encodable { let peers: [Peer] }
-    struct BanEntry: Encodable { let address: String; let until: UInt64; let reason: String }
-    struct Bans: Encodable { let bans: [BanEntry] }
+    package struct Peers: Encodable { package let peers: [Peer] }
+    package struct BanEntry: Encodable { package let address: String; package let until: UInt64; package let reason: String }
+    package struct Bans: Encodable { package let bans: [BanEntry] }
+
+    package struct TreeBlock: Encodable {
+        package let id: String, height: UInt64, previousId: String, timestamp: UInt64, status: String, onBestChain: Bool
+    }
+    package struct Tree: Encodable { package let height: UInt64; package let tip: String; package let blocks: [TreeBlock] }
 }
 
 /// Builds views for one network's address prefix.
-struct Views {
-    let network: Network
+package struct Views {
+    package let network: Network
 
-    func address(_ p: AddressPayload) -> String { Address(payload: p, network: network).string }
+    package init(network: Network) { self.network = network }
 
-    func header(_ h: BlockHeader) -> View.Header {
+    package func address(_ p: AddressPayload) -> String { Address(payload: p, network: network).string }
+
+    /// `GET /v1/status`: difficulty printed with three decimals.
+    package func status(_ s: NodeStatus) -> View.Status {
+        let d = s.difficulty
+        let difficulty = "\(d / 1000)." + String(String(d % 1000 + 1000).dropFirst())
+        return View.Status(
+            network: s.network, chainId: s.chainId, height: s.height, tip: s.tip.hex, chainwork: s.chainWork,
+            stateRoot: s.stateRoot.hex, bits: bitsHex(s.bits), difficulty: difficulty,
+            mempool: .init(count: s.mempoolCount, bytes: s.mempoolBytes, minFeePerByte: s.minFeePerByte), peers: s.peers, syncing: s.syncing,
+            bestPeerHeight: s.bestPeerHeight, version: s.version, genesis: s.genesis.hex)
+    }
+
+    /// One pending transaction of `GET /v1/mempool`.
+    package func poolEntry(_ e: Mempool.Entry) -> View.PoolEntry {
+        View.PoolEntry(id: e.id.hex, from: address(e.sender), to: address(e.tx.to), nonce: e.tx.nonce, amount: e.tx.amount,
+                       fee: e.tx.fee, size: e.size, arrival: e.arrival)
+    }
+
+    /// One connection of `GET /v1/peers`.
+    package func peer(_ p: P2P.PeerInfo) -> View.Peer {
+        View.Peer(address: p.address, direction: p.direction, nodeId: p.nodeId.map { String($0, radix: 16) },
+                  height: p.height, userAgent: p.userAgent, latencyMs: p.latencyMs.map { Int($0.rounded()) },
+                  bytesIn: p.bytesIn, bytesOut: p.bytesOut, blocksIn: p.blocksIn, score: p.score)
+    }
+
+    /// One ban of `GET /v1/bans`.
+    package func ban(_ b: P2P.Ban) -> View.BanEntry { View.BanEntry(address: b.key, until: b.until, reason: b.reason) }
+
+    /// `GET /v1/chain/tree`: the status of each block as a word.
+    package func tree(_ t: BlockTree) -> View.Tree {
+        View.Tree(height: t.height, tip: t.tip.hex, blocks: t.blocks.map {
+            let status: String
+            switch $0.status {
+            case .headerValid: status = "headerValid"
+            case .valid: status = "valid"
+            case .invalid: status = "invalid"
+            }
+            return View.TreeBlock(id: $0.id.hex, height: $0.header.height, previousId: $0.header.previousId.hex,
+                                  timestamp: $0.header.timestamp, status: status, onBestChain: $0.onBestChain)
+        })
+    }
+
+    package func header(_ h: BlockHeader) -> View.Header {
         View.Header(id: h.id.hex, height: h.height, version: h.version, previousId: h.previousId.hex, merkleRoot: h.merkleRoot.hex,
                     stateRoot: h.stateRoot.hex, timestamp: h.timestamp, bits: bitsHex(h.bits), nonce: h.nonce,
                     beneficiary: address(h.beneficiary))
     }
 
-    func bitsHex(_ bits: UInt32) -> String {
+    package func bitsHex(_ bits: UInt32) -> String {
         let s = String(bits, radix: 16)
         return "0x" + String(repeating: "0", count: 8 - s.count) + s
     }
 
-    func block(_ info: BlockInfo, full: Bool) -> View.BlockSummary {
+    package func block(_ info: BlockInfo, full: Bool) -> View.BlockSummary {
         let txs = info.block.transactions
         return View.BlockSummary(id: info.id.hex, height: info.block.header.height, header: header(info.block.header),
                                  confirmations: info.confirmations, onBestChain: info.onBestChain,
@@ -106,19 +155,19 @@ struct Views {
                                  transactions: full ? nil : txs.map { $0.id.hex }, fullTransactions: full ? txs.map(tx) : nil)
     }
 
-    func tx(_ t: Transaction) -> View.Tx {
+    package func tx(_ t: Transaction) -> View.Tx {
         View.Tx(id: t.id.hex, chainId: t.chainId, from: address(t.from), to: address(t.to), amount: t.amount, fee: t.fee,
                 nonce: t.nonce, memo: Hex.encode(t.memo), publicKey: t.publicKey.hex, signature: t.signature.hex,
                 size: t.encoded.count)
     }
 
-    func txInfo(_ i: TransactionInfo) -> View.TxInfo {
+    package func txInfo(_ i: TransactionInfo) -> View.TxInfo {
         View.TxInfo(id: i.id.hex, status: i.status.rawValue, blockId: i.blockId?.hex, height: i.height, position: i.position,
                     confirmations: i.confirmations, tx: tx(i.tx),
                     proof: i.proof.map { View.Proof(index: $0.index, treeSize: $0.treeSize, path: $0.path.map(\.hex)) })
     }
 
-    func account(_ a: AccountInfo) -> View.AccountInfo {
+    package func account(_ a: AccountInfo) -> View.AccountInfo {
         let terminal: View.Terminal
         switch a.proof.terminal {
         case .account(let acct): terminal = .init(kind: "account", key: nil, balance: acct.balance, nonce: acct.nonce)

@@ -119,6 +119,15 @@ public actor Node {
         return out
     }
 
+    /// The most blocks `tree(depth:)` returns.
+    public nonisolated static let maxTreeBlocks = 1_000
+
+    /// The block tree of the last `depth` heights: best-chain blocks and every side branch built on them.
+    public func tree(depth: UInt64) -> BlockTree {
+        let from = chain.height >= depth ? chain.height - depth + 1 : 0
+        return BlockTree(height: chain.height, tip: chain.tipId, blocks: chain.tree(fromHeight: from, limit: Self.maxTreeBlocks))
+    }
+
     /// A transaction, pending or confirmed, with its Merkle proof when confirmed.
     public func transaction(_ id: Hash256) throws(NodeError) -> TransactionInfo {
         if let e = mempool.entry(id) {
@@ -171,6 +180,25 @@ public actor Node {
 
     /// Pending transactions by fee rate.
     public func pending(limit: Int) -> [Mempool.Entry] { Array(mempool.all.prefix(limit)) }
+
+    /// The next `count` blocks a miner would make from the mempool as it is, each
+    /// chosen as the miner chooses (fee rate, each sender's nonces in order), the
+    /// senders' nonces advanced block by block. Transactions waiting for a missing
+    /// nonce are in none of them.
+    public func projectedBlocks(_ count: Int) -> [[Mempool.Entry]] {
+        var nonces: [AddressPayload: UInt64] = [:], out: [[Mempool.Entry]] = []
+        while out.count < count {
+            let txs = mempool.template(account: { a in
+                var account = chain.state.account(a)
+                if let n = nonces[a] { account.nonce = n }
+                return account
+            }, maxBytes: config.maxBlockBytes - BlockHeader.encodedSize - 8, maxCount: Block.maxTransactions)
+            if txs.isEmpty { break }
+            for t in txs { nonces[t.from] = t.nonce + 1 }
+            out.append(txs.compactMap { mempool.entry($0.id) })
+        }
+        return out
+    }
 
     // MARK: - Writing
 

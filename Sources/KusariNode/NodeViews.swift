@@ -1,3 +1,4 @@
+import KusariChain
 import KusariCore
 
 /// What `GET /v1/status` reports.
@@ -53,4 +54,14 @@ public struct AccountInfo: Sendable {
     public var pendingNonce: UInt64
     public var pendingCount: Int
     public var proof: StateProof
+}
+
+/// The recent block tree for `GET /v1/chain/tree`: best-chain blocks and the side branches that lost.
+public struct BlockTree: Sendable {
+    /// The best chain's height.
+    public var height: UInt64
+    /// The best chain's tip.
+    public var tip: Hash256
+    /// The blocks, by height, then by arrival.
+    public var blocks: [Blockchain.TreeEntry]
 }

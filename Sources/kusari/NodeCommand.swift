@@ -4,6 +4,7 @@ import Hummingbird
 import KusariAPI
 import KusariChain
 import KusariCore
+import KusariExplorer
 import KusariNode
 import Logging
 import KusariJSON
@@ -15,8 +16,8 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node: the chain, a mempool, the HTTP API and (with --mine) a miner.",
         discussion: """
             The data directory is initialised on first start (from --genesis, or the built-in devnet genesis). \
-            Prints one JSON line {"event":"listening","api":"HOST:PORT"} when the API is up (port 0 picks a free port). \
-            The log goes to DATADIR/node.log (or --log-file); -v copies it to the terminal. \
+            Prints one JSON line {"event":"listening","api":"HOST:PORT","explorer":"http://HOST:PORT/","log":"PATH"} when the API \
+            is up (port 0 picks a free port). The log goes to DATADIR/node.log (or --log-file); -v copies it to the terminal. \
             SIGINT or SIGTERM stop it cleanly: the block being written is finished, the mempool saved, the database closed.
             """)
 
@@ -145,6 +146,7 @@ struct NodeCommand: AsyncParsableCommand {
         guard rateLimit >= 1, readRateLimit >= 1 else { throw CLIError("rate-limit: limits must be at least 1 a minute") }
         let router = API.router(node: node, network: net, p2p: network, postsPerMinute: config.postsPerMinute,
                                 readsPerMinute: readRateLimit, limitLoopback: config.limitLoopback)
+        try Explorer.mount(on: router, node: node, network: net, p2p: network)
         let datadir = data.datadir
         let serving = ServingFlag()
         let app = Application(
@@ -155,10 +157,10 @@ struct NodeCommand: AsyncParsableCommand {
                 serving.set()
                 let bound = "\(host):\(channel.localAddress?.port ?? port)"
                 let p2pPart = p2pListening.map { #","p2p":"\#($0)""# } ?? ""
-                let line = #"{"event":"listening","api":"\#(bound)"\#(p2pPart),"log":\#(JSON.quote(log.path))}"#
+                let line = #"{"event":"listening","api":"\#(bound)"\#(p2pPart),"explorer":"http://\#(bound)/","log":\#(JSON.quote(log.path))}"#
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 try? Data((line + "\n").utf8).write(to: URL(fileURLWithPath: datadir + "/api.json"))
-                logger.info("API listening", metadata: ["address": "\(bound)"])
+                logger.info("API listening", metadata: ["address": "\(bound)", "explorer": "http://\(bound)/"])
             },
             logger: logger)
         miner?.start()

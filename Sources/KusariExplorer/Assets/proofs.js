@@ -1,0 +1,105 @@
+// Checks the proofs on the transaction and account pages in the browser,
+// recomputing every hash as docs/protocol.md (sections 9.2 and 10.4) says.
+// Editing a sibling hash re-runs the check.
+"use strict";
+(function () {
+  const K = window.Kusari;
+  const EMPTY = new Uint8Array(32);
+
+  async function node(left, right) { return K.sha256(K.concat([1], left, right)); }
+
+  // RFC 9162 section 2.1.3.2 over a transaction id (section 9.2).
+  // Reports each step to `step(i, side, hash)`; returns the computed root or null.
+  async function merkleRoot(item, index, size, path, step) {
+    if (index >= size) return null;
+    let fn = index, sn = size - 1;
+    let r = await K.sha256(K.concat([0], item));
+    step(-1, "", r);
+    for (let i = 0; i < path.length; i++) {
+      const p = path[i];
+      if (p === null || sn === 0) return null;
+      if (fn % 2 === 1 || fn === sn) {
+        r = await node(p, r);
+        step(i, "on the left", r);
+        if (fn % 2 === 0) { while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); } }
+      } else {
+        r = await node(r, p);
+        step(i, "on the right", r);
+      }
+      fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+    }
+    return sn === 0 ? r : null;
+  }
+
+  async function checkMerkle(section) {
+    const inputs = Array.from(section.querySelectorAll("input.proof-hash"));
+    const results = Array.from(section.querySelectorAll(".step-result"));
+    const sides = Array.from(section.querySelectorAll(".side"));
+    const path = inputs.map(i => { const b = K.hexToBytes(i.value.trim()); return b && b.length === 32 ? b : null; });
+    const item = K.hexToBytes(section.dataset.leaf);
+    const root = K.hexToBytes(section.dataset.root);
+    const computed = await merkleRoot(item, Number(section.dataset.index), Number(section.dataset.size), path,
+      (i, side, hash) => {
+        if (results[i + 1]) results[i + 1].textContent = K.bytesToHex(hash);
+        if (i >= 0 && sides[i]) sides[i].textContent = side;
+      });
+    document.getElementById("merkle-computed").textContent = computed ? K.bytesToHex(computed) : "(the path does not reach a root)";
+    const ok = computed !== null && K.equalBytes(computed, root);
+    K.verdict(document.getElementById("merkle-verdict"), ok,
+      ok ? "verified: the transaction is in the block whose header holds this root"
+         : "not verified: this path does not lead to the header's Merkle root");
+  }
+
+  function bit(key, d) { return (key[d >> 3] >> (7 - (d & 7))) & 1; }
+
+  // StateProof.verify (section 10.4).
+  async function stateRoot(section, siblings) {
+    const key = K.hexToBytes(section.dataset.key);
+    const n = siblings.length;
+    if (!key || key.length !== 20 || n > 160 || siblings.includes(null)) return null;
+    let h;
+    const kind = section.dataset.kind;
+    const leaf = (k) => K.sha256(K.concat([0], k, K.uint(section.dataset.balance, 8), K.uint(section.dataset.nonce, 8)));
+    if (kind === "account") {
+      if (BigInt(section.dataset.balance) === 0n && BigInt(section.dataset.nonce) === 0n) return null;
+      h = await leaf(key);
+    } else if (kind === "empty") {
+      h = EMPTY;
+    } else if (kind === "otherLeaf") {
+      const k2 = K.hexToBytes(section.dataset.leafKey);
+      if (!k2 || k2.length !== 20 || K.equalBytes(k2, key)) return null;
+      for (let d = 0; d < n; d++) if (bit(k2, d) !== bit(key, d)) return null;
+      h = await leaf(k2);
+    } else {
+      return null;
+    }
+    for (let d = n - 1; d >= 0; d--) {
+      h = bit(key, d) === 1 ? await node(siblings[d], h) : await node(h, siblings[d]);
+    }
+    return h;
+  }
+
+  async function checkState(section) {
+    const siblings = Array.from(section.querySelectorAll("input.proof-hash"))
+      .map(i => { const b = K.hexToBytes(i.value.trim()); return b && b.length === 32 ? b : null; });
+    const computed = await stateRoot(section, siblings);
+    const root = K.hexToBytes(section.dataset.root);
+    document.getElementById("state-computed").textContent = computed ? K.bytesToHex(computed) : "(the proof is malformed)";
+    const ok = computed !== null && K.equalBytes(computed, root);
+    K.verdict(document.getElementById("state-verdict"), ok,
+      ok ? "verified: the header's state root commits to this balance and nonce"
+         : "not verified: this proof does not lead to the header's state root");
+  }
+
+  function wire(section, check) {
+    if (!section || !K.hasCrypto) return;
+    const run = K.serial(() => check(section).catch(e => K.verdict(section.querySelector(".verdict"), false, "not verified: " + e.message)));
+    for (const input of section.querySelectorAll("input.proof-hash")) input.addEventListener("input", run);
+    run();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    wire(document.getElementById("merkle"), checkMerkle);
+    wire(document.getElementById("state-proof"), checkState);
+  });
+})();

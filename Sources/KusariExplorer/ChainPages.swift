@@ -1,0 +1,93 @@
+import Hummingbird
+import KusariAPI
+import KusariConsensus
+import KusariCore
+import KusariNode
+
+/// The pages that read the chain: the dashboard, a block, a transaction, an account.
+extension Site {
+    /// `/`: mirrors `/v1/status` and `/v1/blocks`.
+    func dashboard() async throws -> Response {
+        let status = views.status(await node.status())
+        let recent = try await node.blocks(before: nil, limit: 20)
+        let now = Format.now()
+        var latestTxs: [[String: Any]] = []
+        for info in recent where latestTxs.count < 10 {
+            for t in info.block.transactions.reversed() where latestTxs.count < 10 {
+                latestTxs.append(txRow(views.tx(t), height: info.block.header.height))
+            }
+        }
+        var context: [String: Any] = [
+            "status": status, "blocks": recent.prefix(10).map { blockRow(views.block($0, full: false), now: now) },
+            "transactions": latestTxs, "mempoolBytes": Format.bytes(status.mempool.bytes),
+            "tipShort": Format.short(status.tip), "hasTransactions": !latestTxs.isEmpty,
+        ]
+        // The mean interval and the hash rate it implies, over the recent blocks (the genesis time is arbitrary).
+        let mined = recent.filter { $0.block.header.height > 0 }
+        if mined.count >= 2, let first = mined.last, let last = mined.first {
+            let span = last.block.header.timestamp > first.block.header.timestamp
+                ? last.block.header.timestamp - first.block.header.timestamp : 0
+            let intervals = UInt64(mined.count - 1)
+            context["interval"] = "\(span / intervals).\(span * 10 / intervals % 10) s"
+            context["intervalCount"] = intervals
+            if span > 0, let work = try? ChainWork.work(bits: last.block.header.bits) {
+                context["hashRate"] = Format.rate(Format.approximate(work) * Double(intervals) / Double(span), unit: "H/s")
+            }
+        }
+        return renderer.page("dashboard", title: "Kusari explorer", scripts: ["live.js"], context)
+    }
+
+    /// `/block/{id or height}`: mirrors `/v1/blocks/{ref}?txs=full`.
+    func block(_ ref: String) async throws -> Response {
+        let info = try await blockInfo(ref)
+        let view = views.block(info, full: true)
+        let h = info.block.header.height
+        let fees = info.block.transactions.reduce(UInt64(0)) { $0 &+ $1.fee }
+        let subsidy = node.config.genesis.rules.scheduledSubsidy(height: h)
+        var context: [String: Any] = [
+            "block": view, "header": view.header, "size": Format.bytes(view.size), "time": Format.time(view.header.timestamp),
+            "fees": Format.ksr(fees), "subsidy": Format.ksr(subsidy), "reward": Format.ksr(subsidy &+ fees),
+            "transactions": (view.fullTransactions ?? []).map { txRow($0, height: nil) },
+            "isGenesis": h == 0,
+        ]
+        if info.onBestChain, let next = await bestBlock(at: h + 1) { context["nextId"] = next.id.hex }
+        return renderer.page("block", title: "Block \(h)", context)
+    }
+
+    /// `/tx/{id}`: mirrors `/v1/txs/{id}`, and draws the Merkle proof against the block header.
+    func transaction(_ id: String) async throws -> Response {
+        let info = try await node.transaction(try Path.hash(id, field: "id"))
+        let view = views.txInfo(info)
+        var context: [String: Any] = ["info": view, "tx": txRow(view.tx, height: view.height), "pending": info.status == .pending]
+        if let memo = Format.memoText(hex: view.tx.memo) { context["memoText"] = memo }
+        if !view.tx.memo.isEmpty { context["memoHex"] = view.tx.memo }
+        if let blockId = info.blockId, let block = try? await node.block(.id(blockId)) {
+            context["block"] = views.block(block, full: false)
+            context["onSideBranch"] = !block.onBestChain
+        }
+        if let proof = view.proof {
+            context["proof"] = proof
+            context["steps"] = proof.path.enumerated().map { ["level": $0.offset, "hash": $0.element] }
+        }
+        return renderer.page("tx", title: "Transaction \(Format.short(view.id))", scripts: ["proofs.js"], context)
+    }
+
+    /// `/account/{address}`: mirrors `/v1/accounts/{address}` and `/v1/accounts/{address}/txs`.
+    func account(_ text: String, before: String?) async throws -> Response {
+        let address = try Path.address(text, network: network)
+        let info = views.account(try await node.account(address, atHeight: nil))
+        let (height, position) = try Query.historyCursor(before)
+        let limit = 20
+        let history = try await node.history(address, before: height, position: position, limit: limit)
+        let rows: [[String: Any]] = history.map { i in
+            var row = txRow(views.tx(i.tx), height: i.height)
+            row["incoming"] = i.tx.to == address
+            return row
+        }
+        var context: [String: Any] = ["account": info, "balance": Format.ksr(info.balance), "history": rows,
+                                      "siblings": info.proof.siblings.enumerated().map { ["depth": $0.offset, "hash": $0.element] }]
+        if let header = await bestBlock(at: info.height)?.block.header { context["headerStateRoot"] = header.stateRoot.hex }
+        if history.count == limit, let last = history.last, let h = last.height { context["next"] = "\(h):\(last.position ?? 0)" }
+        return renderer.page("account", title: "Account \(info.address)", scripts: ["proofs.js"], context)
+    }
+}

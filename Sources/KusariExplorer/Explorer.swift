@@ -1,0 +1,67 @@
+import Hummingbird
+import KusariAPI
+import KusariCore
+import KusariNode
+
+/// The block explorer: server-rendered pages over the node's own data, each
+/// mirroring a `/v1` route, plus the assets (style sheet, scripts) they use.
+/// Every template and asset is compiled into the binary (`EmbeddedFiles`), so
+/// a copied `kusari` executable serves them as well.
+public enum Explorer {
+    /// Mounts the explorer's pages at `/`, `/block/…`, `/tx/…`, `/account/…`,
+    /// `/mempool`, `/chain`, `/network`, `/search`, `/learn/…` and its assets at
+    /// `/assets/…` on the API's router. Unknown GET paths outside `/v1` get an
+    /// HTML 404 page; unknown `/v1` paths keep the API's JSON 404.
+    public static func mount(on router: Router<APIContext>, node: Node, network: Network, p2p: P2P?) throws {
+        let site = Site(renderer: try Renderer(), node: node, network: network, p2p: p2p, views: Views(network: network))
+        let pages: [(String, @Sendable (Request, APIContext) async throws -> Response)] = [
+            ("/", { _, _ in try await site.dashboard() }),
+            ("/block/:ref", { _, c in try await site.block(c.parameters.get("ref") ?? "") }),
+            ("/tx/:id", { _, c in try await site.transaction(c.parameters.get("id") ?? "") }),
+            ("/account/:address", { r, c in try await site.account(c.parameters.get("address") ?? "",
+                                                                   before: r.uri.queryParameters.get("before")) }),
+            ("/mempool", { _, _ in await site.mempool() }),
+            ("/chain", { r, _ in try await site.chain(depth: r.uri.queryParameters.get("depth")) }),
+            ("/network", { _, _ in await site.networkPage() }),
+            ("/search", { r, _ in try await site.search(r.uri.queryParameters.get("q") ?? "") }),
+            ("/learn", { _, _ in site.learnIndex() }),
+            ("/learn/hash", { r, _ in site.learnHash(text: r.uri.queryParameters.get("text")) }),
+            ("/learn/block", { r, _ in try await site.learnBlock(r.uri.queryParameters.get("ref")) }),
+            ("/learn/blockchain", { r, _ in try await site.learnBlockchain(from: r.uri.queryParameters.get("from")) }),
+            ("/learn/distributed", { r, _ in try await site.learnDistributed(from: r.uri.queryParameters.get("from")) }),
+            ("/learn/tokens", { r, _ in try await site.learnTokens(r.uri.queryParameters.get("block"),
+                                                                   address: r.uri.queryParameters.get("address")) }),
+            ("/learn/keys", { r, _ in try await site.learnKeys(tx: r.uri.queryParameters.get("tx")) }),
+        ]
+        for (path, handler) in pages {
+            router.get(RouterPath(path)) { request, context in
+                do { return try await handler(request, context) } catch { return site.failure(error) }
+            }
+        }
+        router.get("/assets/:name") { _, context in
+            let name = context.parameters.get("name") ?? ""
+            guard let asset = EmbeddedFiles.assets[name] else {
+                return site.renderer.errorPage(status: .notFound, message: "no asset named '\(name)'")
+            }
+            return Renderer.response(asset, contentType: Site.contentType(of: name))
+        }
+        router.add(middleware: NotFoundPage(renderer: site.renderer))
+    }
+}
+
+/// Unknown GET paths outside `/v1` answer with the explorer's HTML 404 page; the
+/// API's own paths keep its JSON errors.
+struct NotFoundPage: RouterMiddleware {
+    typealias Context = APIContext
+    let renderer: Renderer
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as HTTPError where e.status == .notFound {
+            let path = request.uri.path
+            guard request.method == .get || request.method == .head, path != "/v1", !path.hasPrefix("/v1/") else { throw e }
+            return renderer.errorPage(status: .notFound, message: "there is no page at \(path)")
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Hummingbird
+import KusariAPI
+import KusariCore
+import KusariNode
+
+/// What every page handler needs: the node, its peers, the API's views and the renderer.
+struct Site: Sendable {
+    let renderer: Renderer
+    let node: Node
+    let network: Network
+    let p2p: P2P?
+    let views: Views
+
+    /// The page for an error: not found (a malformed id or query is something
+    /// that cannot be found, so also 404), or the API's status for the rest.
+    func failure(_ error: any Error) -> Response {
+        let e: APIError
+        switch error {
+        case let a as APIError: e = a
+        case let n as NodeError: e = APIError(n)
+        default: e = APIError(.internalServerError, "internal", "internal error")
+        }
+        let status: HTTPResponse.Status = e.status == .badRequest ? .notFound : e.status
+        return renderer.errorPage(status: status, message: e.message)
+    }
+
+    /// The content type of an asset, by its extension.
+    static func contentType(of name: String) -> String {
+        if name.hasSuffix(".js") { return "text/javascript; charset=utf-8" }
+        if name.hasSuffix(".css") { return "text/css; charset=utf-8" }
+        if name.hasSuffix(".svg") { return "image/svg+xml" }
+        return "text/plain; charset=utf-8"
+    }
+
+    /// A block by height or id, as the API's `/v1/blocks/{ref}` finds it.
+    func blockInfo(_ ref: String) async throws -> BlockInfo {
+        try await node.block(try Path.blockRef(ref))
+    }
+
+    /// The best-chain block at `height`, if any.
+    func bestBlock(at height: UInt64) async -> BlockInfo? { try? await node.block(.height(height)) }
+
+    /// A table row for a block.
+    func blockRow(_ b: View.BlockSummary, now: UInt64) -> [String: Any] {
+        ["id": b.id, "short": Format.short(b.id), "height": b.height, "time": Format.time(b.header.timestamp),
+         "age": Format.age(b.header.timestamp, now: now), "txCount": b.txCount, "size": Format.bytes(b.size),
+         "onBestChain": b.onBestChain]
+    }
+
+    /// A table row for a transaction.
+    func txRow(_ t: View.Tx, height: UInt64?) -> [String: Any] {
+        var row: [String: Any] = ["id": t.id, "short": Format.short(t.id), "from": t.from, "to": t.to,
+                                  "amount": Format.ksr(t.amount), "fee": Format.ksr(t.fee), "nonce": t.nonce, "size": t.size]
+        if let height { row["height"] = height }
+        if let memo = Format.memoText(hex: t.memo) { row["memo"] = memo }
+        return row
+    }
+}
