@@ -72,7 +72,7 @@ let package = Package(
         // Benchmarks: our figures beside the machine's own limits, measured in one run.
         .target(
             name: "KusariBench",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode", "KusariDevnet",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The wallet's cryptography: BIP-39 phrases and seeds, SLIP-0010 ed25519 keys, the encrypted keystore.
@@ -81,6 +81,17 @@ let package = Package(
             dependencies: ["KusariCore",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "CryptoExtras", package: "swift-crypto")]
+        ),
+        // A small JSON client for a node's HTTP API (URLSession).
+        .target(name: "KusariClient"),
+        // `kusari devnet`: node child processes, link proxies, faults, traffic, status, demo accounts.
+        .target(
+            name: "KusariDevnet",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariWallet", "KusariClient",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            exclude: ["README.md"]
         ),
         // The command-line front end.
         .executableTarget(
@@ -95,6 +106,8 @@ let package = Package(
                 "KusariAPI",
                 "KusariBench",
                 "KusariWallet",
+                "KusariClient",
+                "KusariDevnet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -119,6 +132,7 @@ let package = Package(
             dependencies: ["KusariCore", "KusariNetwork", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "KusariWalletTests", dependencies: ["KusariCore", "KusariWallet"]),
+        .testTarget(name: "KusariDevnetTests", dependencies: ["KusariCore", "KusariDevnet"]),
     ],
     swiftLanguageModes: [.v6]
 )

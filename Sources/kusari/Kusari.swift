@@ -24,6 +24,7 @@ struct Kusari: AsyncParsableCommand {
             ImportCommand.self,
             WalletCommand.self,
             BenchCommand.self,
+            DevnetCommand.self,
         ]
     )
 }
