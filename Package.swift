@@ -83,7 +83,7 @@ let package = Package(
                            .product(name: "CryptoExtras", package: "swift-crypto")]
         ),
         // A small JSON client for a node's HTTP API (URLSession).
-        .target(name: "KusariClient"),
+        .target(name: "KusariClient", exclude: ["README.md"]),
         // `kusari devnet`: node child processes, link proxies, faults, traffic, status, demo accounts.
         .target(
             name: "KusariDevnet",

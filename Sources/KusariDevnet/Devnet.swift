@@ -159,7 +159,7 @@ public final class Devnet: Sendable {
 
     /// The start message: what runs, where, and the demo accounts with their public keys' warning.
     func banner() -> String {
-        var lines = ["Kusari devnet: \(options.nodes) nodes (\(options.miners) mining), \(options.tps == 0 ? "no traffic" : "\(options.tps) transfers/s"), in \(directory.path)"]
+        var lines = ["Kusari devnet: \(options.nodes) nodes (\(options.miners) mining), \(options.tps == 0 ? "no traffic" : "\(options.tps == options.tps.rounded() ? String(Int(options.tps)) : String(options.tps)) transfers/s"), in \(directory.path)"]
         let resumed = (1...options.nodes).contains { directory.hasChain($0) }
         lines.append(resumed ? "Resuming the chain in this directory (--reset starts over)." : "A new chain.")
         lines.append("")

@@ -14,6 +14,8 @@ public final class Supervisor: @unchecked Sendable {
     private let lock = NIOLock()
     private var stopping = false
     private var quickDeaths: [Int: Int] = [:]
+    /// Nodes killed on request, whose next death is not counted as a failure to start.
+    private var killedOnRequest = Set<Int>()
 
     /// Seconds to wait before a restart.
     static let restartDelay: TimeInterval = 1
@@ -43,7 +45,8 @@ public final class Supervisor: @unchecked Sendable {
     private func exited(_ child: NodeChild, _ how: String) {
         let quick = child.uptime < Self.quickDeathSeconds
         let (stop, deaths): (Bool, Int) = lock.withLock {
-            quickDeaths[child.index] = quick ? (quickDeaths[child.index] ?? 0) + 1 : 0
+            let asked = killedOnRequest.remove(child.index) != nil
+            quickDeaths[child.index] = quick && !asked ? (quickDeaths[child.index] ?? 0) + 1 : 0
             return (stopping, quickDeaths[child.index] ?? 0)
         }
         if stop { child.setState(.stopped); return }
@@ -70,7 +73,11 @@ public final class Supervisor: @unchecked Sendable {
     /// Kills node `n` at once (SIGKILL), as a crash would; it is then restarted.
     func kill(_ n: Int) throws(DevnetError) -> String {
         let c = try child(n)
-        guard c.signal(SIGKILL) else { throw DevnetError("node", "node \(n) is not running (\(c.snapshot.state.rawValue))") }
+        lock.withLock { _ = killedOnRequest.insert(n) }
+        guard c.signal(SIGKILL) else {
+            lock.withLock { _ = killedOnRequest.remove(n) }
+            throw DevnetError("node", "node \(n) is not running (\(c.snapshot.state.rawValue))")
+        }
         return "killed node \(n); the devnet restarts it"
     }
 

@@ -174,4 +174,25 @@ import Testing
         while !pids.allSatisfy(Self.gone) && Date() < end { try await Task.sleep(for: .milliseconds(100)) }
         for pid in pids { #expect(Self.gone(pid), "node \(pid) outlived a killed devnet") }
     }
+
+    /// `kusari bench e2e` in one short step: a real devnet, a real load, figures of the agreed shape.
+    @Test func benchE2EMeasuresACommittedRate() throws {
+        let tmp = try Kusari.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let bad = try Kusari.run(["bench", "e2e", "--steps", "0"])
+        #expect(bad.status == 1 && bad.stderr.contains("error: steps: must be from 1 to 20, got 0"))
+
+        let r = try Kusari.run(["bench", "e2e", "--json", "--nodes", "2", "--seconds", "4", "--first-rate", "20", "--steps", "1",
+                                "--dir", tmp.path], timeout: 300)
+        #expect(r.status == 0, "\(r.stderr)")
+        let items = try #require(r.json as? [[String: Any]])
+        let byName = Dictionary(items.compactMap { i in (i["name"] as? String).map { ($0, i) } }, uniquingKeysWith: { a, _ in a })
+        let committed = try #require(byName["committed"]?["value"] as? Double)
+        #expect(committed > 0 && committed <= 20.5, "committed \(committed) tx/s of 20 offered")
+        #expect(byName["committed"]?["limitName"] as? String == "ed25519-verify/2")
+        #expect((byName["latency-p50"]?["value"] as? Double ?? 0) > 0)
+        #expect((byName["latency-p99"]?["value"] as? Double ?? 0) >= (byName["latency-p50"]?["value"] as? Double ?? 0))
+        // The scratch devnet is gone with its nodes.
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.isEmpty ?? true)
+    }
 }
