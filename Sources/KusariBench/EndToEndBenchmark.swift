@@ -54,17 +54,24 @@ public enum EndToEndBenchmark {
         try genesis.jsonData().write(to: URL(fileURLWithPath: scratch + "/genesis.json"))
 
         log("starting kusari devnet: \(nodes) nodes, 1 miner, no traffic")
-        let devnet = try DevnetRun(executable: executable, directory: scratch, nodes: nodes)
+        var devnet = try DevnetRun(executable: executable, directory: scratch, name: "devnet-1", nodes: nodes)
         defer { devnet.stop() }
-        let ports = try devnet.waitUntilUp(log: log)
+        var ports = try devnet.waitUntilUp(log: log)
 
         var nonces = [UInt64](repeating: 0, count: senders)
         var steps: [Step] = []
         var rate = firstRate
         var bestGood: Double?
         var firstBad: Double?
-        for _ in 0..<maxSteps {
-            try waitForEmptyMempools(ports, log: log)
+        for index in 0..<maxSteps {
+            // A step starts on empty mempools; after an overload that does not drain, on a fresh devnet.
+            if !(try waitForEmptyMempools(ports)) {
+                log("  the mempools did not drain within 120 s; starting a fresh devnet for the next step")
+                devnet.stop()
+                devnet = try DevnetRun(executable: executable, directory: scratch, name: "devnet-\(index + 1)", nodes: nodes)
+                ports = try devnet.waitUntilUp(log: log)
+                nonces = [UInt64](repeating: 0, count: senders)
+            }
             log("step: \(Int(rate)) tx/s offered for \(Int(seconds)) s")
             let step = try runStep(rate: rate, seconds: seconds, keys: keys, chainId: genesis.chainId, nonces: &nonces,
                                    ports: ports, drainSeconds: drainSeconds, log: log)
@@ -102,8 +109,8 @@ public enum EndToEndBenchmark {
         return results
     }
 
-    /// Waits (up to 120 s) until every node's mempool is empty, so that a step starts clean.
-    static func waitForEmptyMempools(_ ports: [UInt16], log: (String) -> Void) throws {
+    /// Waits (up to 120 s) until every node's mempool is empty; false if they are not by then.
+    static func waitForEmptyMempools(_ ports: [UInt16]) throws -> Bool {
         let clock = Stopwatch()
         while clock.seconds < 120 {
             var pending = 0
@@ -113,9 +120,9 @@ public enum EndToEndBenchmark {
                 let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
                 pending += (json?["mempool"] as? [String: Any])?["count"] as? Int ?? 0
             }
-            if pending == 0 { return }
+            if pending == 0 { return true }
             usleep(500_000)
         }
-        log("  (mempools still not empty after 120 s; the step starts anyway)")
+        return false
     }
 }

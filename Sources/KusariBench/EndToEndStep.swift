@@ -10,13 +10,14 @@ extension EndToEndBenchmark {
         let process = Process()
         let directory: String
 
-        init(executable: String, directory scratch: String, nodes: Int) throws {
-            directory = scratch + "/devnet"
+        /// Starts a devnet in `scratch/name` with the genesis in `scratch/genesis.json`.
+        init(executable: String, directory scratch: String, name: String, nodes: Int) throws {
+            directory = scratch + "/" + name
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["devnet", "--dir", directory, "--nodes", "\(nodes)", "--miners", "1", "--tps", "0",
                                  "--api-port", "0", "--genesis", scratch + "/genesis.json"]
-            _ = FileManager.default.createFile(atPath: scratch + "/devnet.out", contents: nil)
-            let out = FileHandle(forWritingAtPath: scratch + "/devnet.out")
+            _ = FileManager.default.createFile(atPath: directory + ".out", contents: nil)
+            let out = FileHandle(forWritingAtPath: directory + ".out")
             process.standardOutput = out ?? FileHandle.nullDevice
             process.standardError = out ?? FileHandle.nullDevice
             try process.run()
