@@ -145,12 +145,20 @@ private final class Forwarder: ChannelInboundHandler {
         let now = NIODeadline.now()
         if latency == .zero && lastDue + .milliseconds(50) < now {
             partner.writeAndFlush(buffer, promise: nil)
+            // Backpressure: while the far side does not take bytes (a paused node), stop reading this side.
+            if !partner.isWritable { try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false) }
             return
         }
         // Strictly later than the previous chunk, so that the order holds even if the latency shrinks.
         let due = max(now + latency, lastDue + .nanoseconds(1))
         lastDue = due
         context.eventLoop.scheduleTask(deadline: due) { partner.writeAndFlush(buffer, promise: nil) }
+    }
+
+    /// This side takes bytes again: let its partner read again.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { try? partner?.syncOptions?.setOption(ChannelOptions.autoRead, value: true) }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -79,4 +79,28 @@ import Glibc
         await proxy.stop()
         try await echo.close()
     }
+
+    /// A far side that never reads (a paused node) must not make the proxy buffer without bound:
+    /// the proxy stops reading, so the sender's socket fills up.
+    @Test func pushesBackWhenTheFarSideDoesNotRead() async throws {
+        let sink = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelOption(ChannelOptions.autoRead, value: false)
+            .childChannelInitializer { ch in ch.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let proxy = LinkProxy(from: 1, to: 2, targetPort: sink.localAddress?.port ?? 0)
+        let port = try await proxy.start()
+        let client = try Client(port: port)
+        _ = fcntl(client.fd, F_SETFL, fcntl(client.fd, F_GETFL) | O_NONBLOCK)
+        let chunk = [UInt8](repeating: 7, count: 65_536)
+        var total = 0
+        var lastProgress = Date()
+        while total < 64 << 20 && Date().timeIntervalSince(lastProgress) < 1 {
+            let n = chunk.withUnsafeBytes { send(client.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n > 0 { total += n; lastProgress = Date() } else { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(total < 32 << 20, "the proxy took \(total) bytes that the far side never read")
+        #expect(total > 0)
+        await proxy.stop()
+        try await sink.close()
+    }
 }
