@@ -27,9 +27,17 @@ public enum EndToEndBenchmark {
         public var committedRate = 0.0
         public var p50 = 0.0, p99 = 0.0
         public var firstRefusal: String?
-        public var sustained: Bool { sent > 0 && Double(committed) >= 0.95 * Double(sent) }
+        /// Seconds the client took to post the step's transfers (more than the step when the nodes answer slowly).
+        public var postSeconds = 0.0
+        public var seconds = 0.0
+        /// At least 95% of the offered transfers committed at every node, the client's posting kept to the
+        /// step's pace (within 5% and a second), and transfers not queued for long (p50 at most 10 s, five
+        /// devnet block intervals).
+        public var sustained: Bool {
+            sent > 0 && Double(committed) >= 0.95 * Double(sent) && postSeconds <= seconds * 1.05 + 1 && p50 <= 10
+        }
         public var summary: String {
-            "\(Int(offered)) offered: \(committed)/\(sent) committed (\(Int(committedRate)) tx/s), p50 \(Int(p50 * 1000)) ms, p99 \(Int(p99 * 1000)) ms"
+            "\(Int(offered)) offered: \(accepted) accepted, \(committed)/\(sent) committed (\(Int(committedRate)) tx/s) in \(Int(postSeconds)) s of posting, p50 \(Int(p50 * 1000)) ms, p99 \(Int(p99 * 1000)) ms"
                 + (sustained ? "" : " NOT SUSTAINED") + (firstRefusal.map { "; first refusal: \($0)" } ?? "")
         }
     }
@@ -42,7 +50,10 @@ public enum EndToEndBenchmark {
         guard seconds >= 1 else { throw BenchError.failed("seconds: must be at least 1") }
         let scratch = directory + "/kusari-bench-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        // Kept when the run fails, for its devnets' output and the nodes' logs.
+        var succeeded = false
+        var restartFailed = false
+        defer { if succeeded { try? FileManager.default.removeItem(atPath: scratch) } else { log("kept \(scratch) for inspection") } }
 
         log("funding \(senders) senders in a devnet genesis beside the demo accounts")
         let keys = parallelMap(0..<senders) { _ in KeyPair() }
@@ -68,8 +79,14 @@ public enum EndToEndBenchmark {
             if !(try waitForEmptyMempools(ports)) {
                 log("  the mempools did not drain within 120 s; starting a fresh devnet for the next step")
                 devnet.stop()
-                devnet = try DevnetRun(executable: executable, directory: scratch, name: "devnet-\(index + 1)", nodes: nodes)
-                ports = try devnet.waitUntilUp(log: log)
+                do {
+                    devnet = try DevnetRun(executable: executable, directory: scratch, name: "devnet-\(index + 1)", nodes: nodes)
+                    ports = try devnet.waitUntilUp(log: log)
+                } catch {
+                    log("  \(error); reporting the steps done so far")
+                    restartFailed = true
+                    break
+                }
                 nonces = [UInt64](repeating: 0, count: senders)
             }
             log("step: \(Int(rate)) tx/s offered for \(Int(seconds)) s")
@@ -89,6 +106,7 @@ public enum EndToEndBenchmark {
             }
         }
         devnet.stop()
+        succeeded = !restartFailed
 
         log("measuring raw Ed25519 verification on \(threads) threads")
         let verify = CoreBenchmarks.ed25519VerifyRate(threads: threads, seconds: 3)

@@ -27,8 +27,13 @@ extension EndToEndBenchmark {
         /// returns their API ports.
         func waitUntilUp(log: (String) -> Void) throws -> [UInt16] {
             let clock = Stopwatch()
+            var last = "no status yet"
             while clock.seconds < 180 {
-                guard process.isRunning else { throw BenchError.failed("kusari devnet exited; see its output") }
+                guard process.isRunning else { throw BenchError.failed("kusari devnet exited; see \(directory).out") }
+                if let reply = try? ControlClient.send(.status, directory: directory), let nodes = reply["nodes"] as? [[String: Any]] {
+                    last = nodes.map { "node \($0["node"] ?? "?"): \($0["state"] ?? "?") height \($0["height"] ?? "-") peers \($0["peers"] ?? "-")" }
+                        .joined(separator: "; ")
+                }
                 if let reply = try? ControlClient.send(.status, directory: directory),
                    let nodes = reply["nodes"] as? [[String: Any]],
                    nodes.allSatisfy({ $0["answering"] as? Bool == true && ($0["peers"] as? Int ?? 0) >= 1 }) {
@@ -38,7 +43,7 @@ extension EndToEndBenchmark {
                 }
                 usleep(250_000)
             }
-            throw BenchError.failed("the devnet's nodes did not come up and agree within 180 s")
+            throw BenchError.failed("the devnet's nodes did not come up and agree within 180 s (last: \(last)); see \(directory).out")
         }
 
         /// SIGINT (the devnet stops its nodes), then SIGKILL after 60 s.
@@ -185,7 +190,10 @@ extension EndToEndBenchmark {
         step.sent = count
         step.accepted = accepted.load(ordering: .relaxed)
         step.committed = committedCount
-        step.committedRate = Double(committedCount) / seconds
+        step.seconds = seconds
+        step.postSeconds = submitEnd
+        // Over the step, or over the posting when the nodes made it take longer.
+        step.committedRate = Double(committedCount) / max(seconds, submitEnd)
         step.p50 = pct(0.5)
         step.p99 = pct(0.99)
         step.firstRefusal = refusal.withLock { $0 }
