@@ -39,8 +39,11 @@ public struct NodeView: Sendable {
 
 /// Polls every node's API once a second (`/v1/status`, and `/v1/blocks` for the
 /// committed rate) and keeps the latest view of each. A node that does not answer
-/// within two seconds (paused, down, starting) keeps its last figures.
+/// within `timeout` seconds (paused, down, starting) keeps its last figures.
 public final class StatusMonitor: @unchecked Sendable {
+    /// Seconds a node has to answer a poll (generous: a busy two-core machine running
+    /// several nodes can take seconds to answer).
+    static let timeout: Double = 5
     /// Seconds of recent blocks the committed rate is taken over.
     public static let window: Double = 20
     private let supervisor: Supervisor
@@ -84,13 +87,13 @@ public final class StatusMonitor: @unchecked Sendable {
         }
     }
 
-    /// One poll of one node; false if it did not answer within two seconds.
+    /// One poll of one node; false if it did not answer within `timeout` seconds.
     private func poll(_ child: NodeChild) async -> Bool {
-        let client = HTTPClient(base: child.apiBase, timeout: 2)
+        let client = HTTPClient(base: child.apiBase, timeout: Self.timeout)
         // Marks the node as not answering if the poll takes longer than the timeout (a stopped
         // process accepts the connection in the kernel but never replies).
         let watchdog = Task {
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(Self.timeout + 1))
             lock.withLock { views[child.index - 1].answering = false }
         }
         defer { watchdog.cancel() }
