@@ -90,7 +90,7 @@ let package = Package(
         // Benchmarks: our figures beside the machine's own limits, measured in one run.
         .target(
             name: "KusariBench",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode", "KusariDevnet",
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),
@@ -110,6 +110,17 @@ let package = Package(
         ),
         // An ordered JSON value with stable rendering: the command line's output and the vector files.
         .target(name: "KusariJSON", exclude: ["README.md"]),
+        // A small JSON client for a node's HTTP API (URLSession).
+        .target(name: "KusariClient", exclude: ["README.md"]),
+        // `kusari devnet`: node child processes, link proxies, faults, traffic, status, demo accounts.
+        .target(
+            name: "KusariDevnet",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariWallet", "KusariClient",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            exclude: ["README.md"]
+        ),
         // The command-line front end.
         .executableTarget(
             name: "kusari",
@@ -126,6 +137,8 @@ let package = Package(
                 "KusariWallet",
                 "KusariConformance",
                 "KusariJSON",
+                "KusariClient",
+                "KusariDevnet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -152,6 +165,7 @@ let package = Package(
         ),
         .testTarget(name: "KusariWalletTests", dependencies: ["KusariCore", "KusariWallet"]),
         .testTarget(name: "KusariConformanceTests", dependencies: ["KusariCore", "KusariConsensus", "KusariConformance", "KusariJSON"]),
+        .testTarget(name: "KusariDevnetTests", dependencies: ["KusariCore", "KusariDevnet"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Kusari against this machine's limits (use a release build).",
-        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self])
+        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, EndToEnd.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -103,6 +103,35 @@ extension BenchCommand {
             printMeasurements(try NetworkBenchmarks.gossip(executable: BenchCommand.executable,
                                                            directory: dir ?? FileManager.default.temporaryDirectory.path,
                                                            samples: samples, log: BenchCommand.log), json: json)
+        }
+    }
+}
+
+extension BenchCommand {
+    struct EndToEnd: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "e2e",
+            abstract: "Committed transfers a second through a devnet of nodes, and submit-to-inclusion latency.",
+            discussion: """
+                Starts `kusari devnet` (no traffic of its own), offers pre-signed transfers through the nodes' APIs \
+                from this process at doubling rates, and reports the highest rate committed at every node.
+                """)
+        @Flag(help: "Print a JSON array of measurements.") var json = false
+        @Option(help: "Nodes in the devnet.") var nodes = 4
+        @Option(help: "Seconds per load step.") var seconds: Double = 60
+        @Option(help: "The first step's rate, transfers a second (each next step doubles it).") var firstRate: Double = 100
+        @Option(help: "The most load steps.") var steps = 8
+        @Option(help: "Where to put the scratch devnet.") var dir: String?
+        func run() throws {
+            guard (1...20).contains(steps) else { throw CLIError("steps: must be from 1 to 20, got \(steps)") }
+            guard (1...16).contains(nodes) else { throw CLIError("nodes: must be from 1 to 16, got \(nodes)") }
+            guard seconds >= 1, seconds <= 3600 else { throw CLIError("seconds: must be from 1 to 3600, got \(seconds)") }
+            guard firstRate >= 1, firstRate <= 100_000 else { throw CLIError("first-rate: must be from 1 to 100000, got \(firstRate)") }
+            printMeasurements(try EndToEndBenchmark.run(executable: BenchCommand.executable,
+                                                        directory: dir ?? FileManager.default.temporaryDirectory.path,
+                                                        nodes: nodes, seconds: seconds, firstRate: firstRate, maxSteps: steps,
+                                                        log: BenchCommand.log),
+                              json: json)
         }
     }
 }

@@ -25,6 +25,7 @@ struct Kusari: AsyncParsableCommand {
             WalletCommand.self,
             BenchCommand.self,
             ConformanceCommand.self,
+            DevnetCommand.self,
         ]
     )
 }

@@ -49,6 +49,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "POST requests a minute per client (loopback exempt unless --rate-limit-loopback).") var rateLimit = 600
     @Option(help: "GET requests a minute per client (loopback exempt unless --rate-limit-loopback).") var readRateLimit = 6_000
     @Flag(help: "Apply the rate limits to loopback clients too.") var rateLimitLoopback = false
+    @Option(help: ArgumentHelp("Stop when process PID is no longer this node's parent (used by kusari devnet).", visibility: .hidden))
+    var exitWithParent: Int32?
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -72,6 +74,8 @@ struct NodeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "kusari")
+        let parentWatch = exitWithParent.map { ParentWatch.start(parent: $0) }
+        defer { parentWatch?.cancel() }
 
         let genesisValue: Genesis
         if let genesis {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KusariClient
 import KusariCore
 import KusariJSON
 

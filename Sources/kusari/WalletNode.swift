@@ -1,4 +1,5 @@
 import Foundation
+import KusariClient
 import KusariCore
 import KusariWallet
 
