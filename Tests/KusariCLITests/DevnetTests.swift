@@ -4,9 +4,13 @@ import FoundationNetworking
 #endif
 import Testing
 
+extension NetworkTests {
 /// `kusari devnet` as a user runs it: a real devnet process with three node
 /// processes, faults through `kusari devnet ...` from "a second terminal", and
 /// nothing left running at the end.
+///
+/// Nested in `NetworkTests` (serialized), so that its devnets never run beside the
+/// network tests' own multi-node runs: on two cores, the two together starve each other.
 @Suite(.serialized) struct DevnetTests {
     /// A running `kusari devnet`, killed (with every node pid it reported) if the test fails.
     final class DevnetRun: @unchecked Sendable {
@@ -74,7 +78,8 @@ import Testing
         while Date() < end {
             if try await condition() { return }
             guard run.process.isRunning else { throw NodeProcessError.timeout("\(what): the devnet exited\n\(run.output)") }
-            try await Task.sleep(for: .milliseconds(250))
+            // Each `kusari devnet status` is a process start: poll gently.
+            try await Task.sleep(for: .milliseconds(750))
         }
         throw NodeProcessError.timeout("\(what)\n\(run.output.suffix(3000))")
     }
@@ -195,4 +200,5 @@ import Testing
         // The scratch devnet is gone with its nodes.
         #expect((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.isEmpty ?? true)
     }
+}
 }
