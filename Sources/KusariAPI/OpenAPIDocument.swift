@@ -398,7 +398,7 @@ paths:
     get:
       tags: [events]
       operationId: streamEvents
-      summary: Server-sent events of new blocks, transactions and reorganizations.
+      summary: Server-sent events of new blocks, side-branch blocks, transactions and reorganizations.
       description: |
         A `text/event-stream` (with `Cache-Control: no-cache`) that stays open.
         It starts with the comment line `: connected` and then sends, as they
@@ -417,6 +417,9 @@ paths:
           `ReorgEvent`): `{"disconnected": 2, "connected": 3, "height": 41,
           "tip": "<64 hex>"}`, the number of blocks taken off and put on and
           the new tip.
+        * `side`: a valid block was stored on a side branch; the best chain
+          did not change. Data (schema `SideEvent`): `{"height": 40,
+          "id": "<64 hex>"}`.
 
         A client that reads too slowly loses its oldest events (the node keeps
         the newest 1,000 per client) rather than holding the node up. There is
@@ -429,7 +432,7 @@ paths:
             text/event-stream:
               schema:
                 type: string
-                description: Server-sent events; the `data` of each event is one of BlockEvent, TxEvent or ReorgEvent, by its `event` name.
+                description: Server-sent events; the `data` of each event is one of BlockEvent, TxEvent, ReorgEvent or SideEvent, by its `event` name.
               examples:
                 block:
                   value: "event: block\ndata: {\"height\":33,\"id\":\"3195df18e4a75a53441ac94ba1ade22bf77eaa1f4b44e45ad72b848f99ad117e\",\"txCount\":0}\n\n"
@@ -1011,6 +1014,14 @@ components:
       required: [id]
       additionalProperties: false
       properties:
+        id: {$ref: "#/components/schemas/Hash"}
+    SideEvent:
+      description: Data of a `side` event.
+      type: object
+      required: [height, id]
+      additionalProperties: false
+      properties:
+        height: {$ref: "#/components/schemas/Height"}
         id: {$ref: "#/components/schemas/Hash"}
     ReorgEvent:
       description: Data of a `reorg` event.

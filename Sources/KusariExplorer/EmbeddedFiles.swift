@@ -383,8 +383,10 @@ enum EmbeddedFiles {
 {{#trace}}
   {{#minted}}<li><span class="mono"><a href="/account/{{address}}">{{address}}</a></span> received no transfer:
     its coins were minted here{{#genesis}}, a genesis allocation of {{genesis}}{{/genesis}}{{^genesis}}, as block rewards (subsidy and fees) paid to it as a beneficiary{{/genesis}}.</li>{{/minted}}
-  {{^minted}}<li><span class="mono"><a href="/account/{{address}}">{{address}}</a></span> received {{amount}} from
-    <span class="mono">{{from}}</span> in <a href="/tx/{{tx}}">a transaction</a> of block {{height}}.</li>{{/minted}}
+  {{#stopped}}<li><span class="mono"><a href="/account/{{address}}">{{address}}</a></span>: the trail is not followed
+    further here (this page looks a few transfers back only); <a href="/learn/tokens?address={{address}}">continue from this account</a>.</li>{{/stopped}}
+  {{^minted}}{{^stopped}}<li><span class="mono"><a href="/account/{{address}}">{{address}}</a></span> received {{amount}} from
+    <span class="mono">{{from}}</span> in <a href="/tx/{{tx}}">a transaction</a> of block {{height}}.</li>{{/stopped}}{{/minted}}
 {{/trace}}
 </ol>
 {{> foot}}
