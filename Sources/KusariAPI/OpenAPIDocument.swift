@@ -371,11 +371,12 @@ paths:
       operationId: getBlockTree
       summary: The recent block tree, side branches included.
       description: |
-        Every block the node knows that is built on the best chain's block
-        `depth - 1` below the tip (that block included): the best chain and
-        the side branches that lost, so that forks and reorganisations can be
-        drawn. Ordered by height, then by arrival (the first-seen branch
-        first); at most 1,000 blocks. `status` is `valid` (the body was
+        Every block the node knows at the heights from `depth - 1` below the
+        tip upwards: the best chain and the side branches that lost (also
+        those that forked below that height), so that forks and
+        reorganisations can be drawn. Ordered by height, then the best
+        chain's block, then by arrival (the first-seen branch first); at most
+        1,000 blocks, the newest heights kept when there are more. `status` is `valid` (the body was
         applied at least once), `headerValid` (only the header was checked)
         or `invalid` (it, or an ancestor, broke a rule).
       parameters:

@@ -126,7 +126,7 @@ public actor Node {
     /// The most blocks `tree(depth:)` returns.
     public nonisolated static let maxTreeBlocks = 1_000
 
-    /// The block tree of the last `depth` heights: best-chain blocks and every side branch built on them.
+    /// The block tree of the last `depth` heights: best-chain blocks and the side-branch blocks at those heights (newest kept at the limit).
     public func tree(depth: UInt64) -> BlockTree {
         let from = chain.height >= depth ? chain.height - depth + 1 : 0
         return BlockTree(height: chain.height, tip: chain.tipId, blocks: chain.tree(fromHeight: from, limit: Self.maxTreeBlocks))
