@@ -75,7 +75,9 @@ extension Site {
     /// `/account/{address}`: mirrors `/v1/accounts/{address}` and `/v1/accounts/{address}/txs`.
     func account(_ text: String, before: String?) async throws -> Response {
         let address = try Path.address(text, network: network)
-        let info = views.account(try await node.account(address, atHeight: nil))
+        // The proof and the header whose state root it was made against, from one view of the chain.
+        let (account, header) = try await node.accountWithHeader(address)
+        let info = views.account(account)
         let (height, position) = try Query.historyCursor(before)
         let limit = 20
         let history = try await node.history(address, before: height, position: position, limit: limit)
@@ -86,7 +88,7 @@ extension Site {
         }
         var context: [String: Any] = ["account": info, "balance": Format.ksr(info.balance), "history": rows,
                                       "siblings": info.proof.siblings.enumerated().map { ["depth": $0.offset, "hash": $0.element] }]
-        if let header = await bestBlock(at: info.height)?.block.header { context["headerStateRoot"] = header.stateRoot.hex }
+        context["headerStateRoot"] = header.stateRoot.hex
         if history.count == limit, let last = history.last, let h = last.height { context["next"] = "\(h):\(last.position ?? 0)" }
         return renderer.page("account", title: "Account \(info.address)", scripts: ["proofs.js"], context)
     }

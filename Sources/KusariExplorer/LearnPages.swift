@@ -1,5 +1,6 @@
 import Hummingbird
 import KusariAPI
+import KusariConsensus
 import KusariCore
 import KusariNode
 
@@ -22,7 +23,9 @@ extension Site {
     func learnBlock(_ ref: String?) async throws -> Response {
         let info: BlockInfo
         if let ref { info = try await blockInfo(ref) } else { info = try await node.block(.height(await node.status().height)) }
-        return renderer.page("learn-block", title: "Block", scripts: ["blockmodel.js", "learn.js"], ["block": card(info)])
+        var block = card(info)
+        block["powLimit"] = PowParameters.kusari(network).powLimit.hexString
+        return renderer.page("learn-block", title: "Block", scripts: ["blockmodel.js", "learn.js"], ["block": block])
     }
 
     /// `/learn/blockchain?from=`: recent blocks side by side; edit an amount and watch the links break.
