@@ -84,6 +84,7 @@ let package = Package(
             dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "KusariAPI", "KusariChain", "KusariMempool",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["README.md", "Templates", "Assets"]
         ),

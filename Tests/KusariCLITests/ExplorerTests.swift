@@ -268,4 +268,43 @@ import FoundationNetworking
         script.waitUntilExit()
         #expect(script.terminationStatus == 0, "\(text)")
     }
+
+    /// A node bound to every interface prints an explorer address a browser can open: the loopback one.
+    @Test func wildcardBindPrintsALoopbackExplorerAddress() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let node = try NodeProcess(datadir: dir.appendingPathComponent("wildcard").path, arguments: ["--api", "0.0.0.0:0"])
+        defer { node.stop() }
+        var listening = ""
+        try await node.waitFor("api.json") {
+            listening = (try? String(contentsOfFile: node.datadir + "/api.json", encoding: .utf8)) ?? ""
+            return listening.hasSuffix("\n")
+        }
+        let json = (try? JSONSerialization.jsonObject(with: Data(listening.utf8))) as? [String: Any] ?? [:]
+        let api = json["api"] as? String ?? ""
+        #expect(api.hasPrefix("0.0.0.0:"), "\(listening)")
+        let port = api.split(separator: ":").last.map(String.init) ?? ""
+        let explorer = json["explorer"] as? String ?? ""
+        #expect(explorer == "http://127.0.0.1:\(port)/", "\(listening)")
+        let (_, response) = try await URLSession.shared.data(from: try require_url(explorer))
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+    }
+
+    /// The template check refuses every way of printing unescaped output, and passes a plain template.
+    @Test func templateCheckRefusesUnescapedOutput() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let cases = ["plain {{value}} {{#list}}{{name}}{{/list}}": Int32(0), "{{{value}}}": 1, "{{& value}}": 1,
+                     "{{% CONTENT_TYPE: TEXT}}{{value}}": 1, "{{=<% %>=}}<%{value}%>": 1]
+        for (n, (template, expected)) in cases.sorted(by: { $0.key < $1.key }).enumerated() {
+            let file = dir.appendingPathComponent("t\(n).mustache")
+            try template.write(to: file, atomically: true, encoding: .utf8)
+            let script = Process()
+            script.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            script.arguments = ["python3", Kusari.packageRoot.appendingPathComponent("scripts/embed-explorer").path, "--lint", file.path]
+            script.standardOutput = FileHandle.nullDevice
+            try script.run()
+            script.waitUntilExit()
+            #expect(script.terminationStatus == expected, "\(template)")
+        }
+    }
 }
