@@ -141,7 +141,8 @@ let package = Package(
             dependencies: ["KusariCore", "KusariNetwork", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "KusariNodeTests", dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "CKusariSHA"]),
+        .testTarget(name: "KusariNodeTests", dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "CKusariSHA",
+                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "KusariChainTests",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain",

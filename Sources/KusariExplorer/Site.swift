@@ -45,9 +45,6 @@ struct Site: Sendable {
         try await node.block(try Path.blockRef(ref))
     }
 
-    /// The best-chain block at `height`, if any.
-    func bestBlock(at height: UInt64) async -> BlockInfo? { try? await node.block(.height(height)) }
-
     /// A table row for a block.
     func blockRow(_ b: View.BlockSummary, now: UInt64) -> [String: Any] {
         ["id": b.id, "short": Format.short(b.id), "height": b.height, "time": Format.time(b.header.timestamp),

@@ -79,6 +79,18 @@ extension Node {
         return (info, header)
     }
 
+    /// The headers of the `count` newest best-chain blocks, newest first (from memory: no block is read).
+    public func recentHeaders(_ count: Int) -> [BlockHeader] {
+        var out: [BlockHeader] = []
+        var h = chain.height
+        while out.count < count, let id = chain.id(atHeight: h), let header = chain.header(id) {
+            out.append(header)
+            if h == 0 { break }
+            h -= 1
+        }
+        return out
+    }
+
     /// The id of the best-chain block at `height`, without reading the block.
     public func blockId(atHeight height: UInt64) -> Hash256? { chain.id(atHeight: height) }
 
