@@ -89,3 +89,27 @@ import Testing
         }
     }
 }
+
+/// A valid block that lands on a side branch is published as a `side` event (the chain page redraws on it).
+@Suite struct SideBlockEventTests {
+    @Test func aSideBranchBlockIsPublished() async throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("kusari-side-event-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let t = NodeExplorerTests()
+        let a = try t.makeNode(base + "/a"), b = try t.makeNode(base + "/b")
+        try await t.mine(a)
+        try await t.mine(a)
+        // b's own block at height 1 pays another beneficiary: a different block, and less work than a's chain.
+        let (template, _, params) = try await b.miningTemplate(beneficiary: AddressPayload(publicKey: NodeExplorerTests.key(42).publicKey))
+        let header = try #require(ProofOfWorkEngine(params: params).seal(template.header, shouldStop: { false }))
+        let rival = Block(header: header, transactions: template.transactions)
+        let events = try #require(a.events.subscribe(limit: 10))
+        let outcome = try await a.accept(block: rival)
+        #expect(outcome == .sideBranch(height: 1))
+        var iterator = events.makeAsyncIterator()
+        #expect(await iterator.next() == .sideBlock(height: 1, id: rival.id))
+        #expect(await a.status().height == 2)
+        await a.shutdown()
+        await b.shutdown()
+    }
+}
