@@ -43,30 +43,40 @@ extension Node {
     }
 
     /// The newest transfer into `address` from another account among its
-    /// `scanning` newest confirmed transactions (at most that many blocks are read).
-    public func latestIncoming(to address: AddressPayload, scanning: Int) throws(NodeError) -> IncomingSearch {
-        let entries: [AddressEntry]
-        do {
-            entries = try chain.store.addressHistory(address, beforeHeight: UInt64.max, beforePosition: 0, limit: scanning)
-        } catch {
-            throw .unavailable(error.description)
-        }
+    /// `scanning` newest confirmed transactions. The actor reads the address
+    /// index and at most `scanning` stored blocks as bytes; decoding them runs off the actor.
+    public nonisolated func latestIncoming(to address: AddressPayload, scanning: Int) async throws(NodeError) -> IncomingSearch {
+        let (entries, bodies) = try await incomingCandidates(address, scanning: scanning)
         var blocks: [Hash256: Block] = [:]
-        for e in entries {
-            guard let id = chain.id(atHeight: e.height) else { continue }
+        for (e, id) in entries {
             let block: Block
             if let b = blocks[id] { block = b } else {
-                let loaded: Block?
-                do { loaded = try chain.block(id) } catch { throw .from(error) }
-                guard let loaded else { continue }
-                blocks[id] = loaded
-                block = loaded
+                guard let bytes = bodies[id] else { continue }
+                do { block = try Block(decoding: bytes) } catch { throw .unavailable("stored block \(id): \(error)") }
+                blocks[id] = block
             }
             guard e.position < block.transactions.count else { continue }
             let tx = block.transactions[e.position]
             if tx.to == address && tx.from != address { return .found(Incoming(tx: tx, id: tx.id, height: e.height)) }
         }
         return entries.count < scanning ? .none : .notWithin
+    }
+
+    /// An address's `scanning` newest index entries with the best-chain block id of
+    /// each, and those blocks' stored bytes (each block once).
+    func incomingCandidates(_ address: AddressPayload, scanning: Int) throws(NodeError)
+        -> (entries: [(AddressEntry, Hash256)], bodies: [Hash256: [UInt8]]) {
+        var entries: [(AddressEntry, Hash256)] = [], bodies: [Hash256: [UInt8]] = [:]
+        do {
+            for e in try chain.store.addressHistory(address, beforeHeight: UInt64.max, beforePosition: 0, limit: scanning) {
+                guard let id = chain.id(atHeight: e.height) else { continue }
+                entries.append((e, id))
+                if bodies[id] == nil, let bytes = try chain.store.block(id) { bodies[id] = bytes }
+            }
+        } catch {
+            throw .unavailable(error.description)
+        }
+        return (entries, bodies)
     }
 
     /// An account with its proof and the header of the block whose state root the
