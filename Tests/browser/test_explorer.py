@@ -294,3 +294,57 @@ def test_pages_read_over_plain_http_from_another_host_and_say_what_cannot_run(ch
     browser.get(f"{insecure}/")
     wait(browser).until(lambda d: text_of(d, "live-status") == "live")
     assert not severe_logs(browser)
+
+
+FAKE_EVENTS = """
+(function () {
+  // The test drives the page's events itself, and can hold a refresh in flight and answer it with an old page.
+  class FakeEventSource {
+    constructor() { this.listeners = {}; window.__source = this; setTimeout(() => this.onopen && this.onopen(), 0); }
+    addEventListener(name, fn) { (this.listeners[name] = this.listeners[name] || []).push(fn); }
+    close() {}
+    emit(name, data) { (this.listeners[name] || []).forEach(fn => fn({ data: data })); }
+  }
+  window.EventSource = FakeEventSource;
+  const realFetch = window.fetch.bind(window);
+  window.__fetches = 0;
+  window.fetch = async function (...args) {
+    window.__fetches++;
+    const hold = window.__hold;
+    if (hold) {
+      await hold;
+      return new Response(window.__stale, { status: 200, headers: { "Content-Type": "text/html" } });
+    }
+    return realFetch(...args);
+  };
+})();
+"""
+
+
+def test_reorg_seen_while_a_refresh_is_in_flight_waits_for_the_new_tip(chain, browser):
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FAKE_EVENTS})["identifier"]
+    try:
+        browser.get(f"{chain.base}/chain")
+        old_tip = browser.execute_script("return document.getElementById('live').dataset.tip;")
+        browser.execute_script("""
+            window.__stale = document.documentElement.outerHTML;
+            let release; window.__hold = new Promise(r => { release = r; });
+            window.__release = () => { window.__hold = null; release(); };
+            window.__updates = [];
+            document.addEventListener("kusari:updated", () => window.__updates.push({
+              tip: document.getElementById("live").dataset.tip, hidden: document.getElementById("reorg-banner").hidden }));""")
+        # The node moves on; a refresh starts and is held in flight (it will answer with the page as it was).
+        new = wait(browser, 60).until(lambda d: (lambda s: s if s["tip"] != old_tip else None)(get_json(chain.base, "/v1/status")))
+        browser.execute_script("window.__source.emit('block', '{}');")
+        wait(browser).until(lambda d: d.execute_script("return window.__fetches;") >= 1)
+        # The reorganisation event arrives meanwhile, naming the node's new tip.
+        event = json.dumps({"disconnected": 1, "connected": 1, "height": new["height"], "tip": new["tip"]})
+        browser.execute_script("window.__source.emit('reorg', arguments[0]); window.__release();", event)
+        # The old page lands first: the reorganisation is not shown on it, but kept; the next refresh shows it.
+        wait(browser).until(lambda d: any(not u["hidden"] for u in d.execute_script("return window.__updates;")))
+        updates = browser.execute_script("return window.__updates;")
+        assert updates[0] == {"tip": old_tip, "hidden": True}, updates
+        assert text_of(browser, "reorg-banner").startswith("Reorganisation: 1 blocks taken off")
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})
+        browser.get("about:blank")
