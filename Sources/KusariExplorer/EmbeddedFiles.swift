@@ -1036,9 +1036,13 @@ enum EmbeddedFiles {
     const results = Array.from(section.querySelectorAll(".step-result"));
     const sides = Array.from(section.querySelectorAll(".side"));
     const path = inputs.map(i => { const b = K.hexToBytes(i.value.trim()); return b && b.length === 32 ? b : null; });
+    // Every data attribute must be there and well formed, else the check fails.
     const item = K.hexToBytes(section.dataset.leaf);
     const root = K.hexToBytes(section.dataset.root);
-    const computed = await merkleRoot(item, Number(section.dataset.index), Number(section.dataset.size), path,
+    const index = Number(section.dataset.index), size = Number(section.dataset.size);
+    const wellFormed = item && item.length === 32 && root && root.length === 32 &&
+      /^[0-9]+$/.test(section.dataset.index || "") && /^[0-9]+$/.test(section.dataset.size || "");
+    const computed = !wellFormed ? null : await merkleRoot(item, index, size, path,
       (i, side, hash) => {
         if (results[i + 1]) results[i + 1].textContent = K.bytesToHex(hash);
         if (i >= 0 && sides[i]) sides[i].textContent = side;

@@ -38,8 +38,9 @@ extension Site {
         let depth = try Query.treeDepth(text, fallback: 30)
         let tree = views.tree(await node.tree(depth: depth))
         var rows: [[String: Any]] = []
-        for height in Set(tree.blocks.map(\.height)).sorted(by: >) {
-            let here = tree.blocks.filter { $0.height == height }
+        let byHeight = Dictionary(grouping: tree.blocks, by: \.height)
+        for height in byHeight.keys.sorted(by: >) {
+            let here = byHeight[height] ?? []
             let cell = { (b: View.TreeBlock) -> [String: Any] in
                 ["id": b.id, "short": Format.short(b.id), "previous": Format.short(b.previousId), "status": b.status,
                  "time": Format.time(b.timestamp), "onBestChain": b.onBestChain]
