@@ -84,6 +84,7 @@ let package = Package(
             dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "KusariAPI", "KusariChain", "KusariMempool",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["README.md", "Templates", "Assets"]
         ),
@@ -153,7 +154,8 @@ let package = Package(
             dependencies: ["KusariCore", "KusariNetwork", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "KusariNodeTests", dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "CKusariSHA"]),
+        .testTarget(name: "KusariNodeTests", dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "CKusariSHA",
+                                                         .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "KusariChainTests",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain",

@@ -132,6 +132,7 @@ enum Events {
         case .transaction(let id): data = #"{"id":"\#(id.hex)"}"#
         case .reorganization(let d, let c, let h, let tip):
             data = #"{"disconnected":\#(d),"connected":\#(c),"height":\#(h),"tip":"\#(tip.hex)"}"#
+        case .sideBlock(let h, let id): data = #"{"height":\#(h),"id":"\#(id.hex)"}"#
         }
         return "event: \(e.name)\ndata: \(data)\n\n"
     }

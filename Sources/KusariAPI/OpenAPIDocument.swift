@@ -371,11 +371,12 @@ paths:
       operationId: getBlockTree
       summary: The recent block tree, side branches included.
       description: |
-        Every block the node knows that is built on the best chain's block
-        `depth - 1` below the tip (that block included): the best chain and
-        the side branches that lost, so that forks and reorganisations can be
-        drawn. Ordered by height, then by arrival (the first-seen branch
-        first); at most 1,000 blocks. `status` is `valid` (the body was
+        Every block the node knows at the heights from `depth - 1` below the
+        tip upwards: the best chain and the side branches that lost (also
+        those that forked below that height), so that forks and
+        reorganisations can be drawn. Ordered by height, then the best
+        chain's block, then by arrival (the first-seen branch first); at most
+        1,000 blocks, the newest heights kept when there are more. `status` is `valid` (the body was
         applied at least once), `headerValid` (only the header was checked)
         or `invalid` (it, or an ancestor, broke a rule).
       parameters:
@@ -398,7 +399,7 @@ paths:
     get:
       tags: [events]
       operationId: streamEvents
-      summary: Server-sent events of new blocks, transactions and reorganizations.
+      summary: Server-sent events of new blocks, side-branch blocks, transactions and reorganizations.
       description: |
         A `text/event-stream` (with `Cache-Control: no-cache`) that stays open.
         It starts with the comment line `: connected` and then sends, as they
@@ -417,6 +418,9 @@ paths:
           `ReorgEvent`): `{"disconnected": 2, "connected": 3, "height": 41,
           "tip": "<64 hex>"}`, the number of blocks taken off and put on and
           the new tip.
+        * `side`: a valid block was stored on a side branch; the best chain
+          did not change. Data (schema `SideEvent`): `{"height": 40,
+          "id": "<64 hex>"}`.
 
         A client that reads too slowly loses its oldest events (the node keeps
         the newest 1,000 per client) rather than holding the node up. There is
@@ -429,7 +433,7 @@ paths:
             text/event-stream:
               schema:
                 type: string
-                description: Server-sent events; the `data` of each event is one of BlockEvent, TxEvent or ReorgEvent, by its `event` name.
+                description: Server-sent events; the `data` of each event is one of BlockEvent, TxEvent, ReorgEvent or SideEvent, by its `event` name.
               examples:
                 block:
                   value: "event: block\ndata: {\"height\":33,\"id\":\"3195df18e4a75a53441ac94ba1ade22bf77eaa1f4b44e45ad72b848f99ad117e\",\"txCount\":0}\n\n"
@@ -1011,6 +1015,14 @@ components:
       required: [id]
       additionalProperties: false
       properties:
+        id: {$ref: "#/components/schemas/Hash"}
+    SideEvent:
+      description: Data of a `side` event.
+      type: object
+      required: [height, id]
+      additionalProperties: false
+      properties:
+        height: {$ref: "#/components/schemas/Height"}
         id: {$ref: "#/components/schemas/Hash"}
     ReorgEvent:
       description: Data of a `reorg` event.

@@ -14,21 +14,38 @@ extension Blockchain {
         public var onBestChain: Bool
     }
 
-    /// The recent block tree: the best chain's block at `height` and every known
-    /// header built on it, side branches included, ordered by height, then by
-    /// arrival (the first-seen branch first). At most `limit` entries.
+    /// The recent block tree: every known block at heights `height` through the
+    /// tip and above it (side branches may be higher than the best chain), the
+    /// best chain's block and the side-branch blocks at each height, including
+    /// branches that forked below `height`. Ordered by height, then the best
+    /// chain's block, then by arrival (the first-seen branch first).
+    ///
+    /// At most `limit` entries, the newest heights kept: the walk goes down from
+    /// the highest known height and stops at the limit, so the work is
+    /// proportional to the heights walked and the entries returned, however many
+    /// side blocks the chain holds.
     public func tree(fromHeight height: UInt64, limit: Int) -> [TreeEntry] {
-        guard height <= self.height else { return [] }
-        let root = best[Int(height)]
+        guard height <= self.height, limit > 0 else { return [] }
         var out: [TreeEntry] = []
-        for id in index.descendants(of: root) {
-            guard let e = index[id] else { continue }
-            let h = e.header.height
-            out.append(TreeEntry(header: e.header, id: id, status: e.status,
-                                 onBestChain: h < UInt64(best.count) && best[Int(h)] == id))
+        // Side branches can reach above the tip; they are walked from the
+        // highest height known, but only while entries remain to fill.
+        var h = max(self.height, index.maxHeight)
+        while out.count < limit {
+            var atHeight: [TreeEntry] = []
+            let bestId = h <= self.height ? best[Int(h)] : nil
+            if let bestId, let e = index[bestId] {
+                atHeight.append(TreeEntry(header: e.header, id: bestId, status: e.status, onBestChain: true))
+            }
+            for id in index.byHeight[h] ?? [] where id != bestId {
+                guard out.count + atHeight.count < limit else { break }
+                guard let e = index[id] else { continue }
+                atHeight.append(TreeEntry(header: e.header, id: id, status: e.status, onBestChain: false))
+            }
+            // Newest heights first while collecting; reversed at the end.
+            out += atHeight.reversed()
+            if h == height { break }
+            h -= 1
         }
-        let sequence = { (id: Hash256) in self.index[id]?.sequence ?? 0 }
-        out.sort { $0.header.height != $1.header.height ? $0.header.height < $1.header.height : sequence($0.id) < sequence($1.id) }
-        return Array(out.prefix(limit))
+        return Array(out.prefix(limit).reversed())
     }
 }

@@ -18,11 +18,19 @@ final class HeaderIndex {
     private(set) var entries: [Hash256: Entry] = [:]
     private(set) var children: [Hash256: [Hash256]] = [:]
     private(set) var nextSequence: Int64 = 0
+    /// Every known block id by height, in arrival order.
+    private(set) var byHeight: [UInt64: [Hash256]] = [:]
+    /// The greatest height of any known header.
+    private(set) var maxHeight: UInt64 = 0
 
     subscript(id: Hash256) -> Entry? { entries[id] }
 
     func insert(_ entry: Entry) {
-        if entries[entry.id] == nil { children[entry.header.previousId, default: []].append(entry.id) }
+        if entries[entry.id] == nil {
+            children[entry.header.previousId, default: []].append(entry.id)
+            byHeight[entry.header.height, default: []].append(entry.id)
+            maxHeight = max(maxHeight, entry.header.height)
+        }
         entries[entry.id] = entry
         nextSequence = max(nextSequence, entry.sequence + 1)
     }

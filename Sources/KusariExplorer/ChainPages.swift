@@ -9,7 +9,9 @@ extension Site {
     /// `/`: mirrors `/v1/status` and `/v1/blocks`.
     func dashboard() async throws -> Response {
         let status = views.status(await node.status())
-        let recent = try await node.blocks(before: nil, limit: 20)
+        // Ten blocks for the table and the latest transactions; twenty headers (no block read) for the interval.
+        let recent = try await node.blocks(before: nil, limit: 10)
+        let headers = await node.recentHeaders(20)
         let now = Format.now()
         var latestTxs: [[String: Any]] = []
         for info in recent where latestTxs.count < 10 {
@@ -18,19 +20,18 @@ extension Site {
             }
         }
         var context: [String: Any] = [
-            "status": status, "blocks": recent.prefix(10).map { blockRow(views.block($0, full: false), now: now) },
+            "status": status, "blocks": recent.map { blockRow(views.block($0, full: false), now: now) },
             "transactions": latestTxs, "mempoolBytes": Format.bytes(status.mempool.bytes),
             "tipShort": Format.short(status.tip), "hasTransactions": !latestTxs.isEmpty,
         ]
         // The mean interval and the hash rate it implies, over the recent blocks (the genesis time is arbitrary).
-        let mined = recent.filter { $0.block.header.height > 0 }
+        let mined = headers.filter { $0.height > 0 }
         if mined.count >= 2, let first = mined.last, let last = mined.first {
-            let span = last.block.header.timestamp > first.block.header.timestamp
-                ? last.block.header.timestamp - first.block.header.timestamp : 0
+            let span = last.timestamp > first.timestamp ? last.timestamp - first.timestamp : 0
             let intervals = UInt64(mined.count - 1)
             context["interval"] = "\(span / intervals).\(span * 10 / intervals % 10) s"
             context["intervalCount"] = intervals
-            if span > 0, let work = try? ChainWork.work(bits: last.block.header.bits) {
+            if span > 0, let work = try? ChainWork.work(bits: last.bits) {
                 context["hashRate"] = Format.rate(Format.approximate(work) * Double(intervals) / Double(span), unit: "H/s")
             }
         }
@@ -50,7 +51,7 @@ extension Site {
             "transactions": (view.fullTransactions ?? []).map { txRow($0, height: nil) },
             "isGenesis": h == 0,
         ]
-        if info.onBestChain, let next = await bestBlock(at: h + 1) { context["nextId"] = next.id.hex }
+        if info.onBestChain, let next = await node.blockId(atHeight: h + 1) { context["nextId"] = next.hex }
         return renderer.page("block", title: "Block \(h)", context)
     }
 
@@ -75,7 +76,9 @@ extension Site {
     /// `/account/{address}`: mirrors `/v1/accounts/{address}` and `/v1/accounts/{address}/txs`.
     func account(_ text: String, before: String?) async throws -> Response {
         let address = try Path.address(text, network: network)
-        let info = views.account(try await node.account(address, atHeight: nil))
+        // The proof and the header whose state root it was made against, from one view of the chain.
+        let (account, header) = try await node.accountWithHeader(address)
+        let info = views.account(account)
         let (height, position) = try Query.historyCursor(before)
         let limit = 20
         let history = try await node.history(address, before: height, position: position, limit: limit)
@@ -86,7 +89,7 @@ extension Site {
         }
         var context: [String: Any] = ["account": info, "balance": Format.ksr(info.balance), "history": rows,
                                       "siblings": info.proof.siblings.enumerated().map { ["depth": $0.offset, "hash": $0.element] }]
-        if let header = await bestBlock(at: info.height)?.block.header { context["headerStateRoot"] = header.stateRoot.hex }
+        context["headerStateRoot"] = header.stateRoot.hex
         if history.count == limit, let last = history.last, let h = last.height { context["next"] = "\(h):\(last.position ?? 0)" }
         return renderer.page("account", title: "Account \(info.address)", scripts: ["proofs.js"], context)
     }

@@ -116,7 +116,7 @@ enum EmbeddedFiles {
 """##,
         "chain": ##"""
 {{> head}}
-<div id="live" data-live="block reorg">
+<div id="live" data-live="block reorg side" data-tip="{{tree.tip}}">
 <h1>Chain</h1>
 <p>The last {{depth}} heights as this node knows them: the best chain (most work) on the left, and beside it every side
   branch that lost. A side branch appears when two miners find a block at about the same time; the chain with more
@@ -140,7 +140,7 @@ enum EmbeddedFiles {
 """##,
         "dashboard": ##"""
 {{> head}}
-<div id="live" data-live="block tx reorg">
+<div id="live" data-live="block tx reorg" data-live-every="3000">
 <h1>Dashboard <small>{{status.network}}</small></h1>
 <section class="cards">
   <div class="card"><h2>Height</h2><p class="big" id="height">{{status.height}}</p></div>
@@ -244,7 +244,7 @@ enum EmbeddedFiles {
   nonce. The block is valid only if its id, read as a number, is at most the target: miners try nonce after nonce
   until one fits. Edit any field below: the id is recomputed in your browser; press “mine” to search a nonce.</p>
 {{#block}}
-<form id="block-editor" class="editor" data-original-id="{{id}}" data-target="{{target}}">
+<form id="block-editor" class="editor" data-original-id="{{id}}" data-target="{{target}}" data-bits="{{bits}}" data-pow-limit="{{powLimit}}">
   <label>version <input name="version" value="{{version}}"></label>
   <label>height <input name="height" value="{{height}}"></label>
   <label>previous id <input name="previousId" class="mono" size="66" value="{{previousId}}"></label>
@@ -383,8 +383,10 @@ enum EmbeddedFiles {
 {{#trace}}
   {{#minted}}<li><span class="mono"><a href="/account/{{address}}">{{address}}</a></span> received no transfer:
     its coins were minted here{{#genesis}}, a genesis allocation of {{genesis}}{{/genesis}}{{^genesis}}, as block rewards (subsidy and fees) paid to it as a beneficiary{{/genesis}}.</li>{{/minted}}
-  {{^minted}}<li><span class="mono"><a href="/account/{{address}}">{{address}}</a></span> received {{amount}} from
-    <span class="mono">{{from}}</span> in <a href="/tx/{{tx}}">a transaction</a> of block {{height}}.</li>{{/minted}}
+  {{#stopped}}<li><span class="mono"><a href="/account/{{address}}">{{address}}</a></span>: the trail is not followed
+    further here (this page looks a few transfers back only); <a href="/learn/tokens?address={{address}}">continue from this account</a>.</li>{{/stopped}}
+  {{^minted}}{{^stopped}}<li><span class="mono"><a href="/account/{{address}}">{{address}}</a></span> received {{amount}} from
+    <span class="mono">{{from}}</span> in <a href="/tx/{{tx}}">a transaction</a> of block {{height}}.</li>{{/stopped}}{{/minted}}
 {{/trace}}
 </ol>
 {{> foot}}
@@ -407,7 +409,7 @@ enum EmbeddedFiles {
 """##,
         "mempool": ##"""
 {{> head}}
-<div id="live" data-live="block tx reorg">
+<div id="live" data-live="block tx reorg" data-live-every="5000">
 <h1>Mempool</h1>
 <p><span id="pool-count">{{count}}</span> pending transactions, {{bytes}}. The least fee the node admits is {{minFee}} base units a byte.
   Below, the blocks a miner would make next from it, chosen as the miner chooses: the best fee rate (base units a byte) first,
@@ -539,14 +541,26 @@ enum EmbeddedFiles {
       K.uint(BigInt("0x" + bits), 4), payload, num("nonce", f.nonce, 8));
   };
 
-  // The target a compact `bits` value encodes, as 64 hex digits (Bitcoin's rules; negative or overflowing: null).
+  // The target a compact `bits` value encodes, as 64 hex digits, or null when section 13.1
+  // refuses the bits (negative, overflowing, or a zero target that no block hash can meet).
   B.target = function (bitsHex) {
-    const bits = Number(BigInt("0x" + bitsHex.trim().replace(/^0x/, "")));
-    const size = bits >>> 24, mantissa = bits & 0x007fffff;
-    if ((bits & 0x00800000) && mantissa) return null;
-    let t = size <= 3 ? BigInt(mantissa >>> (8 * (3 - size))) : BigInt(mantissa) << BigInt(8 * (size - 3));
-    if (t >= (1n << 256n)) return null;
+    const text = String(bitsHex).trim().replace(/^0x/, "");
+    if (!/^[0-9a-fA-F]{1,8}$/.test(text)) return null;
+    const bits = Number(BigInt("0x" + text));
+    const size = bits >>> 24;
+    let word = bits & 0x007fffff;
+    if (size <= 3) word = word >>> (8 * (3 - size));
+    if (word !== 0 && (bits & 0x00800000)) return null;
+    if (word !== 0 && (size > 34 || (word > 0xff && size > 33) || (word > 0xffff && size > 32))) return null;
+    const t = size <= 3 ? BigInt(word) : BigInt(word) << BigInt(8 * (size - 3));
+    if (t === 0n || t >= (1n << 256n)) return null;
     return t.toString(16).padStart(64, "0");
+  };
+
+  // The bits as 8 lowercase hex digits (for comparing an edited value with the recorded one), or null.
+  B.normalBits = function (bitsHex) {
+    const text = String(bitsHex).trim().replace(/^0x/, "").toLowerCase();
+    return /^[0-9a-f]{1,8}$/.test(text) ? text.padStart(8, "0") : null;
   };
 
   // Whether an id (hex, read big-endian) is at most the target (hex).
@@ -732,10 +746,21 @@ enum EmbeddedFiles {
       $("header-hex").textContent = K.bytesToHex(B.encodeHeader(f));
       $("block-id").textContent = id;
       const target = B.target(f.bits);
+      const prefix = id === form.dataset.originalId ? "as recorded: " : "edited: ";
+      if (target === null) { K.verdict(verdict, false, prefix + "bits do not encode a valid target, not a valid block"); return; }
       const meets = B.meets(id, target);
-      const same = id === form.dataset.originalId;
-      K.verdict(verdict, meets, (same ? "as recorded: " : "edited: ") +
-        (meets ? "the id meets the target, valid proof of work" : "the id is above the target, not a valid block"));
+      if (!meets) { K.verdict(verdict, false, prefix + "the id is above the target, not a valid block"); return; }
+      // Meeting a target is proof of work only for the bits the chain requires here: the recorded ones,
+      // never easier than the network's limit.
+      const limit = form.dataset.powLimit || "";
+      if (!/^[0-9a-f]{64}$/.test(limit) || target > limit) {
+        K.verdict(verdict, false, prefix + "the id meets the target, but these bits are easier than the network allows: not valid proof of work");
+      } else if (B.normalBits(f.bits) !== B.normalBits(form.dataset.bits || "")) {
+        K.verdict(verdict, false, prefix + "the id meets the target of the edited bits, but the chain requires the recorded bits " +
+          form.dataset.bits + " here: not valid proof of work");
+      } else {
+        K.verdict(verdict, true, prefix + "the id meets the target, valid proof of work");
+      }
     });
     form.addEventListener("input", update);
     $("mine").addEventListener("click", async function () {
@@ -844,48 +869,86 @@ enum EmbeddedFiles {
 // Live updates: listens to the node's server-sent events (/v1/events) and, when
 // an event the page cares about arrives, fetches this same page again and swaps
 // in its #live region, so every value stays the server-rendered, escaped one.
+// A page asks for the events it cares about (data-live) and may ask for fewer
+// refreshes (data-live-every, in milliseconds; one a second by default).
 // On the chain page, a reorganisation highlights the blocks taken off.
 "use strict";
 (function () {
   const K = window.Kusari;
-  let pending = false, again = false, lastReorg = null, bannerText = "";
+  let pending = false, again = false, timer = null, lastStart = 0, bannerText = "";
+  // A reorganisation not yet shown: the event, and the best-chain blocks the page showed when it arrived.
+  let reorg = null;
+  // The best-chain blocks shown before the latest swap (for an event that arrives after the page already moved on).
+  let priorBest = new Set();
   const takenOff = new Set();
 
   function bestIds() {
     return new Set(Array.from(document.querySelectorAll(".tree-block.best")).map(a => a.dataset.id));
   }
 
+  function region() { return document.getElementById("live"); }
+
+  function every() {
+    const r = region(), n = r ? Number(r.dataset.liveEvery) : NaN;
+    return Number.isFinite(n) && n >= 1000 ? n : 1000;
+  }
+
+  // At most one refresh in flight and at most one started per `every()` milliseconds;
+  // events that come meanwhile cost one more refresh.
+  function schedule() {
+    if (pending) { again = true; return; }
+    if (timer !== null) return;
+    const wait = Math.max(0, lastStart + every() - Date.now());
+    timer = setTimeout(function () { timer = null; refresh(); }, wait);
+  }
+
   async function refresh() {
     if (pending) { again = true; return; }
     pending = true;
+    lastStart = Date.now();
     try {
-      const before = bestIds();
       const response = await fetch(location.href, { headers: { "Accept": "text/html" } });
       if (!response.ok) return;
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-      const fresh = doc.getElementById("live"), current = document.getElementById("live");
+      const fresh = doc.getElementById("live"), current = region();
       if (!fresh || !current) return;
+      priorBest = bestIds();
       current.replaceWith(document.importNode(fresh, true));
-      if (lastReorg) { noteReorg(before, lastReorg); lastReorg = null; }
+      settleReorg();
       showReorg();
       document.dispatchEvent(new CustomEvent("kusari:updated"));
     } catch (e) {
       setStatus("offline");
     } finally {
       pending = false;
-      // Events that came meanwhile cost one more refresh, at most one a second.
-      if (again) { again = false; setTimeout(refresh, 1000); }
+      if (again) { again = false; schedule(); }
+    }
+  }
+
+  // A reorganisation is noted once the page shows its tip on the best chain (a
+  // refresh that was already in flight when the event came shows the old chain:
+  // the event then waits for the next one). Pages without a tree (no data-tip) just drop it.
+  function settleReorg() {
+    if (!reorg) return;
+    const r = region();
+    const tip = r ? r.dataset.tip : undefined;
+    if (tip === undefined) { reorg = null; return; }
+    if (tip === reorg.event.tip || bestIds().has(reorg.event.tip)) {
+      noteReorg(reorg.before, reorg.event);
+      reorg = null;
+    } else {
+      again = true;
     }
   }
 
   // Blocks that were on the best chain before the reorganisation and are on a side branch now.
-  function noteReorg(before, reorg) {
+  function noteReorg(before, event) {
     let taken = 0;
     for (const a of document.querySelectorAll(".tree-block.side")) {
       if (before.has(a.dataset.id)) { takenOff.add(a.dataset.id); taken++; }
     }
-    bannerText = "Reorganisation: " + reorg.disconnected + " blocks taken off the best chain, " +
-      reorg.connected + " connected; new tip at height " + reorg.height + ". The blocks taken off are highlighted" +
+    bannerText = "Reorganisation: " + event.disconnected + " blocks taken off the best chain, " +
+      event.connected + " connected; new tip at height " + event.height + ". The blocks taken off are highlighted" +
       (taken ? "." : " (none within the heights shown).");
   }
 
@@ -897,24 +960,35 @@ enum EmbeddedFiles {
     if (banner && bannerText) { banner.hidden = false; banner.textContent = bannerText; }
   }
 
+  function onReorg(data) {
+    let event;
+    try { event = JSON.parse(data); } catch (e) { return; }
+    if (!event || typeof event.tip !== "string") return;
+    const r = region();
+    // The best chain as the page shows it now; if the page already shows the new tip, as it showed it before that.
+    const showsTip = r && (r.dataset.tip === event.tip || bestIds().has(event.tip));
+    const before = reorg ? reorg.before : (showsTip ? priorBest : bestIds());
+    reorg = { event: event, before: before };
+    if (showsTip) { settleReorg(); showReorg(); }
+  }
+
   function setStatus(text) {
     const el = document.getElementById("live-status");
     if (el) { el.textContent = text; el.classList.toggle("on", text === "live"); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    const region = document.getElementById("live");
-    if (!region || !window.EventSource) return;
-    const wanted = (region.dataset.live || "").split(" ");
+    const r = region();
+    if (!r || !window.EventSource) return;
+    priorBest = bestIds();
+    const wanted = (r.dataset.live || "").split(" ").filter(Boolean);
     const source = new EventSource("/v1/events");
     source.onopen = () => setStatus("live");
     source.onerror = () => setStatus("reconnecting");
     for (const name of wanted) {
       source.addEventListener(name, function (event) {
-        if (name === "reorg") {
-          try { lastReorg = JSON.parse(event.data); } catch (e) { lastReorg = null; }
-        }
-        refresh();
+        if (name === "reorg") onReorg(event.data);
+        schedule();
       });
     }
     window.addEventListener("beforeunload", () => source.close());
@@ -962,9 +1036,13 @@ enum EmbeddedFiles {
     const results = Array.from(section.querySelectorAll(".step-result"));
     const sides = Array.from(section.querySelectorAll(".side"));
     const path = inputs.map(i => { const b = K.hexToBytes(i.value.trim()); return b && b.length === 32 ? b : null; });
+    // Every data attribute must be there and well formed, else the check fails.
     const item = K.hexToBytes(section.dataset.leaf);
     const root = K.hexToBytes(section.dataset.root);
-    const computed = await merkleRoot(item, Number(section.dataset.index), Number(section.dataset.size), path,
+    const index = Number(section.dataset.index), size = Number(section.dataset.size);
+    const wellFormed = item && item.length === 32 && root && root.length === 32 &&
+      /^[0-9]+$/.test(section.dataset.index || "") && /^[0-9]+$/.test(section.dataset.size || "");
+    const computed = !wellFormed ? null : await merkleRoot(item, index, size, path,
       (i, side, hash) => {
         if (results[i + 1]) results[i + 1].textContent = K.bytesToHex(hash);
         if (i >= 0 && sides[i]) sides[i].textContent = side;
@@ -978,21 +1056,34 @@ enum EmbeddedFiles {
 
   function bit(key, d) { return (key[d >> 3] >> (7 - (d & 7))) & 1; }
 
-  // StateProof.verify (section 10.4).
+  // A whole number in 0 ..< 2^64 written in decimal, as BigInt, else null.
+  function uint64(text) {
+    if (typeof text !== "string" || !/^[0-9]{1,20}$/.test(text)) return null;
+    const v = BigInt(text);
+    return v < (1n << 64n) ? v : null;
+  }
+
+  // StateProof.verify (section 10.4). Any data attribute missing or malformed fails the check.
   async function stateRoot(section, siblings) {
-    const key = K.hexToBytes(section.dataset.key);
+    const d0 = section.dataset;
+    const key = typeof d0.key === "string" ? K.hexToBytes(d0.key) : null;
     const n = siblings.length;
     if (!key || key.length !== 20 || n > 160 || siblings.includes(null)) return null;
+    // The terminal's account: present and well formed for `account` and `otherLeaf`.
+    const balance = uint64(d0.balance), nonce = uint64(d0.nonce);
+    const leaf = (k) => K.sha256(K.concat([0], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8)));
+    const nonEmpty = balance !== null && nonce !== null && (balance !== 0n || nonce !== 0n);
     let h;
-    const kind = section.dataset.kind;
-    const leaf = (k) => K.sha256(K.concat([0], k, K.uint(section.dataset.balance, 8), K.uint(section.dataset.nonce, 8)));
+    const kind = d0.kind;
     if (kind === "account") {
-      if (BigInt(section.dataset.balance) === 0n && BigInt(section.dataset.nonce) === 0n) return null;
+      if (!nonEmpty) return null;
       h = await leaf(key);
     } else if (kind === "empty") {
       h = EMPTY;
     } else if (kind === "otherLeaf") {
-      const k2 = K.hexToBytes(section.dataset.leafKey);
+      // Another key's leaf on the same path proves absence only if it holds a non-empty account.
+      if (!nonEmpty || typeof d0.leafKey !== "string") return null;
+      const k2 = K.hexToBytes(d0.leafKey);
       if (!k2 || k2.length !== 20 || K.equalBytes(k2, key)) return null;
       for (let d = 0; d < n; d++) if (bit(k2, d) !== bit(key, d)) return null;
       h = await leaf(k2);
@@ -1009,9 +1100,9 @@ enum EmbeddedFiles {
     const siblings = Array.from(section.querySelectorAll("input.proof-hash"))
       .map(i => { const b = K.hexToBytes(i.value.trim()); return b && b.length === 32 ? b : null; });
     const computed = await stateRoot(section, siblings);
-    const root = K.hexToBytes(section.dataset.root);
+    const root = typeof section.dataset.root === "string" ? K.hexToBytes(section.dataset.root) : null;
     document.getElementById("state-computed").textContent = computed ? K.bytesToHex(computed) : "(the proof is malformed)";
-    const ok = computed !== null && K.equalBytes(computed, root);
+    const ok = computed !== null && root !== null && root.length === 32 && K.equalBytes(computed, root);
     K.verdict(document.getElementById("state-verdict"), ok,
       ok ? "verified: the header's state root commits to this balance and nonce"
          : "not verified: this proof does not lead to the header's state root");

@@ -2,6 +2,7 @@ import Hummingbird
 import KusariAPI
 import KusariCore
 import KusariNode
+import Logging
 
 /// The block explorer: server-rendered pages over the node's own data, each
 /// mirroring a `/v1` route, plus the assets (style sheet, scripts) they use.
@@ -13,25 +14,26 @@ public enum Explorer {
     /// `/assets/…` on the API's router. Unknown GET paths outside `/v1` get an
     /// HTML 404 page; unknown `/v1` paths keep the API's JSON 404.
     public static func mount(on router: Router<APIContext>, node: Node, network: Network, p2p: P2P?) throws {
-        let site = Site(renderer: try Renderer(), node: node, network: network, p2p: p2p, views: Views(network: network))
+        let site = Site(renderer: try Renderer(), node: node, network: network, p2p: p2p, views: Views(network: network),
+                        errorLog: ErrorLog(logger: Logger(label: "kusari.explorer")))
         let pages: [(String, @Sendable (Request, APIContext) async throws -> Response)] = [
             ("/", { _, _ in try await site.dashboard() }),
             ("/block/:ref", { _, c in try await site.block(c.parameters.get("ref") ?? "") }),
             ("/tx/:id", { _, c in try await site.transaction(c.parameters.get("id") ?? "") }),
             ("/account/:address", { r, c in try await site.account(c.parameters.get("address") ?? "",
-                                                                   before: r.uri.queryParameters.get("before")) }),
+                                                                   before: Form(r)["before"]) }),
             ("/mempool", { _, _ in await site.mempool() }),
-            ("/chain", { r, _ in try await site.chain(depth: r.uri.queryParameters.get("depth")) }),
+            ("/chain", { r, _ in try await site.chain(depth: Form(r)["depth"]) }),
             ("/network", { _, _ in await site.networkPage() }),
-            ("/search", { r, _ in try await site.search(r.uri.queryParameters.get("q") ?? "") }),
+            ("/search", { r, _ in try await site.search(Form(r)["q"] ?? "") }),
             ("/learn", { _, _ in site.learnIndex() }),
-            ("/learn/hash", { r, _ in site.learnHash(text: r.uri.queryParameters.get("text")) }),
-            ("/learn/block", { r, _ in try await site.learnBlock(r.uri.queryParameters.get("ref")) }),
-            ("/learn/blockchain", { r, _ in try await site.learnBlockchain(from: r.uri.queryParameters.get("from")) }),
-            ("/learn/distributed", { r, _ in try await site.learnDistributed(from: r.uri.queryParameters.get("from")) }),
-            ("/learn/tokens", { r, _ in try await site.learnTokens(r.uri.queryParameters.get("block"),
-                                                                   address: r.uri.queryParameters.get("address")) }),
-            ("/learn/keys", { r, _ in try await site.learnKeys(tx: r.uri.queryParameters.get("tx")) }),
+            ("/learn/hash", { r, _ in site.learnHash(text: Form(r).raw("text")) }),
+            ("/learn/block", { r, _ in try await site.learnBlock(Form(r)["ref"]) }),
+            ("/learn/blockchain", { r, _ in try await site.learnBlockchain(from: Form(r)["from"]) }),
+            ("/learn/distributed", { r, _ in try await site.learnDistributed(from: Form(r)["from"]) }),
+            ("/learn/tokens", { r, _ in try await site.learnTokens(Form(r)["block"],
+                                                                   address: Form(r)["address"]) }),
+            ("/learn/keys", { r, _ in try await site.learnKeys(tx: Form(r)["tx"]) }),
         ]
         for (path, handler) in pages {
             router.get(RouterPath(path)) { request, context in

@@ -1,5 +1,6 @@
 import Hummingbird
 import KusariAPI
+import KusariConsensus
 import KusariCore
 import KusariNode
 
@@ -22,7 +23,9 @@ extension Site {
     func learnBlock(_ ref: String?) async throws -> Response {
         let info: BlockInfo
         if let ref { info = try await blockInfo(ref) } else { info = try await node.block(.height(await node.status().height)) }
-        return renderer.page("learn-block", title: "Block", scripts: ["blockmodel.js", "learn.js"], ["block": card(info)])
+        var block = card(info)
+        block["powLimit"] = PowParameters.kusari(network).powLimit.hexString
+        return renderer.page("learn-block", title: "Block", scripts: ["blockmodel.js", "learn.js"], ["block": block])
     }
 
     /// `/learn/blockchain?from=`: recent blocks side by side; edit an amount and watch the links break.
@@ -97,52 +100,59 @@ extension Site {
                 }]
     }
 
-    /// The newest best-chain block with transactions among the last few hundred.
+    /// How many recent blocks the learn pages look through for one with transactions,
+    /// and how far (hops, and transactions per hop) the tokens page follows coins back.
+    static let transferSearchDepth = 20, traceHops = 6, traceScan = 4
+
+    /// The newest best-chain block with transactions among the last few (headers only, one block read).
     func latestWithTransactions() async throws -> BlockInfo? {
-        var before: UInt64? = nil
-        for _ in 0..<3 {
-            let page = try await node.blocks(before: before, limit: 100)
-            if let b = page.first(where: { !$0.block.transactions.isEmpty }) { return b }
-            guard let last = page.last, last.block.header.height > 0 else { return nil }
-            before = last.block.header.height
-        }
-        return nil
+        try await node.latestWithTransactions(within: Self.transferSearchDepth)
     }
 
-    /// Consecutive best-chain blocks from `from` (default: around the newest block with transactions, else the tip).
+    /// Consecutive best-chain blocks from `from` (default: around the newest block with transactions, else the tip),
+    /// read in one call so that they come from one view of the chain.
     func sideBySide(from: String?) async throws -> [BlockInfo] {
         let tip = await node.status().height
+        let count = UInt64(Self.blocksSideBySide)
         let start: UInt64
         if let from {
             guard let h = UInt64(from), h <= tip else { throw APIError(.notFound, "not_found", "from: no block at height '\(from)'") }
             start = h
         } else if let b = try await latestWithTransactions() {
-            start = min(b.block.header.height >= 1 ? b.block.header.height - 1 : 0,
-                        tip >= UInt64(Self.blocksSideBySide - 1) ? tip - UInt64(Self.blocksSideBySide - 1) : 0)
+            start = min(b.block.header.height >= 1 ? b.block.header.height - 1 : 0, tip >= count - 1 ? tip - (count - 1) : 0)
         } else {
-            start = tip >= UInt64(Self.blocksSideBySide - 1) ? tip - UInt64(Self.blocksSideBySide - 1) : 0
+            start = tip >= count - 1 ? tip - (count - 1) : 0
         }
-        var out: [BlockInfo] = []
-        for h in start...min(tip, start + UInt64(Self.blocksSideBySide - 1)) { out.append(try await node.block(.height(h))) }
-        return out
+        return try await node.blocks(from: start, count: Self.blocksSideBySide)
     }
 
     /// Follows an address's coins back, one incoming transfer at a time, to an
     /// account that received none: there they were minted (genesis or rewards).
+    /// Bounded: at most `traceHops` hops, each looking at the address's
+    /// `traceScan` newest transactions.
     func trace(_ start: AddressPayload) async throws -> [[String: Any]] {
         var steps: [[String: Any]] = [], current = start, seen: Set<AddressPayload> = []
-        while steps.count < 8, seen.insert(current).inserted {
-            let history = try await node.history(current, before: nil, position: nil, limit: 100)
+        while seen.insert(current).inserted {
             let address = views.address(current)
-            if let incoming = history.first(where: { $0.tx.to == current && $0.tx.from != current }) {
-                steps.append(["address": address, "amount": Format.ksr(incoming.tx.amount), "from": views.address(incoming.tx.from),
-                              "tx": incoming.id.hex, "height": incoming.height ?? 0])
-                current = incoming.tx.from
-            } else {
-                let allocation = node.config.genesis.allocations.first { $0.address == address }
-                steps.append(["address": address, "minted": true,
-                              "genesis": allocation.map { Format.ksr($0.amount) } ?? ""])
+            guard steps.count < Self.traceHops else {
+                steps.append(["address": address, "stopped": true])
                 break
+            }
+            switch try await node.latestIncoming(to: current, scanning: Self.traceScan) {
+            case .found(let incoming):
+                steps.append(["address": address, "amount": Format.ksr(incoming.tx.amount), "from": views.address(incoming.tx.from),
+                              "tx": incoming.id.hex, "height": incoming.height])
+                current = incoming.tx.from
+            case .none:
+                var step: [String: Any] = ["address": address, "minted": true]
+                if let allocation = node.config.genesis.allocations.first(where: { $0.address == address }) {
+                    step["genesis"] = Format.ksr(allocation.amount)
+                }
+                steps.append(step)
+                return steps
+            case .notWithin:
+                steps.append(["address": address, "stopped": true])
+                return steps
             }
         }
         return steps

@@ -38,8 +38,9 @@ extension Site {
         let depth = try Query.treeDepth(text, fallback: 30)
         let tree = views.tree(await node.tree(depth: depth))
         var rows: [[String: Any]] = []
-        for height in Set(tree.blocks.map(\.height)).sorted(by: >) {
-            let here = tree.blocks.filter { $0.height == height }
+        let byHeight = Dictionary(grouping: tree.blocks, by: \.height)
+        for height in byHeight.keys.sorted(by: >) {
+            let here = byHeight[height] ?? []
             let cell = { (b: View.TreeBlock) -> [String: Any] in
                 ["id": b.id, "short": Format.short(b.id), "previous": Format.short(b.previousId), "status": b.status,
                  "time": Format.time(b.timestamp), "onBestChain": b.onBestChain]
@@ -73,10 +74,10 @@ extension Site {
         let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !q.isEmpty else { return renderer.errorPage(status: .notFound, message: "type a block height or id, a transaction id or an address") }
         if q.count < 20, let h = UInt64(q) {
-            if await bestBlock(at: h) != nil { return Renderer.redirect("/block/\(h)") }
+            if await node.blockId(atHeight: h) != nil { return Renderer.redirect("/block/\(h)") }
         } else if let hash = try? Hash256(hex: q) {
-            if (try? await node.block(.id(hash))) != nil { return Renderer.redirect("/block/\(hash.hex)") }
-            if (try? await node.transaction(hash)) != nil { return Renderer.redirect("/tx/\(hash.hex)") }
+            if await node.knowsBlock(hash) { return Renderer.redirect("/block/\(hash.hex)") }
+            if await node.knowsTransaction(hash) { return Renderer.redirect("/tx/\(hash.hex)") }
         } else if let address = try? Address(parsing: q, network: network) {
             return Renderer.redirect("/account/\(address.string)")
         }

@@ -2,6 +2,8 @@ import Hummingbird
 import KusariAPI
 import KusariCore
 import KusariNode
+import Logging
+import Synchronization
 
 /// What every page handler needs: the node, its peers, the API's views and the renderer.
 struct Site: Sendable {
@@ -11,14 +13,20 @@ struct Site: Sendable {
     let p2p: P2P?
     let views: Views
 
+    /// Logs the unexpected errors of page handlers, at most one a minute (with a count of the rest).
+    let errorLog: ErrorLog
+
     /// The page for an error: not found (a malformed id or query is something
     /// that cannot be found, so also 404), or the API's status for the rest.
+    /// Errors that are neither the API's nor the node's are unexpected: logged.
     func failure(_ error: any Error) -> Response {
         let e: APIError
         switch error {
         case let a as APIError: e = a
         case let n as NodeError: e = APIError(n)
-        default: e = APIError(.internalServerError, "internal", "internal error")
+        default:
+            errorLog.record(error)
+            e = APIError(.internalServerError, "internal", "internal error")
         }
         let status: HTTPResponse.Status = e.status == .badRequest ? .notFound : e.status
         return renderer.errorPage(status: status, message: e.message)
@@ -37,9 +45,6 @@ struct Site: Sendable {
         try await node.block(try Path.blockRef(ref))
     }
 
-    /// The best-chain block at `height`, if any.
-    func bestBlock(at height: UInt64) async -> BlockInfo? { try? await node.block(.height(height)) }
-
     /// A table row for a block.
     func blockRow(_ b: View.BlockSummary, now: UInt64) -> [String: Any] {
         ["id": b.id, "short": Format.short(b.id), "height": b.height, "time": Format.time(b.header.timestamp),
@@ -54,5 +59,31 @@ struct Site: Sendable {
         if let height { row["height"] = height }
         if let memo = Format.memoText(hex: t.memo) { row["memo"] = memo }
         return row
+    }
+}
+
+/// Logs unexpected errors without letting a burst of failing requests flood the
+/// log: the first error, then at most one a minute with how many were not logged.
+final class ErrorLog: Sendable {
+    private let logger: Logger
+    private let interval: UInt64
+    private let state = Mutex<(lastLogged: UInt64?, suppressed: Int)>((nil, 0))
+
+    /// `interval` in seconds between two logged errors.
+    init(logger: Logger, interval: UInt64 = 60) {
+        self.logger = logger
+        self.interval = interval
+    }
+
+    /// Logs `error` (as an error), or counts it when one was logged less than `interval` ago.
+    func record(_ error: any Error, now: UInt64 = Format.now()) {
+        let suppressed: Int? = state.withLock { s in
+            if let last = s.lastLogged, now < last &+ interval { s.suppressed += 1; return nil }
+            let n = s.suppressed
+            s = (now, 0)
+            return n
+        }
+        guard let suppressed else { return }
+        logger.error("explorer page failed", metadata: ["error": "\(error)", "not logged since the last": "\(suppressed)"])
     }
 }

@@ -171,35 +171,7 @@ public final class Mempool {
     /// Transactions for a block: by fee rate, each sender's in nonce order and
     /// starting at the account's nonce, within `maxBytes` and `maxCount`.
     public func template(account: (AddressPayload) -> Account, maxBytes: Int, maxCount: Int) -> [Transaction] {
-        // Each sender's executable run: consecutive nonces from the account's.
-        var runs: [[Entry]] = []
-        for (sender, nonces) in bySender {
-            var n = account(sender).nonce
-            var run: [Entry] = []
-            while let id = nonces[n], let e = entries[id] { run.append(e); n += 1 }
-            if !run.isEmpty { runs.append(run) }
-        }
-        var heads = runs.indices.map { (run: $0, index: 0) }
-        var out: [Transaction] = []
-        var used = 0
-        while out.count < maxCount, !heads.isEmpty {
-            // The best head by fee rate, ties by id (a linear scan keeps it simple and deterministic).
-            var best = 0
-            for i in heads.indices.dropFirst() {
-                let a = runs[heads[i].run][heads[i].index], b = runs[heads[best].run][heads[best].index]
-                if a.feeRate > b.feeRate || (a.feeRate == b.feeRate && a.id < b.id) { best = i }
-            }
-            let head = heads[best]
-            let e = runs[head.run][head.index]
-            if used + e.size > maxBytes {
-                heads.remove(at: best)   // this sender's run stops here
-                continue
-            }
-            out.append(e.tx)
-            used += e.size
-            if head.index + 1 < runs[head.run].count { heads[best].index += 1 } else { heads.remove(at: best) }
-        }
-        return out
+        snapshot.template(account: account, maxBytes: maxBytes, maxCount: maxCount)
     }
 
     /// After the best chain changed: drop what was mined or can no longer be

@@ -30,6 +30,10 @@ public actor Node {
     /// Connected peers, and the best height they report, as the network layer tells.
     private var peerCount = 0
     private var bestPeerHeight: UInt64 = 0
+    /// Bumped whenever the mempool or the state its transactions apply to may have changed.
+    var mempoolVersion: UInt64 = 0
+    /// The last projection of the mempool into blocks, with the version it was made from.
+    nonisolated let projection = Mutex<(version: UInt64, count: Int, blocks: [[Mempool.Entry]])?>(nil)
 
     /// Opens (or creates) the data directory and reloads the saved mempool.
     public init(config: NodeConfig, logger: Logger) throws(ChainError) {
@@ -122,7 +126,7 @@ public actor Node {
     /// The most blocks `tree(depth:)` returns.
     public nonisolated static let maxTreeBlocks = 1_000
 
-    /// The block tree of the last `depth` heights: best-chain blocks and every side branch built on them.
+    /// The block tree of the last `depth` heights: best-chain blocks and the side-branch blocks at those heights (newest kept at the limit).
     public func tree(depth: UInt64) -> BlockTree {
         let from = chain.height >= depth ? chain.height - depth + 1 : 0
         return BlockTree(height: chain.height, tip: chain.tipId, blocks: chain.tree(fromHeight: from, limit: Self.maxTreeBlocks))
@@ -181,25 +185,6 @@ public actor Node {
     /// Pending transactions by fee rate.
     public func pending(limit: Int) -> [Mempool.Entry] { Array(mempool.all.prefix(limit)) }
 
-    /// The next `count` blocks a miner would make from the mempool as it is, each
-    /// chosen as the miner chooses (fee rate, each sender's nonces in order), the
-    /// senders' nonces advanced block by block. Transactions waiting for a missing
-    /// nonce are in none of them.
-    public func projectedBlocks(_ count: Int) -> [[Mempool.Entry]] {
-        var nonces: [AddressPayload: UInt64] = [:], out: [[Mempool.Entry]] = []
-        while out.count < count {
-            let txs = mempool.template(account: { a in
-                var account = chain.state.account(a)
-                if let n = nonces[a] { account.nonce = n }
-                return account
-            }, maxBytes: config.maxBlockBytes - BlockHeader.encodedSize - 8, maxCount: Block.maxTransactions)
-            if txs.isEmpty { break }
-            for t in txs { nonces[t.from] = t.nonce + 1 }
-            out.append(txs.compactMap { mempool.entry($0.id) })
-        }
-        return out
-    }
-
     // MARK: - Writing
 
     /// Decodes a transaction and checks its signature outside the actor, so
@@ -225,6 +210,7 @@ public actor Node {
         } catch {
             throw .rejected(error)
         }
+        mempoolVersion &+= 1
         events.publish(.transaction(id: admission.id))
         // Restart the miner when the pool now pays clearly more than its template.
         if templateCount == 0 || mempool.totalFees > templateFees + templateFees / 10 { bumpWork() }
@@ -248,6 +234,7 @@ public actor Node {
         } catch {
             // A pool out of step with the chain: drop what no longer applies and retry empty.
             mempool.update(account: { chain.state.account($0) }, now: Self.now())
+            mempoolVersion &+= 1
             do {
                 return (try chain.template(beneficiary: beneficiary, transactions: []), generation, chain.params)
             } catch { throw .from(error) }
@@ -268,8 +255,12 @@ public actor Node {
                 if let b = try? chain.block(id) { returning += b.transactions }
             }
         }
-        if case .sideBranch = outcome { return outcome }
+        if case .sideBranch = outcome {
+            events.publish(.sideBlock(height: block.header.height, id: block.id))
+            return outcome
+        }
         let update = mempool.update(account: { chain.state.account($0) }, now: Self.now(), returning: returning)
+        mempoolVersion &+= 1
         bumpWork()
         // Transactions back from disconnected blocks are announced again.
         for id in update.readmitted { events.publish(.transaction(id: id)) }
@@ -375,6 +366,7 @@ public actor Node {
     /// Drops expired transactions (called periodically).
     public func expireMempool() {
         let r = mempool.update(account: { chain.state.account($0) }, now: Self.now())
+        if !r.dropped.isEmpty { mempoolVersion &+= 1 }
         if !r.dropped.isEmpty { logger.info("mempool expiry", metadata: ["dropped": "\(r.dropped.count)"]) }
     }
 }

@@ -6,6 +6,8 @@ public enum NodeEvent: Sendable, Equatable {
     case block(height: UInt64, id: Hash256, transactions: Int)
     case transaction(id: Hash256)
     case reorganization(disconnected: Int, connected: Int, height: UInt64, tip: Hash256)
+    /// A valid block was stored on a side branch: the best chain did not change.
+    case sideBlock(height: UInt64, id: Hash256)
     /// Sent periodically so that idle streams stay open.
     case heartbeat
 
@@ -15,6 +17,7 @@ public enum NodeEvent: Sendable, Equatable {
         case .block: return "block"
         case .transaction: return "tx"
         case .reorganization: return "reorg"
+        case .sideBlock: return "side"
         case .heartbeat: return "heartbeat"
         }
     }

@@ -661,7 +661,7 @@ public actor P2P {
         case .block(_, let id, _): item = Inventory(kind: .block, hash: id)
         case .reorganization(_, _, _, let tip): item = Inventory(kind: .block, hash: tip)
         case .transaction(let id): item = Inventory(kind: .transaction, hash: id)
-        case .heartbeat:
+        case .heartbeat, .sideBlock:
             return
         }
         for (id, peer) in peers where peer.ready && !peer.known.contains(item.hash) {

@@ -161,10 +161,11 @@ struct NodeCommand: AsyncParsableCommand {
                 serving.set()
                 let bound = "\(host):\(channel.localAddress?.port ?? port)"
                 let p2pPart = p2pListening.map { #","p2p":"\#($0)""# } ?? ""
-                let line = #"{"event":"listening","api":"\#(bound)"\#(p2pPart),"explorer":"http://\#(bound)/","log":\#(JSON.quote(log.path))}"#
+                let explorer = ExplorerAddress.url(host: host, port: channel.localAddress?.port ?? port)
+                let line = #"{"event":"listening","api":"\#(bound)"\#(p2pPart),"explorer":\#(JSON.quote(explorer)),"log":\#(JSON.quote(log.path))}"#
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 try? Data((line + "\n").utf8).write(to: URL(fileURLWithPath: datadir + "/api.json"))
-                logger.info("API listening", metadata: ["address": "\(bound)", "explorer": "http://\(bound)/"])
+                logger.info("API listening", metadata: ["address": "\(bound)", "explorer": "\(explorer)"])
             },
             logger: logger)
         miner?.start()

@@ -85,6 +85,9 @@ import FoundationNetworking
             #expect(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"), "\(path)")
             #expect(!body.contains("<script>alert") && !body.contains("<b>bold"), "\(path): memo not escaped")
         }
+        // A form field as a browser sends it: `+` is a space, `%2B` a plus.
+        let spaced = try await page(node, "/learn/hash?text=a+b%2Bc").body
+        #expect(spaced.contains(Hash256.sha256(Array("a b+c".utf8)).hex))
         let hashPage = try await page(node, "/learn/hash?text=%3Ci%3E").body
         #expect(hashPage.contains("&lt;i&gt;") && hashPage.contains(Hash256.sha256(Array("<i>".utf8)).hex))
 
@@ -104,11 +107,18 @@ import FoundationNetworking
         let dashboard = try await page(node, "/").body
         #expect(dashboard.contains("id=\"height\"") && dashboard.contains("<small>devnet</small>") && (dashboard.contains("href=\"/tx/") || dashboard.contains("No transactions in the latest blocks")))
 
-        #expect(!(try await page(node, "/learn/blockchain?from=\(height)").body.contains("id=\"no-transfers\"")))
+        // The transfer's block is among the cards (its raw transaction is there), so there is an amount to edit.
+        let chainLesson = try await page(node, "/learn/blockchain?from=\(height)")
+        expectHTML(chainLesson, "/learn/blockchain?from=\(height)")
+        #expect(chainLesson.body.contains("data-raw=\"\(Hex.encode(tx.encoded))\"") && !chainLesson.body.contains("id=\"no-transfers\""))
         // Tokens: bob's coins trace back to the faucet's genesis allocation.
         let tokens = try await page(node, "/learn/tokens?address=\(bobAddress)").body
         #expect(tokens.contains("received 0.00012345 KSR from") || tokens.contains("received 0.00000001 KSR from"))
-        #expect(tokens.contains("a genesis allocation of"))
+        #expect(tokens.range(of: #"a genesis allocation of [0-9]+\.[0-9]{8} KSR\."#, options: .regularExpression) != nil)
+        #expect(!tokens.contains("allocation of ."))
+        // The beneficiary's coins were minted as block rewards: no genesis allocation is claimed for it.
+        let rewards = try await page(node, "/learn/tokens?address=\(miner.address(on: .devnet).string)").body
+        #expect(rewards.contains("as block rewards") && !rewards.contains("genesis allocation"))
         // A transfer behind a nonce gap is pending, but in no projected block: no miner can take it yet.
         let queued = try Transaction(chainId: 3, key: faucet, nonce: 9, to: AddressPayload(publicKey: bob.publicKey), amount: 7, fee: 5_000)
         #expect(try await node.postTx(Hex.encode(queued.encoded)).status == 202)
@@ -132,7 +142,7 @@ import FoundationNetworking
         // Search finds a height, a block id, a transaction id and an address.
         #expect(try await page(node, "/search?q=\(height)").finalPath == "/block/\(height)")
         #expect(try await page(node, "/search?q=\(blockId)").finalPath == "/block/\(blockId)")
-        #expect(try await page(node, "/search?q=%20\(tx.id.hex)%20").finalPath == "/tx/\(tx.id.hex)")
+        #expect(try await page(node, "/search?q=+\(tx.id.hex)+").finalPath == "/tx/\(tx.id.hex)")
         #expect(try await page(node, "/search?q=\(bobAddress)").finalPath == "/account/\(bobAddress)")
 
         // Every asset is served as it is in the source tree.
@@ -257,5 +267,44 @@ import FoundationNetworking
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         script.waitUntilExit()
         #expect(script.terminationStatus == 0, "\(text)")
+    }
+
+    /// A node bound to every interface prints an explorer address a browser can open: the loopback one.
+    @Test func wildcardBindPrintsALoopbackExplorerAddress() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let node = try NodeProcess(datadir: dir.appendingPathComponent("wildcard").path, arguments: ["--api", "0.0.0.0:0"])
+        defer { node.stop() }
+        var listening = ""
+        try await node.waitFor("api.json") {
+            listening = (try? String(contentsOfFile: node.datadir + "/api.json", encoding: .utf8)) ?? ""
+            return listening.hasSuffix("\n")
+        }
+        let json = (try? JSONSerialization.jsonObject(with: Data(listening.utf8))) as? [String: Any] ?? [:]
+        let api = json["api"] as? String ?? ""
+        #expect(api.hasPrefix("0.0.0.0:"), "\(listening)")
+        let port = api.split(separator: ":").last.map(String.init) ?? ""
+        let explorer = json["explorer"] as? String ?? ""
+        #expect(explorer == "http://127.0.0.1:\(port)/", "\(listening)")
+        let (_, response) = try await URLSession.shared.data(from: try require_url(explorer))
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+    }
+
+    /// The template check refuses every way of printing unescaped output, and passes a plain template.
+    @Test func templateCheckRefusesUnescapedOutput() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let cases = ["plain {{value}} {{#list}}{{name}}{{/list}}": Int32(0), "{{{value}}}": 1, "{{& value}}": 1,
+                     "{{% CONTENT_TYPE: TEXT}}{{value}}": 1, "{{=<% %>=}}<%{value}%>": 1]
+        for (n, (template, expected)) in cases.sorted(by: { $0.key < $1.key }).enumerated() {
+            let file = dir.appendingPathComponent("t\(n).mustache")
+            try template.write(to: file, atomically: true, encoding: .utf8)
+            let script = Process()
+            script.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            script.arguments = ["python3", Kusari.packageRoot.appendingPathComponent("scripts/embed-explorer").path, "--lint", file.path]
+            script.standardOutput = FileHandle.nullDevice
+            try script.run()
+            script.waitUntilExit()
+            #expect(script.terminationStatus == expected, "\(template)")
+        }
     }
 }

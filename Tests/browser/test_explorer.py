@@ -1,6 +1,7 @@
 """The explorer in headless Chromium against a real mining node with transfers
 (fixtures in conftest.py): live updates, search, tamper evidence, proofs checked
 in the page, 404 pages, escaping, and no JavaScript errors on any page."""
+import json
 import urllib.error
 import urllib.request
 
@@ -10,7 +11,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import INSECURE_HOST, MEMO, get_json
+from conftest import INSECURE_HOST, MEMO, get_json, run
 
 WAIT = 30
 
@@ -147,6 +148,50 @@ def test_state_proof_verified_and_not_verified_when_a_byte_changes(chain, browse
     wait(browser).until(verdict_is("state-verdict", "not verified"))
 
 
+def fresh_addresses_by_terminal(chain, tries=16):
+    """Never-used addresses, one per absence terminal (`empty`, `otherLeaf`) among `tries` new keys."""
+    found = {}
+    for i in range(tries):
+        address = json.loads(run("keys", "new", "--out", str(chain.work / f"fresh-{i}.key")))["address"]
+        kind = get_json(chain.base, f"/v1/accounts/{address}")["proof"]["terminal"]["kind"]
+        assert kind in ("empty", "otherLeaf"), kind
+        found.setdefault(kind, address)
+        if len(found) == 2:
+            break
+    return found
+
+
+def test_absence_proof_of_a_never_used_address(chain, browser):
+    browser.get_log("browser")  # drop what earlier tests left
+    found = fresh_addresses_by_terminal(chain)
+    assert found, "a new key has no account: its proof is one of absence"
+    for kind, address in found.items():
+        browser.get(f"{chain.base}/account/{address}")
+        assert browser.find_element(By.ID, "state-proof").get_attribute("data-kind") == kind
+        wait(browser).until(verdict_is("state-verdict", "verified"))
+        siblings = browser.find_elements(By.CSS_SELECTOR, "#state-proof input.proof-hash")
+        assert siblings, "several accounts exist: the root is an inner node"
+        original = siblings[0].get_attribute("value")
+        set_value(browser, siblings[0], ("1" if original[0] != "1" else "2") + original[1:])
+        wait(browser).until(verdict_is("state-verdict", "not verified"))
+        set_value(browser, siblings[0], original)
+        wait(browser).until(verdict_is("state-verdict", "verified"))
+        if kind == "otherLeaf":
+            # Another key's leaf holding an empty account proves nothing (section 10.4): refused.
+            browser.execute_script("const s = document.getElementById('state-proof');"
+                                   "s.dataset.balance = '0'; s.dataset.nonce = '0';")
+            set_value(browser, siblings[0], original)
+            wait(browser).until(verdict_is("state-verdict", "not verified"))
+        # A missing attribute fails the check rather than throwing.
+        browser.get(f"{chain.base}/account/{address}")
+        wait(browser).until(verdict_is("state-verdict", "verified"))
+        browser.execute_script("delete document.getElementById('state-proof').dataset.key;")
+        siblings = browser.find_elements(By.CSS_SELECTOR, "#state-proof input.proof-hash")
+        set_value(browser, siblings[0], siblings[0].get_attribute("value"))
+        wait(browser).until(verdict_is("state-verdict", "not verified"))
+    assert not severe_logs(browser)
+
+
 def test_memo_holding_html_is_shown_as_text(chain, browser):
     browser.get(f"{chain.base}/tx/{chain.memo_tx}")
     memo = browser.find_element(By.ID, "memo")
@@ -176,6 +221,32 @@ def test_block_page_recomputes_the_id_and_mines(chain, browser):
     browser.find_element(By.ID, "mine").click()
     wait(browser, 60).until(lambda d: "found one" in text_of(d, "mine-status"))
     assert text_of(browser, "block-verdict").startswith("edited: the id meets the target")
+
+
+def test_block_page_claims_proof_of_work_only_for_the_recorded_bits(chain, browser):
+    browser.get(f"{chain.base}/learn/block?ref={chain.tx_block}")
+    wait(browser).until(verdict_is("block-verdict", "as recorded: the id meets the target, valid proof of work"))
+    bits = browser.find_element(By.NAME, "bits")
+    recorded = bits.get_attribute("value")
+    limit = browser.find_element(By.ID, "block-editor").get_attribute("data-pow-limit")
+    assert len(limit) == 64, limit
+    # A zero target (section 13.1) is refused, also by the miner.
+    set_value(browser, bits, "0x00000000")
+    wait(browser).until(lambda d: "bits do not encode a valid target" in text_of(d, "block-verdict"))
+    browser.find_element(By.ID, "mine").click()
+    wait(browser).until(lambda d: text_of(d, "mine-status") == "bits do not encode a valid target")
+    # Easier than the network's limit: the id meets it, and still no proof of work.
+    set_value(browser, bits, "0x2100ffff")
+    wait(browser).until(lambda d: "easier than the network allows: not valid proof of work" in text_of(d, "block-verdict"))
+    # Other bits than the recorded ones (one step harder: the id may still meet them): not valid here either.
+    value = int(recorded, 16)
+    set_value(browser, bits, "0x%08x" % (value - 1))
+    wait(browser).until(lambda d: text_of(d, "block-verdict").endswith(("not valid proof of work", "not a valid block")))
+    if int(text_of(browser, "block-id"), 16) <= int(browser.execute_script("return window.Kusari.block.target(arguments[0]);",
+                                                                            "0x%08x" % (value - 1)), 16):
+        assert "the chain requires the recorded bits" in text_of(browser, "block-verdict")
+    set_value(browser, bits, recorded)
+    wait(browser).until(verdict_is("block-verdict", "as recorded: the id meets the target, valid proof of work"))
 
 
 def test_hash_page_updates_on_every_keystroke(chain, browser):
@@ -223,3 +294,57 @@ def test_pages_read_over_plain_http_from_another_host_and_say_what_cannot_run(ch
     browser.get(f"{insecure}/")
     wait(browser).until(lambda d: text_of(d, "live-status") == "live")
     assert not severe_logs(browser)
+
+
+FAKE_EVENTS = """
+(function () {
+  // The test drives the page's events itself, and can hold a refresh in flight and answer it with an old page.
+  class FakeEventSource {
+    constructor() { this.listeners = {}; window.__source = this; setTimeout(() => this.onopen && this.onopen(), 0); }
+    addEventListener(name, fn) { (this.listeners[name] = this.listeners[name] || []).push(fn); }
+    close() {}
+    emit(name, data) { (this.listeners[name] || []).forEach(fn => fn({ data: data })); }
+  }
+  window.EventSource = FakeEventSource;
+  const realFetch = window.fetch.bind(window);
+  window.__fetches = 0;
+  window.fetch = async function (...args) {
+    window.__fetches++;
+    const hold = window.__hold;
+    if (hold) {
+      await hold;
+      return new Response(window.__stale, { status: 200, headers: { "Content-Type": "text/html" } });
+    }
+    return realFetch(...args);
+  };
+})();
+"""
+
+
+def test_reorg_seen_while_a_refresh_is_in_flight_waits_for_the_new_tip(chain, browser):
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FAKE_EVENTS})["identifier"]
+    try:
+        browser.get(f"{chain.base}/chain")
+        old_tip = browser.execute_script("return document.getElementById('live').dataset.tip;")
+        browser.execute_script("""
+            window.__stale = document.documentElement.outerHTML;
+            let release; window.__hold = new Promise(r => { release = r; });
+            window.__release = () => { window.__hold = null; release(); };
+            window.__updates = [];
+            document.addEventListener("kusari:updated", () => window.__updates.push({
+              tip: document.getElementById("live").dataset.tip, hidden: document.getElementById("reorg-banner").hidden }));""")
+        # The node moves on; a refresh starts and is held in flight (it will answer with the page as it was).
+        new = wait(browser, 60).until(lambda d: (lambda s: s if s["tip"] != old_tip else None)(get_json(chain.base, "/v1/status")))
+        browser.execute_script("window.__source.emit('block', '{}');")
+        wait(browser).until(lambda d: d.execute_script("return window.__fetches;") >= 1)
+        # The reorganisation event arrives meanwhile, naming the node's new tip.
+        event = json.dumps({"disconnected": 1, "connected": 1, "height": new["height"], "tip": new["tip"]})
+        browser.execute_script("window.__source.emit('reorg', arguments[0]); window.__release();", event)
+        # The old page lands first: the reorganisation is not shown on it, but kept; the next refresh shows it.
+        wait(browser).until(lambda d: any(not u["hidden"] for u in d.execute_script("return window.__updates;")))
+        updates = browser.execute_script("return window.__updates;")
+        assert updates[0] == {"tip": old_tip, "hidden": True}, updates
+        assert text_of(browser, "reorg-banner").startswith("Reorganisation: 1 blocks taken off")
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})
+        browser.get("about:blank")

@@ -21,12 +21,14 @@ def test_reorg_highlights_the_blocks_taken_off(browser):
         miner_a = json.loads(run("keys", "new", "--out", str(work / "a.key")))["address"]
         miner_b = json.loads(run("keys", "new", "--out", str(work / "b.key")))["address"]
         b_p2p = free_port()
-        # B mines a chain of 12 blocks, then stops.
+        # B mines a chain of 150 blocks, then stops: far more than A, mining one block a second, can make in
+        # the minute the test waits (its redial of B backs off meanwhile), so B's chain surely wins.
+        b_height = 150
         b, b_line = start_node(work / "b", "--api", "127.0.0.1:0", "--p2p", f"127.0.0.1:{b_p2p}", "--no-discover", "--mine",
-                               "--miner-address", miner_b, "--miner-interval", "0.2", "--miner-threads", "1", log=work / "b.log")
+                               "--miner-address", miner_b, "--miner-interval", "0.02", "--miner-threads", "1", log=work / "b.log")
         nodes.append(b)
         b_base = "http://" + b_line["api"]
-        wait_until("b at height 12", lambda: get_json(b_base, "/v1/status")["height"] >= 12)
+        wait_until(f"b at height {b_height}", lambda: get_json(b_base, "/v1/status")["height"] >= b_height)
         stop_node(b)
         # A mines slowly on its own, dialling B's (closed) address.
         a, a_line = start_node(work / "a", "--api", "127.0.0.1:0", "--peer", f"127.0.0.1:{b_p2p}", "--no-discover", "--mine",
@@ -34,7 +36,8 @@ def test_reorg_highlights_the_blocks_taken_off(browser):
         nodes.append(a)
         a_base = a_line["explorer"].rstrip("/")
         wait_until("a at height 2", lambda: get_json(a_base, "/v1/status")["height"] >= 2)
-        browser.get(a_base + "/chain")
+        # Every height of both chains in view: the blocks taken off sit at the lowest heights.
+        browser.get(a_base + "/chain?depth=500")
         WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "live-status").text == "live")
         ids = "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.dataset.id);"
         browser.execute_script("window.__notReloaded = true;")
@@ -43,6 +46,7 @@ def test_reorg_highlights_the_blocks_taken_off(browser):
         b2, b2_line = start_node(work / "b", "--api", "127.0.0.1:0", "--p2p", f"127.0.0.1:{b_p2p}", "--no-discover",
                            log=work / "b.log")
         nodes.append(b2)
+        assert get_json(a_base, "/v1/status")["height"] < b_height, "A must be the lighter chain"
         WebDriverWait(browser, 60, ignored_exceptions=[StaleElementReferenceException]).until(
             lambda d: d.execute_script(ids, ".tree-block.taken-off"))
         banner = browser.execute_script("const b = document.getElementById('reorg-banner'); return [b.hidden, b.textContent];")
@@ -51,7 +55,9 @@ def test_reorg_highlights_the_blocks_taken_off(browser):
         # Every block A had made is taken off (A kept mining until the switch, so maybe more than the page
         # showed at first); the shared genesis and B's blocks are not.
         genesis = get_json(a_base, "/v1/blocks/0")["id"]
-        b_ids = {get_json("http://" + b2_line["api"], f"/v1/blocks/{h}")["id"] for h in range(1, 13)}
+        b_tree = get_json("http://" + b2_line["api"], "/v1/chain/tree?depth=500")["blocks"]
+        b_ids = {blk["id"] for blk in b_tree if blk["onBestChain"] and blk["height"] >= 1}
+        assert len(b_ids) >= b_height, len(b_ids)
         assert own - {genesis} <= taken, (own, taken)
         assert genesis not in taken and not (taken & b_ids), taken
         assert taken <= set(browser.execute_script(ids, ".tree-block.side")), "taken-off blocks are drawn as a side branch"

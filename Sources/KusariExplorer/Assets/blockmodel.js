@@ -27,14 +27,26 @@
       K.uint(BigInt("0x" + bits), 4), payload, num("nonce", f.nonce, 8));
   };
 
-  // The target a compact `bits` value encodes, as 64 hex digits (Bitcoin's rules; negative or overflowing: null).
+  // The target a compact `bits` value encodes, as 64 hex digits, or null when section 13.1
+  // refuses the bits (negative, overflowing, or a zero target that no block hash can meet).
   B.target = function (bitsHex) {
-    const bits = Number(BigInt("0x" + bitsHex.trim().replace(/^0x/, "")));
-    const size = bits >>> 24, mantissa = bits & 0x007fffff;
-    if ((bits & 0x00800000) && mantissa) return null;
-    let t = size <= 3 ? BigInt(mantissa >>> (8 * (3 - size))) : BigInt(mantissa) << BigInt(8 * (size - 3));
-    if (t >= (1n << 256n)) return null;
+    const text = String(bitsHex).trim().replace(/^0x/, "");
+    if (!/^[0-9a-fA-F]{1,8}$/.test(text)) return null;
+    const bits = Number(BigInt("0x" + text));
+    const size = bits >>> 24;
+    let word = bits & 0x007fffff;
+    if (size <= 3) word = word >>> (8 * (3 - size));
+    if (word !== 0 && (bits & 0x00800000)) return null;
+    if (word !== 0 && (size > 34 || (word > 0xff && size > 33) || (word > 0xffff && size > 32))) return null;
+    const t = size <= 3 ? BigInt(word) : BigInt(word) << BigInt(8 * (size - 3));
+    if (t === 0n || t >= (1n << 256n)) return null;
     return t.toString(16).padStart(64, "0");
+  };
+
+  // The bits as 8 lowercase hex digits (for comparing an edited value with the recorded one), or null.
+  B.normalBits = function (bitsHex) {
+    const text = String(bitsHex).trim().replace(/^0x/, "").toLowerCase();
+    return /^[0-9a-f]{1,8}$/.test(text) ? text.padStart(8, "0") : null;
   };
 
   // Whether an id (hex, read big-endian) is at most the target (hex).

@@ -25,10 +25,21 @@
       $("header-hex").textContent = K.bytesToHex(B.encodeHeader(f));
       $("block-id").textContent = id;
       const target = B.target(f.bits);
+      const prefix = id === form.dataset.originalId ? "as recorded: " : "edited: ";
+      if (target === null) { K.verdict(verdict, false, prefix + "bits do not encode a valid target, not a valid block"); return; }
       const meets = B.meets(id, target);
-      const same = id === form.dataset.originalId;
-      K.verdict(verdict, meets, (same ? "as recorded: " : "edited: ") +
-        (meets ? "the id meets the target, valid proof of work" : "the id is above the target, not a valid block"));
+      if (!meets) { K.verdict(verdict, false, prefix + "the id is above the target, not a valid block"); return; }
+      // Meeting a target is proof of work only for the bits the chain requires here: the recorded ones,
+      // never easier than the network's limit.
+      const limit = form.dataset.powLimit || "";
+      if (!/^[0-9a-f]{64}$/.test(limit) || target > limit) {
+        K.verdict(verdict, false, prefix + "the id meets the target, but these bits are easier than the network allows: not valid proof of work");
+      } else if (B.normalBits(f.bits) !== B.normalBits(form.dataset.bits || "")) {
+        K.verdict(verdict, false, prefix + "the id meets the target of the edited bits, but the chain requires the recorded bits " +
+          form.dataset.bits + " here: not valid proof of work");
+      } else {
+        K.verdict(verdict, true, prefix + "the id meets the target, valid proof of work");
+      }
     });
     form.addEventListener("input", update);
     $("mine").addEventListener("click", async function () {

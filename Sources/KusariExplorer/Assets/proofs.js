@@ -36,9 +36,13 @@
     const results = Array.from(section.querySelectorAll(".step-result"));
     const sides = Array.from(section.querySelectorAll(".side"));
     const path = inputs.map(i => { const b = K.hexToBytes(i.value.trim()); return b && b.length === 32 ? b : null; });
+    // Every data attribute must be there and well formed, else the check fails.
     const item = K.hexToBytes(section.dataset.leaf);
     const root = K.hexToBytes(section.dataset.root);
-    const computed = await merkleRoot(item, Number(section.dataset.index), Number(section.dataset.size), path,
+    const index = Number(section.dataset.index), size = Number(section.dataset.size);
+    const wellFormed = item && item.length === 32 && root && root.length === 32 &&
+      /^[0-9]+$/.test(section.dataset.index || "") && /^[0-9]+$/.test(section.dataset.size || "");
+    const computed = !wellFormed ? null : await merkleRoot(item, index, size, path,
       (i, side, hash) => {
         if (results[i + 1]) results[i + 1].textContent = K.bytesToHex(hash);
         if (i >= 0 && sides[i]) sides[i].textContent = side;
@@ -52,21 +56,34 @@
 
   function bit(key, d) { return (key[d >> 3] >> (7 - (d & 7))) & 1; }
 
-  // StateProof.verify (section 10.4).
+  // A whole number in 0 ..< 2^64 written in decimal, as BigInt, else null.
+  function uint64(text) {
+    if (typeof text !== "string" || !/^[0-9]{1,20}$/.test(text)) return null;
+    const v = BigInt(text);
+    return v < (1n << 64n) ? v : null;
+  }
+
+  // StateProof.verify (section 10.4). Any data attribute missing or malformed fails the check.
   async function stateRoot(section, siblings) {
-    const key = K.hexToBytes(section.dataset.key);
+    const d0 = section.dataset;
+    const key = typeof d0.key === "string" ? K.hexToBytes(d0.key) : null;
     const n = siblings.length;
     if (!key || key.length !== 20 || n > 160 || siblings.includes(null)) return null;
+    // The terminal's account: present and well formed for `account` and `otherLeaf`.
+    const balance = uint64(d0.balance), nonce = uint64(d0.nonce);
+    const leaf = (k) => K.sha256(K.concat([0], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8)));
+    const nonEmpty = balance !== null && nonce !== null && (balance !== 0n || nonce !== 0n);
     let h;
-    const kind = section.dataset.kind;
-    const leaf = (k) => K.sha256(K.concat([0], k, K.uint(section.dataset.balance, 8), K.uint(section.dataset.nonce, 8)));
+    const kind = d0.kind;
     if (kind === "account") {
-      if (BigInt(section.dataset.balance) === 0n && BigInt(section.dataset.nonce) === 0n) return null;
+      if (!nonEmpty) return null;
       h = await leaf(key);
     } else if (kind === "empty") {
       h = EMPTY;
     } else if (kind === "otherLeaf") {
-      const k2 = K.hexToBytes(section.dataset.leafKey);
+      // Another key's leaf on the same path proves absence only if it holds a non-empty account.
+      if (!nonEmpty || typeof d0.leafKey !== "string") return null;
+      const k2 = K.hexToBytes(d0.leafKey);
       if (!k2 || k2.length !== 20 || K.equalBytes(k2, key)) return null;
       for (let d = 0; d < n; d++) if (bit(k2, d) !== bit(key, d)) return null;
       h = await leaf(k2);
@@ -83,9 +100,9 @@
     const siblings = Array.from(section.querySelectorAll("input.proof-hash"))
       .map(i => { const b = K.hexToBytes(i.value.trim()); return b && b.length === 32 ? b : null; });
     const computed = await stateRoot(section, siblings);
-    const root = K.hexToBytes(section.dataset.root);
+    const root = typeof section.dataset.root === "string" ? K.hexToBytes(section.dataset.root) : null;
     document.getElementById("state-computed").textContent = computed ? K.bytesToHex(computed) : "(the proof is malformed)";
-    const ok = computed !== null && K.equalBytes(computed, root);
+    const ok = computed !== null && root !== null && root.length === 32 && K.equalBytes(computed, root);
     K.verdict(document.getElementById("state-verdict"), ok,
       ok ? "verified: the header's state root commits to this balance and nonce"
          : "not verified: this proof does not lead to the header's state root");

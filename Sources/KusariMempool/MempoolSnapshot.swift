@@ -1,0 +1,71 @@
+import KusariCore
+
+extension Mempool {
+    /// The pool's pending transactions frozen at one moment: a value that may
+    /// leave the pool's owner (the node's actor) and be read on any thread,
+    /// for example to project the next blocks without holding the node up.
+    /// Copying it is cheap (the dictionaries are copied on write).
+    public struct Snapshot: Sendable {
+        /// Pending transactions by id.
+        public let entries: [Hash256: Entry]
+        /// Each sender's pending transactions by nonce.
+        let bySender: [AddressPayload: [UInt64: Hash256]]
+
+        /// Transactions for a block: by fee rate, each sender's in nonce order and
+        /// starting at the account's nonce, within `maxBytes` and `maxCount`. The
+        /// miner's rule: `Mempool.template` is this over the live pool.
+        public func template(account: (AddressPayload) -> Account, maxBytes: Int, maxCount: Int) -> [Transaction] {
+            // Each sender's executable run: consecutive nonces from the account's.
+            var runs: [[Entry]] = []
+            for (sender, nonces) in bySender {
+                var n = account(sender).nonce
+                var run: [Entry] = []
+                while let id = nonces[n], let e = entries[id] { run.append(e); n += 1 }
+                if !run.isEmpty { runs.append(run) }
+            }
+            var heads = runs.indices.map { (run: $0, index: 0) }
+            var out: [Transaction] = []
+            var used = 0
+            while out.count < maxCount, !heads.isEmpty {
+                // The best head by fee rate, ties by id (a linear scan keeps it simple and deterministic).
+                var best = 0
+                for i in heads.indices.dropFirst() {
+                    let a = runs[heads[i].run][heads[i].index], b = runs[heads[best].run][heads[best].index]
+                    if a.feeRate > b.feeRate || (a.feeRate == b.feeRate && a.id < b.id) { best = i }
+                }
+                let head = heads[best]
+                let e = runs[head.run][head.index]
+                if used + e.size > maxBytes {
+                    heads.remove(at: best)   // this sender's run stops here
+                    continue
+                }
+                out.append(e.tx)
+                used += e.size
+                if head.index + 1 < runs[head.run].count { heads[best].index += 1 } else { heads.remove(at: best) }
+            }
+            return out
+        }
+
+        /// The next `count` blocks a miner would make from these transactions, each
+        /// chosen as `template` chooses, the senders' nonces advanced block by block
+        /// from `account`. Transactions waiting for a missing nonce are in none of them.
+        public func projectedBlocks(_ count: Int, account: (AddressPayload) -> Account,
+                                    maxBytes: Int, maxCount: Int) -> [[Entry]] {
+            var nonces: [AddressPayload: UInt64] = [:], out: [[Entry]] = []
+            while out.count < count {
+                let txs = template(account: { a in
+                    var acc = account(a)
+                    if let n = nonces[a] { acc.nonce = n }
+                    return acc
+                }, maxBytes: maxBytes, maxCount: maxCount)
+                if txs.isEmpty { break }
+                for t in txs { nonces[t.from] = t.nonce + 1 }
+                out.append(txs.compactMap { entries[$0.id] })
+            }
+            return out
+        }
+    }
+
+    /// The pool as it is now, as a value.
+    public var snapshot: Snapshot { Snapshot(entries: entries, bySender: bySender) }
+}
