@@ -54,6 +54,10 @@ public final class NodeChild: @unchecked Sendable {
 
     func setState(_ state: State) { lock.withLock { state_ = state } }
 
+    /// Sets `to` only if the state is still `from`, in one step (a pause between a
+    /// look and a set must not be overwritten).
+    func transition(from: State, to: State) { lock.withLock { if state_ == from { state_ = to } } }
+
     /// Starts the process; `onExit` runs (on some thread) when it ends, with its exit description.
     func start(restart: Bool, onExit: @escaping @Sendable (NodeChild, String) -> Void) throws(DevnetError) {
         do {

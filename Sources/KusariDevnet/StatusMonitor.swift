@@ -98,7 +98,7 @@ public final class StatusMonitor: @unchecked Sendable {
         }
         defer { watchdog.cancel() }
         guard let status = try? await client.get("/v1/status"), status.status == 200 else { return false }
-        if child.snapshot.state == .starting { child.setState(.running) }
+        child.transition(from: .starting, to: .running)
         let height = (status.json["height"] as? Int).flatMap(UInt64.init(exactly:))
         let tip = status.json["tip"] as? String
         let peers = status.json["peers"] as? Int

@@ -53,6 +53,10 @@ struct NodeCommand: AsyncParsableCommand {
     var exitWithParent: Int32?
 
     func run() async throws {
+        // A parent that ignores SIGINT and SIGTERM (kusari devnet) passes that on to its children:
+        // a node takes the default action until its server installs its own handlers.
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw CLIError("log-level: '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
         }

@@ -14,8 +14,11 @@ enum ParentWatch {
         Task.detached {
             while !Task.isCancelled {
                 if getppid() != parent {
+                    // A clean stop first; if the node has not stopped 30 s later (still starting,
+                    // or stuck), it exits at once: an orphaned node must never run on.
                     kill(getpid(), SIGTERM)
-                    return
+                    try? await Task.sleep(for: .seconds(30))
+                    _exit(1)
                 }
                 try? await Task.sleep(for: .seconds(1))
             }
