@@ -15,7 +15,8 @@ extension EndToEndBenchmark {
             directory = scratch + "/" + name
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["devnet", "--dir", directory, "--nodes", "\(nodes)", "--miners", "1", "--tps", "0",
-                                 "--api-port", "0", "--genesis", scratch + "/genesis.json"]
+                                 "--api-port", "0", "--genesis", scratch + "/genesis.json",
+                                 "--exit-with-parent", "\(getpid())"]
             _ = FileManager.default.createFile(atPath: directory + ".out", contents: nil)
             let out = FileHandle(forWritingAtPath: directory + ".out")
             process.standardOutput = out ?? FileHandle.nullDevice

@@ -36,8 +36,13 @@ struct DevnetCommand: AsyncParsableCommand {
         @Option(help: "Least seconds between two blocks of one miner (default: the devnet's 2 s).") var minerInterval: Double?
         @Option(help: "A genesis file instead of the demo genesis (a new devnet only; benchmarks use it).") var genesis: String?
         @Flag(help: "Remove the devnet's chain and start over.") var reset = false
+        @Option(help: ArgumentHelp("Stop when process PID is no longer this devnet's parent (benchmarks and tests).", visibility: .hidden))
+        var exitWithParent: Int32?
 
         func run() async throws {
+            // A devnet started by a benchmark or a test stops (and stops its nodes) when that process goes.
+            let parentWatch = exitWithParent.map { ParentWatch.start(parent: $0) }
+            defer { parentWatch?.cancel() }
             var options = DevnetOptions(executable: DevnetCommand.executable)
             options.directory = directory.dir
             options.nodes = nodes

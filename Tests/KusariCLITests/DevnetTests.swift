@@ -22,7 +22,7 @@ extension NetworkTests {
         init(dir: String, arguments: [String]) throws {
             self.dir = dir
             process.executableURL = Kusari.executable
-            process.arguments = ["devnet", "--dir", dir] + arguments
+            process.arguments = ["devnet", "--dir", dir] + arguments + ["--exit-with-parent", "\(getpid())"]
             FileManager.default.createFile(atPath: dir + ".out", contents: nil)
             let out = FileHandle(forWritingAtPath: dir + ".out")
             process.standardOutput = out ?? FileHandle.nullDevice
