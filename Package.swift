@@ -91,7 +91,7 @@ let package = Package(
         // Benchmarks: our figures beside the machine's own limits, measured in one run.
         .target(
             name: "KusariBench",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode", "KusariDevnet",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode", "KusariDevnet", "KusariClient",
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),
@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(name: "KusariWalletTests", dependencies: ["KusariCore", "KusariWallet"]),
         .testTarget(name: "KusariConformanceTests", dependencies: ["KusariCore", "KusariConsensus", "KusariConformance", "KusariJSON"]),
-        .testTarget(name: "KusariDevnetTests", dependencies: ["KusariCore", "KusariDevnet"]),
+        .testTarget(name: "KusariDevnetTests", dependencies: ["KusariCore", "KusariDevnet", "KusariClient"]),
     ],
     swiftLanguageModes: [.v6]
 )

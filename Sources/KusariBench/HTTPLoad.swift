@@ -1,4 +1,5 @@
 import Foundation
+import KusariClient
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,13 +15,7 @@ final class LoopbackConnection {
         guard fd >= 0 else { throw BenchError.failed("socket: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        let rc = Loopback.withAddress(port: Int(port)) { connect(fd, $0, $1) }
         guard rc == 0 else {
             close(fd)
             throw BenchError.failed("connect to 127.0.0.1:\(port): \(String(cString: strerror(errno)))")

@@ -1,4 +1,5 @@
 import Foundation
+import KusariClient
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,13 +45,7 @@ public enum ControlClient {
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = UInt16(port).bigEndian
-        addr.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        let rc = Loopback.withAddress(port: port) { connect(fd, $0, $1) }
         guard rc == 0 else { throw DevnetError("control", "cannot reach the devnet on 127.0.0.1:\(port): \(String(cString: strerror(errno)))") }
         let bytes = [UInt8](data)
         var sent = 0

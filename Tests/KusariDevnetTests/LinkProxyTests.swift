@@ -1,4 +1,5 @@
 import Foundation
+import KusariClient
 @testable import KusariDevnet
 import NIOCore
 import NIOPosix
@@ -28,13 +29,7 @@ import Glibc
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var tv = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = UInt16(port).bigEndian
-            addr.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-            let rc = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+            let rc = Loopback.withAddress(port: port) { connect(fd, $0, $1) }
             guard rc == 0 else { close(fd); throw DevnetError("test", "connect failed") }
         }
         deinit { close(fd) }
