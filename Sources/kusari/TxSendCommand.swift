@@ -70,11 +70,12 @@ extension TxCommand {
         @Option(help: "Seconds to wait with --wait.") var timeout: Double = 120
 
         func run() async throws {
-            guard id.count == 64, id.allSatisfy(\.isHexDigit) else { throw CLIError("id: '\(id)' is not a transaction id (64 hex digits)") }
+            let txid: String
+            do { txid = Hex.encode(try Hex.decode(id, count: 32, field: "id")) } catch { throw CLIError("\(error) (a transaction id is 64 hex digits)") }
             let node = try await WalletNode.connect(api: api, network: nil)
-            let info = wait ? try await node.waitConfirmed(id.lowercased(), timeout: timeout) : try await node.transaction(id.lowercased())
+            let info = wait ? try await node.waitConfirmed(txid, timeout: timeout) : try await node.transaction(txid)
             Output.print(.object([
-                ("id", .string(id.lowercased())), ("status", .string(info["status"] as? String ?? "unknown")),
+                ("id", .string(txid)), ("status", .string(info["status"] as? String ?? "unknown")),
                 ("blockId", info["blockId"].flatMap { $0 as? String }.map(JSON.string) ?? .null),
                 ("height", jsonUInt(info["height"]).map(JSON.uint) ?? .null),
                 ("confirmations", .uint(jsonUInt(info["confirmations"]) ?? 0)),

@@ -116,10 +116,8 @@ struct WalletNode {
 
     /// Posts a signed transaction; with `wait`, waits until it is mined.
     func post(_ tx: Transaction, wait: Bool, timeout: Double) async throws -> (id: String, confirmed: [String: Any]?) {
+        if wait { try Self.checkTimeout(timeout) }  // before anything is sent
         let posted = try await client.post("/v1/txs", json: ["tx": Hex.encode(tx.encoded)])
-        if wait, !(timeout.isFinite && timeout > 0 && timeout <= 86_400) {
-            throw CLIError("timeout: \(timeout) is not a number of seconds between 0 and 86400")
-        }
         guard posted.status == 202, let id = posted.json["id"] as? String else {
             throw CLIError("node refused the transaction: \(posted.errorMessage ?? "status \(posted.status)")")
         }
@@ -135,6 +133,13 @@ struct WalletNode {
         }
     }
 
+    /// Refuses a `--timeout` that is not a number of seconds in (0, 86400].
+    static func checkTimeout(_ timeout: Double) throws {
+        guard timeout.isFinite && timeout > 0 && timeout <= 86_400 else {
+            throw CLIError("timeout: \(timeout) is not a number of seconds between 0 and 86400")
+        }
+    }
+
     /// The node's view of one transaction (`GET /v1/txs/ID`).
     func transaction(_ id: String) async throws -> [String: Any] {
         let info = try await client.get("/v1/txs/\(id)")
@@ -146,9 +151,7 @@ struct WalletNode {
 
     /// Polls `/v1/txs/ID` until the transaction is confirmed; returns its info.
     func waitConfirmed(_ id: String, timeout: Double) async throws -> [String: Any] {
-        guard timeout.isFinite && timeout > 0 && timeout <= 86_400 else {
-            throw CLIError("timeout: \(timeout) is not a number of seconds between 0 and 86400")
-        }
+        try Self.checkTimeout(timeout)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let info = try await client.get("/v1/txs/\(id)")
