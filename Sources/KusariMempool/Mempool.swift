@@ -67,6 +67,9 @@ public final class Mempool {
     /// A pending transaction.
     public func entry(_ id: Hash256) -> Entry? { entries[id] }
 
+    /// The ids of every pending transaction, in id order.
+    public var ids: [Hash256] { entries.keys.sorted() }
+
     /// Every pending transaction, by fee rate (highest first), ties by id.
     public var all: [Entry] {
         entries.values.sorted { $0.feeRate != $1.feeRate ? $0.feeRate > $1.feeRate : $0.id < $1.id }

@@ -32,6 +32,8 @@ public actor Node {
     private var bestPeerHeight: UInt64 = 0
     /// Bumped whenever the mempool or the state its transactions apply to may have changed.
     var mempoolVersion: UInt64 = 0
+    /// Transactions whose signatures were checked (on admission), so that a block carrying them skips those checks.
+    let verifiedSignatures = RecentIds(capacity: 200_000)
     /// The last projection of the mempool into blocks, with the version it was made from.
     nonisolated let projection = Mutex<(version: UInt64, count: Int, blocks: [[Mempool.Entry]])?>(nil)
 
@@ -205,6 +207,7 @@ public actor Node {
     /// Admits a transaction whose signature `prepare` has checked.
     public func admit(verified tx: Transaction) throws(NodeError) -> Hash256 {
         let admission: Mempool.Admission
+        verifiedSignatures.insert(tx.id)
         do {
             admission = try mempool.admit(tx, account: { chain.state.account($0) }, now: Self.now(), signatureVerified: true)
         } catch {
@@ -246,6 +249,11 @@ public actor Node {
     @discardableResult
     public func accept(block: Block, signatures: BlockApplication.SignatureCheck = .verify) throws(NodeError) -> Blockchain.Outcome {
         let outcome: Blockchain.Outcome
+        var signatures = signatures
+        if case .verify = signatures {
+            // Signatures checked on admission are not checked again (Bitcoin Core keeps such a cache too).
+            signatures = .verifyExcept(Set(block.transactions.lazy.map(\.id).filter { self.verifiedSignatures.contains($0) }))
+        }
         do { outcome = try chain.submit(block, signatures: signatures) } catch {
             throw .rejectedBlock(reason: error.description, peerFault: Self.isPeerFault(error))
         }
@@ -357,6 +365,22 @@ public actor Node {
 
     /// A pending transaction.
     public func pendingTransaction(_ id: Hash256) -> Transaction? { mempool.entry(id)?.tx }
+
+    /// Pending transactions among `ids`, in their order (one call for a whole `getdata`).
+    public func pendingTransactions(_ ids: [Hash256]) -> [(id: Hash256, tx: Transaction?)] {
+        ids.map { ($0, mempool.entry($0)?.tx) }
+    }
+
+    /// The ids of every pending transaction, for announcing the pool to a new peer.
+    public func pendingIds() -> [Hash256] { mempool.ids }
+
+    /// The announced transactions worth fetching: neither pending nor recently
+    /// checked (admitted, refused by policy or mined since). Deliberately no
+    /// disk lookup per announcement: a long-confirmed transaction fetched again
+    /// is refused by the nonce rule, which costs less than a query per id.
+    public func wantedTransactions(_ ids: [Hash256]) -> [Hash256] {
+        ids.filter { mempool.entry($0) == nil && !verifiedSignatures.contains($0) }
+    }
 
     /// Whether a transaction is pending or confirmed.
     public func knowsTransaction(_ id: Hash256) -> Bool {

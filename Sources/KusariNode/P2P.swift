@@ -30,7 +30,10 @@ public actor P2P {
         let counters: ByteCounters
         var version: VersionInfo?
         var ready = false
-        var known = Set<Hash256>()
+        /// Inventory the peer holds or was offered.
+        let known = RecentIds()
+        /// Transaction announcements waiting for the next trickle.
+        let outbox = Outbox()
         var score = 0
         var pingSent: (nonce: UInt64, at: Date)?
         var lastPing = Date.distantPast
@@ -42,6 +45,8 @@ public actor P2P {
         /// The best height this peer has shown: its handshake's, then its valid headers'.
         var height: UInt64 = 0
         let connectedAt = Date()
+        /// Bytes received when the download last looked, to see progress.
+        var inboundSeen = 0
         /// Messages in the current second, for flood detection.
         var second = 0
         var messages = 0
@@ -159,7 +164,15 @@ public actor P2P {
         guard !stopping else { return }
         // Peers that let a body request go unanswered: their blocks go to others; a
         // peer that does it again and again is let go.
-        let stalls = download.stalled(now: Self.clock())
+        let clock = Self.clock()
+        for (id, p) in peers {
+            let bytes = p.counters.inbound
+            if bytes != p.inboundSeen {
+                peers[id]?.inboundSeen = bytes
+                download.progressed(id, now: clock)
+            }
+        }
+        let stalls = download.stalled(now: clock)
         for id in stalls.late {
             logger.notice("peer stalls the block download", metadata: ["remote": "\(peers[id]?.remote ?? "?")"])
         }
@@ -188,11 +201,7 @@ public actor P2P {
         guard outbound < outboundTarget else { return }
         // A peer counts under its dialed address and under the address it listens on.
         var connected = Set(peers.values.map(\.remote))
-        for p in peers.values {
-            if let port = p.version?.listenPort, port != 0 {
-                connected.insert(p.remote.split(separator: ":").dropLast().joined(separator: ":") + ":\(port)")
-            }
-        }
+        for p in peers.values { if let a = Self.listenAddress(of: p) { connected.insert(a) } }
         let candidates = book.keys.sorted().filter { a in
             !connected.contains(a) && !isBanned(a) && (nextAttempt[a].map { $0.at <= now } ?? true)
         }
@@ -322,7 +331,17 @@ public actor P2P {
 
     var isStopping: Bool { stopping }
 
-    func isConnected(to remote: String) -> Bool { peers.values.contains { $0.remote == remote } }
+    /// Whether a peer is connected at `remote`, dialed there or listening there (an inbound
+    /// connection from the same node counts: dialing it again would only be refused).
+    func isConnected(to remote: String) -> Bool {
+        peers.values.contains { $0.remote == remote || Self.listenAddress(of: $0) == remote }
+    }
+
+    /// The address a peer says it listens on (its connection's host and its handshake's port).
+    static func listenAddress(of peer: Peer) -> String? {
+        guard let port = peer.version?.listenPort, port != 0 else { return nil }
+        return peer.remote.split(separator: ":").dropLast().joined(separator: ":") + ":\(port)"
+    }
 
     /// Closes every connection and the listener.
     public func stop() async {
@@ -394,17 +413,21 @@ public actor P2P {
                            userAgent: "kusari/\(Node.version)")
     }
 
-    private func send(_ m: Message, to id: Int) {
+    /// Queues `m` for a peer; `flush: false` leaves the write for a later flush (one system call for many messages).
+    private func send(_ m: Message, to id: Int, flush: Bool = true) {
         guard let channel = peers[id]?.channel else { return }
         // A peer that does not read gets nothing more queued (bounded memory); if it never
         // reads again, its unanswered pings drop it.
         guard channel.isWritable else { return }
-        channel.writeAndFlush(m, promise: nil)
+        if flush { channel.writeAndFlush(m, promise: nil) } else { channel.write(m, promise: nil) }
     }
 
     // MARK: - Messages
 
-    func received(_ message: Message, from id: Int) async {
+    /// Handles one message. For a `tx`, `signatureValid` is the result of its
+    /// signature check, made by the connection's own task before it came here (so
+    /// that checks run on every core, not one at a time inside this actor).
+    func received(_ message: Message, from id: Int, signatureValid: Bool? = nil) async {
         guard let peer = peers[id] else { return }
         let now = Int(Date().timeIntervalSince1970)
         let count = peer.second == now ? peer.messages + 1 : 1
@@ -415,8 +438,6 @@ public actor P2P {
         if peer.version == nil, case .version = message {} else if peer.version == nil {
             return drop(id, "\(message.type) before version")
         }
-        // Known-inventory sets stay bounded.
-        if peer.known.count > 100_000 { peers[id]?.known.removeAll(keepingCapacity: true) }
         switch message {
         case .version(let v):
             guard peer.version == nil else { return misbehaved(id, points: 50, "a second version message") }
@@ -425,8 +446,13 @@ public actor P2P {
                 return drop(id, "another network (chain \(v.chainId), genesis \(v.genesisId))")
             }
             guard v.nodeId != nodeId else { return drop(id, "connected to ourselves") }
-            if peers.contains(where: { $0.key != id && $0.value.version?.nodeId == v.nodeId }) {
-                return drop(id, "already connected to this node")
+            if let (oldId, old) = peers.first(where: { $0.key != id && $0.value.version?.nodeId == v.nodeId }) {
+                // Both opened by the same side: that side gave the old one up (it dials only
+                // when it has no link), so the old one is half-closed here and the new one wins.
+                // Opened by each side: the first one stays.
+                guard old.outbound == peer.outbound else { return drop(id, "already connected to this node") }
+                peers[oldId]?.ready = false
+                drop(oldId, "replaced by a new connection from the same node")
             }
             peers[id]?.version = v
             peers[id]?.height = v.bestHeight
@@ -440,8 +466,12 @@ public actor P2P {
             send(.getaddr, to: id)
             if v.chainWork > (await node.chainWorkBytes()) { send(.getheaders(locator: await node.locator(), stop: .zero), to: id) }
         case .verack:
+            guard peers[id]?.ready == false else { return }
             peers[id]?.ready = true
             await node.setPeerCount(peers.values.filter(\.ready).count)
+            // What our pool holds is offered to the new peer (as Bitcoin's `mempool` exchange
+            // does), so nothing admitted while a link was down stays behind it.
+            for txid in await node.pendingIds() { queueAnnouncement(Inventory(kind: .transaction, hash: txid), to: id) }
         case .ping(let n):
             send(.pong(nonce: n), to: id)
         case .pong(let n):
@@ -466,18 +496,19 @@ public actor P2P {
             schedule()
             await dropOrphans()
         case .inv(let items):
-            var wanted: [Inventory] = []
             var askHeaders = false
+            var announcedTxs: [Hash256] = []
             for item in items {
                 peers[id]?.known.insert(item.hash)
                 switch item.kind {
-                case .transaction: if !(await node.knowsTransaction(item.hash)) { wanted.append(item) }
+                case .transaction: announcedTxs.append(item.hash)
                 case .block:
                     // A block we hold that the peer announces is a block it holds: it proves its height.
                     if let height = await node.height(ofBlock: item.hash) { peerProved(id, height: height) } else { askHeaders = true }
                 }
             }
-            if !wanted.isEmpty { send(.getdata(wanted), to: id) }
+            let wanted = announcedTxs.isEmpty ? [] : await node.wantedTransactions(announcedTxs)
+            if !wanted.isEmpty { send(.getdata(wanted.map { Inventory(kind: .transaction, hash: $0) }), to: id) }
             if askHeaders { send(.getheaders(locator: await node.locator(), stop: .zero), to: id) }
         case .getdata(let requested):
             // Each object once, and at most `maxBlocksPerGetdata` blocks a request.
@@ -487,18 +518,18 @@ public actor P2P {
             if blocks.count > Self.maxBlocksPerGetdata { misbehaved(id, points: 10, "getdata for \(blocks.count) blocks") }
             let items = unique.filter { $0.kind == .transaction } + blocks.prefix(Self.maxBlocksPerGetdata)
             var missing: [Inventory] = []
-            for item in items {
-                switch item.kind {
-                case .transaction:
-                    if let tx = await node.pendingTransaction(item.hash) { send(.tx(tx), to: id) } else { missing.append(item) }
-                case .block:
-                    // Blocks go out while the peer reads them; what does not fit now is "not found" (ask again).
-                    guard peers[id]?.channel.isWritable == true, let b = await node.storedBlock(item.hash) else {
-                        missing.append(item)
-                        continue
-                    }
-                    send(.block(b), to: id)
+            let txIds = items.filter { $0.kind == .transaction }.map(\.hash)
+            for (hash, tx) in txIds.isEmpty ? [] : await node.pendingTransactions(txIds) {
+                if let tx { send(.tx(tx), to: id, flush: false) } else { missing.append(Inventory(kind: .transaction, hash: hash)) }
+            }
+            peers[id]?.channel.flush()
+            for item in items where item.kind == .block {
+                // Blocks go out while the peer reads them; what does not fit now is "not found" (ask again).
+                guard peers[id]?.channel.isWritable == true, let b = await node.storedBlock(item.hash) else {
+                    missing.append(item)
+                    continue
                 }
+                send(.block(b), to: id)
             }
             if !missing.isEmpty { send(.notfound(missing), to: id) }
         case .getheaders(let locator, let stop):
@@ -565,13 +596,11 @@ public actor P2P {
             schedule()
         case .tx(let tx):
             peers[id]?.known.insert(tx.id)
-            do {
-                _ = try await node.admit(verified: try Node.prepare(transaction: tx.encoded))
-            } catch NodeError.rejected(.badSignature) {
-                misbehaved(id, points: 100, "transaction with a bad signature")
-            } catch {
-                // Policy refusals (known, fee, nonce) are not misbehaviour.
+            guard signatureValid ?? tx.hasValidSignature else {
+                return misbehaved(id, points: 100, "transaction with a bad signature")
             }
+            // Policy refusals (known, fee, nonce) are not misbehaviour.
+            _ = try? await node.admit(verified: tx)
         }
     }
 
@@ -665,8 +694,46 @@ public actor P2P {
             return
         }
         for (id, peer) in peers where peer.ready && !peer.known.contains(item.hash) {
-            peers[id]?.known.insert(item.hash)
-            send(.inv([item]), to: id)
+            if item.kind == .block {
+                peer.known.insert(item.hash)
+                send(.inv([item]), to: id)
+            } else {
+                queueAnnouncement(item, to: id)
+            }
+        }
+    }
+
+    /// Milliseconds transaction announcements gather before they go out, in one
+    /// `inv` per peer (Bitcoin trickles them too): one message and one write for
+    /// many transactions instead of one each.
+    static let trickleMilliseconds = 50
+    private var trickleScheduled = false
+
+    /// Queues a transaction announcement for the next trickle (unless the peer knows it).
+    private func queueAnnouncement(_ item: Inventory, to id: Int) {
+        guard let peer = peers[id], peer.known.insert(item.hash) else { return }
+        peer.outbox.items.append(item)
+        guard !trickleScheduled else { return }
+        trickleScheduled = true
+        Task {
+            try? await Task.sleep(for: .milliseconds(Self.trickleMilliseconds))
+            await self.trickle()
+        }
+    }
+
+    /// Sends every peer's waiting announcements.
+    private func trickle() {
+        trickleScheduled = false
+        for (id, peer) in peers where !peer.outbox.items.isEmpty {
+            let items = peer.outbox.items
+            peer.outbox.items.removeAll(keepingCapacity: true)
+            var start = 0
+            while start < items.count {
+                let end = min(start + WireLimits.maxInventory, items.count)
+                send(.inv(Array(items[start..<end])), to: id, flush: false)
+                start = end
+            }
+            peer.channel.flush()
         }
     }
 }
@@ -705,7 +772,11 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
             for await input in stream {
                 switch input {
                 case .message(let m):
-                    await p2p.received(m, from: id)
+                    if case .tx(let tx) = m {
+                        await p2p.received(m, from: id, signatureValid: tx.hasValidSignature)
+                    } else {
+                        await p2p.received(m, from: id)
+                    }
                     // Caught up enough: read from the socket again.
                     if backlog.done() {
                         // On the channel's loop, where pauses happen: resume only if no pause came since.
@@ -786,6 +857,11 @@ final class Backlog: @unchecked Sendable {
         paused = false
         return true
     }
+}
+
+/// A peer's transaction announcements waiting for the next trickle.
+final class Outbox: @unchecked Sendable {
+    var items: [Inventory] = []
 }
 
 /// Bytes in and out of one connection.

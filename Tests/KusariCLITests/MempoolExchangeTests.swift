@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import KusariCore
+
+extension NetworkTests {
+    /// Transfers admitted while a node had no peers are offered to peers that
+    /// connect later, in both directions (as Bitcoin's `mempool` exchange), so
+    /// nothing admitted while a link was down stays behind it.
+    @Test func poolsAreExchangedWhenPeersConnect() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func path(_ n: String) -> String { dir.appendingPathComponent(n).path }
+        let x = try NodeProcess(datadir: path("x"), arguments: ["--p2p", "127.0.0.1:0", "--no-discover"])
+        defer { x.stop() }
+        let bobAddress = AddressPayload(publicKey: bob.publicKey)
+        let first = try Transaction(chainId: 3, key: faucet, nonce: 0, to: bobAddress, amount: 11, fee: 1_000)
+        let second = try Transaction(chainId: 3, key: faucet, nonce: 1, to: bobAddress, amount: 12, fee: 1_000)
+        #expect(try await x.postTx(Hex.encode(first.encoded)).status == 202)
+
+        // Y holds the second before it knows X; it is given X only afterwards.
+        let y = try NodeProcess(datadir: path("y"), arguments: ["--p2p", "127.0.0.1:0", "--no-discover"])
+        defer { y.stop() }
+        #expect(try await y.postTx(Hex.encode(second.encoded)).status == 202)
+        let z = try NodeProcess(datadir: path("z"), arguments: ["--peer", x.p2p ?? "", "--peer", y.p2p ?? "", "--no-discover"])
+        defer { z.stop() }
+        for (node, name) in [(x, "x"), (y, "y"), (z, "z")] {
+            for tx in [first, second] {
+                try await node.waitFor("\(name) to hold \(tx.id.hex.prefix(8))", seconds: 60) {
+                    try await node.get("/v1/txs/\(tx.id.hex)").json["status"] as? String == "pending"
+                }
+            }
+        }
+    }
+}
