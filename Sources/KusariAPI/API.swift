@@ -60,8 +60,15 @@ public enum API {
                 throw APIError(.contentTooLarge, "too_large", "tx: \(bytes.count) bytes, a transaction is at most \(Transaction.maxEncodedSize)")
             }
             let tx = try Node.prepare(transaction: bytes)
-            let id = try await node.admit(verified: tx)
-            return JSONBody.response(View.Submitted(id: id.hex), status: .accepted)
+            do {
+                let id = try await node.admit(verified: tx)
+                return JSONBody.response(View.Submitted(id: id.hex), status: .accepted)
+            } catch NodeError.rejected(.mempoolFull) {
+                // Refused early and clearly: the pool frees room as blocks are mined.
+                var e = APIError(NodeError.rejected(.mempoolFull))
+                e.retryAfter = Int(node.targetSpacing)
+                throw e
+            }
         }
 
         router.get("/v1/accounts/:address") { request, context -> Response in

@@ -7,11 +7,14 @@ public struct APIError: Error, Sendable {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
+    /// Seconds after which a retry may succeed, sent as `Retry-After` (a full mempool, a rate limit).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     /// The status a node error maps to.
@@ -19,6 +22,7 @@ public struct APIError: Error, Sendable {
         switch e {
         case .badRequest: self.init(.badRequest, e.code, e.description)
         case .invalidEncoding: self.init(.badRequest, e.code, e.description)
+        case .rejected(.mempoolFull): self.init(.tooManyRequests, e.code, e.description)
         case .rejected: self.init(.unprocessableContent, e.code, e.description)
         case .notFound: self.init(.notFound, e.code, e.description)
         case .unavailable: self.init(.serviceUnavailable, e.code, e.description)
@@ -29,7 +33,9 @@ public struct APIError: Error, Sendable {
     var response: Response {
         struct Body: Encodable { let error: Inner }
         struct Inner: Encodable { let code: String; let message: String }
-        return JSONBody.response(Body(error: Inner(code: code, message: message)), status: status)
+        var response = JSONBody.response(Body(error: Inner(code: code, message: message)), status: status)
+        if let retryAfter { response.headers[.retryAfter] = String(max(1, retryAfter)) }
+        return response
     }
 }
 

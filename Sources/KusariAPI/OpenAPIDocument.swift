@@ -216,17 +216,28 @@ paths:
             `replacement_underpriced` (replacing a pending transaction of the
             same sender and nonce needs at least 10% more fee),
             `insufficient_balance` (the balance does not cover the amount and
-            fee of this and the sender's pending transactions),
-            `mempool_full` (the mempool is full and this pays the lowest fee
-            rate).
+            fee of this and the sender's pending transactions).
           content:
             application/json:
               schema: {$ref: "#/components/schemas/RejectedError"}
         "429":
-          description: "`rate_limited`: too many POST requests from this client in the current minute."
+          description: |
+            `rate_limited`: too many POST requests from this client in the
+            current minute; or `mempool_full`: the mempool is full and this
+            transaction pays no more than what it holds (equal fee rates go
+            first come, first served, so the node refuses the excess early
+            rather than let a backlog grow). `Retry-After` says when to try
+            again: the chain's block spacing, for a full mempool.
+          headers:
+            Retry-After:
+              description: Seconds after which a retry may succeed (sent with `mempool_full`).
+              schema: {type: integer, minimum: 1}
           content:
             application/json:
-              schema: {$ref: "#/components/schemas/RateLimitedError"}
+              schema:
+                oneOf:
+                  - {$ref: "#/components/schemas/RateLimitedError"}
+                  - {$ref: "#/components/schemas/MempoolFullError"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/accounts/{address}:
@@ -658,6 +669,13 @@ components:
             error:
               properties:
                 code: {const: rate_limited}
+    MempoolFullError:
+      allOf:
+        - $ref: "#/components/schemas/Error"
+        - properties:
+            error:
+              properties:
+                code: {const: mempool_full}
     UnavailableError:
       allOf:
         - $ref: "#/components/schemas/Error"

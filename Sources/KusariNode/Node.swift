@@ -18,6 +18,8 @@ public actor Node {
     public nonisolated let workGeneration = Mutex<UInt64>(0)
     /// How far below the tip account proofs may be asked for.
     public nonisolated static let maxStateDepth: UInt64 = 10_000
+    /// Seconds the chain aims to have between blocks (a retry hint when the mempool is full).
+    public nonisolated let targetSpacing: Int64
     /// The version string reported by the API.
     public nonisolated static let version = "0.1.0"
 
@@ -48,6 +50,7 @@ public actor Node {
             chain = try Blockchain.create(directory: config.dataDirectory, genesis: config.genesis)
         }
         self.chain = chain
+        self.targetSpacing = chain.params.targetSpacing
         self.mempool = Mempool(chainId: chain.genesis.chainId, config: config.mempool)
         let saved = MempoolFile.load(path: config.dataDirectory + "/" + MempoolFile.name)
         var restored = 0
