@@ -64,6 +64,8 @@ public actor P2P {
     static let floodPerSecond = 5_000
     /// Headers batches in a row that may fail to connect before they cost points.
     static let maxUnconnectingHeaders = 10
+    /// Transactions asked of peers and not yet received (each fetched once, not from every announcer).
+    private var txRequests = TransactionRequests()
     /// When headers were last asked because the download ran dry.
     private var lastHeadersRefresh: Double = 0
 
@@ -165,6 +167,7 @@ public actor P2P {
         // Peers that let a body request go unanswered: their blocks go to others; a
         // peer that does it again and again is let go.
         let clock = Self.clock()
+        txRequests.expire(now: clock)
         for (id, p) in peers {
             let bytes = p.counters.inbound
             if bytes != p.inboundSeen {
@@ -507,7 +510,8 @@ public actor P2P {
                     if let height = await node.height(ofBlock: item.hash) { peerProved(id, height: height) } else { askHeaders = true }
                 }
             }
-            let wanted = announcedTxs.isEmpty ? [] : await node.wantedTransactions(announcedTxs)
+            let unknown = announcedTxs.isEmpty ? [] : await node.wantedTransactions(announcedTxs)
+            let wanted = txRequests.claim(unknown, now: Self.clock())
             if !wanted.isEmpty { send(.getdata(wanted.map { Inventory(kind: .transaction, hash: $0) }), to: id) }
             if askHeaders { send(.getheaders(locator: await node.locator(), stop: .zero), to: id) }
         case .getdata(let requested):
@@ -595,7 +599,9 @@ public actor P2P {
             }
             schedule()
         case .tx(let tx):
-            peers[id]?.known.insert(tx.id)
+            let txid = tx.id
+            peers[id]?.known.insert(txid)
+            txRequests.received(txid)
             guard signatureValid ?? tx.hasValidSignature else {
                 return misbehaved(id, points: 100, "transaction with a bad signature")
             }
