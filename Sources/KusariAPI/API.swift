@@ -49,11 +49,30 @@ public enum API {
         }
 
         router.post("/v1/txs") { request, context -> Response in
+            let body = try await Body.collect(request, limit: max(context.maxUploadSize, BatchSubmit.maxBodyBytes))
+            let object: [String: Any]
+            do { object = try Body.object(body) } catch {
+                // Only a batch may be larger than a single submission's limit.
+                if body.readableBytes > context.maxUploadSize {
+                    throw APIError(.contentTooLarge, "too_large", "body: larger than \(context.maxUploadSize) bytes")
+                }
+                throw error
+            }
+            if object["txs"] != nil {
+                // A batch: each transaction counts against the client's limit.
+                let hexes = try BatchSubmit.hexList(object)
+                guard limiter.allow(context.remoteAddress, cost: hexes.count) else {
+                    throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(postsPerMinute) transactions a minute")
+                }
+                return JSONBody.response(await BatchSubmit.submit(hexes, node: node))
+            }
+            guard body.readableBytes <= context.maxUploadSize else {
+                throw APIError(.contentTooLarge, "too_large", "body: larger than \(context.maxUploadSize) bytes")
+            }
             guard limiter.allow(context.remoteAddress) else {
                 throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(postsPerMinute) a minute")
             }
-            let body = try await Body.collect(request, limit: context.maxUploadSize)
-            let hex = try Body.txHex(body)
+            let hex = try Body.txHex(object)
             let bytes: [UInt8]
             do { bytes = try Hex.decode(hex, field: "tx") } catch { throw APIError(.badRequest, "bad_request", "\(error)") }
             guard bytes.count <= Transaction.maxEncodedSize else {
@@ -210,14 +229,20 @@ enum Body {
         }
     }
 
-    static func txHex(_ body: ByteBuffer) throws -> String {
+    /// The JSON object of a submission body.
+    static func object(_ body: ByteBuffer) throws -> [String: Any] {
         let data = Data(buffer: body)
         guard let json = try? JSONSerialization.jsonObject(with: data) else {
-            throw APIError(.badRequest, "bad_json", "body: not valid JSON (expected {\"tx\": \"<hex>\"})")
+            throw APIError(.badRequest, "bad_json", "body: not valid JSON (expected {\"tx\": \"<hex>\"} or {\"txs\": [...]})")
         }
         guard let object = json as? [String: Any] else {
             throw APIError(.badRequest, "bad_request", "body: expected a JSON object {\"tx\": \"<hex>\"}")
         }
+        return object
+    }
+
+    /// The `tx` of a single submission.
+    static func txHex(_ object: [String: Any]) throws -> String {
         guard let value = object["tx"] else { throw APIError(.badRequest, "bad_request", "tx: missing") }
         guard let hex = value as? String else { throw APIError(.unprocessableContent, "wrong_type", "tx: must be a string of hex") }
         return hex

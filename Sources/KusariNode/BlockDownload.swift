@@ -6,10 +6,11 @@ import KusariCore
 /// Headers arrive first (in chain order); their ids join a queue. Bodies are
 /// asked only within a moving window over the front of that queue, spread over
 /// every peer that sent the header, at most `perPeer` in flight with each. A
-/// peer stalls when it makes no progress: nothing has arrived from it for
-/// `stallSeconds` since its oldest request (a busy peer that is still sending
-/// is slow, not stalling), or that request is older than `maxWaitSeconds`
-/// whatever arrives. A stalling peer's requests go back to the queue for other
+/// peer stalls when it makes no progress (the caller says what progress is: a
+/// body read from it, or a busy flow of other data) for `stallSeconds` since
+/// its oldest request (a busy peer that is still sending is slow, not
+/// stalling), or when that request is older than `maxWaitSeconds` whatever
+/// arrives. A stalling peer's requests go back to the queue for other
 /// peers, and it is left out of the window for `benchSeconds` unless no one
 /// else has a block. It is given up on after `maxStalls` stalls, but never
 /// while it is the only source of a block. A peer that disconnects gives its
@@ -145,8 +146,8 @@ public struct BlockDownload: Sendable {
         removeSource(peer, of: id)
     }
 
-    /// Something arrived from `peer` (the caller watches each connection's
-    /// bytes): the peer is making progress, however slowly.
+    /// `peer` made progress (the caller watches each connection: a block body
+    /// read, or much other data), however slowly.
     public mutating func progressed(_ peer: Int, now: Double) {
         lastProgress[peer] = max(lastProgress[peer] ?? now, now)
     }

@@ -34,6 +34,9 @@ public actor Node {
     private var bestPeerHeight: UInt64 = 0
     /// Bumped whenever the mempool or the state its transactions apply to may have changed.
     var mempoolVersion: UInt64 = 0
+    /// Transactions admitted since the network layer last took them for announcing
+    /// (nil while no network layer relays: nothing is kept then).
+    private var unannounced: [Hash256]?
     /// Transactions whose signatures were checked (on admission), so that a block carrying them skips those checks.
     let verifiedSignatures = RecentIds(capacity: 200_000)
     /// The last projection of the mempool into blocks, with the version it was made from.
@@ -217,11 +220,23 @@ public actor Node {
             throw .rejected(error)
         }
         mempoolVersion &+= 1
+        unannounced?.append(admission.id)
         events.publish(.transaction(id: admission.id))
         // Restart the miner when the pool now pays clearly more than its template.
         if templateCount == 0 || mempool.totalFees > templateFees + templateFees / 10 { bumpWork() }
         logger.debug("transaction admitted", metadata: ["id": "\(admission.id)"])
         return admission.id
+    }
+
+    /// Admits many transactions whose signatures `prepare` has checked, in one
+    /// call (a batch submission): one outcome per transaction, in order.
+    public func admit(verifiedBatch txs: [Transaction]) -> [Result<Hash256, NodeError>] {
+        var out: [Result<Hash256, NodeError>] = []
+        out.reserveCapacity(txs.count)
+        for tx in txs {
+            do throws(NodeError) { out.append(.success(try admit(verified: tx))) } catch { out.append(.failure(error)) }
+        }
+        return out
     }
 
     private func bumpWork() { workGeneration.withLock { $0 &+= 1 } }
@@ -274,7 +289,10 @@ public actor Node {
         mempoolVersion &+= 1
         bumpWork()
         // Transactions back from disconnected blocks are announced again.
-        for id in update.readmitted { events.publish(.transaction(id: id)) }
+        for id in update.readmitted {
+            unannounced?.append(id)
+            events.publish(.transaction(id: id))
+        }
         switch outcome {
         case .connected(let h):
             events.publish(.block(height: h, id: chain.tipId, transactions: block.transactions.count))
@@ -368,6 +386,16 @@ public actor Node {
 
     /// A pending transaction.
     public func pendingTransaction(_ id: Hash256) -> Transaction? { mempool.entry(id)?.tx }
+
+    /// From now on, admitted transactions are kept for `takeUnannounced` (the network layer relays them).
+    public func startRelaying() { if unannounced == nil { unannounced = [] } }
+
+    /// The transactions admitted (or back from disconnected blocks) since the last call, in order.
+    public func takeUnannounced() -> [Hash256] {
+        guard let taken = unannounced, !taken.isEmpty else { return [] }
+        unannounced = []
+        return taken
+    }
 
     /// Pending transactions among `ids`, in their order (one call for a whole `getdata`).
     public func pendingTransactions(_ ids: [Hash256]) -> [(id: Hash256, tx: Transaction?)] {

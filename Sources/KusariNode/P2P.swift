@@ -45,8 +45,9 @@ public actor P2P {
         /// The best height this peer has shown: its handshake's, then its valid headers'.
         var height: UInt64 = 0
         let connectedAt = Date()
-        /// Bytes received when the download last looked, to see progress.
+        /// Bytes and block bodies read when the download last looked, to see progress.
         var inboundSeen = 0
+        var blocksSeen = 0
         /// Messages in the current second, for flood detection.
         var second = 0
         var messages = 0
@@ -62,6 +63,9 @@ public actor P2P {
     static let handshakeSeconds: Double = 15
     /// Messages a second past which a peer is flooding (each further second costs points).
     static let floodPerSecond = 5_000
+    /// Bytes of other traffic between two looks at the download that show a peer is
+    /// busy sending (its block bodies may wait behind them) rather than stalling.
+    static let busyBytes = 64 << 10
     /// Headers batches in a row that may fail to connect before they cost points.
     static let maxUnconnectingHeaders = 10
     /// Transactions asked of peers and not yet received (each fetched once, not from every announcer).
@@ -169,9 +173,12 @@ public actor P2P {
         let clock = Self.clock()
         txRequests.expire(now: clock)
         for (id, p) in peers {
-            let bytes = p.counters.inbound
-            if bytes != p.inboundSeen {
+            // Progress: a block body read from the peer, or a busy peer's flow of other data
+            // (a peer that only answers pings is not making progress).
+            let bytes = p.counters.inbound, blocks = p.counters.blocksRead
+            if blocks != p.blocksSeen || bytes - p.inboundSeen >= Self.busyBytes {
                 peers[id]?.inboundSeen = bytes
+                peers[id]?.blocksSeen = blocks
                 download.progressed(id, now: clock)
             }
         }
@@ -296,11 +303,23 @@ public actor P2P {
         return listenPort
     }
 
-    /// Starts relaying what the node accepts to the peers.
-    public func start() {
+    /// Starts relaying what the node accepts to the peers: blocks as they connect
+    /// (from the node's events), transactions in trickles (taken from the node
+    /// every `trickleMilliseconds`, so none is lost however busy this actor is).
+    public func start() async {
+        await node.startRelaying()
         let stream = node.events.subscribe()
         Task {
-            for await event in stream { await self.announce(event) }
+            for await event in stream {
+                if case .transaction = event { continue }
+                await self.announce(event)
+            }
+        }
+        Task {
+            while await !self.isStopping {
+                try? await Task.sleep(for: .milliseconds(Self.trickleMilliseconds))
+                await self.trickle()
+            }
         }
     }
 
@@ -427,16 +446,53 @@ public actor P2P {
 
     // MARK: - Messages
 
-    /// Handles one message. For a `tx`, `signatureValid` is the result of its
-    /// signature check, made by the connection's own task before it came here (so
-    /// that checks run on every core, not one at a time inside this actor).
-    func received(_ message: Message, from id: Int, signatureValid: Bool? = nil) async {
+    /// Counts a message towards the peer's rate; past `floodPerSecond` in one second it costs points.
+    private func countMessage(_ id: Int) {
         guard let peer = peers[id] else { return }
         let now = Int(Date().timeIntervalSince1970)
         let count = peer.second == now ? peer.messages + 1 : 1
         peers[id]?.second = now
         peers[id]?.messages = count
         if count == Self.floodPerSecond { misbehaved(id, points: 20, "flooding: \(count) messages in one second") }
+    }
+
+    /// Handles a connection's messages in order (`PeerHandler` passes all that
+    /// waited, each `tx` with its signature checked): a run of transactions goes
+    /// to the node in one call.
+    func received(batch: [(message: Message, signatureValid: Bool?)], from id: Int) async {
+        var i = 0
+        while i < batch.count {
+            guard peers[id] != nil else { return }
+            guard case .tx = batch[i].message, peers[id]?.version != nil else {
+                await received(batch[i].message, from: id, signatureValid: batch[i].signatureValid)
+                i += 1
+                continue
+            }
+            var run: [Transaction] = []
+            while i < batch.count, case .tx(let tx) = batch[i].message {
+                let valid = batch[i].signatureValid ?? tx.hasValidSignature
+                i += 1
+                let txid = tx.id
+                peers[id]?.known.insert(txid)
+                // Transactions we asked for are not flooding; unasked ones count.
+                if !txRequests.received(txid) { countMessage(id) }
+                guard valid else {
+                    if !run.isEmpty { _ = await node.admit(verifiedBatch: run) }
+                    return misbehaved(id, points: 100, "transaction with a bad signature")
+                }
+                run.append(tx)
+            }
+            // Policy refusals (known, fee, nonce) are not misbehaviour.
+            _ = await node.admit(verifiedBatch: run)
+        }
+    }
+
+    /// Handles one message. For a `tx`, `signatureValid` is the result of its
+    /// signature check, made by the connection's own task before it came here (so
+    /// that checks run on every core, not one at a time inside this actor).
+    func received(_ message: Message, from id: Int, signatureValid: Bool? = nil) async {
+        guard let peer = peers[id] else { return }
+        if case .tx = message {} else { countMessage(id) }
         // Nothing but `version` before a valid version; nothing but `verack` right after.
         if peer.version == nil, case .version = message {} else if peer.version == nil {
             return drop(id, "\(message.type) before version")
@@ -601,7 +657,7 @@ public actor P2P {
         case .tx(let tx):
             let txid = tx.id
             peers[id]?.known.insert(txid)
-            txRequests.received(txid)
+            if !txRequests.received(txid) { countMessage(id) }
             guard signatureValid ?? tx.hasValidSignature else {
                 return misbehaved(id, points: 100, "transaction with a bad signature")
             }
@@ -695,17 +751,11 @@ public actor P2P {
         switch event {
         case .block(_, let id, _): item = Inventory(kind: .block, hash: id)
         case .reorganization(_, _, _, let tip): item = Inventory(kind: .block, hash: tip)
-        case .transaction(let id): item = Inventory(kind: .transaction, hash: id)
-        case .heartbeat, .sideBlock:
+        case .transaction, .heartbeat, .sideBlock:
             return
         }
-        for (id, peer) in peers where peer.ready && !peer.known.contains(item.hash) {
-            if item.kind == .block {
-                peer.known.insert(item.hash)
-                send(.inv([item]), to: id)
-            } else {
-                queueAnnouncement(item, to: id)
-            }
+        for (id, peer) in peers where peer.ready && peer.known.insert(item.hash) {
+            send(.inv([item]), to: id)
         }
     }
 
@@ -713,23 +763,20 @@ public actor P2P {
     /// `inv` per peer (Bitcoin trickles them too): one message and one write for
     /// many transactions instead of one each.
     static let trickleMilliseconds = 50
-    private var trickleScheduled = false
 
     /// Queues a transaction announcement for the next trickle (unless the peer knows it).
     private func queueAnnouncement(_ item: Inventory, to id: Int) {
         guard let peer = peers[id], peer.known.insert(item.hash) else { return }
         peer.outbox.items.append(item)
-        guard !trickleScheduled else { return }
-        trickleScheduled = true
-        Task {
-            try? await Task.sleep(for: .milliseconds(Self.trickleMilliseconds))
-            await self.trickle()
-        }
     }
 
-    /// Sends every peer's waiting announcements.
-    private func trickle() {
-        trickleScheduled = false
+    /// Takes the transactions the node admitted since the last trickle and sends
+    /// every peer what it does not know, in as few `inv` messages as fit.
+    private func trickle() async {
+        let admitted = await node.takeUnannounced()
+        for (id, peer) in peers where peer.ready {
+            for txid in admitted { queueAnnouncement(Inventory(kind: .transaction, hash: txid), to: id) }
+        }
         for (id, peer) in peers where !peer.outbox.items.isEmpty {
             let items = peer.outbox.items
             peer.outbox.items.removeAll(keepingCapacity: true)
@@ -744,158 +791,3 @@ public actor P2P {
     }
 }
 
-/// What arrives on a connection, in order.
-enum PeerInput: Sendable {
-    case message(Message)
-    case failure(String)
-}
-
-/// Feeds one connection's messages, in order, to the P2P actor; bytes that do
-/// not decode are misbehaviour.
-final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = Message
-    let p2p: P2P
-    let outbound: Bool
-    let remote: String?
-    let counters: ByteCounters
-    private var continuation: AsyncStream<PeerInput>.Continuation?
-
-    init(p2p: P2P, outbound: Bool, remote: String?, counters: ByteCounters) {
-        self.p2p = p2p
-        self.outbound = outbound
-        self.remote = remote
-        self.counters = counters
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        let channel = context.channel
-        let (stream, continuation) = AsyncStream<PeerInput>.makeStream()
-        self.continuation = continuation
-        let p2p = self.p2p, outbound = self.outbound, counters = self.counters, backlog = self.backlog
-        let remote = self.remote ?? channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
-        Task {
-            guard let id = await p2p.connected(channel, outbound: outbound, remote: remote, counters: counters) else { return }
-            for await input in stream {
-                switch input {
-                case .message(let m):
-                    if case .tx(let tx) = m {
-                        await p2p.received(m, from: id, signatureValid: tx.hasValidSignature)
-                    } else {
-                        await p2p.received(m, from: id)
-                    }
-                    // Caught up enough: read from the socket again.
-                    if backlog.done() {
-                        // On the channel's loop, where pauses happen: resume only if no pause came since.
-                        channel.eventLoop.execute {
-                            if !backlog.isPaused { channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }
-                        }
-                    }
-                case .failure(let why):
-                    await p2p.misbehaved(id, points: P2P.banThreshold, why)
-                }
-            }
-            await p2p.disconnected(id)
-        }
-        context.fireChannelActive()
-    }
-
-    /// Messages a connection may have waiting for the node before the node stops
-    /// reading its socket (TCP then slows the sender down); reading resumes at half.
-    static let inputBuffer = 2_000
-    /// Messages waiting past which the peer is disconnected: bytes already read
-    /// can hold many small frames, but not this many.
-    static let inputLimit = 50_000
-    private let backlog = Backlog(pauseAt: inputBuffer, resumeAt: inputBuffer / 2)
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let waiting = backlog.add()
-        guard waiting <= Self.inputLimit else {
-            continuation?.finish()
-            context.close(promise: nil)
-            return
-        }
-        continuation?.yield(.message(unwrapInboundIn(data)))
-        if backlog.shouldPause() { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        continuation?.finish()
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Undecodable bytes (a bad frame) are misbehaviour; the connection closes either way.
-        if let frame = error as? FrameError { continuation?.yield(.failure(frame.description)) }
-        else if let decoding = (error as? ByteToMessageDecoderError) { continuation?.yield(.failure("\(decoding)")) }
-        continuation?.finish()
-        context.close(promise: nil)
-    }
-}
-
-/// Messages read from a connection and not yet handled, with the decision to
-/// pause reading (at `pauseAt`) and resume it (at `resumeAt`).
-final class Backlog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var waiting = 0
-    private var paused = false
-    let pauseAt: Int, resumeAt: Int
-    init(pauseAt: Int, resumeAt: Int) { self.pauseAt = pauseAt; self.resumeAt = resumeAt }
-
-    /// Whether reading is paused now.
-    var isPaused: Bool { lock.lock(); defer { lock.unlock() }; return paused }
-
-    /// One more message read; returns how many wait.
-    func add() -> Int { lock.lock(); defer { lock.unlock() }; waiting += 1; return waiting }
-
-    /// Whether reading should pause now (true once per pause).
-    func shouldPause() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard !paused, waiting >= pauseAt else { return false }
-        paused = true
-        return true
-    }
-
-    /// One message handled; true when reading should resume now (once per pause).
-    func done() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        waiting -= 1
-        guard paused, waiting <= resumeAt else { return false }
-        paused = false
-        return true
-    }
-}
-
-/// A peer's transaction announcements waiting for the next trickle.
-final class Outbox: @unchecked Sendable {
-    var items: [Inventory] = []
-}
-
-/// Bytes in and out of one connection.
-final class ByteCounters: @unchecked Sendable {
-    private let lock = NSLock()
-    private var i = 0, o = 0
-    var inbound: Int { lock.lock(); defer { lock.unlock() }; return i }
-    var outbound: Int { lock.lock(); defer { lock.unlock() }; return o }
-    func add(in n: Int) { lock.lock(); i += n; lock.unlock() }
-    func add(out n: Int) { lock.lock(); o += n; lock.unlock() }
-}
-
-/// Counts the raw bytes of a connection.
-final class ByteCountingHandler: ChannelDuplexHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-    let counters: ByteCounters
-    init(counters: ByteCounters) { self.counters = counters }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        counters.add(in: unwrapInboundIn(data).readableBytes)
-        context.fireChannelRead(data)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        counters.add(out: unwrapOutboundIn(data).readableBytes)
-        context.write(data, promise: promise)
-    }
-}

@@ -28,8 +28,9 @@ struct TransactionRequests {
         return out
     }
 
-    /// A transaction arrived (or is known by other means): no longer waited for.
-    mutating func received(_ id: Hash256) { asked[id] = nil }
+    /// A transaction arrived: no longer waited for. Returns whether it was asked for.
+    @discardableResult
+    mutating func received(_ id: Hash256) -> Bool { asked.removeValue(forKey: id) != nil }
 
     /// Forgets requests older than `forgetSeconds` (called periodically).
     mutating func expire(now: Double) { forget(now: now, olderThan: forgetSeconds) }
