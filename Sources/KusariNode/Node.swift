@@ -38,7 +38,7 @@ public actor Node {
     /// (nil while no network layer relays: nothing is kept then).
     private var unannounced: [Hash256]?
     /// Transactions whose signatures were checked (on admission), so that a block carrying them skips those checks.
-    let verifiedSignatures = RecentIds(capacity: 200_000)
+    public nonisolated let verifiedSignatures = SignatureCache(capacity: 200_000)
     /// The last projection of the mempool into blocks, with the version it was made from.
     nonisolated let projection = Mutex<(version: UInt64, count: Int, blocks: [[Mempool.Entry]])?>(nil)
 

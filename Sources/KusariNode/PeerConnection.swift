@@ -33,6 +33,7 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
         let p2p = self.p2p, outbound = self.outbound, counters = self.counters, inbox = self.inbox
+        let signatures = p2p.node.verifiedSignatures
         let remote = self.remote ?? channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         Task {
             guard let id = await p2p.connected(channel, outbound: outbound, remote: remote, counters: counters) else { return }
@@ -44,7 +45,7 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
                     if batch.isEmpty && failure == nil { break }
                     if !batch.isEmpty {
                         let checked = batch.map { m -> (message: Message, signatureValid: Bool?) in
-                            if case .tx(let tx) = m { return (m, tx.hasValidSignature) }
+                            if case .tx(let tx) = m { return (m, signatures.isValid(tx, id: tx.id)) }
                             return (m, nil)
                         }
                         await p2p.received(batch: checked, from: id)

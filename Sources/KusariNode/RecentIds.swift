@@ -1,3 +1,4 @@
+import Foundation
 import KusariCore
 
 /// A bounded set of ids that forgets its oldest first: what a peer is known to
@@ -39,6 +40,39 @@ final class RecentIds {
             ring[next] = id
             next = (next + 1) % capacity
         }
+        return true
+    }
+}
+
+/// The transactions whose signatures this node has checked and found valid,
+/// shared by the node's actor and the connections' tasks (behind a lock), so
+/// that a signature is checked once however the transaction arrives (the API,
+/// a peer, a block). A transaction's id hashes its whole encoding, signature
+/// included: the same id is the same signed bytes.
+public final class SignatureCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private let ids: RecentIds
+
+    /// A cache of the `capacity` most recent ids.
+    public init(capacity: Int) { ids = RecentIds(capacity: capacity) }
+
+    /// Whether `id`'s signature was checked and found valid.
+    public func contains(_ id: Hash256) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return ids.contains(id)
+    }
+
+    /// Remembers that `id`'s signature is valid.
+    public func insert(_ id: Hash256) {
+        lock.lock(); defer { lock.unlock() }
+        ids.insert(id)
+    }
+
+    /// Whether `tx`'s signature is valid: from the cache, or checked now (and remembered when valid).
+    public func isValid(_ tx: Transaction, id: Hash256) -> Bool {
+        if contains(id) { return true }
+        guard tx.hasValidSignature else { return false }
+        insert(id)
         return true
     }
 }
