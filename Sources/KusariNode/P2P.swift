@@ -460,6 +460,16 @@ public actor P2P {
     /// waited, each `tx` with its signature checked): a run of transactions goes
     /// to the node in one call.
     func received(batch: [(message: Message, signatureValid: Bool?)], from id: Int) async {
+        // Several bodies at once (a sync): the signatures of all but the first are checked in
+        // the background, on the cores the node's apply of the one before leaves free.
+        let bodies = batch.compactMap { m -> Block? in if case .block(let b) = m.message { return b } else { return nil } }
+        if bodies.count > 1 {
+            let later = Array(bodies.dropFirst())
+            if await node.firstWithoutProofOfWork(later.map(\.header)) == nil {
+                let cache = node.verifiedSignatures
+                DispatchQueue.global().async { for b in later { cache.check(b.transactions) } }
+            }
+        }
         var i = 0
         while i < batch.count {
             guard peers[id] != nil else { return }

@@ -68,6 +68,24 @@ public final class SignatureCache: @unchecked Sendable {
         ids.insert(id)
     }
 
+    /// Checks, on all cores, the signatures of those of `txs` not in the cache and
+    /// remembers the valid ones (an invalid one is left for the block's own check
+    /// to find and report). A sync checks the next blocks this way while the node
+    /// applies the current one.
+    public func check(_ txs: [Transaction]) {
+        let unknown = txs.map { ($0, $0.id) }.filter { !contains($0.1) }
+        guard !unknown.isEmpty else { return }
+        let chunks = min(unknown.count, SignatureBatch.defaultThreads * 4)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = unknown.count * c / chunks, hi = unknown.count * (c + 1) / chunks
+            var valid: [Hash256] = []
+            for i in lo..<hi where unknown[i].0.hasValidSignature { valid.append(unknown[i].1) }
+            lock.lock()
+            for id in valid { ids.insert(id) }
+            lock.unlock()
+        }
+    }
+
     /// Whether `tx`'s signature is valid: from the cache, or checked now (and remembered when valid).
     public func isValid(_ tx: Transaction, id: Hash256) -> Bool {
         if contains(id) { return true }
