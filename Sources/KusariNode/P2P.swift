@@ -308,12 +308,12 @@ public actor P2P {
     /// every `trickleMilliseconds`, so none is lost however busy this actor is).
     public func start() async {
         await node.startRelaying()
-        let stream = node.events.subscribe()
+        let stream = node.events.subscribe { event in
+            if case .transaction = event { return false }
+            return true
+        }
         Task {
-            for await event in stream {
-                if case .transaction = event { continue }
-                await self.announce(event)
-            }
+            for await event in stream { await self.announce(event) }
         }
         Task {
             while await !self.isStopping {
