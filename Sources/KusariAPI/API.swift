@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KusariCore
+import KusariMempool
 import KusariNode
 import Logging
 import NIOCore
@@ -49,6 +50,10 @@ public enum API {
         }
 
         router.post("/v1/txs") { request, context -> Response in
+            // A client that has used its minute is refused before its body is read.
+            guard !limiter.exhausted(context.remoteAddress) else {
+                throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(postsPerMinute) a minute")
+            }
             let body = try await Body.collect(request, limit: max(context.maxUploadSize, BatchSubmit.maxBodyBytes))
             let object: [String: Any]
             do { object = try Body.object(body) } catch {
@@ -61,10 +66,20 @@ public enum API {
             if object["txs"] != nil {
                 // A batch: each transaction counts against the client's limit.
                 let hexes = try BatchSubmit.hexList(object)
+                guard hexes.count <= postsPerMinute else {
+                    throw APIError(.contentTooLarge, "too_large",
+                                   "txs: \(hexes.count) transactions, more than this node takes from one client in a minute (\(postsPerMinute))")
+                }
                 guard limiter.allow(context.remoteAddress, cost: hexes.count) else {
                     throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(postsPerMinute) transactions a minute")
                 }
-                return JSONBody.response(await BatchSubmit.submit(hexes, node: node))
+                let answer = await BatchSubmit.submit(hexes, node: node)
+                var response = JSONBody.response(answer)
+                // A full mempool says when to try again, as for a single transaction.
+                if answer.results.contains(where: { $0.error?.code == MempoolError.mempoolFull.code }) {
+                    response.headers[.retryAfter] = String(max(1, node.targetSpacing))
+                }
+                return response
             }
             guard body.readableBytes <= context.maxUploadSize else {
                 throw APIError(.contentTooLarge, "too_large", "body: larger than \(context.maxUploadSize) bytes")

@@ -47,29 +47,37 @@ enum BatchSubmit {
         }
     }
 
-    /// Decodes and checks each transaction outside the node's actor, then admits
-    /// the valid ones in one call; refusals are reported per item.
+    /// Decodes and checks each transaction outside the node's actor (signatures
+    /// through the node's cache), then admits the valid ones in one call;
+    /// refusals are reported per item, with the id of each that decoded.
     static func submit(_ hexes: [String], node: Node) async -> Answer {
         var items = [Item?](repeating: nil, count: hexes.count)
         var valid: [(index: Int, tx: Transaction)] = []
         for (i, hex) in hexes.enumerated() {
-            do {
-                let bytes: [UInt8]
-                do { bytes = try Hex.decode(hex, field: "txs[\(i)]") } catch {
-                    throw APIError(.badRequest, "bad_request", "\(error)")
-                }
-                guard bytes.count <= Transaction.maxEncodedSize else {
-                    throw APIError(.contentTooLarge, "too_large",
-                                   "txs[\(i)]: \(bytes.count) bytes, a transaction is at most \(Transaction.maxEncodedSize)")
-                }
-                valid.append((i, try Node.prepare(transaction: bytes)))
-            } catch let e as APIError {
-                items[i] = Item(id: nil, error: Failure(code: e.code, message: e.message))
-            } catch let e as NodeError {
-                items[i] = Item(id: nil, error: Failure(code: e.code, message: e.description))
-            } catch {
+            let bytes: [UInt8]
+            do { bytes = try Hex.decode(hex, field: "txs[\(i)]") } catch {
                 items[i] = Item(id: nil, error: Failure(code: "bad_request", message: "\(error)"))
+                continue
             }
+            guard bytes.count <= Transaction.maxEncodedSize else {
+                items[i] = Item(id: nil, error: Failure(code: "too_large",
+                                                        message: "txs[\(i)]: \(bytes.count) bytes, a transaction is at most \(Transaction.maxEncodedSize)"))
+                continue
+            }
+            let tx: Transaction
+            do { tx = try Transaction(decoding: bytes) } catch {
+                let e = NodeError.invalidEncoding(error)
+                items[i] = Item(id: nil, error: Failure(code: e.code, message: e.description))
+                continue
+            }
+            // Decoded: its id is known from here on, whatever happens to it.
+            let id = tx.id
+            guard node.verifiedSignatures.isValid(tx, id: id) else {
+                let e = NodeError.rejected(.badSignature)
+                items[i] = Item(id: id.hex, error: Failure(code: e.code, message: e.description))
+                continue
+            }
+            valid.append((i, tx))
         }
         let outcomes = await node.admit(verifiedBatch: valid.map(\.tx))
         var accepted = 0

@@ -181,13 +181,17 @@ paths:
         it was refused; `accepted` counts those admitted. A batch counts one
         request per transaction against the rate limit.
 
-        Checks, in order: body at most 262,144 bytes (`413 too_large`); body
+        Checks, in order: a client that has used its minute's rate limit
+        (`429 rate_limited`, before the body is read); body at most 262,144
+        bytes (`413 too_large`); body
         is JSON (`400 bad_json`, or `413 too_large` when it is also over
         65,536 bytes) and an object (`400 bad_request`). A batch
         (`txs` present): `txs` is an array (`422 wrong_type`) of 1
-        (`400 bad_request`) to 256 (`413 too_large`) strings (`422
-        wrong_type`); rate limit (`429 rate_limited`); then each transaction
-        as below, in its result. A single transaction: body at most 65,536
+        (`400 bad_request`) to 256 (`413 too_large`; also when more than the
+        client's rate limit allows in a minute) strings (`422 wrong_type`);
+        rate limit (`429 rate_limited`); then each transaction as below, in
+        its result (`Retry-After` is sent when one of them met a full
+        mempool). A single transaction: body at most 65,536
         bytes (`413 too_large`); rate limit (`429 rate_limited`); a `tx`
         member (`400 bad_request`) that is a string (`422 wrong_type`) of an
         even number of hex digits (`400 bad_request`) encoding at most 402
@@ -874,6 +878,7 @@ components:
     SubmitRequest:
       type: object
       required: [tx]
+      not: {required: [txs]}
       properties:
         tx:
           description: The transaction's canonical encoding as hex (145 to 402 bytes).

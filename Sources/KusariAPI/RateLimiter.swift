@@ -18,6 +18,13 @@ final class RateLimiter: Sendable {
     /// Clients tracked in one minute; past that, new clients wait for the next minute.
     static let maxClients = 10_000
 
+    /// Whether `address` has used its whole minute (checked before a body is read).
+    func exhausted(_ address: SocketAddress?, now: UInt64 = UInt64(Date().timeIntervalSince1970)) -> Bool {
+        let ip = address?.ipAddress ?? "unknown"
+        if !limitLoopback && (ip == "127.0.0.1" || ip == "::1" || ip.hasPrefix("127.")) { return false }
+        return windows.withLock { state in state.minute == now / 60 && (state.table[ip] ?? 0) >= perMinute }
+    }
+
     /// Whether a request from `address` costing `cost` (a batch costs one per item) may go ahead now.
     func allow(_ address: SocketAddress?, cost: Int = 1, now: UInt64 = UInt64(Date().timeIntervalSince1970)) -> Bool {
         let ip = address?.ipAddress ?? "unknown"

@@ -64,8 +64,10 @@ public final class Mempool {
     public private(set) var bytes = 0
     /// Total fees of the transactions held.
     public private(set) var totalFees: UInt64 = 0
-    /// The next admission's sequence number.
-    private var nextSequence: UInt64 = 0
+    /// The next admission's sequence number; transactions back from disconnected
+    /// blocks count down from below it, so they go before everything admitted.
+    private var nextSequence: UInt64 = 1 << 62
+    private var nextReturningSequence: UInt64 = (1 << 62) - 1
 
     public init(chainId: UInt32, config: Config = Config()) {
         self.chainId = chainId
@@ -104,6 +106,13 @@ public final class Mempool {
     /// already done it (for example when reloading a saved pool it wrote).
     public func admit(_ tx: Transaction, account: (AddressPayload) -> Account, now: UInt64,
                       signatureVerified: Bool = false) throws(MempoolError) -> Admission {
+        try admit(tx, account: account, now: now, signatureVerified: signatureVerified, sequence: nil)
+    }
+
+    /// `admit` with the sequence to take (nil: the next one). Transactions back from
+    /// disconnected blocks take sequences ahead of everything held (they were first in line).
+    private func admit(_ tx: Transaction, account: (AddressPayload) -> Account, now: UInt64,
+                       signatureVerified: Bool, sequence given: UInt64?) throws(MempoolError) -> Admission {
         guard tx.chainId == chainId else { throw .wrongChain(expected: chainId, found: tx.chainId) }
         let id = tx.id
         guard entries[id] == nil else { throw .alreadyKnown }
@@ -129,8 +138,9 @@ public final class Mempool {
         if !signatureVerified {
             guard tx.hasValidSignature else { throw .badSignature }
         }
-        let entry = Entry(tx: tx, id: id, sender: sender, size: size, arrival: now, sequence: nextSequence)
-        nextSequence += 1
+        let sequence = given ?? nextSequence
+        if given == nil { nextSequence += 1 }
+        let entry = Entry(tx: tx, id: id, sender: sender, size: size, arrival: now, sequence: sequence)
         var evicted: [Entry] = []
         if let existing { remove(existing.id) }
         insert(entry)
@@ -214,8 +224,11 @@ public final class Mempool {
         dropped.sort()
         for id in dropped { remove(id) }
         var readmitted: [Hash256] = []
-        for tx in returning {
-            if let a = try? admit(tx, account: account, now: now, signatureVerified: true) { readmitted.append(a.id) }
+        // Ahead of everything held, in the order they had in their blocks.
+        nextReturningSequence -= UInt64(returning.count)
+        for (i, tx) in returning.enumerated() {
+            let sequence = nextReturningSequence + 1 + UInt64(i)
+            if let a = try? admit(tx, account: account, now: now, signatureVerified: true, sequence: sequence) { readmitted.append(a.id) }
         }
         return (dropped, readmitted)
     }

@@ -12,8 +12,9 @@ import KusariCore
 /// stalling), or when that request is older than `maxWaitSeconds` whatever
 /// arrives. A stalling peer's requests go back to the queue for other
 /// peers, and it is left out of the window for `benchSeconds` unless no one
-/// else has a block. It is given up on after `maxStalls` stalls, but never
-/// while it is the only source of a block. A peer that disconnects gives its
+/// else has a block. It is given up on after `maxStalls` stalls in a row (a
+/// delivered body forgives them), or twice that while it is the only source
+/// of a block. A peer that disconnects gives its
 /// requests back the same way. Bodies may arrive out of
 /// order; the node holds them until their parent is connected (`P2P`).
 public struct BlockDownload: Sendable {
@@ -116,6 +117,8 @@ public struct BlockDownload: Sendable {
     @discardableResult
     public mutating func received(_ id: Hash256) -> Bool {
         guard pending.contains(id), !arrived.contains(id) else { return false }
+        // A body delivered: its peer's past stalls are forgiven.
+        if let r = inFlight[id] { stalls[r.peer] = nil }
         release(id)
         arrived.insert(id)
         return true
@@ -173,7 +176,10 @@ public struct BlockDownload: Sendable {
                 if sources[id] == [peer] { soleSource = true }
             }
             stalls[peer, default: 0] += 1
-            if stalls[peer, default: 0] >= limits.maxStalls && !soleSource { giveUp.append(peer) }
+            // The only source of a block is kept longer (an honest peer on a busy machine), but
+            // not for ever (one that withholds blocks would hold the sync up without end).
+            let stalled = stalls[peer, default: 0]
+            if stalled >= limits.maxStalls && (!soleSource || stalled >= 2 * limits.maxStalls) { giveUp.append(peer) }
         }
         return (late, giveUp)
     }

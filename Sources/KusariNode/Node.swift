@@ -39,6 +39,10 @@ public actor Node {
     private var unannounced: [Hash256]?
     /// Transactions whose signatures were checked (on admission), so that a block carrying them skips those checks.
     public nonisolated let verifiedSignatures = SignatureCache(capacity: 200_000)
+    /// Transactions of recently connected blocks, and those refused for good since the
+    /// tip last moved (Bitcoin's `recentRejects`): neither is fetched again when announced.
+    let recentlyConfirmed = RecentIds(capacity: 200_000)
+    private(set) var recentlyRefused = RecentIds(capacity: 50_000)
     /// The last projection of the mempool into blocks, with the version it was made from.
     nonisolated let projection = Mutex<(version: UInt64, count: Int, blocks: [[Mempool.Entry]])?>(nil)
 
@@ -217,6 +221,12 @@ public actor Node {
         do {
             admission = try mempool.admit(tx, account: { chain.state.account($0) }, now: Self.now(), signatureVerified: true)
         } catch {
+            // A refusal that a later state cannot change is remembered until the tip moves; one that
+            // may pass later (a nonce or balance still to come, a full pool) may be fetched again.
+            switch error {
+            case .nonceTooFarAhead, .insufficientBalance, .mempoolFull: break
+            default: recentlyRefused.insert(tx.id)
+            }
             throw .rejected(error)
         }
         mempoolVersion &+= 1
@@ -285,6 +295,8 @@ public actor Node {
             events.publish(.sideBlock(height: block.header.height, id: block.id))
             return outcome
         }
+        for tx in block.transactions { recentlyConfirmed.insert(tx.id) }
+        recentlyRefused = RecentIds(capacity: 50_000)
         let update = mempool.update(account: { chain.state.account($0) }, now: Self.now(), returning: returning)
         mempoolVersion &+= 1
         bumpWork()
@@ -405,12 +417,12 @@ public actor Node {
     /// The ids of every pending transaction, for announcing the pool to a new peer.
     public func pendingIds() -> [Hash256] { mempool.ids }
 
-    /// The announced transactions worth fetching: neither pending nor recently
-    /// checked (admitted, refused by policy or mined since). Deliberately no
-    /// disk lookup per announcement: a long-confirmed transaction fetched again
+    /// The announced transactions worth fetching: not pending, not in a recently
+    /// connected block, not refused for good since the tip last moved. Deliberately
+    /// no disk lookup per announcement: a long-confirmed transaction fetched again
     /// is refused by the nonce rule, which costs less than a query per id.
     public func wantedTransactions(_ ids: [Hash256]) -> [Hash256] {
-        ids.filter { mempool.entry($0) == nil && !verifiedSignatures.contains($0) }
+        ids.filter { mempool.entry($0) == nil && !recentlyConfirmed.contains($0) && !recentlyRefused.contains($0) }
     }
 
     /// Whether a transaction is pending or confirmed.

@@ -63,6 +63,9 @@ public actor P2P {
     static let handshakeSeconds: Double = 15
     /// Messages a second past which a peer is flooding (each further second costs points).
     static let floodPerSecond = 5_000
+    /// Seconds without a byte on a connection after which a new connection from the same
+    /// node, opened by the same side, replaces it (pings go out at least every 20 s).
+    static let replaceAfterSilentSeconds: Double = 25
     /// Bytes of other traffic between two looks at the download that show a peer is
     /// busy sending (its block bodies may wait behind them) rather than stalling.
     static let busyBytes = 64 << 10
@@ -168,15 +171,19 @@ public actor P2P {
     /// Connects to known addresses until the outbound target is met (called periodically).
     public func refreshConnections() async {
         guard !stopping else { return }
+        handling += 1
+        defer { handling -= 1 }
         // Peers that let a body request go unanswered: their blocks go to others; a
         // peer that does it again and again is let go.
         let clock = Self.clock()
         txRequests.expire(now: clock)
+        askAgainForTransactions()
         for (id, p) in peers {
             // Progress: a block body read from the peer, or a busy peer's flow of other data
             // (a peer that only answers pings is not making progress).
             let bytes = p.counters.inbound, blocks = p.counters.blocksRead
-            if blocks != p.blocksSeen || bytes - p.inboundSeen >= Self.busyBytes {
+            // A connection whose reading we paused (our backlog, not theirs) is not stalling either.
+            if blocks != p.blocksSeen || bytes - p.inboundSeen >= Self.busyBytes || p.counters.readingPaused {
                 peers[id]?.inboundSeen = bytes
                 peers[id]?.blocksSeen = blocks
                 download.progressed(id, now: clock)
@@ -370,7 +377,17 @@ public actor P2P {
         stopping = true
         for p in peers.values { p.channel.close(promise: nil) }
         try? await server?.close()
+        // Work already inside this actor (it may read or write the chain) ends before the
+        // caller closes the chain; nothing new starts (`stopping`).
+        let deadline = Self.clock() + 10
+        while handling > 0 && Self.clock() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
     }
+
+    /// Calls of `received(batch:)` and `refreshConnections` in progress (`stop` waits for them).
+    private var handling = 0
+    /// Whether later bodies' signatures are being checked in the background now.
+    private var checkingInBackground = false
+    private func backgroundCheckDone() { checkingInBackground = false }
 
     nonisolated static func configure(_ channel: any Channel, magic: UInt32, p2p: P2P, outbound: Bool, remote: String? = nil) throws {
         let counters = ByteCounters()
@@ -379,13 +396,14 @@ public actor P2P {
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(magic: magic)))
         try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder(magic: magic)))
         try channel.pipeline.syncOperations.addHandler(handler)
-        // Past 64 MiB waiting to be sent the channel reports unwritable: nothing more is queued (see `send`).
+        // Past 16 MiB waiting to be sent the channel reports unwritable: nothing more is queued (see `send`).
         try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark,
-                                           value: .init(low: 8 << 20, high: Self.maxUnsentBytes))
+                                           value: .init(low: Self.maxUnsentBytes / 2, high: Self.maxUnsentBytes))
     }
 
-    /// Bytes that may wait to be sent to one peer.
-    static let maxUnsentBytes = 64 << 20
+    /// Bytes that may wait to be sent to one peer (a few blocks' worth; past it nothing more
+    /// is queued for the peer until it reads: a block asked then is answered `notfound`).
+    static let maxUnsentBytes = 16 << 20
 
     func connected(_ channel: any Channel, outbound: Bool, remote: String, counters: ByteCounters) async -> Int? {
         if isBanned(remote) {
@@ -416,6 +434,10 @@ public actor P2P {
             logger.info("peer disconnected", metadata: ["remote": "\(p.remote)"])
         }
         download.peerGone(id)
+        txRequests.peerGone(id)
+        // Stopping: every connection goes; nothing more is asked or connected.
+        guard !stopping else { return }
+        askAgainForTransactions()
         await reportPeerHeight()
         schedule()
         await dropOrphans()
@@ -436,12 +458,21 @@ public actor P2P {
     }
 
     /// Queues `m` for a peer; `flush: false` leaves the write for a later flush (one system call for many messages).
-    private func send(_ m: Message, to id: Int, flush: Bool = true) {
-        guard let channel = peers[id]?.channel else { return }
+    @discardableResult
+    private func send(_ m: Message, to id: Int, flush: Bool = true) -> Bool {
+        guard let channel = peers[id]?.channel else { return false }
         // A peer that does not read gets nothing more queued (bounded memory); if it never
         // reads again, its unanswered pings drop it.
-        guard channel.isWritable else { return }
+        guard channel.isWritable else { return false }
         if flush { channel.writeAndFlush(m, promise: nil) } else { channel.write(m, promise: nil) }
+        return true
+    }
+
+    /// Asks the next announcer for transactions the first did not deliver.
+    private func askAgainForTransactions() {
+        for (peer, ids) in txRequests.retries(now: Self.clock()) where peers[peer]?.ready == true {
+            send(.getdata(ids.map { Inventory(kind: .transaction, hash: $0) }), to: peer)
+        }
     }
 
     // MARK: - Messages
@@ -460,14 +491,22 @@ public actor P2P {
     /// waited, each `tx` with its signature checked): a run of transactions goes
     /// to the node in one call.
     func received(batch: [(message: Message, signatureValid: Bool?)], from id: Int) async {
+        guard !stopping else { return }
+        handling += 1
+        defer { handling -= 1 }
         // Several bodies at once (a sync): the signatures of all but the first are checked in
         // the background, on the cores the node's apply of the one before leaves free.
+        // Only bodies asked of this peer (a sync), one check at a time: no peer can make the
+        // node check signatures it did not ask for.
         let bodies = batch.compactMap { m -> Block? in if case .block(let b) = m.message { return b } else { return nil } }
-        if bodies.count > 1 {
-            let later = Array(bodies.dropFirst())
-            if await node.firstWithoutProofOfWork(later.map(\.header)) == nil {
-                let cache = node.verifiedSignatures
-                DispatchQueue.global().async { for b in later { cache.check(b.transactions) } }
+        let later = bodies.dropFirst().filter { download.isRequested($0.id, from: id) }
+        if !later.isEmpty, !checkingInBackground, peers[id]?.ready == true,
+           await node.firstWithoutProofOfWork(later.map(\.header)) == nil {
+            checkingInBackground = true
+            let cache = node.verifiedSignatures
+            DispatchQueue.global().async {
+                for b in later { cache.check(b.transactions) }
+                Task { await self.backgroundCheckDone() }
             }
         }
         var i = 0
@@ -516,10 +555,14 @@ public actor P2P {
             }
             guard v.nodeId != nodeId else { return drop(id, "connected to ourselves") }
             if let (oldId, old) = peers.first(where: { $0.key != id && $0.value.version?.nodeId == v.nodeId }) {
-                // Both opened by the same side: that side gave the old one up (it dials only
-                // when it has no link), so the old one is half-closed here and the new one wins.
-                // Opened by each side: the first one stays.
-                guard old.outbound == peer.outbound else { return drop(id, "already connected to this node") }
+                // The old connection is gone, or the same side opened both and nothing has come on
+                // the old one for a while: that side gave it up (it dials only when it has no link)
+                // and its close has not reached us (reading paused, say). The new one replaces it.
+                // Otherwise the first one stays (a node claiming another's id cannot evict it).
+                let silent = Self.clock() - old.counters.lastRead
+                guard !old.channel.isActive || (old.outbound == peer.outbound && silent >= Self.replaceAfterSilentSeconds) else {
+                    return drop(id, "already connected to this node")
+                }
                 peers[oldId]?.ready = false
                 drop(oldId, "replaced by a new connection from the same node")
             }
@@ -561,7 +604,10 @@ public actor P2P {
             saveBook()
             await refreshConnections()
         case .notfound(let items):
-            for item in items where item.kind == .block { download.notFound(item.hash, from: id) }
+            for item in items {
+                if item.kind == .block { download.notFound(item.hash, from: id) } else { txRequests.notFound(item.hash, from: id) }
+            }
+            askAgainForTransactions()
             schedule()
             await dropOrphans()
         case .inv(let items):
@@ -577,7 +623,7 @@ public actor P2P {
                 }
             }
             let unknown = announcedTxs.isEmpty ? [] : await node.wantedTransactions(announcedTxs)
-            let wanted = txRequests.claim(unknown, now: Self.clock())
+            let wanted = txRequests.announced(unknown, by: id, now: Self.clock())
             if !wanted.isEmpty { send(.getdata(wanted.map { Inventory(kind: .transaction, hash: $0) }), to: id) }
             if askHeaders { send(.getheaders(locator: await node.locator(), stop: .zero), to: id) }
         case .getdata(let requested):
@@ -590,7 +636,9 @@ public actor P2P {
             var missing: [Inventory] = []
             let txIds = items.filter { $0.kind == .transaction }.map(\.hash)
             for (hash, tx) in txIds.isEmpty ? [] : await node.pendingTransactions(txIds) {
-                if let tx { send(.tx(tx), to: id, flush: false) } else { missing.append(Inventory(kind: .transaction, hash: hash)) }
+                // Not pending, or not sent (the peer is not reading): it may ask another peer.
+                if let tx, send(.tx(tx), to: id, flush: false) { continue }
+                missing.append(Inventory(kind: .transaction, hash: hash))
             }
             peers[id]?.channel.flush()
             for item in items where item.kind == .block {
@@ -625,7 +673,8 @@ public actor P2P {
                     peers[id]?.unconnecting = 0
                     misbehaved(id, points: 20, "\(Self.maxUnconnectingHeaders) headers batches that connect to nothing we know")
                 }
-                return send(.getheaders(locator: await node.locator(), stop: .zero), to: id)
+                send(.getheaders(locator: await node.locator(), stop: .zero), to: id)
+                return
             }
             peers[id]?.unconnecting = 0
             if last.height > (peers[id]?.height ?? 0) {
@@ -664,15 +713,10 @@ public actor P2P {
                 await connect(block, from: id)
             }
             schedule()
-        case .tx(let tx):
-            let txid = tx.id
-            peers[id]?.known.insert(txid)
-            if !txRequests.received(txid) { countMessage(id) }
-            guard signatureValid ?? tx.hasValidSignature else {
-                return misbehaved(id, points: 100, "transaction with a bad signature")
-            }
-            // Policy refusals (known, fee, nonce) are not misbehaviour.
-            _ = try? await node.admit(verified: tx)
+        case .tx:
+            // Transactions come in runs through `received(batch:)`; a lone one before the
+            // handshake was dropped above.
+            return
         }
     }
 
@@ -776,9 +820,12 @@ public actor P2P {
 
     /// Queues a transaction announcement for the next trickle (unless the peer knows it).
     private func queueAnnouncement(_ item: Inventory, to id: Int) {
-        guard let peer = peers[id], peer.known.insert(item.hash) else { return }
+        guard let peer = peers[id], peer.outbox.items.count < Self.maxOutbox, peer.known.insert(item.hash) else { return }
         peer.outbox.items.append(item)
     }
+
+    /// Announcements that may wait for one peer (past it, new ones are not queued for it).
+    static let maxOutbox = 200_000
 
     /// Takes the transactions the node admitted since the last trickle and sends
     /// every peer what it does not know, in as few `inv` messages as fit.
@@ -787,7 +834,9 @@ public actor P2P {
         for (id, peer) in peers where peer.ready {
             for txid in admitted { queueAnnouncement(Inventory(kind: .transaction, hash: txid), to: id) }
         }
-        for (id, peer) in peers where !peer.outbox.items.isEmpty {
+        // A peer that is not reading keeps its outbox for a later trickle (nothing is marked
+        // announced and then dropped); its unanswered pings end it if it never reads again.
+        for (id, peer) in peers where !peer.outbox.items.isEmpty && peer.channel.isWritable {
             let items = peer.outbox.items
             peer.outbox.items.removeAll(keepingCapacity: true)
             var start = 0

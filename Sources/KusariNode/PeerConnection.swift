@@ -14,7 +14,7 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
     let outbound: Bool
     let remote: String?
     let counters: ByteCounters
-    private let inbox = Inbox(pauseAt: inputBuffer, resumeAt: inputBuffer / 2)
+    private let inbox = Inbox(pauseAt: inputBuffer, pauseBytes: inputBytes)
 
     init(p2p: P2P, outbound: Bool, remote: String?, counters: ByteCounters) {
         self.p2p = p2p
@@ -26,9 +26,13 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Messages a connection may have waiting for the node before the node stops
     /// reading its socket (TCP then slows the sender down); reading resumes at half.
     static let inputBuffer = 2_000
-    /// Messages waiting past which the peer is disconnected: bytes already read
-    /// can hold many small frames, but not this many.
+    /// Bytes of messages that may wait before reading pauses (a few large `inv`
+    /// frames weigh more than thousands of pings).
+    static let inputBytes = 8 << 20
+    /// Messages, or bytes, waiting past which the peer is disconnected: bytes already
+    /// read can hold many small frames, but not this many.
     static let inputLimit = 50_000
+    static let inputByteLimit = 64 << 20
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
@@ -41,7 +45,7 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
             while open {
                 open = await inbox.wait()
                 while true {
-                    let (batch, failure) = inbox.take()
+                    let (batch, bytes, failure) = inbox.take()
                     if batch.isEmpty && failure == nil { break }
                     if !batch.isEmpty {
                         let checked = batch.map { m -> (message: Message, signatureValid: Bool?) in
@@ -50,10 +54,13 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
                         }
                         await p2p.received(batch: checked, from: id)
                         // Caught up enough: read from the socket again.
-                        if inbox.handled(batch.count) {
+                        if inbox.handled(batch.count, bytes: bytes) {
                             // On the channel's loop, where pauses happen: resume only if no pause came since.
                             channel.eventLoop.execute {
-                                if !inbox.isPaused { channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }
+                                if !inbox.isPaused {
+                                    counters.readingPaused = false
+                                    channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+                                }
                             }
                         }
                     }
@@ -68,14 +75,29 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
         if case .block = message { counters.addBlock() }
-        switch inbox.push(message, limit: Self.inputLimit) {
+        switch inbox.push(message, weight: Self.weight(of: message), limit: Self.inputLimit, byteLimit: Self.inputByteLimit) {
         case .overLimit:
             inbox.finish()
             context.close(promise: nil)
         case .pause:
+            counters.readingPaused = true
             context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         case .queued:
             break
+        }
+    }
+
+    /// About how many bytes a message holds in memory (its wire size, near enough:
+    /// counted without encoding it again).
+    static func weight(of message: Message) -> Int {
+        switch message {
+        case .inv(let items), .getdata(let items), .notfound(let items): return 32 + items.count * 40
+        case .headers(let headers): return 32 + headers.count * BlockHeader.encodedSize
+        case .addr(let list): return 32 + list.count * 40
+        case .tx: return 32 + Transaction.maxEncodedSize
+        case .block(let b): return 32 + BlockHeader.encodedSize + b.transactions.count * Transaction.maxEncodedSize
+        case .getheaders(let locator, _): return 64 + locator.count * 32
+        default: return 64
         }
     }
 
@@ -95,19 +117,22 @@ final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
 
 /// Messages read from a connection and not yet handled: the channel pushes,
 /// the connection's task takes everything waiting at once. It decides when
-/// reading pauses (`pauseAt` waiting) and resumes (`resumeAt`).
+/// reading pauses (`pauseAt` messages or `pauseBytes` bytes waiting) and
+/// resumes (below half of both).
 final class Inbox: @unchecked Sendable {
     private let lock = NSLock()
     private var queued: [Message] = []
+    private var queuedBytes = 0
     private var failure: String?
     private var finished = false
     /// Read and not yet handled (queued, or taken and being handled).
     private var waiting = 0
+    private var waitingBytes = 0
     private var paused = false
     private var waiter: CheckedContinuation<Bool, Never>?
-    let pauseAt: Int, resumeAt: Int
+    let pauseAt: Int, pauseBytes: Int
 
-    init(pauseAt: Int, resumeAt: Int) { self.pauseAt = pauseAt; self.resumeAt = resumeAt }
+    init(pauseAt: Int, pauseBytes: Int) { self.pauseAt = pauseAt; self.pauseBytes = pauseBytes }
 
     /// What `push` asks of the channel.
     enum PushResult { case queued, pause, overLimit }
@@ -115,13 +140,15 @@ final class Inbox: @unchecked Sendable {
     /// Whether reading is paused now.
     var isPaused: Bool { lock.lock(); defer { lock.unlock() }; return paused }
 
-    /// Queues a message read from the socket.
-    func push(_ m: Message, limit: Int) -> PushResult {
+    /// Queues a message read from the socket, of about `weight` bytes.
+    func push(_ m: Message, weight: Int, limit: Int, byteLimit: Int) -> PushResult {
         lock.lock()
         waiting += 1
-        guard waiting <= limit else { lock.unlock(); return .overLimit }
+        waitingBytes += weight
+        guard waiting <= limit, waitingBytes <= byteLimit else { lock.unlock(); return .overLimit }
         queued.append(m)
-        let pause = !paused && waiting >= pauseAt
+        queuedBytes += weight
+        let pause = !paused && (waiting >= pauseAt || waitingBytes >= pauseBytes)
         if pause { paused = true }
         let w = waiter
         waiter = nil
@@ -167,21 +194,23 @@ final class Inbox: @unchecked Sendable {
         }
     }
 
-    /// Everything queued, and a fault once.
-    func take() -> (messages: [Message], failure: String?) {
+    /// Everything queued with its weight, and a fault once.
+    func take() -> (messages: [Message], bytes: Int, failure: String?) {
         lock.lock(); defer { lock.unlock() }
-        let out = queued
-        queued.removeAll(keepingCapacity: true)
+        let out = queued, bytes = queuedBytes
+        queued.removeAll(keepingCapacity: false)
+        queuedBytes = 0
         let f = failure
         failure = nil
-        return (out, f)
+        return (out, bytes, f)
     }
 
-    /// `n` messages handled; true when reading should resume now (once per pause).
-    func handled(_ n: Int) -> Bool {
+    /// `n` messages of `bytes` handled; true when reading should resume now (once per pause).
+    func handled(_ n: Int, bytes: Int) -> Bool {
         lock.lock(); defer { lock.unlock() }
         waiting -= n
-        guard paused, waiting <= resumeAt else { return false }
+        waitingBytes -= bytes
+        guard paused, waiting <= pauseAt / 2, waitingBytes <= pauseBytes / 2 else { return false }
         paused = false
         return true
     }
@@ -196,11 +225,23 @@ final class Outbox: @unchecked Sendable {
 final class ByteCounters: @unchecked Sendable {
     private let lock = NSLock()
     private var i = 0, o = 0, b = 0
+    private var read = ProcessInfo.processInfo.systemUptime
+    private var paused = false
+    /// When bytes last arrived (system uptime, seconds).
+    var lastRead: Double { lock.lock(); defer { lock.unlock() }; return read }
+    /// Whether the node has paused reading this connection (its own backlog).
+    var readingPaused: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return paused }
+        set { lock.lock(); paused = newValue; lock.unlock() }
+    }
     var inbound: Int { lock.lock(); defer { lock.unlock() }; return i }
     var outbound: Int { lock.lock(); defer { lock.unlock() }; return o }
     /// Block bodies read from the socket (handled or not yet): the download's sign of progress.
     var blocksRead: Int { lock.lock(); defer { lock.unlock() }; return b }
-    func add(in n: Int) { lock.lock(); i += n; lock.unlock() }
+    func add(in n: Int) {
+        let now = ProcessInfo.processInfo.systemUptime
+        lock.lock(); i += n; read = now; lock.unlock()
+    }
     func add(out n: Int) { lock.lock(); o += n; lock.unlock() }
     func addBlock() { lock.lock(); b += 1; lock.unlock() }
 }

@@ -121,7 +121,15 @@ public final class ChainStore: @unchecked Sendable {
 
     // MARK: - Reading
 
+    /// Held around every use of the database and its closing: nothing reaches SQLite
+    /// after `close` (work still queued at shutdown gets `closed`, not a crash).
+    private let openLock = NSLock()
+    private var isClosed = false
+
     private func read<T>(_ body: (Database) throws -> T) throws(StorageError) -> T {
+        openLock.lock()
+        defer { openLock.unlock() }
+        guard !isClosed else { throw .closed(directory) }
         do { return try queue.read(body) } catch { throw StorageError.from(error, path: directory) }
     }
 
@@ -283,6 +291,9 @@ public final class ChainStore: @unchecked Sendable {
     // MARK: - Writing
 
     private func write(_ body: (Database) throws -> Void) throws(StorageError) {
+        openLock.lock()
+        defer { openLock.unlock() }
+        guard !isClosed else { throw .closed(directory) }
         do { try queue.write(body) } catch { throw StorageError.from(error, path: directory) }
     }
 
@@ -366,6 +377,10 @@ public final class ChainStore: @unchecked Sendable {
     /// Closes the database and releases the directory, so another process (or
     /// another handle) may open it. Nothing can be read or written afterwards.
     public func close() {
+        openLock.lock()
+        defer { openLock.unlock() }
+        guard !isClosed else { return }
+        isClosed = true
         try? queue.close()
         lock?.release()
     }

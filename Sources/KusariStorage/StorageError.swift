@@ -13,6 +13,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     case corrupt(String, String)
     case io(String, String)
     case newerSchema(String)
+    /// Used after `close` (work still queued when the node stopped).
+    case closed(String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         case .corrupt(let p, let why): return "the database in \(p) is corrupt (\(why)); restore it or start a new data directory"
         case .io(let p, let why): return "I/O error on \(p): \(why)"
         case .newerSchema(let p): return "the database in \(p) was written by a newer kusari; upgrade kusari to open it"
+        case .closed(let p): return "the database in \(p) is closed (the node is stopping)"
         }
     }
 

@@ -87,12 +87,14 @@ import KusariNode
         #expect(late.late == [1])
         let again = d.assign(peers: [1], now: 6)
         #expect(again.first?.peer == 1 && again.first?.ids == blocks)
-        // The only peer that has the blocks is never given up on, however often it stalls.
+        // The only peer that has the blocks is kept for twice the stalls (a busy honest peer),
+        // but not for ever (one withholding blocks would hold the sync up without end).
         for t in [12.0, 18, 24, 30] {
             let again = d.stalled(now: t)
             #expect(again.late == [1] && again.giveUp.isEmpty)
             _ = d.assign(peers: [1], now: t)
         }
+        #expect(d.stalled(now: 36).giveUp == [1])
         d.peerGone(1)
         #expect(d.remaining == 0)
     }
@@ -112,6 +114,25 @@ import KusariNode
             t += 2
         }
         #expect(giveUp == [1])
+    }
+
+    @Test func aDeliveredBodyForgivesPastStalls() {
+        var d = BlockDownload(limits: Self.limits(window: 100, perPeer: 1, stall: 5, bench: 1))
+        let blocks = Self.ids(4)
+        d.add(blocks, from: 1)
+        d.add(blocks, from: 2)
+        var t = 0.0
+        // Two stalls, then a delivery, then two more: never three in a row.
+        for round in 0..<4 {
+            if round == 2, let asked = d.assign(peers: [1], now: t).first?.ids.first {
+                d.received(asked)
+                d.done(asked)
+            }
+            _ = d.assign(peers: [1], now: t)
+            t += 6
+            #expect(d.stalled(now: t).giveUp.isEmpty, "round \(round)")
+            t += 2
+        }
     }
 
     @Test func aSlowPeerThatKeepsSendingIsNotStalling() {

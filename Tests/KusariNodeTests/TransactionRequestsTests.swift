@@ -2,22 +2,33 @@ import Testing
 import KusariCore
 @testable import KusariNode
 
-/// A transaction announced by several peers is asked of one of them, once.
+/// A transaction announced by several peers is asked of one of them, and of the
+/// next when that one does not deliver.
 @Suite struct TransactionRequestsTests {
     let ids = BlockDownloadTests.ids(4)
 
-    @Test func eachTransactionIsAskedOnceUntilTheRequestIsOld() {
+    @Test func eachTransactionIsAskedOfOneAnnouncerAtATime() {
         var r = TransactionRequests()
-        #expect(r.claim(ids, now: 0) == ids)
-        // Announced again by another peer a moment later: not asked again.
-        #expect(r.claim(ids, now: 1).isEmpty)
-        // One arrived; another peer's announcement of it would be filtered by the node, not here.
-        r.received(ids[0])
-        #expect(r.claim([ids[0]], now: 2) == [ids[0]])
-        // Unanswered for the retry time: another announcer may be asked.
-        #expect(r.claim([ids[1]], now: 5) == [ids[1]])
-        #expect(r.claim([ids[2]], now: 4.9).isEmpty)
-        // Old requests are forgotten.
+        #expect(r.announced(ids, by: 1, now: 0) == ids)
+        // Announced by two more peers a moment later: not asked again, they are remembered.
+        #expect(r.announced(ids, by: 2, now: 1).isEmpty)
+        #expect(r.announced([ids[0]], by: 3, now: 1).isEmpty)
+        // One arrives; nothing is due before the retry time.
+        let first = r.received(ids[1]), second = r.received(ids[1])
+        #expect(first && !second)
+        #expect(r.retries(now: 4.9).isEmpty)
+        // Unanswered for the retry time: each goes to its next announcer.
+        let again = r.retries(now: 5)
+        #expect(Set(again[2] ?? []) == Set([ids[0], ids[2], ids[3]]))
+        // The second announcer says it has not got ids[0]: the third is asked at once.
+        r.notFound(ids[0], from: 2)
+        #expect(r.retries(now: 5.1) == [3: [ids[0]]])
+        // Peer 2 goes: what it was asked for has no announcer left and is forgotten.
+        r.peerGone(2)
+        #expect(r.retries(now: 5.2).isEmpty)
+        #expect(r.count == 1)
+        // A later announcement starts again.
+        #expect(r.announced([ids[2]], by: 4, now: 6) == [ids[2]])
         r.expire(now: 100)
         #expect(r.count == 0)
     }
@@ -26,9 +37,9 @@ import KusariCore
         var r = TransactionRequests()
         r.capacity = 100
         let many = BlockDownloadTests.ids(150, seed: 7)
-        for (i, id) in many.enumerated() { _ = r.claim([id], now: Double(i)) }
+        for (i, id) in many.enumerated() { _ = r.announced([id], by: 1, now: Double(i)) }
         #expect(r.count <= 100)
         // The newest are kept.
-        #expect(r.claim([many[149]], now: 150).isEmpty)
+        #expect(r.announced([many[149]], by: 2, now: 150).isEmpty)
     }
 }
