@@ -115,6 +115,20 @@ public final class ConnectionTable: Sendable {
         return admission
     }
 
+    /// Forgets and returns the least recently active idle or reading connection, for
+    /// the caller to close (the process is out of files: a new connection takes its
+    /// place), or nil when every connection is busy answering.
+    func displaceLeastRecentlyActive() -> (any Channel)? {
+        let entry = state.withLock { s -> Entry? in
+            guard let victim = Self.leastRecentlyActive(s.entries, where: { _ in true }) else { return nil }
+            s.evicted += 1
+            return Self.remove(victim, from: &s)
+        }
+        entry?.hangUp.succeed()
+        if let entry { logger.debug("HTTP connection closed for want of files", metadata: ["client": "\(entry.client)"]) }
+        return entry?.channel
+    }
+
     /// Records what a connection is doing now (and that it was active).
     func record(_ channel: any Channel, _ activity: Activity) {
         state.withLock { s in

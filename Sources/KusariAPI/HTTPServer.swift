@@ -12,4 +12,16 @@ extension API {
         .http1(configuration: .init(additionalChannelHandlers: [ConnectionHandler(table: connections, logger: logger)],
                                     idleTimeout: TimeAmount(idleTimeout)))
     }
+
+    /// Installs the guard against a spinning `accept` (`AcceptGuard`) on the API's
+    /// listening socket; call it from the application's `onServerRunning`.
+    public static func guardAccepts(on listener: any Channel, connections: ConnectionTable, logger: Logger) async {
+        do {
+            try await listener.eventLoop.submit {
+                try listener.pipeline.syncOperations.addHandler(AcceptGuard(table: connections, logger: logger), position: .first)
+            }.get()
+        } catch {
+            logger.warning("could not guard the API's accept loop", metadata: ["error": "\(error)"])
+        }
+    }
 }

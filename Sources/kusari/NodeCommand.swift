@@ -168,6 +168,7 @@ struct NodeCommand: AsyncParsableCommand {
             server: API.http1(connections: connections, logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "kusari/\(Node.version)"),
             onServerRunning: { channel in
+                await API.guardAccepts(on: channel, connections: connections, logger: logger)
                 serving.set()
                 let bound = "\(host):\(channel.localAddress?.port ?? port)"
                 let p2pPart = p2pListening.map { #","p2p":"\#($0)""# } ?? ""

@@ -97,6 +97,23 @@ final class RawHTTP: @unchecked Sendable {
         }
     }
 
+    /// How many of `clients` the server has closed (EOF or reset) within `seconds`;
+    /// whatever else arrives on them is dropped.
+    static func closedByServer(among clients: [RawHTTP], within seconds: Double) -> Int {
+        var closed = Set<Int>()
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        repeat {
+            for (i, c) in clients.enumerated() where !closed.contains(i) {
+                let n = recv(c.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                if n == 0 || (n < 0 && errno == ECONNRESET) { closed.insert(i) }
+            }
+            if closed.count == clients.count { break }
+            usleep(20_000)
+        } while Date() < deadline
+        return closed.count
+    }
+
     /// Appends what arrives; false at the end of the stream.
     private func receive(into data: inout [UInt8]) throws -> Bool {
         var buffer = [UInt8](repeating: 0, count: 65_536)

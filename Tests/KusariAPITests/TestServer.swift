@@ -45,7 +45,10 @@ final class TestServer: Sendable {
         let bound = Mutex<Int?>(nil)
         let app = Application(router: router, server: API.http1(connections: connections, logger: logger),
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in bound.withLock { $0 = channel.localAddress?.port } },
+                              onServerRunning: { channel in
+                                  await API.guardAccepts(on: channel, connections: connections, logger: logger)
+                                  bound.withLock { $0 = channel.localAddress?.port }
+                              },
                               logger: logger)
         task = Task { try await app.runService(gracefulShutdownSignals: []) }
         let deadline = ContinuousClock.now + .seconds(30)
