@@ -116,8 +116,14 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             pending = max(0, pending - 1)
             if pending == 0 { table.record(context.channel, .idle) }
-            context.write(data, promise: promise)
-            if closeAfterAnswer { finishAfterEarlyAnswer(context) }
+            guard closeAfterAnswer else {
+                context.write(data, promise: promise)
+                return
+            }
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.cascade(to: promise)
+            context.write(data, promise: written)
+            finishAfterEarlyAnswer(context, written: written.futureResult)
         default:
             context.write(data, promise: promise)
         }
@@ -125,16 +131,16 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// After an answer that came before the request's end: close at once when nothing
     /// more can be read, else read and discard the rest of the body within the bounds.
-    private func finishAfterEarlyAnswer(_ context: ChannelHandlerContext) {
+    private func finishAfterEarlyAnswer(_ context: ChannelHandlerContext, written: EventLoopFuture<Void>) {
         closeAfterAnswer = false
         context.flush()
+        let channel = context.channel
         let left = declaredBody.map { $0 - bodySeen } ?? 0
         guard readingBody, !parseFailed, left <= Self.discardBytes else {
-            context.close(promise: nil)
+            written.whenComplete { _ in channel.close(promise: nil) }
             return
         }
         discarded = 0
-        let channel = context.channel
         discardTimer = context.eventLoop.scheduleTask(in: Self.discardTime) { channel.close(promise: nil) }
         context.read()
     }
