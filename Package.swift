@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // Data layer: hashes, keys, addresses, the canonical codec, transactions,
@@ -41,7 +42,8 @@ let package = Package(
             exclude: ["README.md"]
         ),
         // Pending transactions: admission, ordering, replacement, eviction, expiry.
-        .target(name: "KusariMempool", dependencies: ["KusariCore"], exclude: ["README.md"]),
+        .target(name: "KusariMempool", dependencies: ["KusariCore", .product(name: "HeapModule", package: "swift-collections")],
+                exclude: ["README.md"]),
         // The chain: validation, fork choice by most work, reorganisations, verification,
         // over KusariStorage and a ConsensusEngine.
         .target(

@@ -326,6 +326,17 @@ def main():
             expect_code="too_large")
     c.check("POST a body over 64 KiB", "POST", "/v1/txs", "/v1/txs", 413,
             body=json.dumps({"tx": "00" * 40000}), expect_code="too_large")
+    c.check('POST {"txs": []}', "POST", "/v1/txs", "/v1/txs", 400, body='{"txs": []}', expect_code="bad_request")
+    c.check('POST {"txs": 5}', "POST", "/v1/txs", "/v1/txs", 422, body='{"txs": 5}', expect_code="wrong_type")
+    c.check('POST {"txs": [5]}', "POST", "/v1/txs", "/v1/txs", 422, body='{"txs": [5]}', expect_code="wrong_type")
+    c.check("POST a batch of 257", "POST", "/v1/txs", "/v1/txs", 413, body=json.dumps({"txs": ["00"] * 257}),
+            expect_code="too_large")
+    def batch_codes(parsed):
+        codes = [r.get("error", {}).get("code") for r in parsed.get("results", [])]
+        want = ["bad_request", "too_large", "invalid_encoding"]
+        return None if codes == want and parsed.get("accepted") == 0 else f"results {codes}, expected {want}"
+    c.check("POST a batch of bad items", "POST", "/v1/txs", "/v1/txs", 200,
+            body=json.dumps({"txs": ["zz", "00" * 403, truncated]}), extra=batch_codes)
     if args.tx_hex:
         c.check("POST the same transaction again", "POST", "/v1/txs", "/v1/txs", 422, body=json.dumps({"tx": args.tx_hex}),
                 expect_code=["already_known", "nonce_too_low"])

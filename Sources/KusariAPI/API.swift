@@ -52,19 +52,45 @@ public enum API {
         }
 
         router.post("/v1/txs") { request, context -> Response in
+            let body = try await Body.collect(request, limit: max(context.maxUploadSize, BatchSubmit.maxBodyBytes))
+            let object: [String: Any]
+            do { object = try Body.object(body) } catch {
+                // Only a batch may be larger than a single submission's limit.
+                if body.readableBytes > context.maxUploadSize {
+                    throw APIError(.contentTooLarge, "too_large", "body: larger than \(context.maxUploadSize) bytes")
+                }
+                throw error
+            }
+            if object["txs"] != nil {
+                // A batch: each transaction counts against the client's limit.
+                let hexes = try BatchSubmit.hexList(object)
+                guard limiter.allow(context.remoteAddress, cost: hexes.count) else {
+                    throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(postsPerMinute) transactions a minute")
+                }
+                return JSONBody.response(await BatchSubmit.submit(hexes, node: node))
+            }
+            guard body.readableBytes <= context.maxUploadSize else {
+                throw APIError(.contentTooLarge, "too_large", "body: larger than \(context.maxUploadSize) bytes")
+            }
             guard limiter.allow(context.remoteAddress) else {
                 throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(postsPerMinute) a minute")
             }
-            let body = try await Body.collect(request, limit: context.maxUploadSize)
-            let hex = try Body.txHex(body)
+            let hex = try Body.txHex(object)
             let bytes: [UInt8]
             do { bytes = try Hex.decode(hex, field: "tx") } catch { throw APIError(.badRequest, "bad_request", "\(error)") }
             guard bytes.count <= Transaction.maxEncodedSize else {
                 throw APIError(.contentTooLarge, "too_large", "tx: \(bytes.count) bytes, a transaction is at most \(Transaction.maxEncodedSize)")
             }
             let tx = try Node.prepare(transaction: bytes)
-            let id = try await node.admit(verified: tx)
-            return JSONBody.response(View.Submitted(id: id.hex), status: .accepted)
+            do {
+                let id = try await node.admit(verified: tx)
+                return JSONBody.response(View.Submitted(id: id.hex), status: .accepted)
+            } catch NodeError.rejected(.mempoolFull) {
+                // Refused early and clearly: the pool frees room as blocks are mined.
+                var e = APIError(NodeError.rejected(.mempoolFull))
+                e.retryAfter = Int(node.targetSpacing)
+                throw e
+            }
         }
 
         router.get("/v1/accounts/:address") { request, context -> Response in

@@ -10,12 +10,15 @@ public struct APIError: Error, Sendable {
     public var message: String
     /// Header fields of the answer beside its content type (`Allow` on a 405).
     public var headers: HTTPFields
+    /// Seconds after which a retry may succeed, sent as `Retry-After` (a full mempool, a rate limit).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:], retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
+        self.retryAfter = retryAfter
     }
 
     /// The status a node error maps to.
@@ -23,6 +26,7 @@ public struct APIError: Error, Sendable {
         switch e {
         case .badRequest: self.init(.badRequest, e.code, e.description)
         case .invalidEncoding: self.init(.badRequest, e.code, e.description)
+        case .rejected(.mempoolFull): self.init(.tooManyRequests, e.code, e.description)
         case .rejected: self.init(.unprocessableContent, e.code, e.description)
         case .notFound: self.init(.notFound, e.code, e.description)
         case .unavailable: self.init(.serviceUnavailable, e.code, e.description)
@@ -36,6 +40,7 @@ public struct APIError: Error, Sendable {
     var response: Response {
         var response = JSONBody.response(Body(error: Inner(code: code, message: message)), status: status)
         response.headers.append(contentsOf: headers)
+        if let retryAfter { response.headers[.retryAfter] = String(max(1, retryAfter)) }
         return response
     }
 

@@ -95,17 +95,22 @@ enum Body {
         }
     }
 
-    static func txHex(_ body: ByteBuffer) throws -> String {
+    /// The JSON object of a submission body.
+    static func object(_ body: ByteBuffer) throws -> [String: Any] {
         let data = Data(buffer: body)
         guard let json = try? JSONSerialization.jsonObject(with: data) else {
-            throw APIError(.badRequest, "bad_json", "body: not valid JSON (expected {\"tx\": \"<hex>\"})")
+            throw APIError(.badRequest, "bad_json", "body: not valid JSON (expected {\"tx\": \"<hex>\"} or {\"txs\": [...]})")
         }
         guard let object = json as? [String: Any] else {
             throw APIError(.badRequest, "bad_request", "body: expected a JSON object {\"tx\": \"<hex>\"}")
         }
+        return object
+    }
+
+    /// The `tx` of a single submission.
+    static func txHex(_ object: [String: Any]) throws -> String {
         guard let value = object["tx"] else { throw APIError(.badRequest, "bad_request", "tx: missing") }
         guard let hex = value as? String else { throw APIError(.unprocessableContent, "wrong_type", "tx: must be a string of hex") }
         return hex
     }
 }
-

@@ -18,8 +18,8 @@ final class RateLimiter: Sendable {
     /// Clients tracked in one minute; past that, new clients wait for the next minute.
     static let maxClients = 10_000
 
-    /// Whether a request from `address` may go ahead now.
-    func allow(_ address: SocketAddress?, now: UInt64 = UInt64(Date().timeIntervalSince1970)) -> Bool {
+    /// Whether a request from `address` costing `cost` (a batch costs one per item) may go ahead now.
+    func allow(_ address: SocketAddress?, cost: Int = 1, now: UInt64 = UInt64(Date().timeIntervalSince1970)) -> Bool {
         let ip = address?.ipAddress ?? "unknown"
         if !limitLoopback && (ip == "127.0.0.1" || ip == "::1" || ip.hasPrefix("127.")) { return true }
         let minute = now / 60
@@ -30,9 +30,9 @@ final class RateLimiter: Sendable {
                 state.table.removeAll(keepingCapacity: true)
             }
             let used = state.table[ip] ?? 0
-            guard used < perMinute else { return false }
+            guard used + max(1, cost) <= perMinute else { return false }
             guard used > 0 || state.table.count < Self.maxClients else { return false }
-            state.table[ip] = used + 1
+            state.table[ip] = used + max(1, cost)
             return true
         }
     }

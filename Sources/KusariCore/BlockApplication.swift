@@ -6,6 +6,27 @@ public enum BlockApplication {
     public enum SignatureCheck: Sendable {
         case verify
         case alreadyVerified
+        /// Checks only the transactions whose id is not in the set: the caller
+        /// checked those (a transaction's id hashes its whole encoding, signature
+        /// included, so the same id means the same signed bytes).
+        case verifyExcept(Set<Hash256>)
+    }
+
+    /// Checks the signatures `check` asks for; `ids` are the transactions' ids when known.
+    static func checkSignatures(_ transactions: [Transaction], ids: [Hash256]? = nil,
+                                _ check: SignatureCheck) throws(BlockError) {
+        switch check {
+        case .alreadyVerified:
+            return
+        case .verify:
+            if let bad = SignatureBatch.firstInvalid(transactions) { throw .transaction(index: bad, .badSignature) }
+        case .verifyExcept(let known):
+            let ids = ids ?? transactions.map(\.id)
+            let unchecked = transactions.indices.filter { !known.contains(ids[$0]) }
+            if let bad = SignatureBatch.firstInvalid(unchecked.map { transactions[$0] }) {
+                throw .transaction(index: unchecked[bad], .badSignature)
+            }
+        }
     }
 
     /// Checks the block's body against its header and applies its transactions
@@ -22,8 +43,9 @@ public enum BlockApplication {
         guard merkle == block.header.merkleRoot else {
             throw .merkleRootMismatch(header: block.header.merkleRoot, computed: merkle)
         }
+        try checkSignatures(block.transactions, ids: ids, signatures)
         var applied = try execute(block.transactions, on: state, height: block.header.height,
-                                  beneficiary: block.header.beneficiary, rules: rules, signatures: signatures)
+                                  beneficiary: block.header.beneficiary, rules: rules, signatures: .alreadyVerified)
         applied.transactionIds = ids
         guard applied.state.root == block.header.stateRoot else {
             throw .stateRootMismatch(header: block.header.stateRoot, computed: applied.state.root)
@@ -37,9 +59,7 @@ public enum BlockApplication {
     public static func execute(_ transactions: [Transaction], on state: StateTree, height: UInt64,
                                beneficiary: AddressPayload, rules: LedgerRules,
                                signatures: SignatureCheck = .verify) throws(BlockError) -> AppliedBlock {
-        if case .verify = signatures, let bad = SignatureBatch.firstInvalid(transactions) {
-            throw .transaction(index: bad, .badSignature)
-        }
+        try checkSignatures(transactions, signatures)
         var ledger = AccountChanges(state: state)
         var fees: UInt64 = 0
         for (i, tx) in transactions.enumerated() {

@@ -49,6 +49,8 @@ public final class StatusMonitor: @unchecked Sendable {
     private let supervisor: Supervisor
     private let lock = NIOLock()
     private var views: [NodeView]
+    /// Each node's recent blocks, fetched a few at a time as its tip moves.
+    private var recent: [RecentBlocks]
 
     init(supervisor: Supervisor) {
         self.supervisor = supervisor
@@ -56,6 +58,7 @@ public final class StatusMonitor: @unchecked Sendable {
             NodeView(index: c.index, state: c.snapshot.state.rawValue, pid: c.snapshot.pid, restarts: 0, api: c.apiBase,
                      p2pPort: c.p2pPort, answering: false)
         }
+        recent = views.map { _ in RecentBlocks() }
     }
 
     /// The latest view of every node.
@@ -104,9 +107,18 @@ public final class StatusMonitor: @unchecked Sendable {
         let peers = status.json["peers"] as? Int
         let mempool = (status.json["mempool"] as? [String: Any])?["count"] as? Int
         var rate: Double?
-        if let blocks = try? await client.get("/v1/blocks?limit=50"), blocks.status == 200,
-           let list = blocks.json["blocks"] as? [[String: Any]] {
-            rate = Self.committedRate(list, now: Date().timeIntervalSince1970)
+        if let height {
+            // Only blocks not fetched before: a node committing thousands of transfers a
+            // block must not spend its time listing the same fifty blocks every second.
+            let wanted = lock.withLock { recent[child.index - 1].wanted(tip: height) }
+            if let blocks = try? await client.get("/v1/blocks?limit=\(wanted)"), blocks.status == 200,
+               let list = blocks.json["blocks"] as? [[String: Any]] {
+                let now = Date().timeIntervalSince1970
+                rate = lock.withLock {
+                    recent[child.index - 1].record(list, tip: height, now: now)
+                    return recent[child.index - 1].rate(now: now)
+                }
+            }
         }
         lock.withLock {
             var v = views[child.index - 1]
@@ -121,15 +133,39 @@ public final class StatusMonitor: @unchecked Sendable {
         return true
     }
 
-    /// Transactions a second in `blocks` (the API's block summaries) whose
-    /// timestamp lies within the last `window` seconds before `now`.
-    static func committedRate(_ blocks: [[String: Any]], now: Double) -> Double {
-        var count = 0
-        for block in blocks {
-            guard let header = block["header"] as? [String: Any], let time = header["timestamp"] as? Int,
-                  Double(time) > now - window else { continue }
-            count += block["txCount"] as? Int ?? 0
+}
+
+/// The recent blocks of one node's best chain as the monitor fetched them
+/// (height → timestamp and transaction count), for the committed rate.
+struct RecentBlocks {
+    private(set) var blocks: [UInt64: (timestamp: Int, txCount: Int)] = [:]
+    /// The tip when blocks were last fetched.
+    private(set) var fetchedTip: UInt64?
+
+    /// How many of the newest blocks to ask for, the tip now being `tip`: those
+    /// not fetched yet (at least the tip itself, which a reorganisation may have
+    /// replaced), at most 50.
+    func wanted(tip: UInt64) -> Int {
+        guard let fetchedTip, fetchedTip <= tip else { return 50 }
+        return Int(min(50, max(1, tip - fetchedTip)))
+    }
+
+    /// Keeps the summaries in `list` (the API's block summaries), forgets blocks
+    /// above `tip` (gone in a reorganisation) and older than the window.
+    mutating func record(_ list: [[String: Any]], tip: UInt64, now: Double) {
+        for block in list {
+            guard let height = (block["height"] as? Int).flatMap(UInt64.init(exactly:)),
+                  let header = block["header"] as? [String: Any], let time = header["timestamp"] as? Int else { continue }
+            blocks[height] = (time, block["txCount"] as? Int ?? 0)
         }
-        return Double(count) / window
+        blocks = blocks.filter { $0.key <= tip && Double($0.value.timestamp) > now - StatusMonitor.window }
+        fetchedTip = tip
+    }
+
+    /// Transactions a second in the blocks whose timestamp lies within the last
+    /// `StatusMonitor.window` seconds before `now`.
+    func rate(now: Double) -> Double {
+        let count = blocks.values.filter { Double($0.timestamp) > now - StatusMonitor.window }.reduce(0) { $0 + $1.txCount }
+        return Double(count) / StatusMonitor.window
     }
 }

@@ -8,7 +8,9 @@ import KusariCore
 /// It does not deal with the network or with storage: it returns what it
 /// accepted and what it dropped, and the caller relays and persists. Not
 /// thread-safe: one owner (the node's actor) drives it. Deterministic: ties in
-/// fee rate break on transaction id, never on arrival order in a hash table.
+/// fee rate break on the order of admission (first come, first served, so a
+/// backlog is worked off in order and no transfer waits behind later ones of
+/// the same fee), never on the order of a hash table.
 public final class Mempool {
     /// The pool's limits.
     public struct Config: Sendable {
@@ -32,6 +34,13 @@ public final class Mempool {
         public let sender: AddressPayload
         public let size: Int
         public let arrival: UInt64
+        /// The order of admission in this pool (ties in fee rate go first come, first served).
+        public let sequence: UInt64
+
+        /// Whether this entry goes before `other` in a block: higher fee rate, then earlier admission.
+        func precedes(_ other: Entry) -> Bool {
+            feeRate != other.feeRate ? feeRate > other.feeRate : sequence < other.sequence
+        }
 
         /// Fee per byte, scaled by 1,000 to keep integer precision.
         var feeRate: UInt64 { tx.fee.multipliedReportingOverflow(by: 1_000).partialValue / UInt64(max(1, size)) }
@@ -55,6 +64,8 @@ public final class Mempool {
     public private(set) var bytes = 0
     /// Total fees of the transactions held.
     public private(set) var totalFees: UInt64 = 0
+    /// The next admission's sequence number.
+    private var nextSequence: UInt64 = 0
 
     public init(chainId: UInt32, config: Config = Config()) {
         self.chainId = chainId
@@ -67,10 +78,11 @@ public final class Mempool {
     /// A pending transaction.
     public func entry(_ id: Hash256) -> Entry? { entries[id] }
 
-    /// Every pending transaction, by fee rate (highest first), ties by id.
-    public var all: [Entry] {
-        entries.values.sorted { $0.feeRate != $1.feeRate ? $0.feeRate > $1.feeRate : $0.id < $1.id }
-    }
+    /// The ids of every pending transaction, in id order.
+    public var ids: [Hash256] { entries.keys.sorted() }
+
+    /// Every pending transaction, by fee rate (highest first), ties by order of admission.
+    public var all: [Entry] { entries.values.sorted { $0.precedes($1) } }
 
     /// The sender's next nonce counting pending transactions: the account nonce
     /// plus the run of consecutive pending nonces after it.
@@ -117,7 +129,8 @@ public final class Mempool {
         if !signatureVerified {
             guard tx.hasValidSignature else { throw .badSignature }
         }
-        let entry = Entry(tx: tx, id: id, sender: sender, size: size, arrival: now)
+        let entry = Entry(tx: tx, id: id, sender: sender, size: size, arrival: now, sequence: nextSequence)
+        nextSequence += 1
         var evicted: [Entry] = []
         if let existing { remove(existing.id) }
         insert(entry)
@@ -136,13 +149,16 @@ public final class Mempool {
         return Admission(id: id, replaced: existing?.id, evicted: evicted.map(\.id))
     }
 
-    /// The lowest fee-rate entry among each sender's last (highest-nonce)
+    /// The entry that goes last among each sender's last (highest-nonce)
     /// transaction, so that eviction never leaves a gap before other pending ones.
+    /// At equal fee rates that is the latest admitted: a newcomer that pays no
+    /// more than what the pool holds is refused (`mempoolFull`), never admitted
+    /// at the cost of a transfer acknowledged before it.
     private func evictionCandidate() -> Hash256? {
         var worst: Entry?
         for (_, nonces) in bySender {
             guard let last = nonces.keys.max(), let id = nonces[last], let e = entries[id] else { continue }
-            if let w = worst, !(e.feeRate < w.feeRate || (e.feeRate == w.feeRate && e.id > w.id)) { continue }
+            if let w = worst, !w.precedes(e) { continue }
             worst = e
         }
         return worst?.id

@@ -41,7 +41,7 @@ public enum MempoolError: Error, Equatable, CustomStringConvertible {
             return "fee: replacing a pending transaction needs a fee of at least \(m) (10% more), got \(f)"
         case .insufficientBalance(let b, let n):
             return "amount: balance \(Amount.format(b)) KSR does not cover \(Amount.format(n)) KSR, the amount and fee of this and the sender's pending transactions"
-        case .mempoolFull: return "fee: the mempool is full and this transaction pays the lowest fee rate"
+        case .mempoolFull: return "fee: the mempool is full and this transaction pays no more than what it holds; retry after the next block or pay a higher fee"
         }
     }
 }

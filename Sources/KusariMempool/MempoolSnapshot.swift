@@ -1,3 +1,4 @@
+import HeapModule
 import KusariCore
 
 extension Mempool {
@@ -23,27 +24,27 @@ extension Mempool {
                 while let id = nonces[n], let e = entries[id] { run.append(e); n += 1 }
                 if !run.isEmpty { runs.append(run) }
             }
-            var heads = runs.indices.map { (run: $0, index: 0) }
+            // The best head of every run, in a heap: fee rate, then order of admission.
+            var heads = Heap(runs.indices.map { Head(entry: runs[$0][0], run: $0, index: 0) })
             var out: [Transaction] = []
             var used = 0
-            while out.count < maxCount, !heads.isEmpty {
-                // The best head by fee rate, ties by id (a linear scan keeps it simple and deterministic).
-                var best = 0
-                for i in heads.indices.dropFirst() {
-                    let a = runs[heads[i].run][heads[i].index], b = runs[heads[best].run][heads[best].index]
-                    if a.feeRate > b.feeRate || (a.feeRate == b.feeRate && a.id < b.id) { best = i }
-                }
-                let head = heads[best]
-                let e = runs[head.run][head.index]
-                if used + e.size > maxBytes {
-                    heads.remove(at: best)   // this sender's run stops here
-                    continue
-                }
-                out.append(e.tx)
-                used += e.size
-                if head.index + 1 < runs[head.run].count { heads[best].index += 1 } else { heads.remove(at: best) }
+            while out.count < maxCount, let head = heads.popMin() {
+                // Too big for the room left: this sender's run stops here.
+                guard used + head.entry.size <= maxBytes else { continue }
+                out.append(head.entry.tx)
+                used += head.entry.size
+                let next = head.index + 1
+                if next < runs[head.run].count { heads.insert(Head(entry: runs[head.run][next], run: head.run, index: next)) }
             }
             return out
+        }
+
+        /// A sender's next transaction in the template's heap; the minimum goes first.
+        private struct Head: Comparable {
+            let entry: Entry
+            let run: Int, index: Int
+            static func < (a: Head, b: Head) -> Bool { a.entry.precedes(b.entry) }
+            static func == (a: Head, b: Head) -> Bool { a.entry.id == b.entry.id }
         }
 
         /// The next `count` blocks a miner would make from these transactions, each

@@ -6,10 +6,15 @@ import KusariCore
 /// Headers arrive first (in chain order); their ids join a queue. Bodies are
 /// asked only within a moving window over the front of that queue, spread over
 /// every peer that sent the header, at most `perPeer` in flight with each. A
-/// peer whose oldest request is older than `stallSeconds` is stalling: its
-/// requests go back to the queue for other peers, and it is left out of the
-/// window for `benchSeconds` unless no one else has a block. A peer that
-/// disconnects gives its requests back the same way. Bodies may arrive out of
+/// peer stalls when it makes no progress (the caller says what progress is: a
+/// body read from it, or a busy flow of other data) for `stallSeconds` since
+/// its oldest request (a busy peer that is still sending is slow, not
+/// stalling), or when that request is older than `maxWaitSeconds` whatever
+/// arrives. A stalling peer's requests go back to the queue for other
+/// peers, and it is left out of the window for `benchSeconds` unless no one
+/// else has a block. It is given up on after `maxStalls` stalls, but never
+/// while it is the only source of a block. A peer that disconnects gives its
+/// requests back the same way. Bodies may arrive out of
 /// order; the node holds them until their parent is connected (`P2P`).
 public struct BlockDownload: Sendable {
     /// How far the download reaches and how long a peer may take.
@@ -18,8 +23,10 @@ public struct BlockDownload: Sendable {
         public var window = 1024
         /// Requests in flight with one peer.
         public var perPeer = 16
-        /// Seconds a request may go unanswered before its peer counts as stalling.
+        /// Seconds with requests out and nothing arriving from the peer before it counts as stalling.
         public var stallSeconds: Double = 10
+        /// Seconds a request may wait however much else the peer sends.
+        public var maxWaitSeconds: Double = 120
         /// Seconds a stalling peer is left out of the window (used only when no one else has a block).
         public var benchSeconds: Double = 60
         /// Stalls after which a peer is given up on (the caller disconnects it).
@@ -46,6 +53,8 @@ public struct BlockDownload: Sendable {
     private var benched: [Int: Double] = [:]
     /// Stalls per peer.
     private var stalls: [Int: Int] = [:]
+    /// When something last arrived from each peer.
+    private var lastProgress: [Int: Double] = [:]
 
     public init(limits: Limits = Limits()) { self.limits = limits }
 
@@ -137,26 +146,43 @@ public struct BlockDownload: Sendable {
         removeSource(peer, of: id)
     }
 
-    /// Peers whose oldest request is older than `stallSeconds`: their requests
-    /// return to the queue and they are benched. `giveUp` are those that stalled
-    /// `maxStalls` times: the caller disconnects them.
+    /// `peer` made progress (the caller watches each connection: a block body
+    /// read, or much other data), however slowly.
+    public mutating func progressed(_ peer: Int, now: Double) {
+        lastProgress[peer] = max(lastProgress[peer] ?? now, now)
+    }
+
+    /// Peers that stall (see the type's summary): their requests return to the
+    /// queue and they are benched. `giveUp` are those that stalled `maxStalls`
+    /// times and are not the only source of any block: the caller disconnects them.
     public mutating func stalled(now: Double) -> (late: [Int], giveUp: [Int]) {
-        var late = Set<Int>()
-        for (_, r) in inFlight where now - r.since >= limits.stallSeconds { late.insert(r.peer) }
+        var oldest: [Int: Double] = [:]
+        for (_, r) in inFlight { oldest[r.peer] = min(oldest[r.peer] ?? r.since, r.since) }
+        var late: [Int] = []
+        for (peer, since) in oldest {
+            let quiet = now - max(since, lastProgress[peer] ?? since)
+            if quiet >= limits.stallSeconds || now - since >= limits.maxWaitSeconds { late.append(peer) }
+        }
+        late.sort()
         var giveUp: [Int] = []
         for peer in late {
             benched[peer] = now + limits.benchSeconds
-            for (id, r) in inFlight where r.peer == peer { release(id) }
+            var soleSource = false
+            for (id, r) in inFlight where r.peer == peer {
+                release(id)
+                if sources[id] == [peer] { soleSource = true }
+            }
             stalls[peer, default: 0] += 1
-            if stalls[peer, default: 0] >= limits.maxStalls { giveUp.append(peer) }
+            if stalls[peer, default: 0] >= limits.maxStalls && !soleSource { giveUp.append(peer) }
         }
-        return (late.sorted(), giveUp.sorted())
+        return (late, giveUp)
     }
 
     /// A peer disconnected: its requests return to the queue and it serves nothing more.
     public mutating func peerGone(_ peer: Int) {
         benched[peer] = nil
         stalls[peer] = nil
+        lastProgress[peer] = nil
         for (id, r) in inFlight where r.peer == peer { release(id) }
         for id in Array(sources.keys) where sources[id]?.contains(peer) == true { removeSource(peer, of: id) }
         perPeerCount[peer] = nil

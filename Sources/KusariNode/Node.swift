@@ -18,6 +18,8 @@ public actor Node {
     public nonisolated let workGeneration = Mutex<UInt64>(0)
     /// How far below the tip account proofs may be asked for.
     public nonisolated static let maxStateDepth: UInt64 = 10_000
+    /// Seconds the chain aims to have between blocks (a retry hint when the mempool is full).
+    public nonisolated let targetSpacing: Int64
     /// The version string reported by the API.
     public nonisolated static let version = "0.1.0"
 
@@ -32,6 +34,11 @@ public actor Node {
     private var bestPeerHeight: UInt64 = 0
     /// Bumped whenever the mempool or the state its transactions apply to may have changed.
     var mempoolVersion: UInt64 = 0
+    /// Transactions admitted since the network layer last took them for announcing
+    /// (nil while no network layer relays: nothing is kept then).
+    private var unannounced: [Hash256]?
+    /// Transactions whose signatures were checked (on admission), so that a block carrying them skips those checks.
+    public nonisolated let verifiedSignatures = SignatureCache(capacity: 200_000)
     /// The last projection of the mempool into blocks, with the version it was made from.
     nonisolated let projection = Mutex<(version: UInt64, count: Int, blocks: [[Mempool.Entry]])?>(nil)
 
@@ -46,6 +53,7 @@ public actor Node {
             chain = try Blockchain.create(directory: config.dataDirectory, genesis: config.genesis)
         }
         self.chain = chain
+        self.targetSpacing = chain.params.targetSpacing
         self.mempool = Mempool(chainId: chain.genesis.chainId, config: config.mempool)
         let saved = MempoolFile.load(path: config.dataDirectory + "/" + MempoolFile.name)
         var restored = 0
@@ -205,17 +213,30 @@ public actor Node {
     /// Admits a transaction whose signature `prepare` has checked.
     public func admit(verified tx: Transaction) throws(NodeError) -> Hash256 {
         let admission: Mempool.Admission
+        verifiedSignatures.insert(tx.id)
         do {
             admission = try mempool.admit(tx, account: { chain.state.account($0) }, now: Self.now(), signatureVerified: true)
         } catch {
             throw .rejected(error)
         }
         mempoolVersion &+= 1
+        unannounced?.append(admission.id)
         events.publish(.transaction(id: admission.id))
         // Restart the miner when the pool now pays clearly more than its template.
         if templateCount == 0 || mempool.totalFees > templateFees + templateFees / 10 { bumpWork() }
         logger.debug("transaction admitted", metadata: ["id": "\(admission.id)"])
         return admission.id
+    }
+
+    /// Admits many transactions whose signatures `prepare` has checked, in one
+    /// call (a batch submission): one outcome per transaction, in order.
+    public func admit(verifiedBatch txs: [Transaction]) -> [Result<Hash256, NodeError>] {
+        var out: [Result<Hash256, NodeError>] = []
+        out.reserveCapacity(txs.count)
+        for tx in txs {
+            do throws(NodeError) { out.append(.success(try admit(verified: tx))) } catch { out.append(.failure(error)) }
+        }
+        return out
     }
 
     private func bumpWork() { workGeneration.withLock { $0 &+= 1 } }
@@ -246,6 +267,11 @@ public actor Node {
     @discardableResult
     public func accept(block: Block, signatures: BlockApplication.SignatureCheck = .verify) throws(NodeError) -> Blockchain.Outcome {
         let outcome: Blockchain.Outcome
+        var signatures = signatures
+        if case .verify = signatures {
+            // Signatures checked on admission are not checked again (Bitcoin Core keeps such a cache too).
+            signatures = .verifyExcept(Set(block.transactions.lazy.map(\.id).filter { self.verifiedSignatures.contains($0) }))
+        }
         do { outcome = try chain.submit(block, signatures: signatures) } catch {
             throw .rejectedBlock(reason: error.description, peerFault: Self.isPeerFault(error))
         }
@@ -263,7 +289,10 @@ public actor Node {
         mempoolVersion &+= 1
         bumpWork()
         // Transactions back from disconnected blocks are announced again.
-        for id in update.readmitted { events.publish(.transaction(id: id)) }
+        for id in update.readmitted {
+            unannounced?.append(id)
+            events.publish(.transaction(id: id))
+        }
         switch outcome {
         case .connected(let h):
             events.publish(.block(height: h, id: chain.tipId, transactions: block.transactions.count))
@@ -357,6 +386,32 @@ public actor Node {
 
     /// A pending transaction.
     public func pendingTransaction(_ id: Hash256) -> Transaction? { mempool.entry(id)?.tx }
+
+    /// From now on, admitted transactions are kept for `takeUnannounced` (the network layer relays them).
+    public func startRelaying() { if unannounced == nil { unannounced = [] } }
+
+    /// The transactions admitted (or back from disconnected blocks) since the last call, in order.
+    public func takeUnannounced() -> [Hash256] {
+        guard let taken = unannounced, !taken.isEmpty else { return [] }
+        unannounced = []
+        return taken
+    }
+
+    /// Pending transactions among `ids`, in their order (one call for a whole `getdata`).
+    public func pendingTransactions(_ ids: [Hash256]) -> [(id: Hash256, tx: Transaction?)] {
+        ids.map { ($0, mempool.entry($0)?.tx) }
+    }
+
+    /// The ids of every pending transaction, for announcing the pool to a new peer.
+    public func pendingIds() -> [Hash256] { mempool.ids }
+
+    /// The announced transactions worth fetching: neither pending nor recently
+    /// checked (admitted, refused by policy or mined since). Deliberately no
+    /// disk lookup per announcement: a long-confirmed transaction fetched again
+    /// is refused by the nonce rule, which costs less than a query per id.
+    public func wantedTransactions(_ ids: [Hash256]) -> [Hash256] {
+        ids.filter { mempool.entry($0) == nil && !verifiedSignatures.contains($0) }
+    }
 
     /// Whether a transaction is pending or confirmed.
     public func knowsTransaction(_ id: Hash256) -> Bool {

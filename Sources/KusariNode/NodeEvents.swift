@@ -26,23 +26,29 @@ public enum NodeEvent: Sendable, Equatable {
 /// Fans events out to any number of subscribers; a slow subscriber loses its
 /// oldest events rather than holding the node up.
 public final class NodeEvents: Sendable {
-    private let state = NSLockedBox<[UUID: AsyncStream<NodeEvent>.Continuation]>([:])
+    /// A subscriber: its stream, and which events it wants (nil: all).
+    private struct Subscriber {
+        let continuation: AsyncStream<NodeEvent>.Continuation
+        let include: (@Sendable (NodeEvent) -> Bool)?
+    }
+    private let state = NSLockedBox<[UUID: Subscriber]>([:])
 
     public init() {}
 
-    /// A stream of the events from now on.
-    public func subscribe() -> AsyncStream<NodeEvent> {
+    /// A stream of the events from now on (those `include` accepts, when given:
+    /// a subscriber that ignores transactions is not woken for each of them).
+    public func subscribe(include: (@Sendable (NodeEvent) -> Bool)? = nil) -> AsyncStream<NodeEvent> {
         // Without a limit there is always room.
-        subscribe(limit: Int.max) ?? AsyncStream { $0.finish() }
+        subscribe(limit: Int.max, include: include) ?? AsyncStream { $0.finish() }
     }
 
     /// A stream of the events from now on, or nil when `limit` streams are already open.
-    public func subscribe(limit: Int) -> AsyncStream<NodeEvent>? {
+    public func subscribe(limit: Int, include: (@Sendable (NodeEvent) -> Bool)? = nil) -> AsyncStream<NodeEvent>? {
         let id = UUID()
         let (stream, continuation) = AsyncStream<NodeEvent>.makeStream(bufferingPolicy: .bufferingNewest(1_000))
         let added = state.with { subscribers -> Bool in
             guard subscribers.count < limit else { return false }
-            subscribers[id] = continuation
+            subscribers[id] = Subscriber(continuation: continuation, include: include)
             return true
         }
         guard added else { return nil }
@@ -55,12 +61,12 @@ public final class NodeEvents: Sendable {
 
     /// Sends an event to every subscriber.
     public func publish(_ event: NodeEvent) {
-        for c in state.with({ Array($0.values) }) { c.yield(event) }
+        for s in state.with({ Array($0.values) }) where s.include?(event) ?? true { s.continuation.yield(event) }
     }
 
     /// Ends every stream (on shutdown).
     func finish() {
-        for c in state.with({ Array($0.values) }) { c.finish() }
+        for s in state.with({ Array($0.values) }) { s.continuation.finish() }
     }
 }
 

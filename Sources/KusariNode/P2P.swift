@@ -30,7 +30,10 @@ public actor P2P {
         let counters: ByteCounters
         var version: VersionInfo?
         var ready = false
-        var known = Set<Hash256>()
+        /// Inventory the peer holds or was offered.
+        let known = RecentIds()
+        /// Transaction announcements waiting for the next trickle.
+        let outbox = Outbox()
         var score = 0
         var pingSent: (nonce: UInt64, at: Date)?
         var lastPing = Date.distantPast
@@ -42,6 +45,9 @@ public actor P2P {
         /// The best height this peer has shown: its handshake's, then its valid headers'.
         var height: UInt64 = 0
         let connectedAt = Date()
+        /// Bytes and block bodies read when the download last looked, to see progress.
+        var inboundSeen = 0
+        var blocksSeen = 0
         /// Messages in the current second, for flood detection.
         var second = 0
         var messages = 0
@@ -57,8 +63,13 @@ public actor P2P {
     static let handshakeSeconds: Double = 15
     /// Messages a second past which a peer is flooding (each further second costs points).
     static let floodPerSecond = 5_000
+    /// Bytes of other traffic between two looks at the download that show a peer is
+    /// busy sending (its block bodies may wait behind them) rather than stalling.
+    static let busyBytes = 64 << 10
     /// Headers batches in a row that may fail to connect before they cost points.
     static let maxUnconnectingHeaders = 10
+    /// Transactions asked of peers and not yet received (each fetched once, not from every announcer).
+    private var txRequests = TransactionRequests()
     /// When headers were last asked because the download ran dry.
     private var lastHeadersRefresh: Double = 0
 
@@ -159,7 +170,19 @@ public actor P2P {
         guard !stopping else { return }
         // Peers that let a body request go unanswered: their blocks go to others; a
         // peer that does it again and again is let go.
-        let stalls = download.stalled(now: Self.clock())
+        let clock = Self.clock()
+        txRequests.expire(now: clock)
+        for (id, p) in peers {
+            // Progress: a block body read from the peer, or a busy peer's flow of other data
+            // (a peer that only answers pings is not making progress).
+            let bytes = p.counters.inbound, blocks = p.counters.blocksRead
+            if blocks != p.blocksSeen || bytes - p.inboundSeen >= Self.busyBytes {
+                peers[id]?.inboundSeen = bytes
+                peers[id]?.blocksSeen = blocks
+                download.progressed(id, now: clock)
+            }
+        }
+        let stalls = download.stalled(now: clock)
         for id in stalls.late {
             logger.notice("peer stalls the block download", metadata: ["remote": "\(peers[id]?.remote ?? "?")"])
         }
@@ -188,11 +211,7 @@ public actor P2P {
         guard outbound < outboundTarget else { return }
         // A peer counts under its dialed address and under the address it listens on.
         var connected = Set(peers.values.map(\.remote))
-        for p in peers.values {
-            if let port = p.version?.listenPort, port != 0 {
-                connected.insert(p.remote.split(separator: ":").dropLast().joined(separator: ":") + ":\(port)")
-            }
-        }
+        for p in peers.values { if let a = Self.listenAddress(of: p) { connected.insert(a) } }
         let candidates = book.keys.sorted().filter { a in
             !connected.contains(a) && !isBanned(a) && (nextAttempt[a].map { $0.at <= now } ?? true)
         }
@@ -284,11 +303,23 @@ public actor P2P {
         return listenPort
     }
 
-    /// Starts relaying what the node accepts to the peers.
-    public func start() {
-        let stream = node.events.subscribe()
+    /// Starts relaying what the node accepts to the peers: blocks as they connect
+    /// (from the node's events), transactions in trickles (taken from the node
+    /// every `trickleMilliseconds`, so none is lost however busy this actor is).
+    public func start() async {
+        await node.startRelaying()
+        let stream = node.events.subscribe { event in
+            if case .transaction = event { return false }
+            return true
+        }
         Task {
             for await event in stream { await self.announce(event) }
+        }
+        Task {
+            while await !self.isStopping {
+                try? await Task.sleep(for: .milliseconds(Self.trickleMilliseconds))
+                await self.trickle()
+            }
         }
     }
 
@@ -322,7 +353,17 @@ public actor P2P {
 
     var isStopping: Bool { stopping }
 
-    func isConnected(to remote: String) -> Bool { peers.values.contains { $0.remote == remote } }
+    /// Whether a peer is connected at `remote`, dialed there or listening there (an inbound
+    /// connection from the same node counts: dialing it again would only be refused).
+    func isConnected(to remote: String) -> Bool {
+        peers.values.contains { $0.remote == remote || Self.listenAddress(of: $0) == remote }
+    }
+
+    /// The address a peer says it listens on (its connection's host and its handshake's port).
+    static func listenAddress(of peer: Peer) -> String? {
+        guard let port = peer.version?.listenPort, port != 0 else { return nil }
+        return peer.remote.split(separator: ":").dropLast().joined(separator: ":") + ":\(port)"
+    }
 
     /// Closes every connection and the listener.
     public func stop() async {
@@ -394,29 +435,78 @@ public actor P2P {
                            userAgent: "kusari/\(Node.version)")
     }
 
-    private func send(_ m: Message, to id: Int) {
+    /// Queues `m` for a peer; `flush: false` leaves the write for a later flush (one system call for many messages).
+    private func send(_ m: Message, to id: Int, flush: Bool = true) {
         guard let channel = peers[id]?.channel else { return }
         // A peer that does not read gets nothing more queued (bounded memory); if it never
         // reads again, its unanswered pings drop it.
         guard channel.isWritable else { return }
-        channel.writeAndFlush(m, promise: nil)
+        if flush { channel.writeAndFlush(m, promise: nil) } else { channel.write(m, promise: nil) }
     }
 
     // MARK: - Messages
 
-    func received(_ message: Message, from id: Int) async {
+    /// Counts a message towards the peer's rate; past `floodPerSecond` in one second it costs points.
+    private func countMessage(_ id: Int) {
         guard let peer = peers[id] else { return }
         let now = Int(Date().timeIntervalSince1970)
         let count = peer.second == now ? peer.messages + 1 : 1
         peers[id]?.second = now
         peers[id]?.messages = count
         if count == Self.floodPerSecond { misbehaved(id, points: 20, "flooding: \(count) messages in one second") }
+    }
+
+    /// Handles a connection's messages in order (`PeerHandler` passes all that
+    /// waited, each `tx` with its signature checked): a run of transactions goes
+    /// to the node in one call.
+    func received(batch: [(message: Message, signatureValid: Bool?)], from id: Int) async {
+        // Several bodies at once (a sync): the signatures of all but the first are checked in
+        // the background, on the cores the node's apply of the one before leaves free.
+        let bodies = batch.compactMap { m -> Block? in if case .block(let b) = m.message { return b } else { return nil } }
+        if bodies.count > 1 {
+            let later = Array(bodies.dropFirst())
+            if await node.firstWithoutProofOfWork(later.map(\.header)) == nil {
+                let cache = node.verifiedSignatures
+                DispatchQueue.global().async { for b in later { cache.check(b.transactions) } }
+            }
+        }
+        var i = 0
+        while i < batch.count {
+            guard peers[id] != nil else { return }
+            guard case .tx = batch[i].message, peers[id]?.version != nil else {
+                await received(batch[i].message, from: id, signatureValid: batch[i].signatureValid)
+                i += 1
+                continue
+            }
+            var run: [Transaction] = []
+            while i < batch.count, case .tx(let tx) = batch[i].message {
+                let valid = batch[i].signatureValid ?? tx.hasValidSignature
+                i += 1
+                let txid = tx.id
+                peers[id]?.known.insert(txid)
+                // Transactions we asked for are not flooding; unasked ones count.
+                if !txRequests.received(txid) { countMessage(id) }
+                guard valid else {
+                    if !run.isEmpty { _ = await node.admit(verifiedBatch: run) }
+                    return misbehaved(id, points: 100, "transaction with a bad signature")
+                }
+                run.append(tx)
+            }
+            // Policy refusals (known, fee, nonce) are not misbehaviour.
+            _ = await node.admit(verifiedBatch: run)
+        }
+    }
+
+    /// Handles one message. For a `tx`, `signatureValid` is the result of its
+    /// signature check, made by the connection's own task before it came here (so
+    /// that checks run on every core, not one at a time inside this actor).
+    func received(_ message: Message, from id: Int, signatureValid: Bool? = nil) async {
+        guard let peer = peers[id] else { return }
+        if case .tx = message {} else { countMessage(id) }
         // Nothing but `version` before a valid version; nothing but `verack` right after.
         if peer.version == nil, case .version = message {} else if peer.version == nil {
             return drop(id, "\(message.type) before version")
         }
-        // Known-inventory sets stay bounded.
-        if peer.known.count > 100_000 { peers[id]?.known.removeAll(keepingCapacity: true) }
         switch message {
         case .version(let v):
             guard peer.version == nil else { return misbehaved(id, points: 50, "a second version message") }
@@ -425,8 +515,13 @@ public actor P2P {
                 return drop(id, "another network (chain \(v.chainId), genesis \(v.genesisId))")
             }
             guard v.nodeId != nodeId else { return drop(id, "connected to ourselves") }
-            if peers.contains(where: { $0.key != id && $0.value.version?.nodeId == v.nodeId }) {
-                return drop(id, "already connected to this node")
+            if let (oldId, old) = peers.first(where: { $0.key != id && $0.value.version?.nodeId == v.nodeId }) {
+                // Both opened by the same side: that side gave the old one up (it dials only
+                // when it has no link), so the old one is half-closed here and the new one wins.
+                // Opened by each side: the first one stays.
+                guard old.outbound == peer.outbound else { return drop(id, "already connected to this node") }
+                peers[oldId]?.ready = false
+                drop(oldId, "replaced by a new connection from the same node")
             }
             peers[id]?.version = v
             peers[id]?.height = v.bestHeight
@@ -440,8 +535,12 @@ public actor P2P {
             send(.getaddr, to: id)
             if v.chainWork > (await node.chainWorkBytes()) { send(.getheaders(locator: await node.locator(), stop: .zero), to: id) }
         case .verack:
+            guard peers[id]?.ready == false else { return }
             peers[id]?.ready = true
             await node.setPeerCount(peers.values.filter(\.ready).count)
+            // What our pool holds is offered to the new peer (as Bitcoin's `mempool` exchange
+            // does), so nothing admitted while a link was down stays behind it.
+            for txid in await node.pendingIds() { queueAnnouncement(Inventory(kind: .transaction, hash: txid), to: id) }
         case .ping(let n):
             send(.pong(nonce: n), to: id)
         case .pong(let n):
@@ -466,18 +565,20 @@ public actor P2P {
             schedule()
             await dropOrphans()
         case .inv(let items):
-            var wanted: [Inventory] = []
             var askHeaders = false
+            var announcedTxs: [Hash256] = []
             for item in items {
                 peers[id]?.known.insert(item.hash)
                 switch item.kind {
-                case .transaction: if !(await node.knowsTransaction(item.hash)) { wanted.append(item) }
+                case .transaction: announcedTxs.append(item.hash)
                 case .block:
                     // A block we hold that the peer announces is a block it holds: it proves its height.
                     if let height = await node.height(ofBlock: item.hash) { peerProved(id, height: height) } else { askHeaders = true }
                 }
             }
-            if !wanted.isEmpty { send(.getdata(wanted), to: id) }
+            let unknown = announcedTxs.isEmpty ? [] : await node.wantedTransactions(announcedTxs)
+            let wanted = txRequests.claim(unknown, now: Self.clock())
+            if !wanted.isEmpty { send(.getdata(wanted.map { Inventory(kind: .transaction, hash: $0) }), to: id) }
             if askHeaders { send(.getheaders(locator: await node.locator(), stop: .zero), to: id) }
         case .getdata(let requested):
             // Each object once, and at most `maxBlocksPerGetdata` blocks a request.
@@ -487,18 +588,18 @@ public actor P2P {
             if blocks.count > Self.maxBlocksPerGetdata { misbehaved(id, points: 10, "getdata for \(blocks.count) blocks") }
             let items = unique.filter { $0.kind == .transaction } + blocks.prefix(Self.maxBlocksPerGetdata)
             var missing: [Inventory] = []
-            for item in items {
-                switch item.kind {
-                case .transaction:
-                    if let tx = await node.pendingTransaction(item.hash) { send(.tx(tx), to: id) } else { missing.append(item) }
-                case .block:
-                    // Blocks go out while the peer reads them; what does not fit now is "not found" (ask again).
-                    guard peers[id]?.channel.isWritable == true, let b = await node.storedBlock(item.hash) else {
-                        missing.append(item)
-                        continue
-                    }
-                    send(.block(b), to: id)
+            let txIds = items.filter { $0.kind == .transaction }.map(\.hash)
+            for (hash, tx) in txIds.isEmpty ? [] : await node.pendingTransactions(txIds) {
+                if let tx { send(.tx(tx), to: id, flush: false) } else { missing.append(Inventory(kind: .transaction, hash: hash)) }
+            }
+            peers[id]?.channel.flush()
+            for item in items where item.kind == .block {
+                // Blocks go out while the peer reads them; what does not fit now is "not found" (ask again).
+                guard peers[id]?.channel.isWritable == true, let b = await node.storedBlock(item.hash) else {
+                    missing.append(item)
+                    continue
                 }
+                send(.block(b), to: id)
             }
             if !missing.isEmpty { send(.notfound(missing), to: id) }
         case .getheaders(let locator, let stop):
@@ -564,14 +665,14 @@ public actor P2P {
             }
             schedule()
         case .tx(let tx):
-            peers[id]?.known.insert(tx.id)
-            do {
-                _ = try await node.admit(verified: try Node.prepare(transaction: tx.encoded))
-            } catch NodeError.rejected(.badSignature) {
-                misbehaved(id, points: 100, "transaction with a bad signature")
-            } catch {
-                // Policy refusals (known, fee, nonce) are not misbehaviour.
+            let txid = tx.id
+            peers[id]?.known.insert(txid)
+            if !txRequests.received(txid) { countMessage(id) }
+            guard signatureValid ?? tx.hasValidSignature else {
+                return misbehaved(id, points: 100, "transaction with a bad signature")
             }
+            // Policy refusals (known, fee, nonce) are not misbehaviour.
+            _ = try? await node.admit(verified: tx)
         }
     }
 
@@ -660,160 +761,43 @@ public actor P2P {
         switch event {
         case .block(_, let id, _): item = Inventory(kind: .block, hash: id)
         case .reorganization(_, _, _, let tip): item = Inventory(kind: .block, hash: tip)
-        case .transaction(let id): item = Inventory(kind: .transaction, hash: id)
-        case .heartbeat, .sideBlock:
+        case .transaction, .heartbeat, .sideBlock:
             return
         }
-        for (id, peer) in peers where peer.ready && !peer.known.contains(item.hash) {
-            peers[id]?.known.insert(item.hash)
+        for (id, peer) in peers where peer.ready && peer.known.insert(item.hash) {
             send(.inv([item]), to: id)
         }
     }
-}
 
-/// What arrives on a connection, in order.
-enum PeerInput: Sendable {
-    case message(Message)
-    case failure(String)
-}
+    /// Milliseconds transaction announcements gather before they go out, in one
+    /// `inv` per peer (Bitcoin trickles them too): one message and one write for
+    /// many transactions instead of one each.
+    static let trickleMilliseconds = 50
 
-/// Feeds one connection's messages, in order, to the P2P actor; bytes that do
-/// not decode are misbehaviour.
-final class PeerHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = Message
-    let p2p: P2P
-    let outbound: Bool
-    let remote: String?
-    let counters: ByteCounters
-    private var continuation: AsyncStream<PeerInput>.Continuation?
-
-    init(p2p: P2P, outbound: Bool, remote: String?, counters: ByteCounters) {
-        self.p2p = p2p
-        self.outbound = outbound
-        self.remote = remote
-        self.counters = counters
+    /// Queues a transaction announcement for the next trickle (unless the peer knows it).
+    private func queueAnnouncement(_ item: Inventory, to id: Int) {
+        guard let peer = peers[id], peer.known.insert(item.hash) else { return }
+        peer.outbox.items.append(item)
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        let channel = context.channel
-        let (stream, continuation) = AsyncStream<PeerInput>.makeStream()
-        self.continuation = continuation
-        let p2p = self.p2p, outbound = self.outbound, counters = self.counters, backlog = self.backlog
-        let remote = self.remote ?? channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
-        Task {
-            guard let id = await p2p.connected(channel, outbound: outbound, remote: remote, counters: counters) else { return }
-            for await input in stream {
-                switch input {
-                case .message(let m):
-                    await p2p.received(m, from: id)
-                    // Caught up enough: read from the socket again.
-                    if backlog.done() {
-                        // On the channel's loop, where pauses happen: resume only if no pause came since.
-                        channel.eventLoop.execute {
-                            if !backlog.isPaused { channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }
-                        }
-                    }
-                case .failure(let why):
-                    await p2p.misbehaved(id, points: P2P.banThreshold, why)
-                }
+    /// Takes the transactions the node admitted since the last trickle and sends
+    /// every peer what it does not know, in as few `inv` messages as fit.
+    private func trickle() async {
+        let admitted = await node.takeUnannounced()
+        for (id, peer) in peers where peer.ready {
+            for txid in admitted { queueAnnouncement(Inventory(kind: .transaction, hash: txid), to: id) }
+        }
+        for (id, peer) in peers where !peer.outbox.items.isEmpty {
+            let items = peer.outbox.items
+            peer.outbox.items.removeAll(keepingCapacity: true)
+            var start = 0
+            while start < items.count {
+                let end = min(start + WireLimits.maxInventory, items.count)
+                send(.inv(Array(items[start..<end])), to: id, flush: false)
+                start = end
             }
-            await p2p.disconnected(id)
+            peer.channel.flush()
         }
-        context.fireChannelActive()
-    }
-
-    /// Messages a connection may have waiting for the node before the node stops
-    /// reading its socket (TCP then slows the sender down); reading resumes at half.
-    static let inputBuffer = 2_000
-    /// Messages waiting past which the peer is disconnected: bytes already read
-    /// can hold many small frames, but not this many.
-    static let inputLimit = 50_000
-    private let backlog = Backlog(pauseAt: inputBuffer, resumeAt: inputBuffer / 2)
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let waiting = backlog.add()
-        guard waiting <= Self.inputLimit else {
-            continuation?.finish()
-            context.close(promise: nil)
-            return
-        }
-        continuation?.yield(.message(unwrapInboundIn(data)))
-        if backlog.shouldPause() { context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        continuation?.finish()
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Undecodable bytes (a bad frame) are misbehaviour; the connection closes either way.
-        if let frame = error as? FrameError { continuation?.yield(.failure(frame.description)) }
-        else if let decoding = (error as? ByteToMessageDecoderError) { continuation?.yield(.failure("\(decoding)")) }
-        continuation?.finish()
-        context.close(promise: nil)
     }
 }
 
-/// Messages read from a connection and not yet handled, with the decision to
-/// pause reading (at `pauseAt`) and resume it (at `resumeAt`).
-final class Backlog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var waiting = 0
-    private var paused = false
-    let pauseAt: Int, resumeAt: Int
-    init(pauseAt: Int, resumeAt: Int) { self.pauseAt = pauseAt; self.resumeAt = resumeAt }
-
-    /// Whether reading is paused now.
-    var isPaused: Bool { lock.lock(); defer { lock.unlock() }; return paused }
-
-    /// One more message read; returns how many wait.
-    func add() -> Int { lock.lock(); defer { lock.unlock() }; waiting += 1; return waiting }
-
-    /// Whether reading should pause now (true once per pause).
-    func shouldPause() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard !paused, waiting >= pauseAt else { return false }
-        paused = true
-        return true
-    }
-
-    /// One message handled; true when reading should resume now (once per pause).
-    func done() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        waiting -= 1
-        guard paused, waiting <= resumeAt else { return false }
-        paused = false
-        return true
-    }
-}
-
-/// Bytes in and out of one connection.
-final class ByteCounters: @unchecked Sendable {
-    private let lock = NSLock()
-    private var i = 0, o = 0
-    var inbound: Int { lock.lock(); defer { lock.unlock() }; return i }
-    var outbound: Int { lock.lock(); defer { lock.unlock() }; return o }
-    func add(in n: Int) { lock.lock(); i += n; lock.unlock() }
-    func add(out n: Int) { lock.lock(); o += n; lock.unlock() }
-}
-
-/// Counts the raw bytes of a connection.
-final class ByteCountingHandler: ChannelDuplexHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-    let counters: ByteCounters
-    init(counters: ByteCounters) { self.counters = counters }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        counters.add(in: unwrapInboundIn(data).readableBytes)
-        context.fireChannelRead(data)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        counters.add(out: unwrapOutboundIn(data).readableBytes)
-        context.write(data, promise: promise)
-    }
-}

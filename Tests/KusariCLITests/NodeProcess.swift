@@ -69,6 +69,7 @@ final class NodeProcess: @unchecked Sendable {
     struct Reply {
         let status: Int
         let body: Data
+        var headers: [String: String] = [:]
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
         var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
     }
@@ -87,7 +88,10 @@ final class NodeProcess: @unchecked Sendable {
         request.httpBody = body
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         let (data, response) = try await URLSession.shared.data(for: request)
-        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (k, v) in http?.allHeaderFields ?? [:] { if let k = k as? String, let v = v as? String { headers[k.lowercased()] = v } }
+        return Reply(status: http?.statusCode ?? 0, body: data, headers: headers)
     }
 
     /// Polls `condition` until it holds or `seconds` pass. Time this test task spent

@@ -109,9 +109,13 @@ import KusariCore
         let pool = try await node.get("/v1/mempool").json
         let ids = (pool["transactions"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
         #expect(Set(ids) == Set([a0b.id.hex, b0.id.hex, b1.id.hex, b2.id.hex]))
-        // One paying less than everything is refused as the pool is full.
+        // One paying less than everything is refused as the pool is full, and so is one paying the
+        // same as the last admitted (first come, first served): 429 with a hint when to retry.
         let poor = try await node.postTx(Hex.encode(try transfer(faucet, to: bob, amount: 1, nonce: 1, fee: 900).encoded))
-        #expect(poor.status == 422 && poor.errorCode == "mempool_full")
+        #expect(poor.status == 429 && poor.errorCode == "mempool_full")
+        #expect(Int(poor.headers["retry-after"] ?? "") ?? 0 >= 1)
+        let same = try await node.postTx(Hex.encode(try transfer(faucet, to: bob, amount: 1, nonce: 1, fee: 1_100).encoded))
+        #expect(same.status == 429 && same.errorCode == "mempool_full")
 
         // A clean stop saves the pool; a restart re-validates and restores it.
         node.stop()

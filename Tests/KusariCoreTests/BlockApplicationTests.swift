@@ -49,6 +49,26 @@ import Testing
         expectError(.transaction(index: 0, .badSignature), blk)
     }
 
+    /// `verifyExcept` skips exactly the ids the caller vouches for and checks the rest,
+    /// naming the bad transaction by its index in the block.
+    @Test func signaturesCheckedBeforeAreSkippedAndTheRestChecked() throws {
+        let good = try send(1, nonce: 0)
+        var forged = try send(1_000, nonce: 1)
+        forged.amount = 999   // signature no longer matches
+        let txs = [good, forged]
+        let applied = try BlockApplication.execute(txs, on: genesis, height: 1, beneficiary: m, rules: rules,
+                                                   signatures: .alreadyVerified)
+        let blk = Block(header: BlockHeader(height: 1, previousId: .zero, merkleRoot: MerkleTree.root(leaves: txs.map(\.id)),
+                                            stateRoot: applied.state.root, timestamp: 1, bits: 0x207fffff,
+                                            beneficiary: m, nonce: 0), transactions: txs)
+        #expect(throws: BlockError.transaction(index: 1, .badSignature)) {
+            try BlockApplication.apply(blk, to: genesis, rules: rules, signatures: .verifyExcept([good.id]))
+        }
+        // Vouched for (wrongly, here): not checked again.
+        let skipped = try BlockApplication.apply(blk, to: genesis, rules: rules, signatures: .verifyExcept([forged.id]))
+        #expect(skipped.state.root == applied.state.root)
+    }
+
     @Test func wrongChain() throws {
         var blk = try block([try send(1, nonce: 0)], on: genesis)
         blk.transactions = [try send(1, nonce: 0, chain: 1)]

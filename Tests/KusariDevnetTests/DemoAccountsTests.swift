@@ -61,11 +61,22 @@ import Testing
     @Test func committedRateCountsRecentBlocksOnly() {
         let now = 1_000_000.0
         let blocks: [[String: Any]] = [
-            ["header": ["timestamp": 999_999], "txCount": 30],
-            ["header": ["timestamp": 999_990], "txCount": 10],
-            ["header": ["timestamp": 999_900], "txCount": 500],
+            ["height": 9, "header": ["timestamp": 999_999], "txCount": 30],
+            ["height": 8, "header": ["timestamp": 999_990], "txCount": 10],
+            ["height": 7, "header": ["timestamp": 999_900], "txCount": 500],
         ]
-        #expect(StatusMonitor.committedRate(blocks, now: now) == 40 / StatusMonitor.window)
+        var recent = RecentBlocks()
+        #expect(recent.wanted(tip: 9) == 50)
+        recent.record(blocks, tip: 9, now: now)
+        #expect(recent.rate(now: now) == 40 / StatusMonitor.window)
+        // Later polls fetch only the new blocks (at least the tip, which may have changed).
+        #expect(recent.wanted(tip: 9) == 1)
+        #expect(recent.wanted(tip: 12) == 3)
+        recent.record([["height": 10, "header": ["timestamp": 1_000_001], "txCount": 5]], tip: 10, now: now + 1)
+        #expect(recent.rate(now: now + 1) == 45 / StatusMonitor.window)
+        // A shorter chain after a reorganisation forgets the blocks above its tip.
+        recent.record([["height": 9, "header": ["timestamp": 1_000_001], "txCount": 1]], tip: 9, now: now + 1)
+        #expect(recent.rate(now: now + 1) == 11 / StatusMonitor.window)
     }
 
     @Test func optionsAreChecked() {

@@ -92,6 +92,29 @@ import KusariCore
         #expect(pool.count == 2)
     }
 
+    /// Equal fee rates go first come, first served: in a block, and when the pool is
+    /// full (a newcomer paying the same as what is held is refused; nothing acknowledged
+    /// before it is evicted for it).
+    @Test func equalFeesGoFirstComeFirstServed() throws {
+        let dave = try KeyPair(seed: [UInt8](repeating: 4, count: 32))
+        var table = accounts
+        table[AddressPayload(publicKey: dave.publicKey)] = Account(balance: 1_000_000)
+        let acct = lookup(table)
+        let size = try tx(alice, nonce: 5).encoded.count
+        var config = Mempool.Config()
+        config.maxBytes = size * 3
+        let pool = Mempool(chainId: 3, config: config)
+        let first = try tx(bob, nonce: 0), second = try tx(dave, nonce: 0), third = try tx(alice, nonce: 5)
+        for t in [first, second, third] { _ = try pool.admit(t, account: acct, now: 0) }
+        #expect(pool.template(account: acct, maxBytes: 1 << 20, maxCount: 10).map(\.id) == [first.id, second.id, third.id])
+        #expect(pool.all.map(\.id) == [first.id, second.id, third.id])
+        #expect(throws: MempoolError.mempoolFull) { try pool.admit(try tx(alice, nonce: 6), account: acct, now: 0) }
+        #expect(pool.count == 3 && pool.entry(third.id) != nil)
+        // Paying more still gets in, at the cost of the last admitted at the lowest rate.
+        let richer = try pool.admit(try tx(alice, nonce: 6, fee: 2_000), account: acct, now: 0)
+        #expect(richer.evicted == [second.id])
+    }
+
     @Test func blocksExpiryAndReorganisations() throws {
         var config = Mempool.Config()
         config.expirySeconds = 100

@@ -87,14 +87,52 @@ import KusariNode
         #expect(late.late == [1])
         let again = d.assign(peers: [1], now: 6)
         #expect(again.first?.peer == 1 && again.first?.ids == blocks)
-        // A peer that stalls again and again is given up on (the caller disconnects it).
-        let second = d.stalled(now: 12)
-        #expect(second.giveUp.isEmpty)
-        _ = d.assign(peers: [1], now: 12)
-        let third = d.stalled(now: 18)
-        #expect(third.giveUp == [1])
+        // The only peer that has the blocks is never given up on, however often it stalls.
+        for t in [12.0, 18, 24, 30] {
+            let again = d.stalled(now: t)
+            #expect(again.late == [1] && again.giveUp.isEmpty)
+            _ = d.assign(peers: [1], now: t)
+        }
         d.peerGone(1)
         #expect(d.remaining == 0)
+    }
+
+    @Test func aPeerThatStallsAgainAndAgainIsGivenUpWhenOthersHaveItsBlocks() {
+        var d = BlockDownload(limits: Self.limits(window: 100, perPeer: 2, stall: 5, bench: 1))
+        let blocks = Self.ids(2)
+        d.add(blocks, from: 1)
+        d.add(blocks, from: 2)
+        var giveUp: [Int] = []
+        var t = 0.0
+        for _ in 0..<3 {
+            // Peer 2 is busy elsewhere: each round peer 1 is asked (2 is not usable) and says nothing.
+            _ = d.assign(peers: [1], now: t)
+            t += 6
+            giveUp = d.stalled(now: t).giveUp
+            t += 2
+        }
+        #expect(giveUp == [1])
+    }
+
+    @Test func aSlowPeerThatKeepsSendingIsNotStalling() {
+        var d = BlockDownload(limits: Self.limits(window: 100, perPeer: 4, stall: 5, bench: 60))
+        let blocks = Self.ids(8)
+        d.add(blocks, from: 1)
+        d.add(blocks, from: 2)
+        _ = d.assign(peers: [1, 2], now: 0)
+        // Peer 1's bytes keep arriving (a busy machine sends slowly); peer 2 sends nothing.
+        for t in stride(from: 1.0, through: 9, by: 2) { d.progressed(1, now: t) }
+        let check = d.stalled(now: 10)
+        #expect(check.late == [2])
+        // But a request may wait only so long, however much else arrives.
+        var limits = Self.limits(window: 100, perPeer: 4, stall: 5, bench: 60)
+        limits.maxWaitSeconds = 30
+        var e = BlockDownload(limits: limits)
+        e.add(blocks, from: 1)
+        _ = e.assign(peers: [1], now: 0)
+        for t in stride(from: 1.0, through: 31, by: 2) { e.progressed(1, now: t) }
+        #expect(e.stalled(now: 29).late.isEmpty)
+        #expect(e.stalled(now: 31).late == [1])
     }
 
     @Test func aSecondCopyOfABodyIsNotReceivedTwice() {

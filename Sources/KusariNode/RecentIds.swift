@@ -1,0 +1,96 @@
+import Foundation
+import KusariCore
+
+/// A bounded set of ids that forgets its oldest first: what a peer is known to
+/// hold (so nothing is offered to it twice), and the transactions whose
+/// signatures the node has checked (so a block carrying them is not checked again).
+///
+/// A class, so that inserting through a dictionary of peers never copies the
+/// set (a struct set held while iterating the peers was copied whole on every
+/// insert, which cost a fifth of a busy node's time). Not thread-safe: one
+/// actor owns each.
+final class RecentIds {
+    /// The most ids remembered.
+    let capacity: Int
+    private var members: Set<Hash256>
+    /// Ids in insertion order, as a ring of `capacity` slots.
+    private var ring: [Hash256]
+    private var next = 0
+
+    init(capacity: Int = 50_000) {
+        self.capacity = max(1, capacity)
+        members = Set(minimumCapacity: min(self.capacity, 1_024))
+        ring = []
+    }
+
+    /// The number of ids remembered.
+    var count: Int { members.count }
+
+    /// Whether `id` is known.
+    func contains(_ id: Hash256) -> Bool { members.contains(id) }
+
+    /// Remembers `id`; returns whether it was new. The oldest id is forgotten when full.
+    @discardableResult
+    func insert(_ id: Hash256) -> Bool {
+        guard members.insert(id).inserted else { return false }
+        if ring.count < capacity {
+            ring.append(id)
+        } else {
+            members.remove(ring[next])
+            ring[next] = id
+            next = (next + 1) % capacity
+        }
+        return true
+    }
+}
+
+/// The transactions whose signatures this node has checked and found valid,
+/// shared by the node's actor and the connections' tasks (behind a lock), so
+/// that a signature is checked once however the transaction arrives (the API,
+/// a peer, a block). A transaction's id hashes its whole encoding, signature
+/// included: the same id is the same signed bytes.
+public final class SignatureCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private let ids: RecentIds
+
+    /// A cache of the `capacity` most recent ids.
+    public init(capacity: Int) { ids = RecentIds(capacity: capacity) }
+
+    /// Whether `id`'s signature was checked and found valid.
+    public func contains(_ id: Hash256) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return ids.contains(id)
+    }
+
+    /// Remembers that `id`'s signature is valid.
+    public func insert(_ id: Hash256) {
+        lock.lock(); defer { lock.unlock() }
+        ids.insert(id)
+    }
+
+    /// Checks, on all cores, the signatures of those of `txs` not in the cache and
+    /// remembers the valid ones (an invalid one is left for the block's own check
+    /// to find and report). A sync checks the next blocks this way while the node
+    /// applies the current one.
+    public func check(_ txs: [Transaction]) {
+        let unknown = txs.map { ($0, $0.id) }.filter { !contains($0.1) }
+        guard !unknown.isEmpty else { return }
+        let chunks = min(unknown.count, SignatureBatch.defaultThreads * 4)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = unknown.count * c / chunks, hi = unknown.count * (c + 1) / chunks
+            var valid: [Hash256] = []
+            for i in lo..<hi where unknown[i].0.hasValidSignature { valid.append(unknown[i].1) }
+            lock.lock()
+            for id in valid { ids.insert(id) }
+            lock.unlock()
+        }
+    }
+
+    /// Whether `tx`'s signature is valid: from the cache, or checked now (and remembered when valid).
+    public func isValid(_ tx: Transaction, id: Hash256) -> Bool {
+        if contains(id) { return true }
+        guard tx.hasValidSignature else { return false }
+        insert(id)
+        return true
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import KusariCore
+
+extension NetworkTests {
+    /// Transfers admitted while a node had no peers are offered to peers that
+    /// connect later, in both directions (as Bitcoin's `mempool` exchange), so
+    /// nothing admitted while a link was down stays behind it.
+    @Test func poolsAreExchangedWhenPeersConnect() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func path(_ n: String) -> String { dir.appendingPathComponent(n).path }
+        let x = try NodeProcess(datadir: path("x"), arguments: ["--p2p", "127.0.0.1:0", "--no-discover"])
+        defer { x.stop() }
+        let bobAddress = AddressPayload(publicKey: bob.publicKey)
+        let first = try Transaction(chainId: 3, key: faucet, nonce: 0, to: bobAddress, amount: 11, fee: 1_000)
+        let second = try Transaction(chainId: 3, key: faucet, nonce: 1, to: bobAddress, amount: 12, fee: 1_000)
+        #expect(try await x.postTx(Hex.encode(first.encoded)).status == 202)
+
+        // Y holds the second before it knows X; it is given X only afterwards.
+        let y = try NodeProcess(datadir: path("y"), arguments: ["--p2p", "127.0.0.1:0", "--no-discover"])
+        defer { y.stop() }
+        #expect(try await y.postTx(Hex.encode(second.encoded)).status == 202)
+        let z = try NodeProcess(datadir: path("z"), arguments: ["--peer", x.p2p ?? "", "--peer", y.p2p ?? "", "--no-discover"])
+        defer { z.stop() }
+        for (node, name) in [(x, "x"), (y, "y"), (z, "z")] {
+            for tx in [first, second] {
+                try await node.waitFor("\(name) to hold \(tx.id.hex.prefix(8))", seconds: 60) {
+                    try await node.get("/v1/txs/\(tx.id.hex)").json["status"] as? String == "pending"
+                }
+            }
+        }
+    }
+}
+
+extension NetworkTests {
+    /// A node that dials again while its old connection still looks open here (it gave
+    /// that one up, say after a stall, and the close has not arrived) is accepted on the
+    /// new connection, which replaces the old; nothing is refused as "already connected".
+    @Test func aReconnectFromTheSameSideReplacesTheHalfClosedConnection() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let x = try NodeProcess(datadir: dir.appendingPathComponent("x").path, arguments: ["--p2p", "127.0.0.1:0", "--no-discover"])
+        defer { x.stop() }
+        let port = UInt16(x.p2p?.split(separator: ":").last ?? "") ?? 0
+        let genesis = try Hash256(hex: try await x.get("/v1/status").json["genesis"] as? String ?? "")
+        func peers() async throws -> [[String: Any]] { try await x.get("/v1/peers").json["peers"] as? [[String: Any]] ?? [] }
+        let old = try RawPeer(port: port)
+        old.send(RawPeer.handshake(genesis: genesis, nodeId: 777))
+        try await x.waitFor("the first connection", seconds: 30) { try await peers().count == 1 }
+        // The same node dials again; the old socket stays open on our side (half-closed to x's eyes).
+        let new = try RawPeer(port: port)
+        new.send(RawPeer.handshake(genesis: genesis, nodeId: 777))
+        let oldClosed = Task.detached { old.closedByNode(within: 30) }
+        #expect(await oldClosed.value, "x should close the old connection")
+        try await x.waitFor("one peer again, on the new connection", seconds: 30) {
+            let list = try await peers()
+            return list.count == 1 && list.first?["nodeId"] as? String == String(777, radix: 16)
+        }
+        let newClosed = Task.detached { new.closedByNode(within: 3) }
+        #expect(await newClosed.value == false, "the new connection stays")
+    }
+}
