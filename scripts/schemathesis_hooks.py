@@ -47,13 +47,13 @@ def bad_address_only_for_bad_addresses(ctx, response, case):
 
 @schemathesis.check
 def submissions_refused_for_a_documented_reason(ctx, response, case):
-    """POST /v1/txs refuses only with the codes its 400, 413 and 422 answers document."""
-    if case.operation.path != "/v1/txs" or response.status_code not in (400, 413, 422):
+    """POST /v1/txs refuses only with the codes its 400, 413, 422 and 429 answers document."""
+    if case.operation.path != "/v1/txs" or response.status_code not in (400, 413, 422, 429):
         return None
     documented = {400: {"bad_json", "bad_request", "invalid_encoding"}, 413: {"too_large"},
                   422: {"wrong_type", "wrong_chain", "bad_signature", "already_known", "nonce_too_low",
-                        "nonce_too_far_ahead", "fee_too_low", "replacement_underpriced", "insufficient_balance",
-                        "mempool_full"}}
+                        "nonce_too_far_ahead", "fee_too_low", "replacement_underpriced", "insufficient_balance"},
+                  429: {"rate_limited", "mempool_full"}}
     code = (response.json().get("error") or {}).get("code")
     if code not in documented[response.status_code]:
         raise AssertionError(f"POST /v1/txs answered {response.status_code} with code {code!r}, not one it documents")

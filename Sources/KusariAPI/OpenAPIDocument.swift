@@ -186,7 +186,7 @@ paths:
     post:
       tags: [transactions]
       operationId: submitTransaction
-      summary: Submit a signed transaction to the mempool.
+      summary: Submit a signed transaction (or a batch of them) to the mempool.
       description: |
         The body is `{"tx": "<hex>"}`: the transaction's canonical encoding
         (docs/protocol.md, section 6) in hex, 145 to 402 bytes. Other members
@@ -194,19 +194,41 @@ paths:
         mempool and the answer is `202` with its id; it is announced on
         `/v1/events` as a `tx` event.
 
-        Checks, in order: rate limit (`429 rate_limited`); body at most
-        65,536 bytes (`413 too_large`); body is JSON (`400 bad_json`), an
-        object (`400 bad_request`) with a `tx` member (`400 bad_request`) that
-        is a string (`422 wrong_type`) of an even number of hex digits
-        (`400 bad_request`) encoding at most 402 bytes (`413 too_large`) that
-        decode as a canonical transaction (`400 invalid_encoding`); then the
-        mempool's rules (`422` with the mempool's code).
+        Or `{"txs": ["<hex>", ...]}`: 1 to 256 transactions at once, each
+        checked on its own (HTTP and JSON are paid once per batch). The answer
+        is `200` with one result per transaction, in order: its `id` when it
+        decoded, and an `error` (`{"code", "message"}`, the codes below) when
+        it was refused; `accepted` counts those admitted. A batch counts one
+        request per transaction against the rate limit.
+
+        Checks, in order: body at most 262,144 bytes (`413 too_large`); body
+        is JSON (`400 bad_json`, or `413 too_large` when it is also over
+        65,536 bytes) and an object (`400 bad_request`). A batch
+        (`txs` present): `txs` is an array (`422 wrong_type`) of 1
+        (`400 bad_request`) to 256 (`413 too_large`) strings (`422
+        wrong_type`); rate limit (`429 rate_limited`); then each transaction
+        as below, in its result. A single transaction: body at most 65,536
+        bytes (`413 too_large`); rate limit (`429 rate_limited`); a `tx`
+        member (`400 bad_request`) that is a string (`422 wrong_type`) of an
+        even number of hex digits (`400 bad_request`) encoding at most 402
+        bytes (`413 too_large`) that decode as a canonical transaction
+        (`400 invalid_encoding`) with a valid signature (`422
+        bad_signature`); then the mempool's rules (`422` with the mempool's
+        code, or `429 mempool_full`).
       requestBody:
         required: true
         content:
           application/json:
-            schema: {$ref: "#/components/schemas/SubmitRequest"}
+            schema:
+              oneOf:
+                - {$ref: "#/components/schemas/SubmitRequest"}
+                - {$ref: "#/components/schemas/SubmitBatchRequest"}
       responses:
+        "200":
+          description: A batch was checked; each transaction's outcome is in `results`.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/BatchSubmitted"}
         "202":
           description: Accepted into the mempool.
           content:
@@ -236,17 +258,28 @@ paths:
             `replacement_underpriced` (replacing a pending transaction of the
             same sender and nonce needs at least 10% more fee),
             `insufficient_balance` (the balance does not cover the amount and
-            fee of this and the sender's pending transactions),
-            `mempool_full` (the mempool is full and this pays the lowest fee
-            rate).
+            fee of this and the sender's pending transactions).
           content:
             application/json:
               schema: {$ref: "#/components/schemas/RejectedError"}
         "429":
-          description: "`rate_limited`: too many POST requests from this client in the current minute."
+          description: |
+            `rate_limited`: too many POST requests from this client in the
+            current minute; or `mempool_full`: the mempool is full and this
+            transaction pays no more than what it holds (equal fee rates go
+            first come, first served, so the node refuses the excess early
+            rather than let a backlog grow). `Retry-After` says when to try
+            again: the chain's block spacing, for a full mempool.
+          headers:
+            Retry-After:
+              description: Seconds after which a retry may succeed (sent with `mempool_full`).
+              schema: {type: integer, minimum: 1}
           content:
             application/json:
-              schema: {$ref: "#/components/schemas/RateLimitedError"}
+              schema:
+                oneOf:
+                  - {$ref: "#/components/schemas/RateLimitedError"}
+                  - {$ref: "#/components/schemas/MempoolFullError"}
         default: {$ref: "#/components/responses/InternalError"}
 
   /v1/accounts/{address}:
@@ -688,6 +721,13 @@ components:
             error:
               properties:
                 code: {const: rate_limited}
+    MempoolFullError:
+      allOf:
+        - $ref: "#/components/schemas/Error"
+        - properties:
+            error:
+              properties:
+                code: {const: mempool_full}
     UnavailableError:
       allOf:
         - $ref: "#/components/schemas/Error"
@@ -864,6 +904,8 @@ components:
     SubmitRequest:
       type: object
       required: [tx]
+      # An object with `txs` is a batch, whatever else it holds.
+      not: {required: [txs]}
       properties:
         tx:
           description: The transaction's canonical encoding as hex (145 to 402 bytes).
@@ -877,6 +919,49 @@ components:
       additionalProperties: false
       properties:
         id: {$ref: "#/components/schemas/Hash"}
+    SubmitBatchRequest:
+      type: object
+      required: [txs]
+      properties:
+        txs:
+          description: |
+            1 to 256 transactions, each its canonical encoding as hex (145 to
+            402 bytes). An item that is not (odd or non-hex digits, too long,
+            not a canonical transaction) does not refuse the batch: its result
+            carries the error (`bad_request`, `too_large`, `invalid_encoding`).
+          type: array
+          minItems: 1
+          maxItems: 256
+          items:
+            type: string
+    BatchSubmitted:
+      type: object
+      required: [accepted, results]
+      additionalProperties: false
+      properties:
+        accepted:
+          description: How many of the batch's transactions were admitted.
+          type: integer
+          minimum: 0
+          maximum: 256
+        results:
+          description: One per transaction of the batch, in order.
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            properties:
+              id:
+                description: The transaction's id, when it decoded.
+                allOf: [{$ref: "#/components/schemas/Hash"}]
+              error:
+                description: Why it was refused (absent when it was admitted).
+                type: object
+                required: [code, message]
+                additionalProperties: false
+                properties:
+                  code: {type: string}
+                  message: {type: string}
 
     # --- accounts --------------------------------------------------------
     Terminal:
