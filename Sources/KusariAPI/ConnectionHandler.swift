@@ -17,7 +17,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPResponsePart
 
     /// Most bytes of an unwanted request body read and thrown away before closing.
-    static let discardBytes = 8 << 20
+    static let discardBytes = 64 << 20
     /// Longest wait for the rest of an unwanted request body before closing.
     static let discardTime = TimeAmount.seconds(10)
 
@@ -142,6 +142,9 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         discarded = 0
         discardTimer = context.eventLoop.scheduleTask(in: Self.discardTime) { channel.close(promise: nil) }
+        // The answer is all the client gets: end our side once it is out (a client that reads
+        // while it writes stops sending), and read on until its body ends.
+        written.whenSuccess { channel.close(mode: .output, promise: nil) }
         context.read()
     }
 

@@ -56,7 +56,7 @@ info:
       new one. A connection idle for 60 s is closed.
     * An answer given before the request's body was read (`413`, `429`)
       ends the connection (`Connection: close`): the node reads and discards
-      up to 8 MiB more of the body for up to 10 s first, so that a client
+      up to 64 MiB more of the body for up to 10 s first, so that a client
       that writes its whole body before reading gets the answer.
 servers:
   - url: http://127.0.0.1:8645
