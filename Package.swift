@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
@@ -75,7 +76,10 @@ let package = Package(
             name: "KusariAPI",
             dependencies: ["KusariCore", "KusariNode", "KusariMempool", "KusariChain",
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"]
         ),
@@ -165,11 +169,19 @@ let package = Package(
         ),
         .testTarget(
             name: "KusariCLITests",
-            dependencies: ["KusariCore", "KusariNetwork", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["KusariCore", "KusariNetwork", "KusariClient", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "KusariWalletTests", dependencies: ["KusariCore", "KusariWallet"]),
         .testTarget(name: "KusariConformanceTests", dependencies: ["KusariCore", "KusariConsensus", "KusariConformance", "KusariJSON"]),
         .testTarget(name: "KusariDevnetTests", dependencies: ["KusariCore", "KusariDevnet", "KusariClient"]),
+        // The HTTP API in process: a real Hummingbird server on 127.0.0.1, raw sockets as clients.
+        .testTarget(
+            name: "KusariAPITests",
+            dependencies: ["KusariCore", "KusariChain", "KusariNode", "KusariAPI", "KusariClient",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,13 +9,16 @@ import NIOCore
 /// The node's HTTP API: JSON for wallets and explorers, server-sent events,
 /// and its own OpenAPI document.
 public enum API {
-    /// Server-sent event streams open at once.
-    public static let maxEventStreams = 256
-    /// The router with every route.
+    /// The router with every route. `connections` counts the event streams per client
+    /// (the same table the server's `http1(connections:)` keeps); `mount` adds further
+    /// routes (the explorer's) before the table of methods per path is taken, which
+    /// answers a known path asked with another method with `405` and `Allow`.
     public static func router(node: Node, network: Network, p2p: P2P?, postsPerMinute: Int, readsPerMinute: Int = 6_000,
-                              limitLoopback: Bool) -> Router<APIContext> {
+                              limitLoopback: Bool, connections: ConnectionTable,
+                              mount: (Router<APIContext>) throws -> Void = { _ in }) rethrows -> Router<APIContext> {
         let router = Router(context: APIContext.self)
-        router.add(middleware: ErrorMiddleware())
+        let methods = RouteMethods()
+        router.add(middleware: ErrorMiddleware(methods: methods))
         router.add(middleware: ReadRateLimit(limiter: RateLimiter(perMinute: readsPerMinute, limitLoopback: limitLoopback)))
         let views = Views(network: network)
         let limiter = RateLimiter(perMinute: postsPerMinute, limitLoopback: limitLoopback)
@@ -40,7 +43,7 @@ public enum API {
 
         router.get("/v1/blocks/:ref") { request, context -> Response in
             let ref = try Path.blockRef(context.parameters.get("ref") ?? "")
-            let full = request.uri.queryParameters.get("txs") == "full"
+            let full = try Query.fullTransactions(request)
             return JSONBody.response(views.block(try await node.block(ref), full: full))
         }
 
@@ -143,124 +146,12 @@ public enum API {
             return JSONBody.response(views.tree(await node.tree(depth: depth)))
         }
 
-        router.get("/v1/events") { _, _ -> Response in
-            guard let stream = node.events.subscribe(limit: API.maxEventStreams) else {
-                throw APIError(.serviceUnavailable, "unavailable", "too many event streams open (at most \(API.maxEventStreams)); try again later")
-            }
-            var headers = HTTPFields()
-            headers[.contentType] = "text/event-stream"
-            headers[.cacheControl] = "no-cache"
-            return Response(status: .ok, headers: headers, body: .init { writer in
-                try await writer.write(ByteBuffer(string: ": connected\n\n"))
-                for await event in stream {
-                    try await writer.write(ByteBuffer(string: Events.format(event)))
-                }
-                try await writer.finish(nil)
-            })
+        router.get("/v1/events") { _, context -> Response in
+            try EventStream.response(node: node, connections: connections, context: context)
         }
+        try mount(router)
+        methods.record(router)
         return router
-    }
-}
-
-/// Server-sent event lines.
-enum Events {
-    static func format(_ e: NodeEvent) -> String {
-        let data: String
-        switch e {
-        case .heartbeat: return ": keep-alive\n\n"
-
-        case .block(let h, let id, let n): data = #"{"height":\#(h),"id":"\#(id.hex)","txCount":\#(n)}"#
-        case .transaction(let id): data = #"{"id":"\#(id.hex)"}"#
-        case .reorganization(let d, let c, let h, let tip):
-            data = #"{"disconnected":\#(d),"connected":\#(c),"height":\#(h),"tip":"\#(tip.hex)"}"#
-        case .sideBlock(let h, let id): data = #"{"height":\#(h),"id":"\#(id.hex)"}"#
-        }
-        return "event: \(e.name)\ndata: \(data)\n\n"
-    }
-}
-
-/// Query parameters, checked.
-package enum Query {
-    package static func uint(_ request: Request, _ name: String) throws -> UInt64? {
-        guard let text = request.uri.queryParameters.get(name) else { return nil }
-        guard let v = UInt64(text) else { throw APIError(.badRequest, "bad_request", "\(name): '\(text)' is not a whole number") }
-        return v
-    }
-
-    /// How many heights of the block tree to show: 1 to 500.
-    package static func treeDepth(_ text: String?, fallback: UInt64) throws -> UInt64 {
-        guard let text else { return fallback }
-        guard let d = UInt64(text), (1...500).contains(d) else {
-            throw APIError(.badRequest, "bad_request", "depth: must be between 1 and 500")
-        }
-        return d
-    }
-
-    /// A history cursor: HEIGHT or HEIGHT:POSITION (as `next` gives it), or nil for the newest.
-    package static func historyCursor(_ text: String?) throws -> (height: UInt64?, position: Int?) {
-        guard let text else { return (nil, nil) }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let h = UInt64(parts[0]),
-              parts.count == 1 || Int(parts[1]).map({ $0 >= 0 }) == true else {
-            throw APIError(.badRequest, "bad_request", "before: expected HEIGHT or HEIGHT:POSITION, got '\(text)'")
-        }
-        return (h, parts.count == 2 ? Int(parts[1]) : nil)
-    }
-
-    package static func limit(_ request: Request, maximum: Int = 100, fallback: Int = 20) throws -> Int {
-        guard let v = try uint(request, "limit") else { return fallback }
-        guard v >= 1 && v <= UInt64(maximum) else {
-            throw APIError(.badRequest, "bad_request", "limit: must be between 1 and \(maximum)")
-        }
-        return Int(v)
-    }
-}
-
-/// Path parameters, checked.
-package enum Path {
-    package static func hash(_ text: String, field: String) throws -> Hash256 {
-        do { return try Hash256(hex: text, field: field) } catch {
-            throw APIError(.badRequest, "bad_request", "\(field): expected 64 hex digits")
-        }
-    }
-
-    package static func blockRef(_ text: String) throws -> BlockRef {
-        if text.count < 20, let h = UInt64(text) { return .height(h) }
-        return .id(try hash(text, field: "ref"))
-    }
-
-    package static func address(_ text: String, network: Network) throws -> AddressPayload {
-        do { return try Address(parsing: text, network: network).payload } catch {
-            throw APIError(.badRequest, "bad_address", "address: \(error)")
-        }
-    }
-}
-
-/// Request bodies, checked.
-enum Body {
-    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        do { return try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "too_large", "body: larger than \(limit) bytes")
-        }
-    }
-
-    /// The JSON object of a submission body.
-    static func object(_ body: ByteBuffer) throws -> [String: Any] {
-        let data = Data(buffer: body)
-        guard let json = try? JSONSerialization.jsonObject(with: data) else {
-            throw APIError(.badRequest, "bad_json", "body: not valid JSON (expected {\"tx\": \"<hex>\"} or {\"txs\": [...]})")
-        }
-        guard let object = json as? [String: Any] else {
-            throw APIError(.badRequest, "bad_request", "body: expected a JSON object {\"tx\": \"<hex>\"}")
-        }
-        return object
-    }
-
-    /// The `tx` of a single submission.
-    static func txHex(_ object: [String: Any]) throws -> String {
-        guard let value = object["tx"] else { throw APIError(.badRequest, "bad_request", "tx: missing") }
-        guard let hex = value as? String else { throw APIError(.unprocessableContent, "wrong_type", "tx: must be a string of hex") }
-        return hex
     }
 }
 

@@ -28,16 +28,36 @@ info:
     * Every error, whatever its status, has the body
       `{"error": {"code": "...", "message": "..."}}` (schema `Error`): `code`
       is a stable machine-readable code and `message` is for people. An
-      unknown path, or a known path with a method it does not serve, is
-      `404` with code `not_found`. An unexpected failure is `500` with code
-      `internal`.
+      unknown path is `404` with code `not_found`; a known path asked with a
+      method it does not serve is `405` with code `method_not_allowed` and an
+      `Allow` header naming the methods it does serve. A request that is not
+      well-formed HTTP/1.1 (a bad chunk size, bytes that are not ASCII in the
+      request line, a method in lower case, a request line or header over
+      80 KiB, more than 1,000 header fields) is `400` `bad_request`, after
+      which the node closes the connection. An unexpected failure is `500`
+      with code `internal`.
     * `POST` requests are rate limited per client IP (default 600 a minute;
       loopback clients are exempt unless the node runs with
       `--rate-limit-loopback`): past the limit the answer is `429`
       `rate_limited`. `GET` requests have their own limit per client IP
       (default 6,000 a minute, `--read-rate-limit`), with the same exemption.
-    * Query parameters that take a whole number refuse anything else
-      (`400 bad_request`).
+    * Parameters are read exactly as this document spells them: a value
+      outside a parameter's schema (its pattern, enum or bounds) is refused
+      with `400`, and every value inside it is accepted. Whole numbers are
+      ASCII digits only (no sign), from 0 to 2^64 - 1 unless a narrower
+      range is given.
+    * Connections: at most 1,000 at once (`--api-max-connections`, lowered to
+      fit the open-file limit, whose soft value the node raises to the hard
+      one at start) and 128 from one client IP
+      (`--api-max-connections-per-client`). When a new connection would pass
+      either cap, the node closes the least recently active connection that
+      is idle or still sending its request (of that client, for the
+      per-client cap); when every connection is busy answering, it closes the
+      new one. A connection idle for 60 s is closed.
+    * An answer given before the request's body was read (`413`, `429`)
+      ends the connection (`Connection: close`): the node reads and discards
+      up to 64 MiB more of the body for up to 10 s first, so that a client
+      that writes its whole body before reading gets the answer.
 servers:
   - url: http://127.0.0.1:8645
     description: A node on this machine, default port.
@@ -115,7 +135,7 @@ paths:
         - name: txs
           in: query
           required: false
-          description: "`full` for whole transactions instead of ids; any other value is ignored."
+          description: "`full` for whole transactions instead of ids; any other value is refused (`400`)."
           schema:
             type: string
             enum: [full]
@@ -284,7 +304,7 @@ paths:
           in: query
           required: false
           description: A best-chain height at most the tip's (default the tip).
-          schema: {type: integer, minimum: 0}
+          schema: {type: integer, minimum: 0, maximum: 18446744073709551615}
       responses:
         "200":
           description: The account.
@@ -319,8 +339,8 @@ paths:
         - name: before
           in: query
           required: false
-          description: "Cursor: `HEIGHT` or `HEIGHT:POSITION`; default: from the tip."
-          schema: {type: string, pattern: "^[0-9]+(:[0-9]+)?$"}
+          description: "Cursor: `HEIGHT` (1 to 19 digits) or `HEIGHT:POSITION` (and 1 to 9 digits); default: from the tip."
+          schema: {type: string, pattern: "^[0-9]{1,19}(:[0-9]{1,9})?$"}
         - $ref: "#/components/parameters/Limit"
       responses:
         "200":
@@ -462,7 +482,10 @@ paths:
         A client that reads too slowly loses its oldest events (the node keeps
         the newest 1,000 per client) rather than holding the node up. There is
         no replay of past events and no `id:` field. At most 256 streams are
-        open at once; past that the answer is `503` `unavailable`.
+        open at once, and 16 from one client IP (`--api-max-event-streams`,
+        `--api-max-event-streams-per-client`); past either the answer is `503`
+        `unavailable`. A stream's slot is freed as soon as its client
+        disconnects.
       responses:
         "200":
           description: The event stream.
@@ -485,10 +508,14 @@ paths:
       summary: This document.
       responses:
         "200":
-          description: The OpenAPI 3.1 document of this API.
+          description: The OpenAPI 3.1 document of this API (YAML, which parses to an object).
           content:
             application/yaml:
-              schema: {type: string}
+              schema:
+                type: object
+                required: [openapi, info, paths, components]
+                properties:
+                  openapi: {const: 3.1.0}
         "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
@@ -501,13 +528,15 @@ components:
       description: A bech32m address of the node's network (`ksr1...` on main, `ksrt1...` on test and devnet), all-lowercase or all-uppercase.
       schema:
         type: string
-        pattern: "^(ksrt?1[02-9ac-hj-np-z]+|KSRT?1[02-9AC-HJ-NP-Z]+)$"
+        pattern: "^(ksrt?1[02-9ac-hj-np-z]{39}|KSRT?1[02-9AC-HJ-NP-Z]{39})$"
+        format: kusari-address
     BeforeHeight:
       name: before
       in: query
       required: false
+      description: Only blocks below this height (default all, from the tip).
       description: Only blocks (or transactions in blocks) with heights below this one; default none.
-      schema: {type: integer, minimum: 0}
+      schema: {type: integer, minimum: 0, maximum: 18446744073709551615}
     Limit:
       name: limit
       in: query
@@ -603,7 +632,7 @@ components:
             code:
               description: |
                 bad_json, bad_request, bad_address, invalid_encoding (400);
-                not_found (404); too_large (413); wrong_type and the mempool
+                not_found (404); method_not_allowed (405); too_large (413); wrong_type and the mempool
                 codes wrong_chain, bad_signature, already_known, nonce_too_low,
                 nonce_too_far_ahead, fee_too_low, replacement_underpriced,
                 insufficient_balance, mempool_full (422); rate_limited (429);
@@ -629,6 +658,7 @@ components:
                     - insufficient_balance
                     - mempool_full
                     - rate_limited
+                    - method_not_allowed
                     - internal
                     - unavailable
                 - type: string
@@ -878,6 +908,7 @@ components:
     SubmitRequest:
       type: object
       required: [tx]
+      # An object with `txs` is a batch, whatever else it holds.
       not: {required: [txs]}
       properties:
         tx:
@@ -897,15 +928,16 @@ components:
       required: [txs]
       properties:
         txs:
-          description: 1 to 256 transactions, each its canonical encoding as hex.
+          description: |
+            1 to 256 transactions, each its canonical encoding as hex (145 to
+            402 bytes). An item that is not (odd or non-hex digits, too long,
+            not a canonical transaction) does not refuse the batch: its result
+            carries the error (`bad_request`, `too_large`, `invalid_encoding`).
           type: array
           minItems: 1
           maxItems: 256
           items:
             type: string
-            pattern: "^([0-9a-fA-F]{2})+$"
-            minLength: 290
-            maxLength: 804
     BatchSubmitted:
       type: object
       required: [accepted, results]

@@ -49,6 +49,10 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "POST requests a minute per client (loopback exempt unless --rate-limit-loopback).") var rateLimit = 600
     @Option(help: "GET requests a minute per client (loopback exempt unless --rate-limit-loopback).") var readRateLimit = 6_000
     @Flag(help: "Apply the rate limits to loopback clients too.") var rateLimitLoopback = false
+    @Option(help: "HTTP connections at once (lowered to fit the open-file limit).") var apiMaxConnections = ConnectionLimits.defaults.total
+    @Option(help: "HTTP connections at once from one client IP.") var apiMaxConnectionsPerClient = ConnectionLimits.defaults.perClient
+    @Option(help: "Event streams (/v1/events) open at once.") var apiMaxEventStreams = ConnectionLimits.defaults.eventStreams
+    @Option(help: "Event streams open at once from one client IP.") var apiMaxEventStreamsPerClient = ConnectionLimits.defaults.eventStreamsPerClient
     @Option(help: ArgumentHelp("Stop when process PID is no longer this node's parent (used by kusari devnet).", visibility: .hidden))
     var exitWithParent: Int32?
 
@@ -152,16 +156,19 @@ struct NodeCommand: AsyncParsableCommand {
             }
         }
         guard rateLimit >= 1, readRateLimit >= 1 else { throw CLIError("rate-limit: limits must be at least 1 a minute") }
-        let router = API.router(node: node, network: net, p2p: network, postsPerMinute: config.postsPerMinute,
-                                readsPerMinute: readRateLimit, limitLoopback: config.limitLoopback)
-        try Explorer.mount(on: router, node: node, network: net, p2p: network)
+        let connections = ConnectionTable(limits: try connectionLimits(peers: maxPeers, logger: logger), logger: logger)
+        let router = try API.router(node: node, network: net, p2p: network, postsPerMinute: config.postsPerMinute,
+                                    readsPerMinute: readRateLimit, limitLoopback: config.limitLoopback, connections: connections) {
+            try Explorer.mount(on: $0, node: node, network: net, p2p: network)
+        }
         let datadir = data.datadir
         let serving = ServingFlag()
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            server: API.http1(connections: connections, logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "kusari/\(Node.version)"),
             onServerRunning: { channel in
+                await API.guardAccepts(on: channel, connections: connections, logger: logger)
                 serving.set()
                 let bound = "\(host):\(channel.localAddress?.port ?? port)"
                 let p2pPart = p2pListening.map { #","p2p":"\#($0)""# } ?? ""
@@ -191,6 +198,27 @@ struct NodeCommand: AsyncParsableCommand {
         await network.stop()
         await node.shutdown()
         if let failure { throw failure }
+    }
+}
+
+extension NodeCommand {
+    /// The API's connection caps as asked, checked, and lowered to fit the open-file
+    /// limit (raised first towards the hard limit where allowed) beside `peers` peer connections.
+    func connectionLimits(peers: Int, logger: Logger) throws -> ConnectionLimits {
+        for (name, value) in [("api-max-connections", apiMaxConnections), ("api-max-connections-per-client", apiMaxConnectionsPerClient),
+                              ("api-max-event-streams", apiMaxEventStreams),
+                              ("api-max-event-streams-per-client", apiMaxEventStreamsPerClient)] where value < 1 {
+            throw CLIError("\(name): must be at least 1, got \(value)")
+        }
+        let files = FileLimit.raise()
+        let asked = ConnectionLimits(total: apiMaxConnections, perClient: apiMaxConnectionsPerClient,
+                                     eventStreams: apiMaxEventStreams, eventStreamsPerClient: apiMaxEventStreamsPerClient)
+        let limits = asked.fitted(toFileLimit: files, otherFiles: peers + 8)
+        logger.info("HTTP connection caps", metadata: ["open files": "\(files == Int.max ? "unlimited" : "\(files)")",
+                                                       "connections": "\(limits.total)", "per client": "\(limits.perClient)",
+                                                       "event streams": "\(limits.eventStreams)",
+                                                       "event streams per client": "\(limits.eventStreamsPerClient)"])
+        return limits
     }
 }
 

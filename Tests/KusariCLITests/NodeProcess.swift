@@ -14,11 +14,13 @@ final class NodeProcess: @unchecked Sendable {
     private let output = Pipe()
     private let errors: FileHandle?
 
-    /// Starts a node and waits (up to `deadline` seconds) for its API.
-    init(datadir: String, arguments: [String] = [], deadline: TimeInterval = 60) throws {
+    /// Starts a node and waits (up to `deadline` seconds) for its API. A `launcher`
+    /// (such as `["/usr/bin/prlimit", "--nofile=256:4096", "--"]`) runs it and execs the node.
+    init(datadir: String, arguments: [String] = [], launcher: [String] = [], deadline: TimeInterval = 60) throws {
         self.datadir = datadir
-        process.executableURL = Kusari.executable
-        process.arguments = ["node", "--datadir", datadir, "--api", "127.0.0.1:0", "--log-level", "warning"] + arguments
+        let command = [Kusari.executable.path, "node", "--datadir", datadir, "--api", "127.0.0.1:0", "--log-level", "warning"] + arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? Kusari.executable.path)
+        process.arguments = Array((launcher + command).dropFirst())
         process.standardOutput = output
         let errPath = datadir + ".stderr"
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)

@@ -171,6 +171,8 @@ import KusariCore
         let hex = Hex.encode(good.encoded)
         let cases: [(String, String, Data?, Int, String)] = [
             ("GET", "/v1/nope", nil, 404, "not_found"),
+            ("POST", "/v1/status", Data("{}".utf8), 405, "method_not_allowed"),
+            ("GET", "/v1/blocks/0?txs=ids", nil, 400, "bad_request"),
             ("GET", "/v1/txs/zz", nil, 400, "bad_request"),
             ("GET", "/v1/txs/\(String(repeating: "ab", count: 32))", nil, 404, "not_found"),
             ("GET", "/v1/blocks/999999", nil, 404, "not_found"),
