@@ -34,10 +34,12 @@ extension NetworkTests {
 }
 
 extension NetworkTests {
-    /// A node that dials again while its old connection still looks open here (it gave
-    /// that one up, say after a stall, and the close has not arrived) is accepted on the
-    /// new connection, which replaces the old; nothing is refused as "already connected".
-    @Test func aReconnectFromTheSameSideReplacesTheHalfClosedConnection() async throws {
+    /// A second connection claiming a connected node's id is refused while the first is
+    /// alive (nobody evicts a peer by naming it); once nothing has come on the first for
+    /// 25 s (its node gave it up and dialled again, and the close never reached us), a new
+    /// connection from the same side replaces it rather than being refused as "already
+    /// connected".
+    @Test func aReconnectFromTheSameSideReplacesASilentConnection() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let x = try NodeProcess(datadir: dir.appendingPathComponent("x").path, arguments: ["--p2p", "127.0.0.1:0", "--no-discover"])
@@ -48,11 +50,20 @@ extension NetworkTests {
         let old = try RawPeer(port: port)
         old.send(RawPeer.handshake(genesis: genesis, nodeId: 777))
         try await x.waitFor("the first connection", seconds: 30) { try await peers().count == 1 }
-        // The same node dials again; the old socket stays open on our side (half-closed to x's eyes).
+        let connectedAt = Date()
+        // At once, another connection claiming the same node: refused, the first stays.
+        let impostor = try RawPeer(port: port)
+        impostor.send(RawPeer.handshake(genesis: genesis, nodeId: 777))
+        let impostorClosed = Task.detached { impostor.closedByNode(within: 30) }
+        #expect(await impostorClosed.value, "x should refuse the second connection")
+        #expect(try await peers().count == 1)
+        // The first goes silent (it answers no ping); after 25 s the same node dials again.
+        let quiet = 26 - Date().timeIntervalSince(connectedAt)
+        if quiet > 0 { try await Task.sleep(for: .seconds(quiet)) }
         let new = try RawPeer(port: port)
         new.send(RawPeer.handshake(genesis: genesis, nodeId: 777))
         let oldClosed = Task.detached { old.closedByNode(within: 30) }
-        #expect(await oldClosed.value, "x should close the old connection")
+        #expect(await oldClosed.value, "x should close the silent connection")
         try await x.waitFor("one peer again, on the new connection", seconds: 30) {
             let list = try await peers()
             return list.count == 1 && list.first?["nodeId"] as? String == String(777, radix: 16)
