@@ -96,15 +96,17 @@ public enum API {
             guard bytes.count <= Transaction.maxEncodedSize else {
                 throw APIError(.contentTooLarge, "too_large", "tx: \(bytes.count) bytes, a transaction is at most \(Transaction.maxEncodedSize)")
             }
-            let tx = try Node.prepare(transaction: bytes)
             do {
-                let id = try await node.admit(verified: tx)
+                // Refused early and clearly, before the signature is checked, while the pool holds
+                // more than blocks take in a while; the pool frees room as blocks are mined.
+                if let b = node.backlogged.withLock({ $0 }) { throw NodeError.backlogged(pending: b.pending, seconds: b.seconds) }
+                let tx = try Node.prepare(transaction: bytes)
+                let id = try await node.admit(verified: tx, fromClient: true)
                 return JSONBody.response(View.Submitted(id: id.hex), status: .accepted)
-            } catch NodeError.rejected(.mempoolFull) {
-                // Refused early and clearly: the pool frees room as blocks are mined.
-                var e = APIError(NodeError.rejected(.mempoolFull))
-                e.retryAfter = Int(node.targetSpacing)
-                throw e
+            } catch let e as NodeError where e.code == MempoolError.mempoolFull.code {
+                var answer = APIError(e)
+                answer.retryAfter = Int(node.targetSpacing)
+                throw answer
             }
         }
 

@@ -26,7 +26,7 @@ public struct APIError: Error, Sendable {
         switch e {
         case .badRequest: self.init(.badRequest, e.code, e.description)
         case .invalidEncoding: self.init(.badRequest, e.code, e.description)
-        case .rejected(.mempoolFull): self.init(.tooManyRequests, e.code, e.description)
+        case .rejected(.mempoolFull), .backlogged: self.init(.tooManyRequests, e.code, e.description)
         case .rejected: self.init(.unprocessableContent, e.code, e.description)
         case .notFound: self.init(.notFound, e.code, e.description)
         case .unavailable: self.init(.serviceUnavailable, e.code, e.description)

@@ -53,6 +53,11 @@ enum BatchSubmit {
     static func submit(_ hexes: [String], node: Node) async -> Answer {
         var items = [Item?](repeating: nil, count: hexes.count)
         var valid: [(index: Int, tx: Transaction)] = []
+        // A backlogged pool refuses the whole batch before any signature is checked.
+        if let b = node.backlogged.withLock({ $0 }) {
+            let e = NodeError.backlogged(pending: b.pending, seconds: b.seconds)
+            return Answer(accepted: 0, results: hexes.map { _ in Item(id: nil, error: Failure(code: e.code, message: e.description)) })
+        }
         for (i, hex) in hexes.enumerated() {
             let bytes: [UInt8]
             do { bytes = try Hex.decode(hex, field: "txs[\(i)]") } catch {
@@ -79,7 +84,7 @@ enum BatchSubmit {
             }
             valid.append((i, tx))
         }
-        let outcomes = await node.admit(verifiedBatch: valid.map(\.tx))
+        let outcomes = await node.admit(verifiedBatch: valid.map(\.tx), fromClient: true)
         var accepted = 0
         for ((i, tx), outcome) in zip(valid, outcomes) {
             switch outcome {

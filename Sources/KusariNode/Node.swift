@@ -34,6 +34,10 @@ public actor Node {
     private var bestPeerHeight: UInt64 = 0
     /// Bumped whenever the mempool or the state its transactions apply to may have changed.
     var mempoolVersion: UInt64 = 0
+    /// The pool's work against the recent block rate, and whether clients are refused now
+    /// (read without entering the actor, before a client's signatures are checked).
+    private var backlog: Backlog
+    public nonisolated let backlogged = Mutex<(pending: Int, seconds: Int)?>(nil)
     /// Transactions admitted since the network layer last took them for announcing
     /// (nil while no network layer relays: nothing is kept then).
     private var unannounced: [Hash256]?
@@ -58,6 +62,7 @@ public actor Node {
         }
         self.chain = chain
         self.targetSpacing = chain.params.targetSpacing
+        self.backlog = config.backlog
         self.mempool = Mempool(chainId: chain.genesis.chainId, config: config.mempool)
         let saved = MempoolFile.load(path: config.dataDirectory + "/" + MempoolFile.name)
         var restored = 0
@@ -214,8 +219,10 @@ public actor Node {
         try admit(verified: try Self.prepare(transaction: bytes))
     }
 
-    /// Admits a transaction whose signature `prepare` has checked.
-    public func admit(verified tx: Transaction) throws(NodeError) -> Hash256 {
+    /// Admits a transaction whose signature `prepare` has checked; one from a
+    /// client (the API, not a peer) is refused while the pool is backlogged.
+    public func admit(verified tx: Transaction, fromClient: Bool = false) throws(NodeError) -> Hash256 {
+        if fromClient, let b = backlogged.withLock({ $0 }) { throw .backlogged(pending: b.pending, seconds: b.seconds) }
         let admission: Mempool.Admission
         verifiedSignatures.insert(tx.id)
         do {
@@ -230,6 +237,7 @@ public actor Node {
             throw .rejected(error)
         }
         mempoolVersion &+= 1
+        updateBacklog()
         unannounced?.append(admission.id)
         events.publish(.transaction(id: admission.id))
         // Restart the miner when the pool now pays clearly more than its template.
@@ -240,13 +248,22 @@ public actor Node {
 
     /// Admits many transactions whose signatures `prepare` has checked, in one
     /// call (a batch submission): one outcome per transaction, in order.
-    public func admit(verifiedBatch txs: [Transaction]) -> [Result<Hash256, NodeError>] {
+    public func admit(verifiedBatch txs: [Transaction], fromClient: Bool = false) -> [Result<Hash256, NodeError>] {
         var out: [Result<Hash256, NodeError>] = []
         out.reserveCapacity(txs.count)
         for tx in txs {
-            do throws(NodeError) { out.append(.success(try admit(verified: tx))) } catch { out.append(.failure(error)) }
+            do throws(NodeError) { out.append(.success(try admit(verified: tx, fromClient: fromClient))) } catch { out.append(.failure(error)) }
         }
         return out
+    }
+
+    /// Whether clients are refused now: the pool against what recent blocks took.
+    private func updateBacklog() {
+        let now = ProcessInfo.processInfo.systemUptime
+        let limit = backlog.limit(now: now)
+        let state: (pending: Int, seconds: Int)? = mempool.count >= limit
+            ? (mempool.count, Int(Double(mempool.count) / max(1, backlog.rate(now: now) ?? 1))) : nil
+        backlogged.withLock { $0 = state }
     }
 
     private func bumpWork() { workGeneration.withLock { $0 &+= 1 } }
@@ -296,9 +313,11 @@ public actor Node {
             return outcome
         }
         for tx in block.transactions { recentlyConfirmed.insert(tx.id) }
+        backlog.connected(txs: block.transactions.count, at: ProcessInfo.processInfo.systemUptime)
         recentlyRefused = RecentIds(capacity: 50_000)
         let update = mempool.update(account: { chain.state.account($0) }, now: Self.now(), returning: returning)
         mempoolVersion &+= 1
+        updateBacklog()
         bumpWork()
         // Transactions back from disconnected blocks are announced again.
         for id in update.readmitted {

@@ -8,6 +8,8 @@ public struct NodeConfig: Sendable {
     /// The genesis for a new data directory (ignored when it already holds a chain).
     public var genesis: Genesis
     public var mempool = Mempool.Config()
+    /// When clients are refused because the pool holds too much work.
+    public var backlog = Backlog()
     /// The largest block the miner builds, in encoded bytes.
     public var maxBlockBytes = 1 << 20
     /// POST requests per minute per client; loopback clients are exempt unless `limitLoopback`.

@@ -217,8 +217,7 @@ public actor P2P {
         let outbound = peers.values.filter(\.outbound).count
         guard outbound < outboundTarget else { return }
         // A peer counts under its dialed address and under the address it listens on.
-        var connected = Set(peers.values.map(\.remote))
-        for p in peers.values { if let a = Self.listenAddress(of: p) { connected.insert(a) } }
+        let connected = connectedAddresses()
         let candidates = book.keys.sorted().filter { a in
             !connected.contains(a) && !isBanned(a) && (nextAttempt[a].map { $0.at <= now } ?? true)
         }
@@ -362,9 +361,23 @@ public actor P2P {
 
     /// Whether a peer is connected at `remote`, dialed there or listening there (an inbound
     /// connection from the same node counts: dialing it again would only be refused).
-    func isConnected(to remote: String) -> Bool {
-        peers.values.contains { $0.remote == remote || Self.listenAddress(of: $0) == remote }
+    func isConnected(to remote: String) -> Bool { connectedAddresses().contains(remote) }
+
+    /// Every address a connected peer is known by: dialled, listening, or dialled and found to be it.
+    private func connectedAddresses() -> Set<String> {
+        var out = Set<String>()
+        var nodes = Set<UInt64>()
+        for p in peers.values {
+            out.insert(p.remote)
+            if let a = Self.listenAddress(of: p) { out.insert(a) }
+            if let n = p.version?.nodeId { nodes.insert(n) }
+        }
+        for (address, node) in dialledNodes where nodes.contains(node) { out.insert(address) }
+        return out
     }
+
+    /// Addresses that led to a node already connected by another way, with that node's id.
+    private var dialledNodes: [String: UInt64] = [:]
 
     /// The address a peer says it listens on (its connection's host and its handshake's port).
     static func listenAddress(of peer: Peer) -> String? {
@@ -490,10 +503,15 @@ public actor P2P {
     /// Handles a connection's messages in order (`PeerHandler` passes all that
     /// waited, each `tx` with its signature checked): a run of transactions goes
     /// to the node in one call.
-    func received(batch: [(message: Message, signatureValid: Bool?)], from id: Int) async {
+    func received(batch unordered: [(message: Message, signatureValid: Bool?)], from id: Int) async {
         guard !stopping else { return }
         handling += 1
         defer { handling -= 1 }
+        // After the handshake, what moves the chain goes first: a block waiting behind a
+        // busy peer's thousands of transactions would reach the chain late and make every
+        // node fall behind the miner.
+        let batch = peers[id]?.version == nil ? unordered
+            : unordered.filter { Self.movesTheChain($0.message) } + unordered.filter { !Self.movesTheChain($0.message) }
         // Several bodies at once (a sync): the signatures of all but the first are checked in
         // the background, on the cores the node's apply of the one before leaves free.
         // Only bodies asked of this peer (a sync), one check at a time: no peer can make the
@@ -536,6 +554,15 @@ public actor P2P {
         }
     }
 
+    /// Whether a message is about blocks (handled before transactions in a batch).
+    static func movesTheChain(_ m: Message) -> Bool {
+        switch m {
+        case .block, .headers, .getheaders: return true
+        case .inv(let items), .getdata(let items), .notfound(let items): return items.contains { $0.kind == .block }
+        default: return false
+        }
+    }
+
     /// Handles one message. For a `tx`, `signatureValid` is the result of its
     /// signature check, made by the connection's own task before it came here (so
     /// that checks run on every core, not one at a time inside this actor).
@@ -561,6 +588,9 @@ public actor P2P {
                 // Otherwise the first one stays (a node claiming another's id cannot evict it).
                 let silent = Self.clock() - old.counters.lastRead
                 guard !old.channel.isActive || (old.outbound == peer.outbound && silent >= Self.replaceAfterSilentSeconds) else {
+                    // The address we dialled leads to a node we already have: not dialled again
+                    // while that node stays connected (a devnet's nodes all name each other).
+                    if peer.outbound, dialledNodes.count < 10_000 { dialledNodes[peer.remote] = v.nodeId }
                     return drop(id, "already connected to this node")
                 }
                 peers[oldId]?.ready = false
@@ -802,14 +832,21 @@ public actor P2P {
 
     func announce(_ event: NodeEvent) async {
         let item: Inventory
+        var body: Block?
         switch event {
-        case .block(_, let id, _): item = Inventory(kind: .block, hash: id)
+        case .block(_, let id, _):
+            item = Inventory(kind: .block, hash: id)
+            // A fresh tip (not one of a sync's many) goes to peers whole: one hop instead of
+            // inv, getheaders, headers, getdata and block, each waiting behind a busy
+            // peer's transactions. Its transactions are mostly known there, so checking it
+            // costs little; a peer that lacks its parent asks for headers as before.
+            if download.remaining == 0 { body = await node.storedBlock(id) }
         case .reorganization(_, _, _, let tip): item = Inventory(kind: .block, hash: tip)
         case .transaction, .heartbeat, .sideBlock:
             return
         }
         for (id, peer) in peers where peer.ready && peer.known.insert(item.hash) {
-            send(.inv([item]), to: id)
+            if let body { send(.block(body), to: id) } else { send(.inv([item]), to: id) }
         }
     }
 

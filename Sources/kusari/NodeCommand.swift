@@ -44,6 +44,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("v"), .long], help: "Also print the log on the terminal (stderr).") var verbose = false
     @Option(help: "Mempool size cap in bytes.") var mempoolMaxBytes: Int?
     @Option(help: "Seconds a transaction may wait in the mempool.") var mempoolExpiry: UInt64?
+    @Option(help: "Clients are refused (429 mempool_full) while the mempool holds more than this many seconds of what recent blocks took (at least 10,000 transactions).")
+    var mempoolBacklogSeconds: Double?
     @Option(help: "Minimum fee per transaction byte, in base units.") var minFeePerByte: UInt64?
     @Option(help: "How many nonces ahead of its account a sender may queue.") var maxNonceAhead: UInt64?
     @Option(help: "POST requests a minute per client (loopback exempt unless --rate-limit-loopback).") var rateLimit = 600
@@ -101,6 +103,10 @@ struct NodeCommand: AsyncParsableCommand {
         config.limitLoopback = rateLimitLoopback
         if let v = mempoolMaxBytes { config.mempool.maxBytes = v }
         if let v = mempoolExpiry { config.mempool.expirySeconds = v }
+        if let v = mempoolBacklogSeconds {
+            guard v > 0 else { throw CLIError("mempool-backlog-seconds: must be more than 0, got \(v)") }
+            config.backlog.seconds = v
+        }
         if let v = minFeePerByte { config.mempool.minFeePerByte = v }
         if let v = maxNonceAhead { config.mempool.maxNonceAhead = v }
 
