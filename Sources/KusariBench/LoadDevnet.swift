@@ -56,10 +56,18 @@ final class LoadDevnet {
         }
     }
 
-    /// Starts the first devnet and waits until its nodes are up and agree.
+    /// Starts the first devnet and waits until its nodes are up and agree; once more with a fresh devnet
+    /// when a node of the first fails to start (the devnet picks its ports before its nodes bind them, and
+    /// on a busy machine another process can take one in between).
     func start() throws {
         log("starting kusari devnet: \(nodes) nodes, 1 miner, no traffic")
-        try startDevnet()
+        do {
+            try startDevnet()
+        } catch {
+            log("  \(error); starting a fresh devnet")
+            stopDevnet()
+            try startDevnet()
+        }
     }
 
     private func startDevnet() throws {
@@ -207,6 +215,10 @@ final class DevnetRun {
             if let reply = try? ControlClient.send(.status, directory: directory), let nodes = reply["nodes"] as? [[String: Any]] {
                 last = nodes.map { "node \($0["node"] ?? "?"): \($0["state"] ?? "?") height \($0["height"] ?? "-") peers \($0["peers"] ?? "-")" }
                     .joined(separator: "; ")
+                // The devnet gave a node up (it failed again and again at its start): it will not come up.
+                if let failed = nodes.first(where: { $0["state"] as? String == NodeChild.State.failed.rawValue }) {
+                    throw BenchError.failed("the devnet gave node \(failed["node"] ?? "?") up (\(last)); see \(directory).out")
+                }
             }
             if let reply = try? ControlClient.send(.status, directory: directory),
                let nodes = reply["nodes"] as? [[String: Any]],
