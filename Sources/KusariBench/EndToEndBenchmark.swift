@@ -1,8 +1,5 @@
-import Dispatch
 import Foundation
 import KusariCore
-import KusariDevnet
-import Synchronization
 
 /// `kusari bench e2e`: the whole network as a user sees it. Starts `kusari devnet`
 /// (release nodes behind its link proxies, one miner, no traffic of its own) with
