@@ -1,8 +1,5 @@
-import Dispatch
 import Foundation
 import KusariCore
-import KusariDevnet
-import Synchronization
 
 /// `kusari bench e2e`: the whole network as a user sees it. Starts `kusari devnet`
 /// (release nodes behind its link proxies, one miner, no traffic of its own) with
@@ -22,16 +19,27 @@ public enum EndToEndBenchmark {
     public struct Step: Sendable {
         public var offered: Double
         public var sent = 0
+        /// Transfers the API admitted (each once, however often it was refused before).
         public var accepted = 0
+        /// Admitted transfers on the best chain of every node after the drain.
         public var committed = 0
         /// Committed at every node by the end of the posting plus `inclusionGrace` (what the rate counts).
         public var committedInTime = 0
         public var committedRate = 0.0
         public var p50 = 0.0, p99 = 0.0
+        /// Refusals the API answered (a transfer retried and refused again counts again).
+        public var refusals = 0
         public var firstRefusal: String?
         /// Seconds the client took to post the step's transfers (more than the step when the nodes answer slowly).
         public var postSeconds = 0.0
         public var seconds = 0.0
+        /// The slowest `GET /v1/status` answer any node gave the step's watchers (a failed request counts
+        /// the time until it failed).
+        public var statusMaxSeconds = 0.0
+        /// `GET /v1/status` requests of the watchers that got no answer, or not a 200.
+        public var statusFailures = 0
+        /// Transfers the API admitted that are, after the drain, not committed at every node.
+        public var stranded: Int { accepted - committed }
         /// At least 95% of the offered transfers committed at every node within `inclusionGrace` of the end of
         /// the posting (a backlog cleared later is not capacity), the client's posting kept to the
         /// step's pace (within 5% and a second), and transfers not queued for long (p50 at most 10 s, five
@@ -40,76 +48,27 @@ public enum EndToEndBenchmark {
             sent > 0 && Double(committedInTime) >= 0.95 * Double(sent) && postSeconds <= seconds * 1.05 + 1 && p50 <= 10
         }
         public var summary: String {
-            "\(Int(offered)) offered: \(accepted) accepted, \(committed)/\(sent) committed (\(Int(committedRate)) tx/s) in \(Int(postSeconds)) s of posting, p50 \(Int(p50 * 1000)) ms, p99 \(Int(p99 * 1000)) ms"
-                + (sustained ? "" : " NOT SUSTAINED") + (firstRefusal.map { "; first refusal: \($0)" } ?? "")
+            "\(Int(offered)) offered: \(accepted) accepted, \(committed)/\(sent) committed (\(Int(committedRate)) tx/s) in \(Int(postSeconds)) s of posting, p50 \(Int(p50 * 1000)) ms, p99 \(Int(p99 * 1000)) ms, status answered in at most \(Int(statusMaxSeconds * 1000)) ms"
+                + (statusFailures > 0 ? " (\(statusFailures) unanswered)" : "") + (stranded > 0 ? ", \(stranded) admitted but not committed at every node" : "")
+                + (sustained ? "" : " NOT SUSTAINED") + (refusals > 0 ? "; \(refusals) refusals" : "")
+                + (firstRefusal.map { "; first refusal: \($0)" } ?? "")
         }
     }
 
     /// Runs the steps and returns the measurements.
     public static func run(executable: String, directory: String, nodes: Int = 4, seconds: Double = 60,
                            senders: Int = 2_000, firstRate: Double = 100, maxSteps: Int = 8, drainSeconds: Double = 20,
-                           threads: Int = SignatureBatch.defaultThreads, log: (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
-        guard (1...DevnetOptions.maxNodes).contains(nodes) else { throw BenchError.failed("nodes: must be from 1 to \(DevnetOptions.maxNodes)") }
+                           threads: Int = SignatureBatch.defaultThreads,
+                           log: @escaping (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
         guard seconds >= 1 else { throw BenchError.failed("seconds: must be at least 1") }
-        let scratch = directory + "/kusari-bench-e2e-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let load = try LoadDevnet(kind: "e2e", executable: executable, directory: directory, nodes: nodes, senders: senders, log: log)
         // Kept when the run fails, for its devnets' output and the nodes' logs.
         var succeeded = false
-        var restartFailed = false
-        defer { if succeeded { try? FileManager.default.removeItem(atPath: scratch) } else { log("kept \(scratch) for inspection") } }
-
-        log("funding \(senders) senders in a devnet genesis beside the demo accounts")
-        let keys = parallelMap(0..<senders) { _ in KeyPair() }
-        let demo = try DemoAccounts.genesis(accounts: try DemoAccounts.derive())
-        let genesis = try Genesis(network: .devnet, chainId: demo.chainId, timestamp: demo.timestamp, bits: demo.bits,
-                                  allocations: demo.allocations + keys.map {
-                                      .init(address: $0.address(on: .devnet).string, amount: 1_000 * Amount.unitsPerKSR)
-                                  })
-        try genesis.jsonData().write(to: URL(fileURLWithPath: scratch + "/genesis.json"))
-
-        log("starting kusari devnet: \(nodes) nodes, 1 miner, no traffic")
-        var devnet = try DevnetRun(executable: executable, directory: scratch, name: "devnet-1", nodes: nodes)
-        defer { devnet.stop() }
-        var ports = try devnet.waitUntilUp(log: log)
-
-        var nonces = [UInt64](repeating: 0, count: senders)
-        var steps: [Step] = []
-        var rate = firstRate
-        var bestGood: Double?
-        var firstBad: Double?
-        for index in 0..<maxSteps {
-            // A step starts on empty mempools; after an overload that does not drain, on a fresh devnet.
-            if !(try waitForEmptyMempools(ports)) {
-                log("  the mempools did not drain within 120 s; starting a fresh devnet for the next step")
-                devnet.stop()
-                do {
-                    devnet = try DevnetRun(executable: executable, directory: scratch, name: "devnet-\(index + 1)", nodes: nodes)
-                    ports = try devnet.waitUntilUp(log: log)
-                } catch {
-                    log("  \(error); reporting the steps done so far")
-                    restartFailed = true
-                    break
-                }
-                nonces = [UInt64](repeating: 0, count: senders)
-            }
-            log("step: \(Int(rate)) tx/s offered for \(Int(seconds)) s")
-            let step = try runStep(rate: rate, seconds: seconds, keys: keys, chainId: genesis.chainId, nonces: &nonces,
-                                   ports: ports, drainSeconds: drainSeconds, log: log)
-            log("  " + step.summary)
-            steps.append(step)
-            if step.sustained { bestGood = rate } else { firstBad = min(firstBad ?? rate, rate) }
-            // Double until a step fails, then try once between the last good and the first bad rate.
-            if let bad = firstBad {
-                let good = bestGood ?? 0
-                let middle = ((good + bad) / 2).rounded()
-                if bad - good <= max(25, bad * 0.2) || steps.contains(where: { $0.offered == middle }) { break }
-                rate = middle
-            } else {
-                rate *= 2
-            }
-        }
-        devnet.stop()
-        succeeded = !restartFailed
+        defer { load.close(removing: succeeded) }
+        try load.start()
+        let steps = try load.searchCapacity(firstRate: firstRate, seconds: seconds, maxSteps: maxSteps, drainSeconds: drainSeconds)
+        load.stopDevnet()
+        succeeded = !load.restartFailed
 
         log("measuring raw Ed25519 verification on \(threads) threads")
         let verify = CoreBenchmarks.ed25519VerifyRate(threads: threads, seconds: 3)
@@ -128,22 +87,5 @@ public enum EndToEndBenchmark {
                                             note: "committed when \(Int(bad.offered)) offered; p50 \(Int(bad.p50 * 1000)) ms, p99 \(Int(bad.p99 * 1000)) ms"))
         }
         return results
-    }
-
-    /// Waits (up to 120 s) until every node's mempool is empty; false if they are not by then.
-    static func waitForEmptyMempools(_ ports: [UInt16]) throws -> Bool {
-        let clock = Stopwatch()
-        while clock.seconds < 120 {
-            var pending = 0
-            for port in ports {
-                let conn = try LoopbackConnection(port: port)
-                let (_, body) = try conn.request("GET", "/v1/status")
-                let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
-                pending += (json?["mempool"] as? [String: Any])?["count"] as? Int ?? 0
-            }
-            if pending == 0 { return true }
-            usleep(500_000)
-        }
-        return false
     }
 }

@@ -5,60 +5,6 @@ import KusariDevnet
 import Synchronization
 
 extension EndToEndBenchmark {
-    /// A `kusari devnet` child process in a scratch directory, stopped by `stop` or on deinit.
-    final class DevnetRun {
-        let process = Process()
-        let directory: String
-
-        /// Starts a devnet in `scratch/name` with the genesis in `scratch/genesis.json`.
-        init(executable: String, directory scratch: String, name: String, nodes: Int) throws {
-            directory = scratch + "/" + name
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["devnet", "--dir", directory, "--nodes", "\(nodes)", "--miners", "1", "--tps", "0",
-                                 "--api-port", "0", "--genesis", scratch + "/genesis.json",
-                                 "--exit-with-parent", "\(getpid())"]
-            _ = FileManager.default.createFile(atPath: directory + ".out", contents: nil)
-            let out = FileHandle(forWritingAtPath: directory + ".out")
-            process.standardOutput = out ?? FileHandle.nullDevice
-            process.standardError = out ?? FileHandle.nullDevice
-            try process.run()
-        }
-
-        /// Waits (up to 180 s) until every node answers, has a peer, and all agree on a height of at least 1;
-        /// returns their API ports.
-        func waitUntilUp(log: (String) -> Void) throws -> [UInt16] {
-            let clock = Stopwatch()
-            var last = "no status yet"
-            while clock.seconds < 180 {
-                guard process.isRunning else { throw BenchError.failed("kusari devnet exited; see \(directory).out") }
-                if let reply = try? ControlClient.send(.status, directory: directory), let nodes = reply["nodes"] as? [[String: Any]] {
-                    last = nodes.map { "node \($0["node"] ?? "?"): \($0["state"] ?? "?") height \($0["height"] ?? "-") peers \($0["peers"] ?? "-")" }
-                        .joined(separator: "; ")
-                }
-                if let reply = try? ControlClient.send(.status, directory: directory),
-                   let nodes = reply["nodes"] as? [[String: Any]],
-                   nodes.allSatisfy({ $0["answering"] as? Bool == true && ($0["peers"] as? Int ?? 0) >= 1 }) {
-                    let heights = Set(nodes.compactMap { $0["height"] as? Int })
-                    let ports = nodes.compactMap { ($0["api"] as? String)?.split(separator: ":").last.flatMap { UInt16($0) } }
-                    if heights.count == 1, (heights.first ?? 0) >= 1, ports.count == nodes.count { return ports }
-                }
-                usleep(250_000)
-            }
-            throw BenchError.failed("the devnet's nodes did not come up and agree within 180 s (last: \(last)); see \(directory).out")
-        }
-
-        /// SIGINT (the devnet stops its nodes), then SIGKILL after 60 s.
-        func stop() {
-            guard process.isRunning else { return }
-            kill(process.processIdentifier, SIGINT)
-            let clock = Stopwatch()
-            while process.isRunning && clock.seconds < 60 { usleep(50_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        }
-
-        deinit { stop() }
-    }
-
     /// GET a JSON object.
     static func json(_ conn: LoopbackConnection, _ path: String) throws -> [String: Any] {
         let (_, body) = try conn.request("GET", path)
@@ -70,11 +16,15 @@ extension EndToEndBenchmark {
         try json(conn, "/v1/blocks/\(height)")["transactions"] as? [String] ?? []
     }
 
-    /// One step: `rate` transfers a second for `seconds`, then a drain; counted at every node.
     /// Seconds after the posting ends within which a transfer must be in a block at every node to
     /// count towards the committed rate: two devnet block intervals (2 s) and one for propagation.
     static let inclusionGrace: Double = 5
+    /// Seconds a watcher waits for a node's `GET /v1/status` before counting it unanswered.
+    static let statusTimeout: Double = 60
 
+    /// One step: `rate` transfers a second for `seconds`, then a drain of up to `drainSeconds` (it ends
+    /// once every admitted transfer is in a block at every node); counted at every node. `nonces` are
+    /// the senders' next nonces, advanced past what the step admitted.
     static func runStep(rate: Double, seconds: Double, keys: [KeyPair], chainId: UInt32, nonces: inout [UInt64],
                         ports: [UInt16], drainSeconds: Double, log: (String) -> Void) throws -> Step {
         let count = max(1, Int(rate * seconds))
@@ -98,9 +48,11 @@ extension EndToEndBenchmark {
         var startHeights: [Int] = []
         for port in ports { startHeights.append(try json(try LoopbackConnection(port: port), "/v1/status")["height"] as? Int ?? 0) }
 
-        // Watchers: the time each transaction is first seen in a block at each node.
+        // Watchers: the time each transaction is first seen in a block at each node, and how long each
+        // node takes to answer `GET /v1/status` (a silent node fails the request after `statusTimeout`).
         let clock = Stopwatch()
         let seen = ports.map { _ in SeenBlocks() }
+        let statusAnswers = Mutex<(slowest: Double, failures: Int)>((0, 0))
         let stop = Atomic<Bool>(false)
         let watchers = DispatchGroup()
         for (n, port) in ports.enumerated() {
@@ -108,86 +60,68 @@ extension EndToEndBenchmark {
             watchers.enter()
             Thread.detachNewThread {
                 defer { watchers.leave() }
-                guard let conn = try? LoopbackConnection(port: port) else { return }
+                var conn: LoopbackConnection?
                 var last = start
                 while !stop.load(ordering: .relaxed) {
-                    if let h = (try? json(conn, "/v1/status"))?["height"] as? Int {
-                        while last < h, let ids = try? blockTransactions(conn, last + 1) {
+                    let asked = clock.seconds
+                    if conn == nil { conn = try? LoopbackConnection(port: port, timeout: Self.statusTimeout) }
+                    var height: Int?
+                    if let c = conn, let reply = try? c.request("GET", "/v1/status"), reply.0 == 200 {
+                        height = ((try? JSONSerialization.jsonObject(with: Data(reply.1))) as? [String: Any])?["height"] as? Int
+                    }
+                    let took = clock.seconds - asked
+                    statusAnswers.withLock { $0.slowest = max($0.slowest, took); if height == nil { $0.failures += 1 } }
+                    if let h = height, let c = conn {
+                        while last < h {
+                            guard let ids = try? blockTransactions(c, last + 1) else { conn = nil; break }
                             last += 1
                             let now = clock.seconds
                             seen[n].times.withLock { map in for id in ids where map[id] == nil { map[id] = now } }
                         }
+                    } else {
+                        conn = nil
                     }
                     usleep(100_000)
                 }
             }
         }
 
-        // Submitters: one thread and keep-alive connection per group of senders, each sender always
-        // to the same node. Each posts what is due in batches (`{"txs": [...]}`, at most 256), as a
-        // wallet or exchange with many transfers would, rather than one request per transfer.
+        // Submitters: one thread and keep-alive connection per group of senders (`StepPoster`).
         let connections = max(8, ports.count * 2)
-        let submitted = Mutex<[Double]>([Double](repeating: -1, count: count))
-        let accepted = Atomic<Int>(0)
-        let refusal = Mutex<String?>(nil)
+        let bodies = txs.map(\.hex)
+        let senders = keys.count
+        let outcomes = Mutex<[StepPoster.Outcome]>([])
         let submitters = DispatchGroup()
         for c in 0..<connections {
+            let poster = StepPoster(port: ports[c % ports.count],
+                                    mine: Array(stride(from: 0, to: count, by: 1).lazy.filter { ($0 % senders) % connections == c }),
+                                    rate: rate, seconds: seconds, senders: senders, bodies: bodies)
             submitters.enter()
             Thread.detachNewThread {
                 defer { submitters.leave() }
-                guard let conn = try? LoopbackConnection(port: ports[c % ports.count]) else {
-                    refusal.withLock { $0 = $0 ?? "cannot connect to 127.0.0.1:\(ports[c % ports.count])" }
-                    return
-                }
-                let mine = Array(stride(from: 0, to: count, by: 1).lazy.filter { ($0 % keys.count) % connections == c })
-                var times: [(Int, Double)] = []
-                var next = 0
-                posting: while next < mine.count {
-                    let wait = Double(mine[next]) / rate - clock.seconds
-                    if wait > 0 { usleep(UInt32(wait * 1e6)) }
-                    // Everything due by now, up to a batch.
-                    let due = clock.seconds
-                    var batch: [Int] = []
-                    while next < mine.count, batch.count < 256, Double(mine[next]) / rate <= due { batch.append(mine[next]); next += 1 }
-                    if batch.isEmpty { batch.append(mine[next]); next += 1 }
-                    var body: [UInt8] = Array(#"{"txs":["#.utf8)
-                    for (k, i) in batch.enumerated() {
-                        if k > 0 { body.append(UInt8(ascii: ",")) }
-                        body.append(UInt8(ascii: "\""))
-                        body += txs[i].hex
-                        body.append(UInt8(ascii: "\""))
-                    }
-                    body += Array("]}".utf8)
-                    let t = clock.seconds
-                    guard let (status, reply) = try? conn.request("POST", "/v1/txs", body: body) else {
-                        refusal.withLock { $0 = $0 ?? "connection lost" }
-                        break posting  // what this connection already had accepted still counts
-                    }
-                    let results = (try? JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any])?["results"] as? [[String: Any]]
-                    guard status == 200, let results, results.count == batch.count else {
-                        refusal.withLock { $0 = $0 ?? "\(status) \(String(decoding: reply.prefix(200), as: UTF8.self))" }
-                        continue
-                    }
-                    for (i, result) in zip(batch, results) {
-                        if let error = result["error"] as? [String: Any] {
-                            refusal.withLock { $0 = $0 ?? "\(error["code"] ?? "?"): \(error["message"] ?? "")" }
-                        } else {
-                            times.append((i, t))
-                            accepted.add(1, ordering: .relaxed)
-                        }
-                    }
-                }
-                submitted.withLock { all in for (i, t) in times { all[i] = t } }
+                let outcome = poster.run(clock: clock)
+                outcomes.withLock { $0.append(outcome) }
             }
         }
         submitters.wait()
         let submitEnd = clock.seconds
+        let posted = outcomes.withLock { $0 }
+        var submittedAt = [Double](repeating: -1, count: count)
+        for outcome in posted {
+            for (i, at) in outcome.admitted { submittedAt[i] = at }
+            // A sender's next step starts from its first transfer never admitted (no nonce gap).
+            for (s, i) in outcome.notAdmitted { nonces[s] = min(nonces[s], list[i].nonce) }
+        }
 
         // Drain: until every accepted transfer is in a block at every node, or the drain ends.
-        let admitted = submitted.withLock { all in all.indices.filter { all[$0] >= 0 }.map { txs[$0].id } }
+        let admitted = submittedAt.indices.filter { submittedAt[$0] >= 0 }.map { txs[$0].id }
+        // Each round looks only at what was still missing somewhere (a long drain of a large step stays cheap).
+        var missing = admitted
         while clock.seconds < submitEnd + drainSeconds {
-            let done = seen.allSatisfy { s in s.times.withLock { map in admitted.allSatisfy { map[$0] != nil } } }
-            if done { break }
+            var stillMissing = Set<String>()
+            for s in seen { s.times.withLock { map in for id in missing where map[id] == nil { stillMissing.insert(id) } } }
+            missing = missing.filter(stillMissing.contains)
+            if missing.isEmpty { break }
             usleep(250_000)
         }
         stop.store(true, ordering: .relaxed)
@@ -208,21 +142,19 @@ extension EndToEndBenchmark {
         // commits later is a backlog, not capacity, and does not count towards the rate.
         let inTimeBy = max(seconds, submitEnd) + Self.inclusionGrace
         var inTime = 0
-        submitted.withLock { all in
-            for (i, t) in all.enumerated() where t >= 0 && committedSet.contains(txs[i].id) {
-                var last = 0.0
-                var everywhere = true
-                for s in seen { if let at = s.times.withLock({ $0[txs[i].id] }) { last = max(last, at) } else { everywhere = false } }
-                if everywhere { latencies.append(last - t) }
-                if everywhere && last <= inTimeBy { inTime += 1 }
-            }
+        for (i, t) in submittedAt.enumerated() where t >= 0 && committedSet.contains(txs[i].id) {
+            var last = 0.0
+            var everywhere = true
+            for s in seen { if let at = s.times.withLock({ $0[txs[i].id] }) { last = max(last, at) } else { everywhere = false } }
+            if everywhere { latencies.append(last - t) }
+            if everywhere && last <= inTimeBy { inTime += 1 }
         }
         latencies.sort()
         func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count - 1) * p))] }
         let committedCount = admitted.filter { committedSet.contains($0) }.count
         var step = Step(offered: rate)
         step.sent = count
-        step.accepted = accepted.load(ordering: .relaxed)
+        step.accepted = admitted.count
         step.committed = committedCount
         step.committedInTime = inTime
         step.seconds = seconds
@@ -231,7 +163,9 @@ extension EndToEndBenchmark {
         step.committedRate = Double(inTime) / max(seconds, submitEnd)
         step.p50 = pct(0.5)
         step.p99 = pct(0.99)
-        step.firstRefusal = refusal.withLock { $0 }
+        step.refusals = posted.reduce(0) { $0 + $1.refusals }
+        step.firstRefusal = posted.lazy.compactMap(\.firstRefusal).first
+        (step.statusMaxSeconds, step.statusFailures) = statusAnswers.withLock { ($0.slowest, $0.failures) }
         return step
     }
 }

@@ -9,12 +9,21 @@ import Glibc
 final class LoopbackConnection {
     private let fd: Int32
     private var buffer: [UInt8] = []
+    /// Seconds a send or a read may wait before the request fails (nil: no limit).
+    private let timeout: Double?
 
-    init(port: UInt16) throws {
+    /// Connects to 127.0.0.1:`port`; with a `timeout`, a request fails when the node is silent that long.
+    init(port: UInt16, timeout: Double? = nil) throws {
+        self.timeout = timeout
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw BenchError.failed("socket: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        if let timeout {
+            var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        }
         let rc = Loopback.withAddress(port: Int(port)) { connect(fd, $0, $1) }
         guard rc == 0 else {
             close(fd)
@@ -68,6 +77,9 @@ final class LoopbackConnection {
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n < 0, errno == EAGAIN || errno == EWOULDBLOCK, let timeout {
+            throw BenchError.failed("no answer from the node within \(timeout) s")
+        }
         guard n > 0 else { throw BenchError.failed("connection closed by the node") }
         buffer += chunk[..<n]
     }

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Kusari against this machine's limits (use a release build).",
-        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, EndToEnd.self])
+        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, EndToEnd.self, Overload.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -131,6 +131,47 @@ extension BenchCommand {
                                                         directory: dir ?? FileManager.default.temporaryDirectory.path,
                                                         nodes: nodes, seconds: seconds, firstRate: firstRate, maxSteps: steps,
                                                         log: BenchCommand.log),
+                              json: json)
+        }
+    }
+}
+
+extension BenchCommand {
+    struct Overload: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A devnet offered twice its capacity: the committed rate, stranded transfers, stall disconnects, API answers.",
+            discussion: """
+                Starts `kusari devnet` (no traffic of its own) and finds its capacity C as `bench e2e` does: steps of \
+                --step-seconds from --first-rate, doubling until one is not sustained (then --refine steps between). Then \
+                offers 2C for --seconds and drains for up to --drain seconds, until every admitted transfer is committed \
+                at every node. Reports capacity; overload-committed (at 2C, ratio to C; goal ratio >= 0.8); stranded \
+                (admitted, not committed at every node after the drain; should be 0); refused (refusals such as 429 \
+                mempool_full, expected past capacity: the client retries them after the block spacing); stall-disconnects \
+                and disconnects (peers dropped, from the nodes' logs; stall-disconnects should be 0); status-max-seconds \
+                and status-failures (the slowest GET /v1/status answer any node gave during the overload). The scratch \
+                devnet is removed when every mark is met, kept (and named in the log) otherwise.
+                """)
+        @Flag(help: "Print a JSON array of measurements.") var json = false
+        @Option(help: "Nodes in the devnet.") var nodes = 4
+        @Option(help: "Seconds per capacity step.") var stepSeconds: Double = 20
+        @Option(help: "The first capacity step's rate, transfers a second (each next step doubles it).") var firstRate: Double = 100
+        @Option(help: "The most capacity steps.") var steps = 8
+        @Option(help: "Capacity steps halfway between the highest sustained and the lowest unsustained rate.") var refine = 1
+        @Option(help: "Seconds of the overload step at twice the capacity.") var seconds: Double = 120
+        @Option(help: "The most seconds to wait after the overload step for every admitted transfer to be committed.") var drain: Double = 240
+        @Option(help: "Where to put the scratch devnet.") var dir: String?
+        func run() throws {
+            guard (1...16).contains(nodes) else { throw CLIError("nodes: must be from 1 to 16, got \(nodes)") }
+            guard stepSeconds >= 1, stepSeconds <= 3600 else { throw CLIError("step-seconds: must be from 1 to 3600, got \(stepSeconds)") }
+            guard firstRate >= 1, firstRate <= 100_000 else { throw CLIError("first-rate: must be from 1 to 100000, got \(firstRate)") }
+            guard (1...20).contains(steps) else { throw CLIError("steps: must be from 1 to 20, got \(steps)") }
+            guard (0...10).contains(refine) else { throw CLIError("refine: must be from 0 to 10, got \(refine)") }
+            guard seconds >= 1, seconds <= 3600 else { throw CLIError("seconds: must be from 1 to 3600, got \(seconds)") }
+            guard drain >= 0, drain <= 3600 else { throw CLIError("drain: must be from 0 to 3600, got \(drain)") }
+            printMeasurements(try OverloadBenchmark.run(executable: BenchCommand.executable,
+                                                        directory: dir ?? FileManager.default.temporaryDirectory.path,
+                                                        nodes: nodes, stepSeconds: stepSeconds, firstRate: firstRate, maxSteps: steps,
+                                                        refine: refine, seconds: seconds, drainSeconds: drain, log: BenchCommand.log),
                               json: json)
         }
     }
