@@ -271,8 +271,8 @@ paths:
             `rate_limited`: too many POST requests from this client in the
             current minute; or `mempool_full`: the mempool is full and this
             transaction pays no more than what it holds (equal fee rates go
-            first come, first served), or it holds more than about 30 s of
-            what recent blocks took (at least 10,000 transactions; such a
+            first come, first served), or it holds more than about 20 s of
+            what recent blocks took (at least 2,000 transactions; such a
             refusal comes before the signature is checked). Either way the
             node refuses the excess early rather than let a backlog grow.
             `Retry-After` says when to try again: the chain's block spacing,

@@ -42,10 +42,12 @@ public enum EndToEndBenchmark {
         public var stranded: Int { accepted - committed }
         /// At least 95% of the offered transfers committed at every node within `inclusionGrace` of the end of
         /// the posting (a backlog cleared later is not capacity), the client's posting kept to the
-        /// step's pace (within 5% and a second), and transfers not queued for long (p50 at most 10 s, five
-        /// devnet block intervals).
+        /// step's pace (within 5% and a second), and transfers not queued (p99 submit-to-inclusion at every
+        /// node at most `inclusionGrace`: two devnet block intervals and one second to reach every node, as
+        /// issue 14 defines the sustainable rate).
         public var sustained: Bool {
-            sent > 0 && Double(committedInTime) >= 0.95 * Double(sent) && postSeconds <= seconds * 1.05 + 1 && p50 <= 10
+            sent > 0 && Double(committedInTime) >= 0.95 * Double(sent) && postSeconds <= seconds * 1.05 + 1
+                && p99 <= EndToEndBenchmark.inclusionGrace
         }
         public var summary: String {
             "\(Int(offered)) offered: \(accepted) accepted, \(committed)/\(sent) committed (\(Int(committedRate)) tx/s) in \(Int(postSeconds)) s of posting, p50 \(Int(p50 * 1000)) ms, p99 \(Int(p99 * 1000)) ms, status answered in at most \(Int(statusMaxSeconds * 1000)) ms"

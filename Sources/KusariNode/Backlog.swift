@@ -11,9 +11,9 @@ import Foundation
 /// way: another node acknowledged them already.
 public struct Backlog: Sendable {
     /// Seconds of the recent block rate the pool may hold for clients.
-    public var seconds: Double = 30
+    public var seconds: Double = 20
     /// Transactions the pool may always hold, whatever the rate.
-    public var minimum = 10_000
+    public var minimum = 2_000
     /// The recent blocks: when each was connected (system uptime) and how many transactions it took.
     private var blocks: [(at: Double, txs: Int)] = []
     /// Blocks the rate is taken over.

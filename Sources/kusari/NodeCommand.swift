@@ -44,7 +44,7 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("v"), .long], help: "Also print the log on the terminal (stderr).") var verbose = false
     @Option(help: "Mempool size cap in bytes.") var mempoolMaxBytes: Int?
     @Option(help: "Seconds a transaction may wait in the mempool.") var mempoolExpiry: UInt64?
-    @Option(help: "Clients are refused (429 mempool_full) while the mempool holds more than this many seconds of what recent blocks took (at least 10,000 transactions).")
+    @Option(help: "Clients are refused (429 mempool_full) while the mempool holds more than this many seconds of what recent blocks took (at least 2,000 transactions; default 20).")
     var mempoolBacklogSeconds: Double?
     @Option(help: "Minimum fee per transaction byte, in base units.") var minFeePerByte: UInt64?
     @Option(help: "How many nonces ahead of its account a sender may queue.") var maxNonceAhead: UInt64?
