@@ -296,6 +296,8 @@ public actor Node {
         let outcome: Blockchain.Outcome
         var signatures = signatures
         if case .verify = signatures {
+            // A sync's background check of this very block ends first (never the same work twice at once).
+            verifiedSignatures.waitForCheck(of: block.id)
             // Signatures checked on admission are not checked again (Bitcoin Core keeps such a cache too).
             signatures = .verifyExcept(Set(block.transactions.lazy.map(\.id).filter { self.verifiedSignatures.contains($0) }))
         }

@@ -521,11 +521,7 @@ public actor P2P {
         if !later.isEmpty, !checkingInBackground, peers[id]?.ready == true,
            await node.firstWithoutProofOfWork(later.map(\.header)) == nil {
             checkingInBackground = true
-            let cache = node.verifiedSignatures
-            DispatchQueue.global().async {
-                for b in later { cache.check(b.transactions) }
-                Task { await self.backgroundCheckDone() }
-            }
+            node.verifiedSignatures.checkAhead(Array(later)) { Task { await self.backgroundCheckDone() } }
         }
         var i = 0
         while i < batch.count {

@@ -86,6 +86,44 @@ public final class SignatureCache: @unchecked Sendable {
         }
     }
 
+    /// Blocks whose transactions a background check is going through, each with a group left when it is done.
+    private var checking: [Hash256: DispatchGroup] = [:]
+
+    /// Checks the transactions of `blocks`, one block after the other, on other
+    /// threads (a sync's next bodies while the node applies the current one),
+    /// then calls `done`. `waitForCheck` waits for a block's turn to end, so that
+    /// the node never checks the same signatures at the same time.
+    public func checkAhead(_ blocks: [Block], done: @escaping @Sendable () -> Void) {
+        lock.lock()
+        var mine: [(Block, DispatchGroup)] = []
+        for b in blocks where checking[b.id] == nil {
+            let group = DispatchGroup()
+            group.enter()
+            checking[b.id] = group
+            mine.append((b, group))
+        }
+        lock.unlock()
+        let work = mine
+        DispatchQueue.global().async {
+            for (b, group) in work {
+                self.check(b.transactions)
+                self.lock.lock()
+                self.checking[b.id] = nil
+                self.lock.unlock()
+                group.leave()
+            }
+            done()
+        }
+    }
+
+    /// Waits while a background check of block `id`'s transactions is under way.
+    public func waitForCheck(of id: Hash256) {
+        lock.lock()
+        let group = checking[id]
+        lock.unlock()
+        group?.wait()
+    }
+
     /// Whether `tx`'s signature is valid: from the cache, or checked now (and remembered when valid).
     public func isValid(_ tx: Transaction, id: Hash256) -> Bool {
         if contains(id) { return true }

@@ -85,7 +85,7 @@ extension BenchCommand {
     struct Sync: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A fresh node syncing blocks of 1,000 transfers from a peer.")
         @Flag(help: "Print a JSON array of measurements.") var json = false
-        @Option(help: "Blocks to sync.") var blocks = 10
+        @Option(help: "Blocks to sync.") var blocks = 50
         @Option(help: "Where to put the scratch nodes.") var dir: String?
         func run() throws {
             printMeasurements(try NetworkBenchmarks.sync(executable: BenchCommand.executable,
