@@ -76,6 +76,13 @@ public enum API {
                 guard limiter.allow(context.remoteAddress, cost: hexes.count) else {
                     throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(postsPerMinute) transactions a minute")
                 }
+                // A backlogged pool refuses the whole batch at once, before any signature is
+                // checked, with one short answer (an overloaded node spends little on saying no).
+                if let b = node.backlogged.withLock({ $0 }) {
+                    var e = APIError(NodeError.backlogged(pending: b.pending, seconds: b.seconds))
+                    e.retryAfter = Int(node.targetSpacing)
+                    throw e
+                }
                 let answer = await BatchSubmit.submit(hexes, node: node)
                 var response = JSONBody.response(answer)
                 // A full mempool says when to try again, as for a single transaction.

@@ -53,11 +53,6 @@ enum BatchSubmit {
     static func submit(_ hexes: [String], node: Node) async -> Answer {
         var items = [Item?](repeating: nil, count: hexes.count)
         var valid: [(index: Int, tx: Transaction)] = []
-        // A backlogged pool refuses the whole batch before any signature is checked.
-        if let b = node.backlogged.withLock({ $0 }) {
-            let e = NodeError.backlogged(pending: b.pending, seconds: b.seconds)
-            return Answer(accepted: 0, results: hexes.map { _ in Item(id: nil, error: Failure(code: e.code, message: e.description)) })
-        }
         for (i, hex) in hexes.enumerated() {
             let bytes: [UInt8]
             do { bytes = try Hex.decode(hex, field: "txs[\(i)]") } catch {

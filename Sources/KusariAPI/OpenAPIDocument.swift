@@ -209,7 +209,9 @@ paths:
         (`txs` present): `txs` is an array (`422 wrong_type`) of 1
         (`400 bad_request`) to 256 (`413 too_large`; also when more than the
         client's rate limit allows in a minute) strings (`422 wrong_type`);
-        rate limit (`429 rate_limited`); then each transaction as below, in
+        rate limit (`429 rate_limited`); a backlogged mempool (`429
+        mempool_full` for the whole batch, before any signature is checked,
+        with `Retry-After`); then each transaction as below, in
         its result (`Retry-After` is sent when one of them met a full
         mempool). A single transaction: body at most 65,536
         bytes (`413 too_large`); rate limit (`429 rate_limited`); a `tx`

@@ -424,6 +424,15 @@ public actor P2P {
             channel.close(promise: nil)
             return nil
         }
+        // Full: a connection that has not finished its handshake (idle sockets can fill every
+        // slot) makes room for the newcomer, the oldest first.
+        let inboundFull = !outbound && peers.values.filter({ !$0.outbound }).count >= maxInbound
+        if peers.count >= maxPeers || inboundFull,
+           let (idle, old) = peers.filter({ !$0.value.ready && !$0.value.outbound }).min(by: { $0.value.connectedAt < $1.value.connectedAt }) {
+            logger.info("closing an unfinished connection to make room", metadata: ["remote": "\(old.remote)"])
+            peers[idle] = nil
+            old.channel.close(promise: nil)
+        }
         guard peers.count < maxPeers else {
             logger.info("refusing a peer: too many peers", metadata: ["remote": "\(remote)"])
             channel.close(promise: nil)
@@ -841,8 +850,16 @@ public actor P2P {
         case .transaction, .heartbeat, .sideBlock:
             return
         }
-        for (id, peer) in peers where peer.ready && peer.known.insert(item.hash) {
-            if let body { send(.block(body), to: id) } else { send(.inv([item]), to: id) }
+        let fresh = download.remaining == 0
+        for (id, peer) in peers where peer.ready {
+            let new = peer.known.insert(item.hash)
+            if new, let body {
+                send(.block(body), to: id)
+            } else if new || fresh {
+                // A fresh tip's `inv` goes also to the peer that sent it: it learns that we hold
+                // it (the height we have proved), which a pushed block would never tell it.
+                send(.inv([item]), to: id)
+            }
         }
     }
 

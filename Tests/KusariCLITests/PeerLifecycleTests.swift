@@ -72,3 +72,28 @@ extension NetworkTests {
         #expect(await newClosed.value == false, "the new connection stays")
     }
 }
+
+extension NetworkTests {
+    /// Idle sockets that never shake hands cannot hold every inbound slot: a newcomer
+    /// takes the place of the oldest unfinished connection instead of being refused.
+    @Test func idleSocketsDoNotHoldTheInboundSlots() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let x = try NodeProcess(datadir: dir.appendingPathComponent("x").path,
+                                arguments: ["--p2p", "127.0.0.1:0", "--max-inbound", "3", "--no-discover"])
+        defer { x.stop() }
+        let port = UInt16(x.p2p?.split(separator: ":").last ?? "") ?? 0
+        let genesis = try Hash256(hex: try await x.get("/v1/status").json["genesis"] as? String ?? "")
+        func peers() async throws -> [[String: Any]] { try await x.get("/v1/peers").json["peers"] as? [[String: Any]] ?? [] }
+        let idle = try (0..<3).map { _ in try RawPeer(port: port) }
+        try await x.waitFor("three idle connections in every slot", seconds: 30) { try await peers().count == 3 }
+        let real = try RawPeer(port: port)
+        real.send(RawPeer.handshake(genesis: genesis, nodeId: 55))
+        try await x.waitFor("the real peer connected", seconds: 10) {
+            try await x.get("/v1/status").json["peers"] as? Int == 1
+        }
+        let closed = await Task.detached { idle[0].closedByNode(within: 10) }.value
+        #expect(closed, "the oldest idle connection made room")
+        #expect(try await peers().count == 3)
+    }
+}
