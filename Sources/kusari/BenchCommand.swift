@@ -123,10 +123,10 @@ extension BenchCommand {
         @Option(help: "The most load steps.") var steps = 8
         @Option(help: "Where to put the scratch devnet.") var dir: String?
         func run() throws {
-            guard (1...20).contains(steps) else { throw CLIError("steps: must be from 1 to 20, got \(steps)") }
-            guard (1...16).contains(nodes) else { throw CLIError("nodes: must be from 1 to 16, got \(nodes)") }
-            guard seconds >= 1, seconds <= 3600 else { throw CLIError("seconds: must be from 1 to 3600, got \(seconds)") }
-            guard firstRate >= 1, firstRate <= 100_000 else { throw CLIError("first-rate: must be from 1 to 100000, got \(firstRate)") }
+            try checkRange("steps", steps, 1...20)
+            try checkRange("nodes", nodes, 1...16)
+            try checkRange("seconds", seconds, 1...3600)
+            try checkRange("first-rate", firstRate, 1...100_000)
             printMeasurements(try EndToEndBenchmark.run(executable: BenchCommand.executable,
                                                         directory: dir ?? FileManager.default.temporaryDirectory.path,
                                                         nodes: nodes, seconds: seconds, firstRate: firstRate, maxSteps: steps,
@@ -161,13 +161,13 @@ extension BenchCommand {
         @Option(help: "The most seconds to wait after the overload step for every admitted transfer to be committed.") var drain: Double = 240
         @Option(help: "Where to put the scratch devnet.") var dir: String?
         func run() throws {
-            guard (1...16).contains(nodes) else { throw CLIError("nodes: must be from 1 to 16, got \(nodes)") }
-            guard stepSeconds >= 1, stepSeconds <= 3600 else { throw CLIError("step-seconds: must be from 1 to 3600, got \(stepSeconds)") }
-            guard firstRate >= 1, firstRate <= 100_000 else { throw CLIError("first-rate: must be from 1 to 100000, got \(firstRate)") }
-            guard (1...20).contains(steps) else { throw CLIError("steps: must be from 1 to 20, got \(steps)") }
-            guard (0...10).contains(refine) else { throw CLIError("refine: must be from 0 to 10, got \(refine)") }
-            guard seconds >= 1, seconds <= 3600 else { throw CLIError("seconds: must be from 1 to 3600, got \(seconds)") }
-            guard drain >= 0, drain <= 3600 else { throw CLIError("drain: must be from 0 to 3600, got \(drain)") }
+            try checkRange("nodes", nodes, 1...16)
+            try checkRange("step-seconds", stepSeconds, 1...3600)
+            try checkRange("first-rate", firstRate, 1...100_000)
+            try checkRange("steps", steps, 1...20)
+            try checkRange("refine", refine, 0...10)
+            try checkRange("seconds", seconds, 1...3600)
+            try checkRange("drain", drain, 0...3600)
             printMeasurements(try OverloadBenchmark.run(executable: BenchCommand.executable,
                                                         directory: dir ?? FileManager.default.temporaryDirectory.path,
                                                         nodes: nodes, stepSeconds: stepSeconds, firstRate: firstRate, maxSteps: steps,
@@ -189,5 +189,17 @@ func printMeasurements(_ results: [BenchMeasurement], json: Bool) {
         }))
     } else {
         print(formatTable(results))
+    }
+}
+
+/// Refuses `value` outside `range`, naming the option, in the form every bench option uses
+/// (whole numbers without a decimal point: "from 1 to 3600").
+func checkRange<T: Comparable & CustomStringConvertible>(_ option: String, _ value: T, _ range: ClosedRange<T>) throws {
+    func show(_ v: T) -> String {
+        if let d = v as? Double, d.isFinite, d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
+        return v.description
+    }
+    guard range.contains(value) else {
+        throw CLIError("\(option): must be from \(show(range.lowerBound)) to \(show(range.upperBound)), got \(value)")
     }
 }
