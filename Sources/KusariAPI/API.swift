@@ -98,7 +98,7 @@ public enum API {
             }
             let tx = try Node.prepare(transaction: bytes)
             do {
-                let id = try await node.admit(verified: tx)
+                let id = try await node.admitDurably(verified: tx)
                 return JSONBody.response(View.Submitted(id: id.hex), status: .accepted)
             } catch NodeError.rejected(.mempoolFull) {
                 // Refused early and clearly: the pool frees room as blocks are mined.
