@@ -212,9 +212,11 @@ public actor Node {
         do { state = h == chain.height ? chain.state : try chain.state(atHeight: h) } catch { throw .from(error) }
         let account = state.account(address)
         let tipAccount = chain.state.account(address)
+        let pending = mempool.pending(of: address)
+        let pendingNonce = mempool.pendingNonce(of: address, accountNonce: tipAccount.nonce)
         return AccountInfo(address: address, account: account, height: h, stateRoot: state.root,
-                           pendingNonce: mempool.pendingNonce(of: address, accountNonce: tipAccount.nonce),
-                           pendingCount: mempool.pending(of: address).count, proof: state.proof(for: address))
+                           pendingNonce: pendingNonce, pendingCount: pending.count, proof: state.proof(for: address),
+                           gap: NonceGap.find(pendingNonce: pendingNonce, pendingNonces: pending.map(\.tx.nonce)))
     }
 
     /// An address's confirmed transactions, newest first, strictly before
