@@ -102,10 +102,13 @@ public final class MempoolJournal: @unchecked Sendable {
     /// Records in the file, or that will be once pending writes land (the rewrite threshold's measure).
     public var recordCount: Int { condition.withLock { recordsInFile } }
 
-    /// Queues transactions for the next group commit and returns their sequence number. Never blocks on the disk.
+    /// Queues transactions for the next group commit and returns their sequence number
+    /// (nothing to queue: the last one). Never blocks on the disk.
     @discardableResult
     public func append(_ txs: [Transaction]) -> UInt64 {
         condition.withLock {
+            // A sequence number always has a write behind it, or `durable(through:)` would wait for nothing.
+            guard !txs.isEmpty else { return nextSequence }
             pending += txs
             recordsInFile += txs.count
             nextSequence += 1

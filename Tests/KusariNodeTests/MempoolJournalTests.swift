@@ -43,6 +43,8 @@ import Testing
         var last: UInt64 = 0
         for tx in txs { last = journal.append([tx]) }
         try await journal.durable(through: last)
+        // Nothing appended: nothing to wait for (a regression: such a sequence number once waited for ever).
+        try await journal.durable(through: journal.append([]))
         // Read while the journal is still open, as a restart after SIGKILL would.
         let read = MempoolJournal.load(path: path)
         #expect(read.transactions.map(\.id) == txs.map(\.id))
