@@ -108,7 +108,8 @@ public enum API {
                 // more than blocks take in a while; the pool frees room as blocks are mined.
                 if let b = node.backlogged.withLock({ $0 }) { throw NodeError.backlogged(pending: b.pending, seconds: b.seconds) }
                 let tx = try Node.prepare(transaction: bytes)
-                let id = try await node.admit(verified: tx, fromClient: true)
+                // 202 only once the journal holds it on disk.
+                let id = try await node.admitDurably(verified: tx, fromClient: true)
                 return JSONBody.response(View.Submitted(id: id.hex), status: .accepted)
             } catch let e as NodeError where e.code == MempoolError.mempoolFull.code {
                 var answer = APIError(e)

@@ -48,7 +48,8 @@ enum BatchSubmit {
     }
 
     /// Decodes and checks each transaction outside the node's actor (signatures
-    /// through the node's cache), then admits the valid ones in one call;
+    /// through the node's cache), then admits the valid ones in one call and waits until the
+    /// node's journal holds them on disk;
     /// refusals are reported per item, with the id of each that decoded.
     static func submit(_ hexes: [String], node: Node) async -> Answer {
         var items = [Item?](repeating: nil, count: hexes.count)
@@ -79,7 +80,7 @@ enum BatchSubmit {
             }
             valid.append((i, tx))
         }
-        let outcomes = await node.admit(verifiedBatch: valid.map(\.tx), fromClient: true)
+        let outcomes = await node.admitDurably(verifiedBatch: valid.map(\.tx), fromClient: true)
         var accepted = 0
         for ((i, tx), outcome) in zip(valid, outcomes) {
             switch outcome {

@@ -302,7 +302,10 @@ paths:
         empty account (balance and nonce 0), proved absent. `pendingNonce`
         (the next nonce to sign with, counting the sender's pending
         transactions) and `pending` (how many of them) are always as of now,
-        whatever `height` is.
+        whatever `height` is. `gap`, present only when some of the sender's
+        pending transactions wait behind a nonce the node does not hold,
+        tells which nonce is missing and how many wait: they cannot be mined
+        until a transaction with `missingNonce` is sent (again).
       parameters:
         - $ref: "#/components/parameters/Address"
         - name: height
@@ -1024,6 +1027,20 @@ components:
         height: {$ref: "#/components/schemas/Height"}
         stateRoot: {$ref: "#/components/schemas/Hash"}
         proof: {$ref: "#/components/schemas/StateProof"}
+        gap: {$ref: "#/components/schemas/NonceGap"}
+    NonceGap:
+      description: Pending transactions of the sender that wait behind a nonce the node does not hold.
+      type: object
+      required: [missingNonce, waitingFrom, waiting]
+      additionalProperties: false
+      properties:
+        missingNonce:
+          description: The nonce no pending transaction has (the account's pendingNonce).
+          $ref: "#/components/schemas/UInt64"
+        waitingFrom:
+          description: The lowest pending nonce above it.
+          $ref: "#/components/schemas/UInt64"
+        waiting: {type: integer, minimum: 1, description: How many pending transactions wait behind it.}
     History:
       type: object
       required: [address, transactions]

@@ -64,7 +64,11 @@ package enum View {
     package struct AccountInfo: Encodable {
         package let address: String, balance: UInt64, nonce: UInt64, pendingNonce: UInt64, pending: Int
         package let height: UInt64, stateRoot: String, proof: StateProof
+        package let gap: Gap?
     }
+
+    /// Pending transactions waiting behind a nonce the node does not hold.
+    package struct Gap: Encodable { package let missingNonce: UInt64, waitingFrom: UInt64, waiting: Int }
 
     package struct History: Encodable { package let address: String; package let transactions: [TxInfo]; package let next: String? }
 
@@ -177,6 +181,7 @@ package struct Views {
         return View.AccountInfo(address: address(a.address), balance: a.account.balance, nonce: a.account.nonce,
                                 pendingNonce: a.pendingNonce, pending: a.pendingCount, height: a.height,
                                 stateRoot: a.stateRoot.hex,
-                                proof: .init(key: a.proof.key.hex, siblings: a.proof.siblings.map(\.hex), terminal: terminal))
+                                proof: .init(key: a.proof.key.hex, siblings: a.proof.siblings.map(\.hex), terminal: terminal),
+                                gap: a.gap.map { View.Gap(missingNonce: $0.missingNonce, waitingFrom: $0.waitingFrom, waiting: $0.waiting) })
     }
 }

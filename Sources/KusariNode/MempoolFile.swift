@@ -1,29 +1,13 @@
 import Foundation
 import KusariCore
 
-/// The saved mempool: `KSRMEM` + version 0x0001, then u32-length-prefixed
-/// transaction encodings. Written atomically (temporary file, fsync, rename)
-/// on clean shutdown and re-validated in full on start.
+/// The mempool saved at clean shutdown by versions before the journal:
+/// `KSRMEM` + version 0x0001, then u32-length-prefixed transaction encodings.
+/// Still read (and re-validated) on start, then removed once the journal holds
+/// its transactions; nothing writes it any more (see `MempoolJournal`).
 enum MempoolFile {
     static let name = "mempool.dat"
     static let magic: [UInt8] = Array("KSRMEM".utf8) + [0x00, 0x01]
-
-    static func save(_ txs: [Transaction], path: String) throws {
-        var w = ByteWriter()
-        w.writeBytes(magic)
-        for tx in txs {
-            let bytes = tx.encoded
-            w.writeUInt32(UInt32(bytes.count))
-            w.writeBytes(bytes)
-        }
-        let tmp = path + ".tmp"
-        _ = FileManager.default.createFile(atPath: tmp, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: tmp) else { throw CocoaError(.fileWriteNoPermission) }
-        try handle.write(contentsOf: Data(w.bytes))
-        try handle.synchronize()
-        try handle.close()
-        guard rename(tmp, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-    }
 
     /// The saved transactions that still decode (a damaged file loses only what follows the damage).
     static func load(path: String) -> [Transaction] {

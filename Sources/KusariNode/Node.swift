@@ -47,10 +47,17 @@ public actor Node {
     /// tip last moved (Bitcoin's `recentRejects`): neither is fetched again when announced.
     let recentlyConfirmed = RecentIds(capacity: 200_000)
     private(set) var recentlyRefused = RecentIds(capacity: 50_000)
+    /// Every admission, made durable by a writer thread of its own (group commit); replayed on start.
+    public nonisolated let journal: MempoolJournal
+    /// The journal is rewritten from the live pool once it holds this many times the pool's
+    /// transactions (and more than `config.journalCompactionMinimum`).
+    nonisolated static let journalGrowthFactor = 4
     /// The last projection of the mempool into blocks, with the version it was made from.
     nonisolated let projection = Mutex<(version: UInt64, count: Int, blocks: [[Mempool.Entry]])?>(nil)
 
-    /// Opens (or creates) the data directory and reloads the saved mempool.
+    /// Opens (or creates) the data directory and replays the mempool journal
+    /// (and a `mempool.dat` saved by an older version), re-validating each
+    /// transaction; a damaged tail is reported and skipped.
     public init(config: NodeConfig, logger: Logger) throws(ChainError) {
         self.config = config
         self.logger = logger
@@ -64,24 +71,55 @@ public actor Node {
         self.targetSpacing = chain.params.targetSpacing
         self.backlog = config.backlog
         self.mempool = Mempool(chainId: chain.genesis.chainId, config: config.mempool)
-        let saved = MempoolFile.load(path: config.dataDirectory + "/" + MempoolFile.name)
+        let legacyPath = config.dataDirectory + "/" + MempoolFile.name
+        let journalPath = config.dataDirectory + "/" + MempoolJournal.name
+        let journaled = MempoolJournal.load(path: journalPath)
+        if let damage = journaled.damage {
+            logger.warning("mempool journal damaged; ignoring its tail", metadata: [
+                "path": "\(journalPath)", "reason": "\(damage)", "ignored bytes": "\(journaled.ignoredBytes)"])
+        }
+        let saved = MempoolFile.load(path: legacyPath) + journaled.transactions
         var restored = 0
         let now = Self.now()
         for tx in saved {
             // Re-validated in full: the chain may have moved while the node was down.
             if (try? mempool.admit(tx, account: { chain.state.account($0) }, now: now)) != nil { restored += 1 }
         }
+        do { journal = try MempoolJournal(path: journalPath) } catch {
+            chain.close()
+            throw .storage(.io(journalPath, error.description))
+        }
+        // Start the journal afresh from the pool just rebuilt (a torn tail goes with it).
+        switch journal.waitDurable(through: journal.rewrite(Self.journalOrder(mempool.all))) {
+        case .success: unlink(legacyPath)
+        case .failure(let e): logger.error("could not rewrite the mempool journal", metadata: ["error": "\(e)"])
+        }
         logger.info("node opened", metadata: ["datadir": "\(config.dataDirectory)", "height": "\(chain.height)",
                                               "tip": "\(chain.tipId)", "mempool": "\(restored)/\(saved.count) restored"])
     }
 
+    /// Pool entries in an order that re-admits them all: each sender's by rising nonce.
+    nonisolated static func journalOrder(_ entries: [Mempool.Entry]) -> [Transaction] {
+        entries.sorted { ($0.tx.nonce, $0.sequence) < ($1.tx.nonce, $1.sequence) }.map(\.tx)
+    }
+
+    /// Rewrites the journal from the live pool once mined, replaced and evicted
+    /// transactions make up most of it.
+    private func compactJournalIfGrown() {
+        guard journal.recordCount > max(config.journalCompactionMinimum, Self.journalGrowthFactor * mempool.count) else { return }
+        journal.rewrite(Self.journalOrder(mempool.all))
+    }
+
     static func now() -> UInt64 { UInt64(max(0, Date().timeIntervalSince1970)) }
 
-    /// Saves the mempool and closes the chain (after the block being written).
+    /// Rewrites the mempool journal from the live pool, closes it, and closes
+    /// the chain (after the block being written).
     public func shutdown() {
-        let txs = mempool.all.map(\.tx)
-        do { try MempoolFile.save(txs, path: config.dataDirectory + "/" + MempoolFile.name) } catch {
-            logger.error("could not save the mempool", metadata: ["error": "\(error)"])
+        let txs = Self.journalOrder(mempool.all)
+        let sequence = journal.rewrite(txs)
+        journal.close()
+        if !journal.isDurable(through: sequence) {
+            logger.error("could not save the mempool journal", metadata: ["path": "\(journal.path)"])
         }
         chain.close()
         events.finish()
@@ -179,9 +217,11 @@ public actor Node {
         do { state = h == chain.height ? chain.state : try chain.state(atHeight: h) } catch { throw .from(error) }
         let account = state.account(address)
         let tipAccount = chain.state.account(address)
+        let pending = mempool.pending(of: address)
+        let pendingNonce = mempool.pendingNonce(of: address, accountNonce: tipAccount.nonce)
         return AccountInfo(address: address, account: account, height: h, stateRoot: state.root,
-                           pendingNonce: mempool.pendingNonce(of: address, accountNonce: tipAccount.nonce),
-                           pendingCount: mempool.pending(of: address).count, proof: state.proof(for: address))
+                           pendingNonce: pendingNonce, pendingCount: pending.count, proof: state.proof(for: address),
+                           gap: NonceGap.find(pendingNonce: pendingNonce, pendingNonces: pending.map(\.tx.nonce)))
     }
 
     /// An address's confirmed transactions, newest first, strictly before
@@ -238,12 +278,41 @@ public actor Node {
         }
         mempoolVersion &+= 1
         updateBacklog()
+        journal.append([tx])
+        compactJournalIfGrown()
         unannounced?.append(admission.id)
         events.publish(.transaction(id: admission.id))
         // Restart the miner when the pool now pays clearly more than its template.
         if templateCount == 0 || mempool.totalFees > templateFees + templateFees / 10 { bumpWork() }
         logger.debug("transaction admitted", metadata: ["id": "\(admission.id)"])
         return admission.id
+    }
+
+    /// Admits a transaction whose signature `prepare` has checked and returns
+    /// once the journal holds it on disk (what the API acknowledges). The
+    /// actor is not held while the disk syncs: the wait happens outside it.
+    public nonisolated func admitDurably(verified tx: Transaction, fromClient: Bool = true) async throws(NodeError) -> Hash256 {
+        let (id, sequence) = try await admitJournaled(tx, fromClient: fromClient)
+        do { try await journal.durable(through: sequence) } catch { throw .unavailable(error.description) }
+        return id
+    }
+
+    private func admitJournaled(_ tx: Transaction, fromClient: Bool) throws(NodeError) -> (Hash256, UInt64) {
+        (try admit(verified: tx, fromClient: fromClient), journal.lastSequence)
+    }
+
+    /// `admit(verifiedBatch:)`, returning once the journal holds every admitted
+    /// transaction on disk; if it cannot, those are reported `unavailable`.
+    public nonisolated func admitDurably(verifiedBatch txs: [Transaction], fromClient: Bool = true) async -> [Result<Hash256, NodeError>] {
+        let (outcomes, sequence) = await admitJournaled(batch: txs, fromClient: fromClient)
+        do { try await journal.durable(through: sequence) } catch {
+            return outcomes.map { $0.flatMap { _ in .failure(.unavailable(error.description)) } }
+        }
+        return outcomes
+    }
+
+    private func admitJournaled(batch txs: [Transaction], fromClient: Bool) -> ([Result<Hash256, NodeError>], UInt64) {
+        (admit(verifiedBatch: txs, fromClient: fromClient), journal.lastSequence)
     }
 
     /// Admits many transactions whose signatures `prepare` has checked, in one
@@ -322,6 +391,8 @@ public actor Node {
         updateBacklog()
         bumpWork()
         // Transactions back from disconnected blocks are announced again.
+        journal.append(update.readmitted.compactMap { mempool.entry($0)?.tx })
+        compactJournalIfGrown()
         for id in update.readmitted {
             unannounced?.append(id)
             events.publish(.transaction(id: id))

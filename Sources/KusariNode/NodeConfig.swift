@@ -15,6 +15,9 @@ public struct NodeConfig: Sendable {
     /// POST requests per minute per client; loopback clients are exempt unless `limitLoopback`.
     public var postsPerMinute = 600
     public var limitLoopback = false
+    /// The mempool journal is rewritten from the live pool once it holds more
+    /// records than this and than 4 times the pool.
+    public var journalCompactionMinimum = 4_096
 
     public init(dataDirectory: String, genesis: Genesis) {
         self.dataDirectory = dataDirectory

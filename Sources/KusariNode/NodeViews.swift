@@ -54,6 +54,25 @@ public struct AccountInfo: Sendable {
     public var pendingNonce: UInt64
     public var pendingCount: Int
     public var proof: StateProof
+    /// Pending transactions that wait behind a nonce the node does not hold (nil: none).
+    public var gap: NonceGap? = nil
+}
+
+/// A sender's pending transactions that cannot be mined until a missing nonce is sent.
+public struct NonceGap: Sendable, Equatable {
+    /// The nonce nobody holds (the account's `pendingNonce`).
+    public var missingNonce: UInt64
+    /// The lowest pending nonce above it.
+    public var waitingFrom: UInt64
+    /// How many pending transactions wait behind it.
+    public var waiting: Int
+
+    /// The gap in `pendingNonces` (the sender's pending nonces) above `pendingNonce`, if any.
+    public static func find(pendingNonce: UInt64, pendingNonces: [UInt64]) -> NonceGap? {
+        let above = pendingNonces.filter { $0 > pendingNonce }
+        guard let first = above.min() else { return nil }
+        return NonceGap(missingNonce: pendingNonce, waitingFrom: first, waiting: above.count)
+    }
 }
 
 /// The recent block tree for `GET /v1/chain/tree`: best-chain blocks and the side branches that lost.

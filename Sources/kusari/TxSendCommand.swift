@@ -29,6 +29,9 @@ extension TxCommand {
             guard account.status == 200, let nonce = account.json["pendingNonce"] as? Int else {
                 throw CLIError("api: cannot read the sender's account: \(account.errorMessage ?? "status \(account.status)")")
             }
+            if let gap = WalletNode.NonceGap(account.json["gap"]) {
+                Output.errorLine(WalletNode.gapNotice(gap, address: sender.string) + "; this transfer takes nonce \(nonce)")
+            }
             let memoBytes = Array((memo ?? "").utf8)
             var feeUnits: UInt64
             if let fee {

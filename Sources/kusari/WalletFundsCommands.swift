@@ -98,6 +98,9 @@ struct WalletSend: AsyncParsableCommand {
         }
         let tx = try Transaction(chainId: node.chainId, key: sender.key, nonce: sender.pendingNonce, to: recipient.payload,
                                  amount: units, fee: feeUnits, memo: memoBytes)
+        if let gap = sender.gap {
+            Output.errorLine(WalletNode.gapNotice(gap, address: sender.address.string) + "; this transfer takes nonce \(sender.pendingNonce)")
+        }
         let (id, confirmed) = try await node.post(tx, wait: wait, timeout: timeout)
         var fields: [(String, JSON)] = [
             ("id", .string(id)), ("from", .string(sender.address.string)), ("fromIndex", .uint(UInt64(sender.index))),

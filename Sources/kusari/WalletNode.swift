@@ -40,6 +40,8 @@ struct WalletNode {
         let balance: UInt64
         let nonce: UInt64
         let pendingNonce: UInt64
+        /// Its pending transfers that wait behind a nonce the node does not hold, if any.
+        var gap: NonceGap?
         /// Pending transfers to and from it, in base units (amount + fee for outgoing).
         var pendingIn: UInt64 = 0
         var pendingOut: UInt64 = 0
@@ -81,7 +83,8 @@ struct WalletNode {
               let pendingNonce = number("pendingNonce") else {
             throw CLIError("api: cannot read account \(address.string): \(reply.errorMessage ?? "status \(reply.status)")")
         }
-        var s = AddressState(index: index, key: key, address: address, balance: balance, nonce: nonce, pendingNonce: pendingNonce)
+        var s = AddressState(index: index, key: key, address: address, balance: balance, nonce: nonce, pendingNonce: pendingNonce,
+                             gap: NonceGap(reply.json["gap"]))
         for e in pool {
             if e.to == address.string { s.pendingIn = saturating(s.pendingIn, e.amount) }
             if e.from == address.string { s.pendingOut = saturating(s.pendingOut, e.amount, e.fee) }
@@ -128,7 +131,7 @@ struct WalletNode {
         let interrupt = InterruptNotice(message: "interrupted: transaction \(id) was sent and stays pending until it is mined; "
                                             + "do not send it again. Follow it with: \(follow)")
         defer { interrupt.cancel() }
-        do { return (id, try await waitConfirmed(id, timeout: timeout)) } catch let error as CLIError {
+        do { return (id, try await waitConfirmed(id, timeout: timeout, resending: tx)) } catch let error as CLIError {
             throw CLIError(error.description + "; follow it with: \(follow)")
         }
     }
@@ -150,15 +153,70 @@ struct WalletNode {
     }
 
     /// Polls `/v1/txs/ID` until the transaction is confirmed; returns its info.
-    func waitConfirmed(_ id: String, timeout: Double) async throws -> [String: Any] {
+    /// With `resending` (the transaction itself, kept until it is confirmed): when
+    /// the node no longer knows it (lost in a crash, expired or evicted) it is
+    /// posted again, as Electrum does; and while it waits behind a nonce the node
+    /// does not hold, that is said once on stderr. A node that stops answering
+    /// (restarting) is waited for, up to the same deadline.
+    func waitConfirmed(_ id: String, timeout: Double, resending tx: Transaction? = nil) async throws -> [String: Any] {
         try Self.checkTimeout(timeout)
         let deadline = Date().addingTimeInterval(timeout)
+        var toldGap = false
+        var polls = 0
+        var unreachable: (any Error)?
         while Date() < deadline {
-            let info = try await client.get("/v1/txs/\(id)")
+            let info: HTTPClient.Reply
+            do { info = try await client.get("/v1/txs/\(id)") } catch {
+                unreachable = error
+                try await Task.sleep(for: .milliseconds(500))
+                continue
+            }
+            unreachable = nil
             if info.status == 200, info.json["status"] as? String == "confirmed" { return info.json }
+            if info.status == 404, let tx, let again = try? await client.post("/v1/txs", json: ["tx": Hex.encode(tx.encoded)]) {
+                if again.status == 202 {
+                    Output.errorLine("the node no longer knew \(id); sent it again")
+                } else if again.errorCode == "nonce_too_low" {
+                    // Its nonce is used: by this transfer (mined meanwhile: the next poll sees it) or by another.
+                    if (try? await client.get("/v1/txs/\(id)"))?.status == 404 {
+                        throw CLIError("transaction \(id) was lost and its nonce \(tx.nonce) is now used by another transaction; "
+                                       + "it will not be mined (check the balance before sending again)")
+                    }
+                }
+            }
+            if info.status == 200, let tx, !toldGap, polls % 8 == 0, let gap = (try? await nonceGap(of: tx.from)) ?? nil,
+               gap.missingNonce < tx.nonce {
+                toldGap = true
+                Output.errorLine(Self.gapNotice(gap, address: Address(payload: tx.from, network: network).string))
+            }
+            polls += 1
             try await Task.sleep(for: .milliseconds(250))
         }
+        if let unreachable { throw CLIError("api: the node at \(client.base) stopped answering: \(unreachable)") }
         throw CLIError("timeout: transaction \(id) was not mined within \(Int(timeout)) s (it may still be)")
+    }
+
+    /// Pending transactions of an account that wait behind a missing nonce, as the node reports (`gap`).
+    struct NonceGap {
+        let missingNonce: UInt64, waitingFrom: UInt64, waiting: UInt64
+        init?(_ json: Any?) {
+            guard let g = json as? [String: Any], let m = jsonUInt(g["missingNonce"]), let f = jsonUInt(g["waitingFrom"]),
+                  let w = jsonUInt(g["waiting"]) else { return nil }
+            (missingNonce, waitingFrom, waiting) = (m, f, w)
+        }
+    }
+
+    /// The account's nonce gap, if the node reports one.
+    func nonceGap(of address: AddressPayload) async throws -> NonceGap? {
+        let reply = try await client.get("/v1/accounts/\(Address(payload: address, network: network).string)")
+        return reply.status == 200 ? NonceGap(reply.json["gap"]) : nil
+    }
+
+    /// What a sender is told when transfers of theirs wait behind a missing nonce.
+    static func gapNotice(_ gap: NonceGap, address: String) -> String {
+        "warning: \(gap.waiting) pending transfer(s) of \(address) (from nonce \(gap.waitingFrom)) wait behind nonce "
+            + "\(gap.missingNonce), which the node does not hold (a transfer lost before it was mined); they cannot be mined "
+            + "until a transfer with nonce \(gap.missingNonce) is sent: the next `send` from this address takes that nonce"
     }
 
     /// Every confirmed transaction touching `address`, newest first (all pages).
