@@ -54,9 +54,9 @@ public actor P2P {
     }
 
     /// Which block bodies to ask of which peer (moving window, stalls, departures).
-    private var download: BlockDownload
+    var download: BlockDownload
     /// Bodies that arrived before their parent was connected, by parent id, with their sender.
-    private var held: [Hash256: [(block: Block, from: Int)]] = [:]
+    var held: [Hash256: [(block: Block, from: Int)]] = [:]
     /// Blocks served per getdata (a sync asks for more in further requests).
     static let maxBlocksPerGetdata = 500
     /// Seconds a new connection has to finish its handshake.
@@ -72,9 +72,9 @@ public actor P2P {
     /// Headers batches in a row that may fail to connect before they cost points.
     static let maxUnconnectingHeaders = 10
     /// Transactions asked of peers and not yet received (each fetched once, not from every announcer).
-    private var txRequests = TransactionRequests()
+    var txRequests = TransactionRequests()
     /// When headers were last asked because the download ran dry.
-    private var lastHeadersRefresh: Double = 0
+    var lastHeadersRefresh: Double = 0
 
     /// A peer as `GET /v1/peers` shows it.
     public struct PeerInfo: Sendable {
@@ -101,23 +101,23 @@ public actor P2P {
     /// Misbehaviour points at which a peer is banned, and for how long.
     public static let banThreshold = 100
     public var banSeconds: UInt64 = 24 * 3600
-    private var bans: [String: Ban] = [:]
-    private var bansPath: String?
+    var bans: [String: Ban] = [:]
+    var bansPath: String?
 
     /// Known peer addresses (`HOST:PORT` → last seen, Unix seconds), gossiped
     /// with getaddr/addr and kept in the data directory, so that a node given
     /// one `--peer` finds the others and a restarted node reconnects by itself.
-    private var book: [String: UInt64] = [:]
-    private var bookPath: String?
-    private var nextAttempt: [String: (at: Date, delay: Double)] = [:]
+    var book: [String: UInt64] = [:]
+    var bookPath: String?
+    var nextAttempt: [String: (at: Date, delay: Double)] = [:]
     /// Outbound connections the node tries to keep to addresses it learned (0: none).
     public private(set) var outboundTarget = 8
     public func setOutboundTarget(_ n: Int) { outboundTarget = max(0, n) }
 
-    private var peers: [Int: Peer] = [:]
-    private var nextId = 0
-    private var server: (any Channel)?
-    private var stopping = false
+    var peers: [Int: Peer] = [:]
+    var nextId = 0
+    var server: (any Channel)?
+    var stopping = false
 
     public init(node: Node, network: Network, maxPeers: Int, maxInbound: Int? = nil, dataDirectory: String?, logger: Logger,
                 download: BlockDownload.Limits = BlockDownload.Limits()) {
@@ -139,156 +139,6 @@ public actor P2P {
                let list = try? JSONDecoder().decode([Ban].self, from: data) {
                 bans = Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             }
-        }
-    }
-
-    // MARK: - Address book
-
-    private func remember(_ address: String, seen: UInt64, save: Bool = true) {
-        guard let port = Int(address.split(separator: ":").last ?? ""), port > 0, port != listenPort || !address.hasPrefix("127.") else { return }
-        if (book[address] ?? 0) < seen { book[address] = seen }
-        if book.count > 10_000, let oldest = book.min(by: { $0.value < $1.value })?.key { book[oldest] = nil }
-        if save { saveBook() }
-    }
-
-    private func saveBook() {
-        guard let bookPath, let data = try? JSONEncoder().encode(book) else { return }
-        try? data.write(to: URL(fileURLWithPath: bookPath), options: .atomic)
-    }
-
-    /// Known addresses, for `addr` replies.
-    private func addresses(excluding: String) -> [PeerAddress] {
-        book.sorted { $0.value > $1.value }.prefix(WireLimits.maxAddresses).compactMap { entry in
-            guard entry.key != excluding else { return nil }
-            let parts = entry.key.split(separator: ":")
-            guard parts.count == 2, let port = UInt16(parts[1]) else { return nil }
-            let octets = parts[0].split(separator: ".").compactMap { UInt8($0) }
-            guard octets.count == 4 else { return nil }
-            return PeerAddress(ipv4: octets[0], octets[1], octets[2], octets[3], port: port, lastSeen: entry.value)
-        }
-    }
-
-    /// Connects to known addresses until the outbound target is met (called periodically).
-    public func refreshConnections() async {
-        guard !stopping else { return }
-        handling += 1
-        defer { handling -= 1 }
-        // Peers that let a body request go unanswered: their blocks go to others; a
-        // peer that does it again and again is let go.
-        let clock = Self.clock()
-        txRequests.expire(now: clock)
-        askAgainForTransactions()
-        for (id, p) in peers {
-            // Progress: a block body read from the peer, or a busy peer's flow of other data
-            // (a peer that only answers pings is not making progress).
-            let bytes = p.counters.inbound, blocks = p.counters.blocksRead
-            // A connection whose reading we paused (our backlog, not theirs) is not stalling either.
-            if blocks != p.blocksSeen || bytes - p.inboundSeen >= Self.busyBytes || p.counters.readingPaused {
-                peers[id]?.inboundSeen = bytes
-                peers[id]?.blocksSeen = blocks
-                download.progressed(id, now: clock)
-            }
-        }
-        let stalls = download.stalled(now: clock)
-        for id in stalls.late {
-            logger.notice("peer stalls the block download", metadata: ["remote": "\(peers[id]?.remote ?? "?")"])
-        }
-        for id in stalls.giveUp { drop(id, "stalled the block download \(download.limits.maxStalls) times") }
-        schedule()
-        await dropOrphans()
-        await refreshHeaders()
-        let now = Date()
-        // A connection that has not finished its handshake in time is dropped.
-        for (id, p) in peers where !p.ready && now.timeIntervalSince(p.connectedAt) > Self.handshakeSeconds {
-            drop(id, "no handshake within \(Int(Self.handshakeSeconds)) s")
-        }
-        // Pings measure latency; a peer that leaves one unanswered too long is gone.
-        let pingEvery = min(20, pingTimeout / 3)
-        for (id, p) in peers where p.ready {
-            if let sent = p.pingSent {
-                if now.timeIntervalSince(sent.at) > pingTimeout { drop(id, "no pong within \(Int(pingTimeout)) s") }
-            } else if now.timeIntervalSince(p.lastPing) >= pingEvery {
-                let nonce = UInt64.random(in: 0...UInt64.max)
-                peers[id]?.pingSent = (nonce, now)
-                peers[id]?.lastPing = now
-                send(.ping(nonce: nonce), to: id)
-            }
-        }
-        let outbound = peers.values.filter(\.outbound).count
-        guard outbound < outboundTarget else { return }
-        // A peer counts under its dialed address and under the address it listens on.
-        let connected = connectedAddresses()
-        let candidates = book.keys.sorted().filter { a in
-            !connected.contains(a) && !isBanned(a) && (nextAttempt[a].map { $0.at <= now } ?? true)
-        }
-        for address in candidates.prefix(outboundTarget - outbound) {
-            let parts = address.split(separator: ":")
-            guard parts.count == 2, let port = Int(parts[1]) else { continue }
-            let delay = min((nextAttempt[address]?.delay ?? 0.5) * 2, 60)
-            nextAttempt[address] = (now.addingTimeInterval(delay * Double.random(in: 1...1.25)), delay)
-            dial(host: String(parts[0]), port: port)
-        }
-    }
-
-    private nonisolated func dial(host: String, port: Int) {
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { [magic] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try Self.configure(channel, magic: magic, p2p: self, outbound: true, remote: "\(host):\(port)")
-                }
-            }
-        _ = bootstrap.connect(host: host, port: port)
-    }
-
-    // MARK: - Bans and misbehaviour
-
-    /// The key a ban applies to: the IP address, or on loopback (where every peer
-    /// shares one address) the address and port.
-    nonisolated static func banKey(_ remote: String) -> String {
-        let host = remote.split(separator: ":").dropLast().joined(separator: ":")
-        return host.hasPrefix("127.") || host == "::1" ? remote : host
-    }
-
-    func isBanned(_ remote: String) -> Bool {
-        let key = Self.banKey(remote)
-        guard let b = bans[key] else { return false }
-        if b.until <= UInt64(Date().timeIntervalSince1970) { bans[key] = nil; return false }
-        return true
-    }
-
-    /// Adds misbehaviour points; past the threshold the peer is banned and dropped.
-    func misbehaved(_ id: Int, points: Int, _ reason: String) {
-        guard var p = peers[id] else { return }
-        p.score += points
-        peers[id] = p
-        logger.notice("peer misbehaved", metadata: ["remote": "\(p.remote)", "score": "\(p.score)", "reason": "\(reason)"])
-        if p.score >= Self.banThreshold {
-            let key = Self.banKey(p.remote)
-            bans[key] = Ban(key: key, until: UInt64(Date().timeIntervalSince1970) + banSeconds, reason: reason)
-            saveBans()
-            drop(id, "banned: \(reason)")
-        }
-    }
-
-    private func saveBans() {
-        guard let bansPath, let data = try? JSONEncoder().encode(Array(bans.values)) else { return }
-        try? data.write(to: URL(fileURLWithPath: bansPath), options: .atomic)
-    }
-
-    /// Current bans.
-    public func banList() -> [Ban] {
-        let now = UInt64(Date().timeIntervalSince1970)
-        return bans.values.filter { $0.until > now }.sorted { $0.key < $1.key }
-    }
-
-    /// Connected peers.
-    public func peerList() -> [PeerInfo] {
-        peers.keys.sorted().compactMap { id in
-            guard let p = peers[id] else { return nil }
-            return PeerInfo(address: p.remote, direction: p.outbound ? "outbound" : "inbound", nodeId: p.version?.nodeId,
-                            height: p.version == nil ? nil : p.height, userAgent: p.version?.userAgent,
-                            latencyMs: p.latency.map { $0 * 1000 }, bytesIn: p.counters.inbound, bytesOut: p.counters.outbound, blocksIn: p.blocksIn,
-                            score: p.score)
         }
     }
 
@@ -364,7 +214,7 @@ public actor P2P {
     func isConnected(to remote: String) -> Bool { connectedAddresses().contains(remote) }
 
     /// Every address a connected peer is known by: dialled, listening, or dialled and found to be it.
-    private func connectedAddresses() -> Set<String> {
+    func connectedAddresses() -> Set<String> {
         var out = Set<String>()
         var nodes = Set<UInt64>()
         for p in peers.values {
@@ -377,7 +227,7 @@ public actor P2P {
     }
 
     /// Addresses that led to a node already connected by another way, with that node's id.
-    private var dialledNodes: [String: UInt64] = [:]
+    var dialledNodes: [String: UInt64] = [:]
 
     /// The address a peer says it listens on (its connection's host and its handshake's port).
     static func listenAddress(of peer: Peer) -> String? {
@@ -397,10 +247,10 @@ public actor P2P {
     }
 
     /// Calls of `received(batch:)` and `refreshConnections` in progress (`stop` waits for them).
-    private var handling = 0
+    var handling = 0
     /// Whether later bodies' signatures are being checked in the background now.
-    private var checkingInBackground = false
-    private func backgroundCheckDone() { checkingInBackground = false }
+    var checkingInBackground = false
+    func backgroundCheckDone() { checkingInBackground = false }
 
     nonisolated static func configure(_ channel: any Channel, magic: UInt32, p2p: P2P, outbound: Bool, remote: String? = nil) throws {
         let counters = ByteCounters()
@@ -472,7 +322,7 @@ public actor P2P {
         p.channel.close(promise: nil)
     }
 
-    private func versionInfo() async -> VersionInfo {
+    func versionInfo() async -> VersionInfo {
         let s = await node.status()
         return VersionInfo(chainId: s.chainId, genesisId: s.genesis, bestHeight: s.height,
                            chainWork: await node.chainWorkBytes(), nodeId: nodeId, listenPort: UInt16(clamping: listenPort),
@@ -481,7 +331,7 @@ public actor P2P {
 
     /// Queues `m` for a peer; `flush: false` leaves the write for a later flush (one system call for many messages).
     @discardableResult
-    private func send(_ m: Message, to id: Int, flush: Bool = true) -> Bool {
+    func send(_ m: Message, to id: Int, flush: Bool = true) -> Bool {
         guard let channel = peers[id]?.channel else { return false }
         // A peer that does not read gets nothing more queued (bounded memory); if it never
         // reads again, its unanswered pings drop it.
@@ -491,7 +341,7 @@ public actor P2P {
     }
 
     /// Asks the next announcer for transactions the first did not deliver.
-    private func askAgainForTransactions() {
+    func askAgainForTransactions() {
         for (peer, ids) in txRequests.retries(now: Self.clock()) where peers[peer]?.ready == true {
             send(.getdata(ids.map { Inventory(kind: .transaction, hash: $0) }), to: peer)
         }
@@ -500,7 +350,7 @@ public actor P2P {
     // MARK: - Messages
 
     /// Counts a message towards the peer's rate; past `floodPerSecond` in one second it costs points.
-    private func countMessage(_ id: Int) {
+    func countMessage(_ id: Int) {
         guard let peer = peers[id] else { return }
         let now = Int(Date().timeIntervalSince1970)
         let count = peer.second == now ? peer.messages + 1 : 1
@@ -755,148 +605,5 @@ public actor P2P {
         }
     }
 
-    // MARK: - Block download
-
-    /// Tells the node the best height its connected peers show (sync progress; a
-    /// peer that claimed too much stops counting when it goes).
-    private func reportPeerHeight() async {
-        await node.setBestPeerHeight(peers.values.map(\.height).max() ?? 0)
-    }
-
-    /// A monotonic clock for the download schedule, in seconds.
-    static func clock() -> Double { ProcessInfo.processInfo.systemUptime }
-
-    /// Sends the body requests the schedule has room for.
-    private func schedule() {
-        let ready = peers.filter { $0.value.ready }.keys.sorted()
-        for a in download.assign(peers: ready, now: Self.clock()) {
-            send(.getdata(a.ids.map { Inventory(kind: .block, hash: $0) }), to: a.peer)
-        }
-    }
-
-    /// Hands a block to the node, then any held children it makes connectable.
-    private func connect(_ first: Block, from firstSender: Int) async {
-        var queue = [(block: first, from: firstSender)]
-        while !queue.isEmpty {
-            let (block, sender) = queue.removeFirst()
-            do {
-                try await node.accept(block: block)
-                download.done(block.id)
-                peerProved(sender, height: block.header.height)
-            } catch NodeError.rejectedBlock(let reason, let peerFault) {
-                if peerFault {
-                    // This body is bad; the block may still come right from another peer.
-                    download.rejected(block.id, from: sender)
-                    misbehaved(sender, points: 100, "invalid block: \(reason)")
-                    continue
-                }
-                download.done(block.id)
-                if !(await node.knowsBlock(block.header.previousId)) {
-                    send(.getheaders(locator: await node.locator(), stop: .zero), to: sender)
-                }
-            } catch {
-                download.done(block.id)
-                logger.warning("block not accepted", metadata: ["error": "\(error)"])
-            }
-            if await node.knowsBlock(block.id) { queue += held.removeValue(forKey: block.id) ?? [] }
-        }
-    }
-
-    /// Raises the height a peer has shown (`GET /v1/peers`) to `height` if that is more.
-    private func peerProved(_ id: Int, height: UInt64) {
-        if let known = peers[id]?.height, height > known { peers[id]?.height = height }
-    }
-
-    /// When little is left to download and a peer shows more blocks than we have,
-    /// headers are asked again (at most every 5 s): blocks that left the queue
-    /// without a source, or headers not queued for lack of room, come back this way.
-    private func refreshHeaders() async {
-        let now = Self.clock()
-        guard download.remaining < download.limits.window, now - lastHeadersRefresh >= 5 else { return }
-        let ours = await node.status().height
-        guard let best = peers.filter({ $0.value.ready && $0.value.height > ours }).max(by: { $0.value.height < $1.value.height }) else {
-            return
-        }
-        lastHeadersRefresh = now
-        send(.getheaders(locator: await node.locator(), stop: .zero), to: best.key)
-    }
-
-    /// Held bodies whose parent no one will send any more are let go.
-    private func dropOrphans() async {
-        for parent in Array(held.keys) where !download.isPending(parent) {
-            if await node.knowsBlock(parent) {
-                // The parent arrived by other means: connect the children now.
-                for child in held.removeValue(forKey: parent) ?? [] { await connect(child.block, from: child.from) }
-                continue
-            }
-            for child in held.removeValue(forKey: parent) ?? [] { download.done(child.block.id) }
-        }
-    }
-
-    // MARK: - Announcements
-
-    func announce(_ event: NodeEvent) async {
-        let item: Inventory
-        var body: Block?
-        switch event {
-        case .block(_, let id, _):
-            item = Inventory(kind: .block, hash: id)
-            // A fresh tip (not one of a sync's many) goes to peers whole: one hop instead of
-            // inv, getheaders, headers, getdata and block, each waiting behind a busy
-            // peer's transactions. Its transactions are mostly known there, so checking it
-            // costs little; a peer that lacks its parent asks for headers as before.
-            if download.remaining == 0 { body = await node.storedBlock(id) }
-        case .reorganization(_, _, _, let tip): item = Inventory(kind: .block, hash: tip)
-        case .transaction, .heartbeat, .sideBlock:
-            return
-        }
-        let fresh = download.remaining == 0
-        for (id, peer) in peers where peer.ready {
-            let new = peer.known.insert(item.hash)
-            if new, let body {
-                send(.block(body), to: id)
-            } else if new || fresh {
-                // A fresh tip's `inv` goes also to the peer that sent it: it learns that we hold
-                // it (the height we have proved), which a pushed block would never tell it.
-                send(.inv([item]), to: id)
-            }
-        }
-    }
-
-    /// Milliseconds transaction announcements gather before they go out, in one
-    /// `inv` per peer (Bitcoin trickles them too): one message and one write for
-    /// many transactions instead of one each.
-    static let trickleMilliseconds = 50
-
-    /// Queues a transaction announcement for the next trickle (unless the peer knows it).
-    private func queueAnnouncement(_ item: Inventory, to id: Int) {
-        guard let peer = peers[id], peer.outbox.items.count < Self.maxOutbox, peer.known.insert(item.hash) else { return }
-        peer.outbox.items.append(item)
-    }
-
-    /// Announcements that may wait for one peer (past it, new ones are not queued for it).
-    static let maxOutbox = 200_000
-
-    /// Takes the transactions the node admitted since the last trickle and sends
-    /// every peer what it does not know, in as few `inv` messages as fit.
-    private func trickle() async {
-        let admitted = await node.takeUnannounced()
-        for (id, peer) in peers where peer.ready {
-            for txid in admitted { queueAnnouncement(Inventory(kind: .transaction, hash: txid), to: id) }
-        }
-        // A peer that is not reading keeps its outbox for a later trickle (nothing is marked
-        // announced and then dropped); its unanswered pings end it if it never reads again.
-        for (id, peer) in peers where !peer.outbox.items.isEmpty && peer.channel.isWritable {
-            let items = peer.outbox.items
-            peer.outbox.items.removeAll(keepingCapacity: true)
-            var start = 0
-            while start < items.count {
-                let end = min(start + WireLimits.maxInventory, items.count)
-                send(.inv(Array(items[start..<end])), to: id, flush: false)
-                start = end
-            }
-            peer.channel.flush()
-        }
-    }
 }
 
