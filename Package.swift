@@ -57,6 +57,30 @@ let package = Package(
             dependencies: ["KusariCore", .product(name: "NIOCore", package: "swift-nio")],
             exclude: ["README.md"]
         ),
+        // The network layer's logic: peers, handshake, gossip, block sync, address book,
+        // misbehaviour and bans, over a `Transport` and a `NetworkHost` (no I/O of its own).
+        .target(
+            name: "KusariPeers",
+            dependencies: ["KusariCore", "KusariNetwork", .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"]
+        ),
+        // The real transport: TCP on swift-nio, and the network's timers on real time.
+        .target(
+            name: "KusariPeersNIO",
+            dependencies: ["KusariCore", "KusariNetwork", "KusariPeers",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            exclude: ["README.md"]
+        ),
+        // The simulated network: many nodes in one process on a virtual clock and a seeded
+        // random source, with loss, delay, duplication, reordering, partitions and crashes.
+        .target(
+            name: "KusariSimulator",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariNetwork", "KusariPeers",
+                           .product(name: "HeapModule", package: "swift-collections"),
+                           .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"]
+        ),
         // SHA-256 compression for the miner: the CPU's SHA extensions when present
         // (chosen at run time), portable C otherwise; tested against swift-crypto.
         .target(name: "CKusariSHA"),
@@ -64,9 +88,7 @@ let package = Package(
         .target(
             name: "KusariNode",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariMempool", "CKusariSHA",
-                           "KusariNetwork",
-                           .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOPosix", package: "swift-nio"),
+                           "KusariNetwork", "KusariPeers",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"]
@@ -74,7 +96,7 @@ let package = Package(
         // The HTTP API (Hummingbird 2): JSON for wallets and explorers, server-sent events.
         .target(
             name: "KusariAPI",
-            dependencies: ["KusariCore", "KusariNode", "KusariMempool", "KusariChain",
+            dependencies: ["KusariCore", "KusariNode", "KusariPeers", "KusariMempool", "KusariChain",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
@@ -87,7 +109,7 @@ let package = Package(
         // binary) and a little plain JavaScript, mounted on the API router.
         .target(
             name: "KusariExplorer",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "KusariAPI", "KusariChain", "KusariMempool",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "KusariPeers", "KusariAPI", "KusariChain", "KusariMempool",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log"),
@@ -98,6 +120,7 @@ let package = Package(
         .target(
             name: "KusariBench",
             dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode", "KusariDevnet", "KusariClient",
+                           "KusariSimulator", "KusariPeers",
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),
@@ -138,6 +161,8 @@ let package = Package(
                 "KusariChain",
                 "KusariMempool",
                 "KusariNode",
+                "KusariPeers",
+                "KusariPeersNIO",
                 "KusariAPI",
                 "KusariExplorer",
                 "KusariBench",
@@ -160,6 +185,7 @@ let package = Package(
             dependencies: ["KusariCore", "KusariNetwork", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
+        .testTarget(name: "KusariPeersTests", dependencies: ["KusariCore", "KusariNetwork", "KusariPeers", "KusariSimulator"]),
         .testTarget(name: "KusariNodeTests", dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "CKusariSHA",
                                                          .product(name: "Logging", package: "swift-log")]),
         .testTarget(

@@ -3,6 +3,7 @@ import Hummingbird
 import KusariCore
 import KusariMempool
 import KusariNode
+import KusariPeers
 import Logging
 import NIOCore
 
@@ -13,7 +14,7 @@ public enum API {
     /// (the same table the server's `http1(connections:)` keeps); `mount` adds further
     /// routes (the explorer's) before the table of methods per path is taken, which
     /// answers a known path asked with another method with `405` and `Allow`.
-    public static func router(node: Node, network: Network, p2p: P2P?, postsPerMinute: Int, readsPerMinute: Int = 6_000,
+    public static func router(node: Node, network: Network, p2p: PeerNetwork?, postsPerMinute: Int, readsPerMinute: Int = 6_000,
                               limitLoopback: Bool, connections: ConnectionTable,
                               mount: (Router<APIContext>) throws -> Void = { _ in }) rethrows -> Router<APIContext> {
         let router = Router(context: APIContext.self)

@@ -1,6 +1,7 @@
 import KusariCore
 import KusariMempool
 import KusariNode
+import KusariPeers
 
 /// The JSON shapes of the API (documented in openapi.yaml). Amounts are
 /// integers of base units; hashes and bytes are lowercase hex.
@@ -117,14 +118,14 @@ package struct Views {
     }
 
     /// One connection of `GET /v1/peers`.
-    package func peer(_ p: P2P.PeerInfo) -> View.Peer {
+    package func peer(_ p: PeerNetwork.PeerInfo) -> View.Peer {
         View.Peer(address: p.address, direction: p.direction, nodeId: p.nodeId.map { String($0, radix: 16) },
                   height: p.height, userAgent: p.userAgent, latencyMs: p.latencyMs.map { Int($0.rounded()) },
                   bytesIn: p.bytesIn, bytesOut: p.bytesOut, blocksIn: p.blocksIn, score: p.score)
     }
 
     /// One ban of `GET /v1/bans`.
-    package func ban(_ b: P2P.Ban) -> View.BanEntry { View.BanEntry(address: b.key, until: b.until, reason: b.reason) }
+    package func ban(_ b: PeerNetwork.Ban) -> View.BanEntry { View.BanEntry(address: b.key, until: b.until, reason: b.reason) }
 
     /// `GET /v1/chain/tree`: the status of each block as a word.
     package func tree(_ t: BlockTree) -> View.Tree {

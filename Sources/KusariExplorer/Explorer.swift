@@ -2,6 +2,7 @@ import Hummingbird
 import KusariAPI
 import KusariCore
 import KusariNode
+import KusariPeers
 import Logging
 
 /// The block explorer: server-rendered pages over the node's own data, each
@@ -13,7 +14,7 @@ public enum Explorer {
     /// `/mempool`, `/chain`, `/network`, `/search`, `/learn/…` and its assets at
     /// `/assets/…` on the API's router. Unknown GET paths outside `/v1` get an
     /// HTML 404 page; unknown `/v1` paths keep the API's JSON 404.
-    public static func mount(on router: Router<APIContext>, node: Node, network: Network, p2p: P2P?) throws {
+    public static func mount(on router: Router<APIContext>, node: Node, network: Network, p2p: PeerNetwork?) throws {
         let site = Site(renderer: try Renderer(), node: node, network: network, p2p: p2p, views: Views(network: network),
                         errorLog: ErrorLog(logger: Logger(label: "kusari.explorer")))
         let pages: [(String, @Sendable (Request, APIContext) async throws -> Response)] = [

@@ -2,6 +2,7 @@ import Hummingbird
 import KusariAPI
 import KusariCore
 import KusariNode
+import KusariPeers
 import Logging
 import Synchronization
 
@@ -10,7 +11,7 @@ struct Site: Sendable {
     let renderer: Renderer
     let node: Node
     let network: Network
-    let p2p: P2P?
+    let p2p: PeerNetwork?
     let views: Views
 
     /// Logs the unexpected errors of page handlers, at most one a minute (with a count of the rest).

@@ -3,6 +3,7 @@ import KusariChain
 import KusariConsensus
 import KusariCore
 import KusariMempool
+import KusariPeers
 import KusariStorage
 import Logging
 import Synchronization

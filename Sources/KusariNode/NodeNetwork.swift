@@ -3,13 +3,59 @@ import KusariChain
 import KusariConsensus
 import KusariCore
 import KusariMempool
+import KusariPeers
 import KusariStorage
 import Logging
 import Synchronization
 
-/// What the network layer asks of the node: fault of a refused block, proof of
-/// work, headers and locators, what is known, what to relay and fetch.
-extension Node {
+/// What the network layer asks of the node (`NetworkHost`): fault of a refused
+/// block, proof of work, headers and locators, what is known, what to relay and fetch.
+extension Node: NetworkHost {
+    public func handshakeInfo() -> HandshakeInfo {
+        HandshakeInfo(chainId: chain.genesis.chainId, genesis: chain.genesisId, height: chain.height, chainWork: chainWorkBytes())
+    }
+
+    public nonisolated var userAgent: String { "kusari/\(Node.version)" }
+
+    public func offer(block: Block) -> BlockVerdict {
+        do {
+            try accept(block: block)
+            return .accepted
+        } catch .rejectedBlock(let reason, let peerFault) {
+            return .rejected(reason: reason, peerFault: peerFault)
+        } catch {
+            return .rejected(reason: error.description, peerFault: false)
+        }
+    }
+
+    public nonisolated func checkSignaturesAhead(_ blocks: [Block], done: @escaping @Sendable () -> Void) -> Bool {
+        verifiedSignatures.checkAhead(blocks, done: done)
+        return true
+    }
+
+    public nonisolated func isValidSignature(_ tx: Transaction, id: Hash256) -> Bool { verifiedSignatures.isValid(tx, id: id) }
+
+    public func admit(relayed txs: [Transaction]) { _ = admit(verifiedBatch: txs) }
+
+    /// Announces the blocks this node connects on `peers` (the network's gossip), from the node's events.
+    public nonisolated func relayBlocks(to peers: PeerNetwork) {
+        let stream = events.subscribe { event in
+            switch event {
+            case .block, .reorganization: return true
+            default: return false
+            }
+        }
+        Task {
+            for await event in stream {
+                switch event {
+                case .block(_, let id, _): await peers.announce(.block(id))
+                case .reorganization(_, _, _, let tip): await peers.announce(.reorganization(tip: tip))
+                default: continue
+                }
+            }
+        }
+    }
+
     /// Whether a refused block is its sender's fault (it breaks a rule) rather
     /// than ours or the clock's (storage, unknown parent, a timestamp only early).
     static func isPeerFault(_ e: ChainError) -> Bool {

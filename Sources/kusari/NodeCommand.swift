@@ -6,6 +6,8 @@ import KusariChain
 import KusariCore
 import KusariExplorer
 import KusariNode
+import KusariPeers
+import KusariPeersNIO
 import Logging
 import KusariJSON
 
@@ -119,7 +121,10 @@ struct NodeCommand: AsyncParsableCommand {
         if let maxInbound, maxInbound < 0 { throw CLIError("max-inbound: must not be negative, got \(maxInbound)") }
         guard outbound >= 0 else { throw CLIError("outbound: must not be negative, got \(outbound)") }
         guard pingTimeout >= 1 else { throw CLIError("ping-timeout: must be at least 1 second, got \(pingTimeout)") }
-        let network = P2P(node: node, network: net, maxPeers: maxPeers, maxInbound: maxInbound, dataDirectory: data.datadir, logger: logger)
+        let network = PeerNetwork(host: node, maxPeers: maxPeers, maxInbound: maxInbound, store: PeerStore(directory: data.datadir),
+                                  logger: logger)
+        let transport = NIOTransport(network: net, peers: network)
+        await network.attach(transport)
         await network.setOutboundTarget(noDiscover ? 0 : outbound)
         await network.setPingTimeout(pingTimeout)
         var p2pBound: String?
@@ -130,18 +135,14 @@ struct NodeCommand: AsyncParsableCommand {
             }
         }
         await network.start()
+        node.relayBlocks(to: network)
         for address in peer {
             let (h, p) = try parseHostPort(address, field: "peer")
-            network.maintain(host: h, port: p)
+            await network.maintain(host: h, port: p)
         }
         let p2pListening = p2pBound
-        // Keep outbound connections to known addresses (the address book).
-        let refresher = Task {
-            while !Task.isCancelled {
-                await network.refreshConnections()
-                try? await Task.sleep(for: .seconds(2))
-            }
-        }
+        // Trickles, kept connections, and housekeeping (pings, stalls, the address book).
+        transport.startTimers()
 
         var miner: Miner?
         if mine {
@@ -194,7 +195,6 @@ struct NodeCommand: AsyncParsableCommand {
             if !serving.isSet { failure = CLIError("api: cannot listen on \(api) (\(ListenCheck.reason(of: error)))") }
         }
         expiry.cancel()
-        refresher.cancel()
         if let miner {
             // Waiting for the mining thread must not block a thread of the async pool it may need.
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in

@@ -65,9 +65,9 @@ struct TransactionRequests {
         }
     }
 
-    /// The requests to make again now, by peer: those unanswered for `retrySeconds`
+    /// The requests to make again now, by peer (in order of peer and id): those unanswered for `retrySeconds`
     /// or given back, each to its next announcer. One with no announcer left is forgotten.
-    mutating func retries(now: Double) -> [Int: [Hash256]] {
+    mutating func retries(now: Double) -> [(peer: Int, ids: [Hash256])] {
         var out: [Int: [Hash256]] = [:]
         for (id, var r) in requests where now - r.at >= retrySeconds {
             guard !r.others.isEmpty else { requests[id] = nil; continue }
@@ -76,7 +76,8 @@ struct TransactionRequests {
             requests[id] = r
             out[r.peer, default: []].append(id)
         }
-        return out
+        // In a fixed order (peers, then ids): the same state gives the same requests.
+        return out.keys.sorted().map { ($0, out[$0, default: []].sorted()) }
     }
 
     /// Forgets requests first made more than `forgetSeconds` ago (called periodically).

@@ -1,6 +1,6 @@
 import Testing
 import KusariCore
-import KusariNode
+import KusariPeers
 
 /// The sync's body schedule: window, spread over peers, stalls, departures.
 @Suite struct BlockDownloadTests {

@@ -1,7 +1,7 @@
 import Testing
 import KusariCore
 import KusariNetwork
-@testable import KusariNode
+@testable import KusariPeers
 
 /// A connection's waiting messages: reading pauses by count or by bytes, resumes
 /// below half of both, and a flood past the limits closes the connection.
@@ -44,7 +44,7 @@ import KusariNetwork
 
     @Test func messagesWeighAboutTheirWireSize() {
         let ids = BlockDownloadTests.ids(1_000).map { Inventory(kind: .transaction, hash: $0) }
-        #expect(PeerHandler.weight(of: .inv(ids)) >= 33_000)
-        #expect(PeerHandler.weight(of: .ping(nonce: 1)) < 100)
+        #expect(Inbox.weight(of: .inv(ids)) >= 33_000)
+        #expect(Inbox.weight(of: .ping(nonce: 1)) < 100)
     }
 }
