@@ -16,6 +16,9 @@ public enum Message: Hashable, Sendable {
     case headers([BlockHeader])
     case block(Block)
     case tx(Transaction)
+    /// An item of a registered gossip channel (kind 16 and above): its bytes, which only
+    /// the channel's owner decodes.
+    case item(kind: Inventory.Kind, payload: [UInt8])
 
     /// The one-byte message type on the wire.
     public var type: MessageType {
@@ -33,6 +36,7 @@ public enum Message: Hashable, Sendable {
         case .headers: return .headers
         case .block: return .block
         case .tx: return .tx
+        case .item: return .item
         }
     }
 }
@@ -40,7 +44,7 @@ public enum Message: Hashable, Sendable {
 /// Message type codes.
 public enum MessageType: UInt8, CaseIterable, Sendable {
     case version = 1, verack = 2, ping = 3, pong = 4, getaddr = 5, addr = 6
-    case inv = 7, getdata = 8, notfound = 9, getheaders = 10, headers = 11, block = 12, tx = 13
+    case inv = 7, getdata = 8, notfound = 9, getheaders = 10, headers = 11, block = 12, tx = 13, item = 14
 }
 
 /// What a node says about itself when a connection opens.
@@ -96,7 +100,32 @@ public struct PeerAddress: Hashable, Sendable {
 
 /// An announcement or request of one object.
 public struct Inventory: Hashable, Sendable {
-    public enum Kind: UInt8, Sendable { case transaction = 1, block = 2 }
+    /// What an inventory item is: a transaction (1), a block (2), or an item of a
+    /// gossip channel (16 to 255, numbered by the subsystem that registers it).
+    public struct Kind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: UInt8
+        /// A kind from its code, if it is one (1, 2, or a channel's 16...255).
+        public init?(rawValue: UInt8) {
+            guard rawValue == 1 || rawValue == 2 || rawValue >= Self.firstChannel else { return nil }
+            self.rawValue = rawValue
+        }
+        private init(code: UInt8) { rawValue = code }
+        public static let transaction = Kind(code: 1)
+        public static let block = Kind(code: 2)
+        /// The first code a gossip channel may have.
+        public static let firstChannel: UInt8 = 16
+        /// A gossip channel's kind (`code` at least 16).
+        public static func channel(_ code: UInt8) -> Kind? { code >= firstChannel ? Kind(code: code) : nil }
+        /// Whether this is a gossip channel's kind.
+        public var isChannel: Bool { rawValue >= Self.firstChannel }
+        public var description: String {
+            switch rawValue {
+            case 1: return "transaction"
+            case 2: return "block"
+            default: return "channel \(rawValue)"
+            }
+        }
+    }
     public var kind: Kind
     public var hash: Hash256
     public init(kind: Kind, hash: Hash256) { self.kind = kind; self.hash = hash }

@@ -35,6 +35,9 @@ extension Message {
             b.encode(to: &w)
         case .tx(let t):
             t.encode(to: &w)
+        case .item(let kind, let payload):
+            w.writeUInt8(kind.rawValue)
+            w.writeBytes(payload)
         }
         return w.bytes
     }
@@ -98,6 +101,10 @@ extension Message {
             self = .headers(headers)
         case .block: self = .block(try Block(from: &r))
         case .tx: self = .tx(try Transaction(from: &r))
+        case .item:
+            let k = try r.readUInt8(field: "item.kind")
+            guard let kind = Inventory.Kind.channel(k) else { throw .invalid(field: "item.kind", reason: "\(k) is not a channel (16 to 255)") }
+            self = .item(kind: kind, payload: try r.readBytes(r.remaining, field: "item.payload"))
         }
         try r.finish()
     }

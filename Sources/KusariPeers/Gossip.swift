@@ -92,9 +92,9 @@ extension PeerNetwork {
         var announcedTxs: [Hash256] = []
         for item in items {
             peers[id]?.known.insert(item.hash)
-            switch item.kind {
-            case .transaction: announcedTxs.append(item.hash)
-            case .block:
+            if item.kind == .transaction {
+                announcedTxs.append(item.hash)
+            } else if item.kind == .block {
                 // A block we hold that the peer announces is a block it holds: it proves its height.
                 if let height = await host.height(ofBlock: item.hash) { peerProved(id, height: height) } else { askHeaders = true }
             }

@@ -13,7 +13,9 @@ extension PeerNetwork {
         defer { handling -= 1 }
         let now = clock.now
         txRequests.expire(now: now)
+        for kind in channels.keys.sorted() { channels[kind]?.requests.expire(now: now) }
         askAgainForTransactions()
+        askAgainForChannelItems()
         for id in orderedIds {
             guard let p = peers[id] else { continue }
             // Progress: a block body read from the peer, or a busy peer's flow of other data

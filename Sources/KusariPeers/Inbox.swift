@@ -112,6 +112,7 @@ package final class Inbox: @unchecked Sendable {
         case .tx: return 32 + Transaction.maxEncodedSize
         case .block(let b): return 32 + BlockHeader.encodedSize + b.transactions.count * Transaction.maxEncodedSize
         case .getheaders(let locator, _): return 64 + locator.count * 32
+        case .item(_, let payload): return 32 + payload.count
         default: return 64
         }
     }

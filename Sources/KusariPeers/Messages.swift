@@ -79,6 +79,12 @@ extension PeerNetwork {
         }
     }
 
+    /// Transactions and blocks, and the items of gossip channels, of an inventory list.
+    static func split(_ items: [Inventory]) -> (own: [Inventory], channels: [Inventory]) {
+        guard items.contains(where: \.kind.isChannel) else { return (items, []) }
+        return (items.filter { !$0.kind.isChannel }, items.filter(\.kind.isChannel))
+    }
+
     /// Whether a message is about blocks (handled before transactions in a batch).
     static func movesTheChain(_ m: Message) -> Bool {
         switch m {
@@ -119,9 +125,19 @@ extension PeerNetwork {
         case .addr(let list):
             learn(list)
             await refreshConnections()
-        case .notfound(let items): await receivedNotFound(items, from: id)
-        case .inv(let items): await receivedInventory(items, from: id)
-        case .getdata(let items): await receivedRequest(items, from: id)
+        case .notfound(let items):
+            let (own, channelItems) = Self.split(items)
+            if !channelItems.isEmpty { receivedChannelNotFound(channelItems, from: id) }
+            if !own.isEmpty { await receivedNotFound(own, from: id) }
+        case .inv(let items):
+            let (own, channelItems) = Self.split(items)
+            if !channelItems.isEmpty { receivedChannelInventory(channelItems, from: id) }
+            if !own.isEmpty { await receivedInventory(own, from: id) }
+        case .getdata(let items):
+            let (own, channelItems) = Self.split(items)
+            if !channelItems.isEmpty { receivedChannelRequest(channelItems, from: id) }
+            if !own.isEmpty { await receivedRequest(own, from: id) }
+        case .item(let kind, let payload): await receivedItem(kind: kind, payload: payload, from: id)
         case .getheaders(let locator, let stop): await receivedHeadersRequest(locator: locator, stop: stop, from: id)
         case .headers(let headers): await receivedHeaders(headers, from: id)
         case .block(let block): await receivedBlock(block, from: id)

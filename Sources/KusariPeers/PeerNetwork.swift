@@ -14,7 +14,8 @@ import Logging
 /// handshake and the message switch), `Gossip` (announcements, requests,
 /// trickles), `BlockSync` (headers first and the `BlockDownload` schedule),
 /// `AddressBook` (known addresses and dialling), `Misbehaviour` (points and
-/// bans), `Housekeeping` (pings, stalls, timeouts).
+/// bans), `Housekeeping` (pings, stalls, timeouts), `Channels` and
+/// `ChannelTraffic` (gossip channels that other subsystems register).
 public actor PeerNetwork {
     let host: any NetworkHost
     let logger: Logger
@@ -59,6 +60,8 @@ public actor PeerNetwork {
         /// Messages in the current second, for flood detection.
         var second: UInt64 = 0
         var messages = 0
+        /// Unsolicited channel items in the current second, per channel kind.
+        var items: [UInt8: (second: UInt64, count: Int)] = [:]
         var counters: LinkCounters { link.counters }
     }
 
@@ -134,6 +137,8 @@ public actor PeerNetwork {
 
     var peers: [Int: Peer] = [:]
     var nextId = 0
+    /// Registered gossip channels by kind (`register`).
+    var channels: [UInt8: ChannelState] = [:]
     var stopping = false
     /// Addresses that led to a node already connected by another way, with that node's id.
     var dialledNodes: [String: UInt64] = [:]
@@ -266,9 +271,11 @@ public actor PeerNetwork {
         }
         download.peerGone(id)
         txRequests.peerGone(id)
+        for kind in channels.keys.sorted() { channels[kind]?.requests.peerGone(id) }
         // Stopping: every connection goes; nothing more is asked or connected.
         guard !stopping else { return }
         askAgainForTransactions()
+        askAgainForChannelItems()
         await reportPeerHeight()
         schedule()
         await dropOrphans()

@@ -87,6 +87,7 @@ public final class SimNetwork: @unchecked Sendable {
         node.peers = peers
         await peers.attach(SimTransport(net: self, owner: node.index, generation: node.generation))
         _ = try? await peers.listen(host: "0.0.0.0", port: Self.port)
+        for make in channelMakers { try? await peers.register(make(node.index)) }
         await peers.setOutboundTarget(settings.outboundTarget)
         await peers.setPingTimeout(settings.pingTimeout)
         await peers.start()
@@ -102,6 +103,15 @@ public final class SimNetwork: @unchecked Sendable {
     }
 
     // MARK: - Building the network
+
+    /// Gossip channels every node registers (now, and again on each restart).
+    private var channelMakers: [(Int) -> GossipChannel] = []
+
+    /// Registers a gossip channel on every node: `make` gives node `i` its channel.
+    public func register(_ make: @escaping (Int) -> GossipChannel) async throws {
+        channelMakers.append(make)
+        for node in nodes where node.up { try await node.peers.register(make(node.index)) }
+    }
 
     /// Node `from` keeps a connection to node `to` (dialled now, and again whenever it is lost).
     public func connect(_ from: Int, to: Int) async {
