@@ -88,7 +88,9 @@ private final class CountsBox: @unchecked Sendable {
 public func formatTable(_ measurements: [BenchMeasurement]) -> String {
     var lines: [String] = []
     for m in measurements {
-        var line = "\(m.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(format(m.value)) \(m.unit)"
+        // Names are padded to 20 characters, never cut.
+        let name = m.name.count >= 20 ? m.name : m.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+        var line = "\(name) \(format(m.value)) \(m.unit)"
         if let limit = m.limit, let name = m.limitName, let ratio = m.ratio {
             line += "   limit \(name) \(format(limit)) -> ratio \(String(format: "%.2f", ratio))"
         }

@@ -7,9 +7,15 @@ import KusariNetwork
 extension PeerNetwork {
     // MARK: - Address book
 
+    /// `HOST:PORT` split at its last colon (an IPv6 host keeps its own colons).
+    nonisolated static func hostAndPort(_ address: String) -> (host: String, port: Int)? {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return nil }
+        return (String(address[..<colon]), port)
+    }
+
     /// Remembers an address seen at `seen` (Unix seconds); the book keeps the 10,000 most recent.
     func remember(_ address: String, seen: UInt64, save: Bool = true) {
-        guard let port = Int(address.split(separator: ":").last ?? ""), port > 0, port != listenPort || !address.hasPrefix("127.") else { return }
+        guard let port = Self.hostAndPort(address)?.port, port > 0, port != listenPort || !address.hasPrefix("127.") else { return }
         if (book[address] ?? 0) < seen { book[address] = seen }
         if book.count > 10_000, let oldest = book.min(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key { book[oldest] = nil }
         if save { store?.saveBook(book) }
@@ -52,29 +58,28 @@ extension PeerNetwork {
         guard !stopping else { return }
         let now = clock.now
         let connected = connectedAddresses()
-        for address in persistent.keys.sorted() where !connected.contains(address) && !dialling.contains(address) {
+        for address in persistent.keys.sorted() where !connected.contains(address) && dialling[address] == nil {
             guard let b = persistent[address], b.nextAt <= now else { continue }
-            dial(address)
+            dial(address, kept: true)
         }
     }
 
     /// Seconds between two looks at the kept addresses.
     public static let tendSeconds = 0.25
 
-    /// Starts a dial through the transport (its end comes back as `dialEnded`).
-    func dial(_ address: String) {
-        let parts = address.split(separator: ":")
-        guard parts.count >= 2, let port = Int(parts[parts.count - 1]), let transport else { return }
-        dialling.insert(address)
-        transport.dial(host: parts.dropLast().joined(separator: ":"), port: port)
+    /// Starts a dial through the transport (its end comes back as `dialEnded`); `kept`
+    /// when the kept connections' tending made it (only those move their backoff).
+    func dial(_ address: String, kept: Bool) {
+        guard let (host, port) = Self.hostAndPort(address), let transport else { return }
+        dialling[address] = kept
+        transport.dial(host: host, port: port)
     }
 
     /// The transport tried `host:port`: connected or not. A kept address that failed
     /// waits its backoff; one that connected is looked at again a second later.
     public func dialEnded(host: String, port: Int, connected: Bool) {
         let address = "\(host):\(port)"
-        dialling.remove(address)
-        guard var b = persistent[address] else { return }
+        guard let kept = dialling.removeValue(forKey: address), kept, var b = persistent[address] else { return }
         if connected { b.connected(now: clock.now) } else { b.failed(now: clock.now, jitter: random.jitter(0.25)) }
         persistent[address] = b
     }
@@ -86,13 +91,15 @@ extension PeerNetwork {
         let now = clock.now
         // A peer counts under its dialed address and under the address it listens on.
         let connected = connectedAddresses()
+        // Book entries are IPv4 `a.b.c.d:port` (what `addr` carries).
         let candidates = book.keys.sorted().filter { a in
-            !connected.contains(a) && !dialling.contains(a) && !isBanned(a) && (nextAttempt[a].map { $0.at <= now } ?? true)
+            a.split(separator: ":").count == 2 && !connected.contains(a) && dialling[a] == nil && !isBanned(a)
+                && (nextAttempt[a].map { $0.at <= now } ?? true)
         }
         for address in candidates.prefix(outboundTarget - outbound) {
             let delay = min((nextAttempt[address]?.delay ?? 0.5) * 2, 60)
             nextAttempt[address] = (now + delay * random.jitter(0.25), delay)
-            dial(address)
+            dial(address, kept: false)
         }
     }
 }
@@ -110,8 +117,12 @@ struct Backoff {
         delay = min(delay * 2, 30)
     }
 
-    /// A dial connected: look again in a second (the handshake may still fail).
-    mutating func connected(now: Double) { nextAt = now + 1 }
+    /// A dial connected: the next loss starts from the shortest delay; look again in a
+    /// second (the handshake may still fail).
+    mutating func connected(now: Double) {
+        nextAt = now + 1
+        delay = 0.25
+    }
 
     /// The handshake finished: the next loss starts from the shortest delay.
     mutating func succeeded() { delay = 0.25 }

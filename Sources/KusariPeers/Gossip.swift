@@ -17,6 +17,9 @@ extension PeerNetwork {
 
     /// Announces a block the host connected.
     public func announce(_ event: Announcement) async {
+        guard !stopping else { return }
+        handling += 1
+        defer { handling -= 1 }
         let item: Inventory
         var body: Block?
         switch event {

@@ -11,9 +11,9 @@ extension PeerNetwork {
         guard !stopping else { return }
         handling += 1
         defer { handling -= 1 }
-        let now = clock.now
-        txRequests.expire(now: now)
-        for kind in channels.keys.sorted() { channels[kind]?.requests.expire(now: now) }
+        let started = clock.now
+        txRequests.expire(now: started)
+        for kind in channels.keys.sorted() { channels[kind]?.requests.expire(now: started) }
         askAgainForTransactions()
         askAgainForChannelItems()
         for id in orderedIds {
@@ -25,10 +25,10 @@ extension PeerNetwork {
             if blocks != p.blocksSeen || bytes - p.inboundSeen >= Self.busyBytes || p.counters.readingPaused {
                 peers[id]?.inboundSeen = bytes
                 peers[id]?.blocksSeen = blocks
-                download.progressed(id, now: now)
+                download.progressed(id, now: started)
             }
         }
-        let stalls = download.stalled(now: now)
+        let stalls = download.stalled(now: started)
         for id in stalls.late {
             logger.notice("peer stalls the block download", metadata: ["remote": "\(peers[id]?.remote ?? "?")"])
         }
@@ -36,6 +36,8 @@ extension PeerNetwork {
         schedule()
         await dropOrphans()
         await refreshHeaders()
+        // Those awaits may have taken a while (connecting held blocks): time is read again.
+        let now = clock.now
         for id in orderedIds {
             guard let p = peers[id] else { continue }
             if !p.ready {

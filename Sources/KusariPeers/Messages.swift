@@ -178,7 +178,7 @@ extension PeerNetwork {
         await reportPeerHeight()
         send(.verack, to: id)
         if let p = peers[id] {
-            let hostPart = p.remote.split(separator: ":").dropLast().joined(separator: ":")
+            let hostPart = Self.hostAndPort(p.remote)?.host ?? p.remote
             if v.listenPort != 0 { remember("\(hostPart):\(v.listenPort)", seen: clock.unixSeconds) }
             if p.outbound {
                 nextAttempt[p.remote] = nil

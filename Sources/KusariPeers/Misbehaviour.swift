@@ -4,7 +4,7 @@ extension PeerNetwork {
     /// The key a ban applies to: the IP address, or on loopback (where every peer
     /// shares one address) the address and port.
     nonisolated static func banKey(_ remote: String) -> String {
-        let host = remote.split(separator: ":").dropLast().joined(separator: ":")
+        let host = hostAndPort(remote)?.host ?? remote
         return host.hasPrefix("127.") || host == "::1" ? remote : host
     }
 

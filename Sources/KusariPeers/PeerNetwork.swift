@@ -129,8 +129,9 @@ public actor PeerNetwork {
     var nextAttempt: [String: (at: Double, delay: Double)] = [:]
     /// Addresses the node keeps a connection to whatever happens (`--peer`), with their backoff.
     var persistent: [String: Backoff] = [:]
-    /// Dials in progress (a second one to the same address waits for the first).
-    var dialling = Set<String>()
+    /// Dials in progress, and whether each was made for a kept address (a second dial to
+    /// the same address waits for the first).
+    var dialling: [String: Bool] = [:]
     /// Outbound connections the node tries to keep to addresses it learned (0: none).
     public private(set) var outboundTarget = 8
     public func setOutboundTarget(_ n: Int) { outboundTarget = max(0, n) }
@@ -206,7 +207,7 @@ public actor PeerNetwork {
     /// The address a peer says it listens on (its connection's host and its handshake's port).
     static func listenAddress(of peer: Peer) -> String? {
         guard let port = peer.version?.listenPort, port != 0 else { return nil }
-        return peer.remote.split(separator: ":").dropLast().joined(separator: ":") + ":\(port)"
+        return (hostAndPort(peer.remote)?.host ?? peer.remote) + ":\(port)"
     }
 
     /// The ids of connected peers, in order (every loop that sends goes this way: the same
@@ -228,6 +229,8 @@ public actor PeerNetwork {
     /// (banned, full) and closed. Sends our `version` first.
     public func connected(_ link: any PeerLink, outbound: Bool, remote: String) async -> Int? {
         guard !stopping else { link.close(); return nil }
+        handling += 1
+        defer { handling -= 1 }
         if isBanned(remote) {
             logger.info("refusing a banned peer", metadata: ["remote": "\(remote)"])
             link.close()
@@ -266,6 +269,8 @@ public actor PeerNetwork {
 
     /// A link closed (the transport reports it once, after its last message).
     public func disconnected(_ id: Int) async {
+        handling += 1
+        defer { handling -= 1 }
         if let p = peers.removeValue(forKey: id) {
             logger.info("peer disconnected", metadata: ["remote": "\(p.remote)"])
         }

@@ -10,7 +10,7 @@ public struct GossipExperiment: Sendable {
     public var outbound = 4
     /// Messages lost, per thousand.
     public var dropPermille: UInt64 = 0
-    /// One node in `silentEvery` receives and never sends (0: none).
+    /// One node in `silentEvery` keeps its links and relays nothing (0: none).
     public var silentEvery = 0
     public var transactions = 5
     public var seed: UInt64 = 1
@@ -27,7 +27,8 @@ public struct GossipExperiment: Sendable {
         public var shortestP50: Int, shortestP99: Int
         /// Virtual seconds from submission to reaching a node.
         public var secondsP50: Double, secondsP99: Double
-        /// Announcements and bodies a node received of a transaction it already held, on average.
+        /// Announcements and bodies a node received of a transaction it already held, on average
+        /// (counted until 5 virtual seconds after the last honest node was reached).
         public var duplicateAnnouncementsPerNode: Double
         public var duplicateBodiesPerNode: Double
         /// Connections per node (the most announcements a node can receive of one transaction).
@@ -50,14 +51,17 @@ public struct GossipExperiment: Sendable {
         let honest = (0..<nodes).filter { !silent.contains($0) }
         let graph = sim.connectionGraph()
         var hops: [Double] = [], shortest: [Double] = [], seconds: [Double] = []
-        var coverage = 1000, dupInv = 0, dupBodies = 0
+        var coverage = 1000, dupInv = 0, dupBodies = 0, measured = 0
         for k in 0..<transactions {
             let tx = try Self.transfer(UInt64(k) &+ seed &* 1_000)
             let source = honest[Int(sim.random.below(UInt64(honest.count)))]
             sim.track(tx.id)
             sim.submit(tx, at: source)
             _ = await sim.run(until: { honest.allSatisfy { sim.tracked?.reachedAt[$0] != nil } }, within: spreadSeconds, step: 0.25)
+            // Announcements and answers still in flight count too.
+            await sim.run(for: 5)
             guard let t = sim.tracked, let start = t.reachedAt[source] else { continue }
+            measured += 1
             let reached = honest.filter { t.reachedAt[$0] != nil }
             coverage = min(coverage, reached.count * 1000 / max(1, honest.count))
             let distances = Self.distances(from: source, in: graph, avoiding: silent)
@@ -69,7 +73,8 @@ public struct GossipExperiment: Sendable {
             dupInv += t.duplicateAnnouncements
             dupBodies += t.duplicateBodies
         }
-        let pairs = Double(max(1, transactions * honest.count))
+        // Per node: every node may receive duplicates (silent ones too).
+        let pairs = Double(max(1, measured * nodes))
         let degree = Double(graph.reduce(0) { $0 + $1.count }) / Double(max(1, nodes))
         return Figures(coveragePermille: coverage,
                        hopsP50: Int(TrackedTransaction.percentile(hops, 50) ?? 0), hopsP99: Int(TrackedTransaction.percentile(hops, 99) ?? 0),

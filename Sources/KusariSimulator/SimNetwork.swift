@@ -49,7 +49,7 @@ public final class SimNetwork: @unchecked Sendable {
     public private(set) var nodes: [SimNode] = []
     /// The group of each node while partitioned (messages and dials between groups are lost).
     private var group: [Int]?
-    /// Nodes that send nothing (they receive, and answer nobody).
+    /// Nodes that keep their links up and relay nothing (no announcements, requests or bodies).
     public var silent = Set<Int>()
     /// Every event handled, in order, when `recording` (for the determinism check and replay).
     public private(set) var trace: [String] = []
@@ -251,7 +251,8 @@ public final class SimNetwork: @unchecked Sendable {
         guard let to = end.other else { return }
         let size = Inbox.weight(of: message)
         end.counters.add(out: size)
-        if end.owner >= 0, silent.contains(end.owner) { return }
+        // A silent node keeps its links (handshake, pings, addresses) and relays nothing.
+        if end.owner >= 0, silent.contains(end.owner), !Self.keepsALinkAlive(message) { return }
         if separated(end.owner, to.owner) { return }
         if random.chance(permille: faults.dropPermille) { return }
         var arrival = clock.now + delay()
@@ -262,13 +263,22 @@ public final class SimNetwork: @unchecked Sendable {
         if random.chance(permille: faults.duplicatePermille) { schedule(.deliver(to, message, size), after: arrival - clock.now + delay()) }
     }
 
+    /// Whether a message only keeps a link up (all a silent node sends).
+    static func keepsALinkAlive(_ m: Message) -> Bool {
+        switch m {
+        case .version, .verack, .ping, .pong, .getaddr, .addr: return true
+        default: return false
+        }
+    }
+
     /// Closes both ends of a link; each owner hears of it a moment later.
     func close(_ end: SimLink) {
         guard end.open else { return }
         end.open = false
         end.other?.open = false
         schedule(.closed(end), after: 0.001)
-        if let other = end.other { schedule(.closed(other), after: delay()) }
+        // The other side hears of the close after what was sent to it before (as TCP's FIN).
+        if let other = end.other { schedule(.closed(other), after: max(delay(), end.lastArrival - clock.now + 0.001)) }
     }
 
     func scheduleDial(from owner: Int, generation: Int, host: String, port: Int) {
@@ -297,14 +307,15 @@ public final class SimNetwork: @unchecked Sendable {
             }
             await announceFreshTips(of: node)
         case .closed(let end):
-            guard let node = current(end.owner, end.generation), let id = end.peerId else { return }
-            note("n\(node.index) closed \(id)")
+            guard let node = current(end.owner, end.generation) else { return }
             node.links.removeAll { $0 === end }
+            guard let id = end.peerId else { return }
+            note("n\(node.index) closed \(id)")
             await node.peers.disconnected(id)
         case .dial(let from, let generation, let address):
             guard let node = current(from, generation) else { return }
             let parts = address.split(separator: ":")
-            let host = String(parts[0]), port = Int(parts[1]) ?? Self.port
+            let host = String(parts[0]), port = parts.count > 1 ? Int(parts[1]) ?? Self.port : Self.port
             guard let target = nodes.firstIndex(where: { $0.address == address }), nodes[target].up, !separated(from, target) else {
                 note("n\(from) dial \(address) failed")
                 await node.peers.dialEnded(host: host, port: port, connected: false)
@@ -320,7 +331,8 @@ public final class SimNetwork: @unchecked Sendable {
             let ephemeral = String(node.address.split(separator: ":")[0]) + ":\(40_000 + Int(random.below(20_000)))"
             b.peerId = await nodes[target].peers.connected(b, outbound: false, remote: ephemeral)
             a.peerId = await node.peers.connected(a, outbound: true, remote: address)
-            await node.peers.dialEnded(host: host, port: port, connected: a.peerId != nil)
+            // The connection was made (as TCP reports it), whether or not a side then refused it.
+            await node.peers.dialEnded(host: host, port: port, connected: true)
         case .timer(let i, let generation, let timer):
             guard let node = current(i, generation) else { return }
             switch timer {

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Kusari against this machine's limits (use a release build).",
-        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, EndToEnd.self, Overload.self])
+        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, GossipSim.self, EndToEnd.self, Overload.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -103,6 +103,35 @@ extension BenchCommand {
             printMeasurements(try NetworkBenchmarks.gossip(executable: BenchCommand.executable,
                                                            directory: dir ?? FileManager.default.temporaryDirectory.path,
                                                            samples: samples, log: BenchCommand.log), json: json)
+        }
+    }
+}
+
+extension BenchCommand {
+    struct GossipSim: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gossip-sim",
+            abstract: "Gossip on the simulated network: hops, virtual time and duplicates, clean, lossy and with silent nodes.",
+            discussion: """
+                Runs the real peer network on the deterministic simulator (virtual time: the figures do not depend \
+                on this machine's speed) for each size, with each node keeping --outbound connections (about twice \
+                as many peers), and sets each figure beside its floor on the same graph.
+                """)
+        @Flag(help: "Print a JSON array of measurements.") var json = false
+        @Option(help: "Network sizes, comma-separated.") var nodes = "50,200,1000"
+        @Option(help: "Connections each node keeps (it has about twice as many peers).") var outbound = 4
+        @Option(help: "Transactions timed per network.") var transactions = 5
+        @Option(help: "The simulator's seed (the same seed gives the same figures).") var seed: UInt64 = 1
+        func run() async throws {
+            let sizes = try nodes.split(separator: ",").map { part -> Int in
+                guard let n = Int(part.trimmingCharacters(in: .whitespaces)) else { throw CLIError("nodes: \(part) is not a number") }
+                try checkRange("nodes", n, 2...5_000)
+                return n
+            }
+            try checkRange("outbound", outbound, 1...32)
+            try checkRange("transactions", transactions, 1...100)
+            printMeasurements(try await SimulatedGossipBenchmark.run(sizes: sizes, outbound: outbound, transactions: transactions,
+                                                                     seed: seed, log: BenchCommand.log), json: json)
         }
     }
 }
