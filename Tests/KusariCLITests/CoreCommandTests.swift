@@ -139,4 +139,18 @@ import KusariCore
             if item["limit"] != nil { #expect(item["limitName"] is String && item["ratio"] is NSNumber) }
         }
     }
+
+    @Test func benchGossipSimReportsCoverageHopsAndTheirFloor() throws {
+        let r = try Kusari.run(["bench", "gossip-sim", "--nodes", "20", "--transactions", "1", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let items = try #require(r.json as? [[String: Any]])
+        // Three conditions, seven figures each.
+        #expect(items.count == 21)
+        let reached = items.filter { ($0["name"] as? String)?.hasSuffix(": reached") == true }
+        #expect(reached.count == 3 && reached.allSatisfy { ($0["value"] as? NSNumber)?.doubleValue == 100 })
+        let hops = try #require(items.first { $0["name"] as? String == "gossip-sim 20 nodes, clean: hops p99" })
+        #expect((hops["ratio"] as? NSNumber)?.doubleValue ?? 0 >= 1)
+        let bad = try Kusari.run(["bench", "gossip-sim", "--nodes", "20,x"])
+        #expect(bad.status != 0 && bad.stderr.contains("nodes:"))
+    }
 }
