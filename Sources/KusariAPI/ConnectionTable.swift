@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NIOCore
-import Synchronization
 
 /// The API's open HTTP connections, by client IP: enforces `ConnectionLimits`,
 /// chooses which connection to close when a cap is reached, counts event-stream
@@ -13,7 +12,7 @@ public final class ConnectionTable: Sendable {
     /// The caps this table enforces.
     public let limits: ConnectionLimits
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// What a connection is doing, as far as eviction is concerned.
     enum Activity: Sendable {
