@@ -27,9 +27,12 @@ extension ValidatorSet {
         return copy
     }
 
-    /// The proposers of the next `count` steps, in order, without changing this set: the
-    /// proposer of round `r` at this height is element `r` when the set is moved on once
-    /// per round, as CometBFT's consensus state does.
+    /// The proposers of this step and the next `count - 1`, moving on one step at a
+    /// time, without changing this set. Note that CometBFT's consensus state, entering
+    /// round `r` from round `c`, moves on `r - c` steps in one call
+    /// (`incrementProposerPriority(times:)`), which scales and centres once rather than
+    /// before each step; the two agree unless the priorities spread past `2 * totalPower`
+    /// between steps. The engine should do as CometBFT does.
     public func upcomingProposers(_ count: Int) -> [Validator] {
         var copy = self
         var result: [Validator] = []

@@ -70,6 +70,68 @@ import KusariCore
         }
     }
 
+    /// CometBFT's `State` as far as validators go: this height's set and the next one's.
+    struct Heights {
+        var validators: ValidatorSet
+        var next: ValidatorSet
+    }
+
+    /// `sm.UpdateState`: the next set becomes current; the one after is derived from it.
+    func advance(_ state: Heights, _ changes: [ValidatorUpdate] = []) throws -> Heights {
+        Heights(validators: state.next, next: try nextHeight(state.next, changes))
+    }
+
+    /// TestLargeGenesisValidator, state/state_test.go (same commit): a genesis validator
+    /// of power MaxTotalVotingPower / 1000 alone keeps priority 0; after validators of
+    /// power 10 join and it leaves, the proposer changes after one block and the eleven
+    /// equal validators then take turns in a fixed cycle.
+    @Test func cometLargeGenesisValidator() throws {
+        let added = (0..<10).map { "added\($0)" }
+        let roster = try Roster(["genesis", "first"] + added)
+        let genesisSet = try roster.set([("genesis", ValidatorSet.maxTotalVotingPower / 1000)])
+        var state = Heights(validators: genesisSet, next: genesisSet)
+        for _ in 0..<10 {
+            let updated = try advance(state)
+            #expect(updated.next == state.next)
+            #expect(updated.next.proposer.proposerPriority == 0)
+            state = updated
+        }
+        let afterFirst = try advance(state, [try roster.update("first", 10)])
+        var last = afterFirst
+        for _ in 0..<200 { last = try advance(last) }
+        let genesis = try roster.address("genesis"), first = try roster.address("first")
+        let oldGenesis = try #require(afterFirst.next.validator(address: genesis)?.proposerPriority)
+        let newGenesis = try #require(last.next.validator(address: genesis)?.proposerPriority)
+        let oldFirst = try #require(afterFirst.next.validator(address: first)?.proposerPriority)
+        let newFirst = try #require(last.next.validator(address: first)?.proposerPriority)
+        #expect(oldGenesis > newGenesis && oldFirst < newFirst)
+
+        state = last
+        for name in added { state = try advance(state, [try roster.update(name, 10)]) }
+        #expect(state.next.count == 12)
+        var current = try advance(state, [try roster.update("genesis", 0)])
+        #expect(current.next.count == 11)
+
+        var count = 0
+        repeat {
+            current = try advance(current)
+            count += 1
+        } while current.validators.proposer.address == current.next.proposer.address && count < 10_000
+        #expect(count == 1)
+
+        let n = current.validators.count
+        var cycle = [AddressPayload?](repeating: nil, count: n)
+        for i in 0..<100 {
+            current = try advance(current)
+            guard i > n else { continue }
+            if let seen = cycle[i % n] {
+                #expect(current.next.proposer.address == seen, "block \(i)")
+            } else {
+                cycle[i % n] = current.next.proposer.address
+            }
+        }
+    }
+
     /// TestValSetUpdatePriorityOrderTests (its three fixed cases, and random ones drawn
     /// from a seeded SplitMix64 as CometBFT's `randTestVSetCfg` draws them): after any
     /// number of steps and a change, the list is as expected and the validators just
