@@ -34,6 +34,9 @@ let package = Package(
             dependencies: ["KusariCore", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),
+        // BFT consensus (Tendermint as CometBFT runs it), first part: validator sets with
+        // CometBFT's proposer-priority algorithm, signed votes and vote sets. Pure, no I/O.
+        .target(name: "KusariBFT", dependencies: ["KusariCore"], exclude: ["README.md"]),
         // Durable storage: blocks, the header index, the best chain, account state,
         // undo records and the transaction index in SQLite (GRDB), one transaction per change.
         .target(
@@ -179,6 +182,7 @@ let package = Package(
         ),
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariCore", "KusariConsensus"]),
+        .testTarget(name: "KusariBFTTests", dependencies: ["KusariCore", "KusariBFT"]),
         .testTarget(name: "KusariMempoolTests", dependencies: ["KusariCore", "KusariMempool"]),
         .testTarget(
             name: "KusariNetworkTests",
