@@ -54,8 +54,12 @@ public struct Vote: Hashable, Sendable, CustomStringConvertible {
     public var height: UInt64
     /// The round within the height.
     public var round: UInt32
-    /// The block voted for, or nil.
-    public var choice: VoteChoice
+    /// The block voted for, or nil. Kept normal: a `.block` of the zero hash (which signs
+    /// the same bytes as nil) is stored as `.nilVote`, so one signature never stands for two
+    /// different choices.
+    public var choice: VoteChoice {
+        didSet { choice = VoteChoice(choice.blockID) }
+    }
     /// The voter's index in the height's validator set.
     public var validatorIndex: UInt32
     /// The voter's clock when signing, in milliseconds since the Unix epoch. Signed, but

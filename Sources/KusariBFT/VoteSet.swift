@@ -55,7 +55,7 @@ public struct DuplicateVoteEvidence: Hashable, Sendable, CustomStringConvertible
     /// height, round and validator index and differ in choice; nil otherwise.
     public init?(_ first: Vote, _ second: Vote, validator: Validator, totalPower: UInt64) {
         guard first.type == second.type, first.height == second.height, first.round == second.round,
-              first.validatorIndex == second.validatorIndex, first.choice != second.choice else { return nil }
+              first.validatorIndex == second.validatorIndex, first.choice.encoded != second.choice.encoded else { return nil }
         if first.choice < second.choice {
             voteA = first; voteB = second
         } else {
@@ -116,7 +116,7 @@ public struct VoteSet: Sendable {
     /// The first choice to pass two thirds of the power, or nil while none has. Once set
     /// it stays: each validator counts once, so no other choice can pass two thirds too.
     public private(set) var twoThirdsMajority: VoteChoice?
-    /// The equivocations seen, each once, in the order they were found.
+    /// The equivocations seen, one per validator (its first), in the order they were found.
     public private(set) var evidence: [DuplicateVoteEvidence] = []
 
     /// An empty set for the `type` votes of `height` and `round` by `validators`.
@@ -155,7 +155,9 @@ public struct VoteSet: Sendable {
                                                     totalPower: validators.totalPower) else {
                 return .duplicate  // unreachable: the choices differ and the rest matches
             }
-            if !evidence.contains(proof) { evidence.append(proof) }
+            // One piece of evidence per validator is enough to punish it: a validator signing
+            // ever more blocks cannot make the list grow.
+            if !evidence.contains(where: { $0.voteA.validatorIndex == vote.validatorIndex }) { evidence.append(proof) }
             return .conflicting(proof)
         }
         votes[index] = vote

@@ -113,6 +113,26 @@ import KusariCore
         #expect(votes.vote(validatorIndex: 0) == v)
     }
 
+    @Test func aNilVoteRelabelledAsTheZeroBlockIsTheSameNilVote() throws {
+        var (votes, keys) = try fixture([1, 1, 1])
+        let honest = try vote(keys, 0, nil)
+        var relabelled = honest
+        relabelled.choice = .block(.zero)  // signs the same bytes as nil
+        #expect(relabelled.choice == .nilVote && relabelled == honest)
+        let r1 = try votes.add(honest)
+        #expect(r1 == .added)
+        // Not evidence against an honest validator, not a vote for a "zero block".
+        let r2 = try votes.add(relabelled)
+        #expect(r2 == .duplicate && votes.evidence.isEmpty && votes.power(for: .block(.zero)) == 0)
+    }
+
+    @Test func aValidatorSigningManyBlocksLeavesOneEvidence() throws {
+        var (votes, keys) = try fixture([1, 1, 1])
+        try votes.add(try vote(keys, 2, blockA))
+        for i in 0..<20 { _ = try votes.add(try vote(keys, 2, Hash256.sha256([UInt8(i), 9]))) }
+        #expect(votes.evidence.count == 1)
+    }
+
     @Test func aConflictingVoteYieldsEvidence() throws {
         var (votes, keys) = try fixture([1, 1, 1])
         let first = try vote(keys, 1, blockB)
