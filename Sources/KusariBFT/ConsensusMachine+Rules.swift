@@ -63,7 +63,7 @@ extension ConsensusMachine {
     mutating func applyOneRule(_ out: inout [ConsensusAction]) -> Bool {
         if decideIfCommitted(&out) { return true }
         if skipRoundIfBehind(&out) { return true }
-        let proposal = proposals[round]
+        let proposal = proposals[round]?.first
         let prevotes = prevoteSets[round]
 
         // Lines 22-27: a fresh proposal (vr = -1) while in propose.
@@ -79,7 +79,7 @@ extension ConsensusMachine {
         }
         // Lines 28-33: a re-proposal (0 <= vr < round_p) backed by 2f+1 prevotes in vr.
         if step == .propose, let p = proposal, p.polRound >= 0, p.polRound < Int(round),
-           prevoteSets[UInt32(p.polRound)]?.twoThirdsMajority == .block(p.blockID) {
+           prevoteSets[UInt32(p.polRound)]?.hasTwoThirds(for: .block(p.blockID)) == true {
             if valid(p.blockID) && (lockedRound <= p.polRound || lockedValue == p.blockID) {
                 sendVote(.prevote, p.blockID, &out)
             } else {
@@ -95,10 +95,11 @@ extension ConsensusMachine {
             schedule(.prevote, &out)
             return true
         }
-        // Lines 36-43: the proposal and 2f+1 prevotes for it, valid, step >= prevote,
+        // Lines 36-43: a proposal and 2f+1 prevotes for it, valid, step >= prevote,
         // the first time: lock and precommit (in prevote), and record the valid value.
-        if step >= .prevote, !lockRuleFired, let p = proposal,
-           prevotes?.twoThirdsMajority == .block(p.blockID), valid(p.blockID) {
+        if step >= .prevote, !lockRuleFired, let votes = prevotes,
+           let p = proposals[round]?.first(where: { votes.hasTwoThirds(for: .block($0.blockID)) }),
+           valid(p.blockID) {
             lockRuleFired = true
             if step == .prevote {
                 lockedValue = p.blockID
@@ -111,7 +112,7 @@ extension ConsensusMachine {
             return true
         }
         // Lines 44-46: 2f+1 prevotes for nil, in prevote.
-        if step == .prevote, prevotes?.twoThirdsMajority == .nilVote {
+        if step == .prevote, prevotes?.hasTwoThirds(for: .nilVote) == true {
             sendVote(.precommit, nil, &out)
             step = .precommit
             return true
@@ -127,12 +128,17 @@ extension ConsensusMachine {
 
     /// Lines 49-54: a proposal of some round r and 2f+1 precommits for its value in r,
     /// the value valid: decide. Rounds are tried in increasing order (at most one value
-    /// can have 2f+1 precommits in a height while at most f are faulty).
+    /// can have 2f+1 precommits in a height while at most f are faulty). Here and in
+    /// every rule, "2f+1 ⟨PREVOTE, h, r, id(v)⟩" counts each validator that signed a vote
+    /// for v, its first or a conflicting one, as the paper counts messages from
+    /// distinct senders (`VoteSet.hasTwoThirds(for:)`).
     mutating func decideIfCommitted(_ out: inout [ConsensusAction]) -> Bool {
         for r in precommitSets.keys.sorted() {
-            guard let set = precommitSets[r], case .block(let value)? = set.twoThirdsMajority,
-                  let p = proposals[r], p.blockID == value, valid(value) else { continue }
-            let precommits = set.countedVotes.filter { $0.choice == .block(value) }
+            guard let set = precommitSets[r],
+                  let p = proposals[r]?.first(where: { set.hasTwoThirds(for: .block($0.blockID)) }),
+                  valid(p.blockID) else { continue }
+            let value = p.blockID
+            let precommits = set.votes(for: .block(value))
             let certificate = CommitCertificate(height: height, round: r, blockID: value, precommits: precommits,
                                                 proposal: p)
             decision = certificate

@@ -51,7 +51,9 @@ public struct ConsensusMachine {
     public internal(set) var validatorIndex: Int?
 
     // The message log of the height.
-    var proposals: [UInt32: Proposal] = [:]
+    /// Per round, the proposer's validly signed proposals, first received first (more
+    /// than one only from an equivocating proposer; at most `maxProposalsPerRound`).
+    var proposals: [UInt32: [Proposal]] = [:]
     var prevoteSets: [UInt32: VoteSet] = [:]
     var precommitSets: [UInt32: VoteSet] = [:]
     /// Per round, which validators sent any message in it, and their power (the f+1 rule).
@@ -84,13 +86,35 @@ public struct ConsensusMachine {
     public var isStarted: Bool { validators != nil }
 
     /// The stored proposal of `round` in the current height, if any.
-    public func proposal(round: UInt32) -> Proposal? { proposals[round] }
+    public func proposal(round: UInt32) -> Proposal? { proposals[round]?.first }
+
+    /// All the proposals kept for `round`, first received first.
+    public func proposals(round: UInt32) -> [Proposal] { proposals[round] ?? [] }
+
+    /// The most proposals kept per round. An equivocating proposer may send different
+    /// proposals to different validators; keeping more than the first lets a validator
+    /// that first saw another one still recognise the value that gathers two thirds
+    /// (the paper's rules hold for any proposal received from the proposer).
+    public static let maxProposalsPerRound = 3
 
     /// The prevotes of `round` in the current height, if any arrived.
     public func prevotes(round: UInt32) -> VoteSet? { prevoteSets[round] }
 
     /// The precommits of `round` in the current height, if any arrived.
     public func precommits(round: UInt32) -> VoteSet? { precommitSets[round] }
+
+    /// Every proposal and validly signed vote of the current height, conflicting votes
+    /// included, by round (proposal, prevotes, precommits), for gossip to peers that
+    /// lag (the paper assumes correct processes relay what they receive).
+    public var messageLog: (proposals: [Proposal], votes: [Vote]) {
+        let rounds = Set(proposals.keys).union(prevoteSets.keys).union(precommitSets.keys).sorted()
+        var votes: [Vote] = []
+        for r in rounds {
+            votes += prevoteSets[r]?.allVotes ?? []
+            votes += precommitSets[r]?.allVotes ?? []
+        }
+        return (proposals.keys.sorted().flatMap { proposals[$0] ?? [] }, votes)
+    }
 
     /// The proposer's index for `round` of the current height (cached).
     mutating func proposerIndex(round: UInt32) -> Int {
@@ -188,17 +212,8 @@ public struct ConsensusMachine {
     mutating func receive(_ proposal: Proposal, _ out: inout [ConsensusAction]) {
         guard admit(height: proposal.height, round: proposal.round, event: .proposal(proposal), &out),
               let set = validators else { return }
-        if let existing = proposals[proposal.round] {
-            if existing == proposal { return }  // the same proposal again: nothing to check
-            do throws(ProposalError) {
-                try proposal.validate(chainID: config.chainID, validators: set,
-                                      expectedProposer: proposerIndex(round: proposal.round))
-                out.append(.ignored(.conflictingProposal(round: proposal.round)))
-            } catch {
-                out.append(.ignored(.invalidProposal(error)))
-            }
-            return
-        }
+        let existing = proposals[proposal.round] ?? []
+        if existing.contains(proposal) { return }  // the same proposal again: nothing to check
         do throws(ProposalError) {
             try proposal.validate(chainID: config.chainID, validators: set,
                                   expectedProposer: proposerIndex(round: proposal.round))
@@ -206,7 +221,11 @@ public struct ConsensusMachine {
             out.append(.ignored(.invalidProposal(error)))
             return
         }
-        proposals[proposal.round] = proposal
+        guard existing.count < Self.maxProposalsPerRound else {
+            out.append(.ignored(.conflictingProposal(round: proposal.round)))
+            return
+        }
+        proposals[proposal.round] = existing + [proposal]
         markParticipant(round: proposal.round, index: Int(proposal.proposerIndex))
     }
 

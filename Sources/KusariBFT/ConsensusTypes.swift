@@ -182,7 +182,8 @@ public enum ConsensusInputError: Error, Equatable, Sendable, CustomStringConvert
     case bufferFull
     /// The proposal was refused.
     case invalidProposal(ProposalError)
-    /// A second, different proposal from the round's proposer: the first is kept.
+    /// Yet another proposal from the round's proposer, past
+    /// `ConsensusMachine.maxProposalsPerRound`.
     case conflictingProposal(round: UInt32)
     /// The vote was refused by its vote set.
     case invalidVote(VoteError)
@@ -197,7 +198,7 @@ public enum ConsensusInputError: Error, Equatable, Sendable, CustomStringConvert
         case .roundTooFarAhead(let round, let current): return "message for round \(round), too far ahead of round \(current)"
         case .bufferFull: return "the buffer of next-height messages is full"
         case .invalidProposal(let error): return error.description
-        case .conflictingProposal(let round): return "a second, different proposal for round \(round); the first is kept"
+        case .conflictingProposal(let round): return "too many different proposals for round \(round); the first ones are kept"
         case .invalidVote(let error): return error.description
         case .unexpectedValue(let height, let round): return "a value for h\(height) r\(round), which the machine is not proposing in"
         }

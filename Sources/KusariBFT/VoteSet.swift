@@ -118,6 +118,20 @@ public struct VoteSet: Sendable {
     public private(set) var twoThirdsMajority: VoteChoice?
     /// The equivocations seen, each once, in the order they were found.
     public private(set) var evidence: [DuplicateVoteEvidence] = []
+    /// A validator's validly signed votes for choices other than its first, at most
+    /// `maxChoicesPerValidator - 1` of them, by index.
+    private var conflictingVotes: [[Vote]]
+    /// The power behind each choice counting every validly signed vote, conflicting ones
+    /// included: each validator once per choice it signed.
+    private var support: [VoteChoice: UInt64] = [:]
+
+    /// The most distinct choices counted for one validator in `support` (its first vote
+    /// and two conflicting ones); further conflicting votes are evidence only. This bounds
+    /// the memory an equivocating validator can take. (A validator that signs more than
+    /// this many choices could, by sending junk first, keep one of its votes from
+    /// counting where it would complete a two-thirds; CometBFT's answer, peers' claims of
+    /// a majority, belongs to the gossip layer.)
+    public static let maxChoicesPerValidator = 3
 
     /// An empty set for the `type` votes of `height` and `round` by `validators`.
     public init(chainID: UInt32, height: UInt64, round: UInt32, type: VoteType, validators: ValidatorSet) {
@@ -127,6 +141,7 @@ public struct VoteSet: Sendable {
         self.type = type
         self.validators = validators
         self.votes = Array(repeating: nil, count: validators.count)
+        self.conflictingVotes = Array(repeating: [], count: validators.count)
     }
 
     /// Checks and adds `vote`. Throws when the vote does not belong here or its
@@ -156,12 +171,18 @@ public struct VoteSet: Sendable {
                 return .duplicate  // unreachable: the choices differ and the rest matches
             }
             if !evidence.contains(proof) { evidence.append(proof) }
+            if !conflictingVotes[index].contains(where: { $0.choice == vote.choice }),
+               conflictingVotes[index].count < Self.maxChoicesPerValidator - 1 {
+                conflictingVotes[index].append(vote)
+                support[vote.choice, default: 0] += validator.votingPower
+            }
             return .conflicting(proof)
         }
         votes[index] = vote
         votedPower += validator.votingPower
         let newPower = power[vote.choice, default: 0] + validator.votingPower
         power[vote.choice] = newPower
+        support[vote.choice, default: 0] += validator.votingPower
         if twoThirdsMajority == nil && newPower >= validators.twoThirdsPlusOne {
             twoThirdsMajority = vote.choice
         }
@@ -185,4 +206,34 @@ public struct VoteSet: Sendable {
 
     /// True when some choice has more than two thirds of the power.
     public var hasTwoThirdsMajority: Bool { twoThirdsMajority != nil }
+
+    /// The power of the validators that signed a vote for `choice`, whether it was their
+    /// first vote or a conflicting one (the paper's count of ⟨PREVOTE, h, r, id(v)⟩
+    /// messages from distinct senders: an equivocator counts for each choice it signed).
+    public func supportingPower(for choice: VoteChoice) -> UInt64 { support[choice, default: 0] }
+
+    /// True when validators with more than two thirds of the power signed a vote for
+    /// `choice` (counting conflicting votes, as `supportingPower(for:)`). With less than
+    /// a third of the power faulty, at most one choice can have it.
+    public func hasTwoThirds(for choice: VoteChoice) -> Bool {
+        supportingPower(for: choice) >= validators.twoThirdsPlusOne
+    }
+
+    /// The choices with more than two thirds of the supporting power, in `VoteChoice`
+    /// order (nil first).
+    public var twoThirdsChoices: [VoteChoice] {
+        support.filter { $0.value >= validators.twoThirdsPlusOne }.keys.sorted()
+    }
+
+    /// Every validly signed vote kept: the counted ones, then each validator's
+    /// conflicting ones, in validator-index order.
+    public var allVotes: [Vote] { countedVotes + conflictingVotes.flatMap { $0 } }
+
+    /// The kept votes for `choice`, first or conflicting, in validator-index order.
+    public func votes(for choice: VoteChoice) -> [Vote] {
+        votes.indices.compactMap { i in
+            if let first = votes[i], first.choice == choice { return first }
+            return conflictingVotes[i].first { $0.choice == choice }
+        }
+    }
 }

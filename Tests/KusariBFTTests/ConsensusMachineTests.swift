@@ -199,11 +199,14 @@ import KusariCore
         let c = m.handle(.proposal(forged))
         #expect(c.ignoredReasons == [.invalidProposal(.invalidSignature(index: forged.proposerIndex))])
         #expect(m.step == .propose)
-        // The first valid proposal stays; a second one from the same proposer is refused.
+        // An equivocating proposer's proposals are kept, first first, up to three.
         _ = m.handle(.proposal(try fx.proposal(round: 0, block: block("A"))))
-        let d = m.handle(.proposal(try fx.proposal(round: 0, block: block("C"))))
+        #expect(m.handle(.proposal(try fx.proposal(round: 0, block: block("C")))).ignoredReasons.isEmpty)
+        #expect(m.handle(.proposal(try fx.proposal(round: 0, block: block("D")))).ignoredReasons.isEmpty)
+        let d = m.handle(.proposal(try fx.proposal(round: 0, block: block("E"))))
         #expect(d.ignoredReasons == [.conflictingProposal(round: 0)])
         #expect(m.proposal(round: 0)?.blockID == block("A"))
+        #expect(m.proposals(round: 0).map(\.blockID) == [block("A"), block("C"), block("D")])
     }
 
     @Test func aDoubleVoteIsReportedOnceAsEvidence() throws {
