@@ -27,6 +27,8 @@ public struct ConsensusMachine {
     /// The paper's `valid(v)`: whether a proposed block may be voted for. Asked at most
     /// once per block id and height. Defaults to everything valid.
     public let isValid: (Hash256) -> Bool
+    /// Checks proposal and vote signatures (Ed25519; a caller may put a cache in front).
+    public let signatureCheck: SignatureCheck
 
     /// The current height (the paper's `h_p`); 0 before the first `startHeight`.
     public internal(set) var height: UInt64 = 0
@@ -73,10 +75,13 @@ public struct ConsensusMachine {
     var awaitingValue = false
 
     /// A machine for the validator with `address` (nil: a follower), signing with
-    /// `signer`, judging values with `isValid`. Nothing happens until `.startHeight`.
+    /// `signer`, judging values with `isValid`, checking signatures with
+    /// `signatureCheck`. Nothing happens until `.startHeight`.
     public init(config: ConsensusConfig, address: AddressPayload?, signer: (any ConsensusSigner)?,
-                isValid: @escaping (Hash256) -> Bool = { _ in true }) {
+                isValid: @escaping (Hash256) -> Bool = { _ in true },
+                signatureCheck: @escaping SignatureCheck = SignatureChecks.ed25519) {
         self.config = config
+        self.signatureCheck = signatureCheck
         self.address = address
         self.signer = signer
         self.isValid = isValid
@@ -216,7 +221,8 @@ public struct ConsensusMachine {
         if existing.contains(proposal) { return }  // the same proposal again: nothing to check
         do throws(ProposalError) {
             try proposal.validate(chainID: config.chainID, validators: set,
-                                  expectedProposer: proposerIndex(round: proposal.round))
+                                  expectedProposer: proposerIndex(round: proposal.round),
+                                  signatureCheck: signatureCheck)
         } catch {
             out.append(.ignored(.invalidProposal(error)))
             return
@@ -236,10 +242,12 @@ public struct ConsensusMachine {
         switch vote.type {
         case .prevote:
             voteSet = prevoteSets[vote.round]
-                ?? VoteSet(chainID: config.chainID, height: height, round: vote.round, type: .prevote, validators: set)
+                ?? VoteSet(chainID: config.chainID, height: height, round: vote.round, type: .prevote, validators: set,
+                          signatureCheck: signatureCheck)
         case .precommit:
             voteSet = precommitSets[vote.round]
-                ?? VoteSet(chainID: config.chainID, height: height, round: vote.round, type: .precommit, validators: set)
+                ?? VoteSet(chainID: config.chainID, height: height, round: vote.round, type: .precommit, validators: set,
+                          signatureCheck: signatureCheck)
         }
         let result: VoteAddResult
         do throws(VoteError) {

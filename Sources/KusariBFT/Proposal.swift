@@ -121,14 +121,16 @@ public struct Proposal: Hashable, Sendable, CustomStringConvertible {
         try validate(chainID: chainID, validators: validators, expectedProposer: validators.proposerIndex(forRound: round))
     }
 
-    /// As `validate(chainID:validators:)`, with the round's proposer index already known.
-    public func validate(chainID: UInt32, validators: ValidatorSet, expectedProposer: Int) throws(ProposalError) {
+    /// As `validate(chainID:validators:)`, with the round's proposer index already known
+    /// and the signature checked by `signatureCheck`.
+    public func validate(chainID: UInt32, validators: ValidatorSet, expectedProposer: Int,
+                         signatureCheck: SignatureCheck = SignatureChecks.ed25519) throws(ProposalError) {
         guard blockID != .zero else { throw .nilBlock }
         guard polRound >= -1, polRound < Int(round) else { throw .invalidPOLRound(polRound: polRound, round: round) }
         guard Int(proposerIndex) == expectedProposer, let proposer = validators.validator(at: expectedProposer) else {
             throw .notTheProposer(index: proposerIndex, expected: expectedProposer, round: round)
         }
-        guard hasValidSignature(chainID: chainID, publicKey: proposer.publicKey) else {
+        guard signatureCheck(proposer.publicKey, signature, signBytes(chainID: chainID)) else {
             throw .invalidSignature(index: proposerIndex)
         }
     }

@@ -133,8 +133,14 @@ public struct VoteSet: Sendable {
     /// a majority, belongs to the gossip layer.)
     public static let maxChoicesPerValidator = 3
 
-    /// An empty set for the `type` votes of `height` and `round` by `validators`.
-    public init(chainID: UInt32, height: UInt64, round: UInt32, type: VoteType, validators: ValidatorSet) {
+    /// Checks the votes' signatures.
+    private let signatureCheck: SignatureCheck
+
+    /// An empty set for the `type` votes of `height` and `round` by `validators`, checking
+    /// signatures with `signatureCheck` (by default Ed25519, uncached).
+    public init(chainID: UInt32, height: UInt64, round: UInt32, type: VoteType, validators: ValidatorSet,
+                signatureCheck: @escaping SignatureCheck = SignatureChecks.ed25519) {
+        self.signatureCheck = signatureCheck
         self.chainID = chainID
         self.height = height
         self.round = round
@@ -159,7 +165,7 @@ public struct VoteSet: Sendable {
         if let existing = votes[index], existing.choice == vote.choice, existing.signature == vote.signature {
             return .duplicate  // nothing new, so no need to check the signature again
         }
-        guard vote.hasValidSignature(chainID: chainID, publicKey: validator.publicKey) else {
+        guard signatureCheck(validator.publicKey, vote.signature, vote.signBytes(chainID: chainID)) else {
             throw .invalidSignature(index: vote.validatorIndex)
         }
         if let existing = votes[index], existing.choice == vote.choice {

@@ -64,6 +64,9 @@ struct ConsensusSimulation {
     /// A running FNV-1a hash of everything that happened, for the determinism test.
     var trace: UInt64 = 0xcbf2_9ce4_8422_2325
     var sets: [ValidatorSet] = []
+    /// One cache of checked signatures for every node: each distinct (key, message,
+    /// signature) is verified with Ed25519 once per run, not once per receiver.
+    let signatureCache = SignatureCache()
 
     init(seed: UInt64, scenario: Scenario) throws {
         self.seed = seed
@@ -133,7 +136,8 @@ struct ConsensusSimulation {
     mutating func start(_ i: Int) {
         let address = i < fx.count ? fx.address(i) : nil
         nodes[i].machine = ConsensusMachine(config: ConsensusConfig(chainID: ConsensusFixture.chainID),
-                                            address: address, signer: nodes[i].signer)
+                                            address: address, signer: nodes[i].signer,
+                                            signatureCheck: signatureCache.check)
         let height = nodes[i].committedHeight + 1
         nodes[i].sent = []
         nodes[i].sentHeight = height
@@ -310,5 +314,28 @@ struct ConsensusSimulation {
         guard let last = nodes[i].lastProgress, last == progress else { return }
         resend(i)
         for peer in nodes.indices where peer != i { send(from: i, to: peer, .status(from: i, height: machine.height)) }
+    }
+}
+
+/// Remembers the outcome of each Ed25519 check, keyed by the whole (key, message,
+/// signature): a forged signature is still checked for real, once.
+final class SignatureCache: @unchecked Sendable {
+    private var known: [[UInt8]: Bool] = [:]
+    private let lock = NSLock()
+    private(set) var checks = 0
+
+    var check: SignatureCheck {
+        { [self] key, signature, message in self.lookup(key, signature, message) }
+    }
+
+    private func lookup(_ key: PublicKey, _ signature: Signature, _ message: [UInt8]) -> Bool {
+        let entry = key.bytes + signature.bytes + message
+        lock.lock()
+        defer { lock.unlock() }
+        if let answer = known[entry] { return answer }
+        checks += 1
+        let answer = key.isValidSignature(signature, for: message)
+        known[entry] = answer
+        return answer
     }
 }
