@@ -11,7 +11,8 @@ enum FaultKind: String, CaseIterable, Sendable {
     case silent
     /// As proposer, sends one proposal to half its peers and another to the rest.
     case equivocator
-    /// Sends each vote to half its peers and a conflicting vote to the rest.
+    /// Sends each vote to half its peers and a conflicting vote to the rest (for another
+    /// value proposed in the height when there is one).
     case doubleVoter
 }
 

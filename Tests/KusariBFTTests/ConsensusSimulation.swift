@@ -237,7 +237,9 @@ struct ConsensusSimulation {
         let faulty = now < scenario.faultEnd
         if faulty && rng.next() % 1_000 < scenario.lossPerMille { return }
         let maxDelay = faulty ? scenario.maxDelayMs : min(scenario.maxDelayMs, 100)
-        queue.push(now + 1 + rng.next() % maxDelay, .deliver(to: to, message))
+        // One message in twenty is slow (up to 5x the usual delay) while faults last.
+        let slow = faulty && rng.next() % 20 == 0 ? 5 : UInt64(1)
+        queue.push(now + 1 + rng.next() % (maxDelay * slow), .deliver(to: to, message))
         if faulty && rng.next() % 1_000 < scenario.duplicatePerMille {
             queue.push(now + 1 + rng.next() % maxDelay, .deliver(to: to, message))
         }
@@ -248,10 +250,17 @@ struct ConsensusSimulation {
         let kind = i < fx.count ? scenario.kind(of: i) : nil
         if kind == .silent { return }
         for peer in nodes.indices where peer != i {
-            var outgoing = message
-            if peer % 2 == 1, let kind, let twisted = twist(message, from: i, kind: kind) { outgoing = twisted }
-            send(from: i, to: peer, outgoing)
+            for outgoing in versions(of: message, from: i, to: peer, kind: kind) { send(from: i, to: peer, outgoing) }
         }
+    }
+
+    /// What a validator of `kind` sends `peer` for one of its messages: the message; for
+    /// a Byzantine one, to odd peers the conflicting version instead, and to every third
+    /// peer both (so that its votes count on both sides there).
+    func versions(of message: WireMessage, from i: Int, to peer: Int, kind: FaultKind?) -> [WireMessage] {
+        guard let kind, let twisted = twist(message, from: i, kind: kind) else { return [message] }
+        if peer % 3 == 2 { return [message, twisted] }
+        return peer % 2 == 1 ? [twisted] : [message]
     }
 
     /// The conflicting message a Byzantine validator sends to half its peers.
@@ -263,7 +272,12 @@ struct ConsensusSimulation {
                                          round: p.round, blockID: other, polRound: p.polRound,
                                          proposerIndex: p.proposerIndex, timestamp: p.timestamp)).map { .proposal($0) }
         case (.doubleVoter, .vote(let v)):
-            let other: Hash256? = v.blockID == nil ? Hash256.sha256(Array("evil \(v.height) \(v.round)".utf8)) : nil
+            // The most harmful conflicting vote it can make: for another value proposed
+            // in the height (latest round first), else nil, else a made-up block.
+            let proposed = (nodes[i].machine?.messageLog.proposals ?? [])
+                .filter { $0.height == v.height && $0.blockID != v.blockID }
+            let other: Hash256? = proposed.last?.blockID
+                ?? (v.blockID == nil ? Hash256.sha256(Array("evil \(v.height) \(v.round)".utf8)) : nil)
             return (try? Vote.signed(by: fx.keys[i], chainID: ConsensusFixture.chainID, type: v.type, height: v.height,
                                      round: v.round, blockID: other, validatorIndex: v.validatorIndex,
                                      timestamp: v.timestamp)).map { .vote($0) }
@@ -300,9 +314,9 @@ struct ConsensusSimulation {
         if kind == .silent { return }
         for message in nodes[i].sent {
             for target in nodes.indices where target != i && (peer == nil || peer == target) {
-                var outgoing = message
-                if target % 2 == 1, let kind, let twisted = twist(message, from: i, kind: kind) { outgoing = twisted }
-                send(from: i, to: target, outgoing)
+                for outgoing in versions(of: message, from: i, to: target, kind: kind) {
+                    send(from: i, to: target, outgoing)
+                }
             }
         }
     }
