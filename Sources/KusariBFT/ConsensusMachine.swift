@@ -251,7 +251,7 @@ public struct ConsensusMachine {
         }
         let result: VoteAddResult
         do throws(VoteError) {
-            result = try voteSet.add(vote)
+            result = try voteSet.add(vote, countIfConflicting: canMatter(vote))
         } catch {
             out.append(.ignored(.invalidVote(error)))
             return
@@ -267,6 +267,21 @@ public struct ConsensusMachine {
             break
         case .conflicting(let evidence):
             if reportedEvidence.insert(evidence).inserted { out.append(.evidence(evidence)) }
+        }
+    }
+
+    /// Whether a vote could complete a two-thirds some rule looks for, were it a
+    /// conflicting one: a nil prevote (line 44), a prevote or precommit for a value
+    /// proposed in its round (lines 36, 49), or a prevote for a value re-proposed with
+    /// its round as `polRound` (line 28). Only these conflicting votes are counted, so
+    /// an equivocator's junk cannot fill its `VoteSet.maxChoicesPerValidator` slots; a
+    /// vote that arrives before its proposal counts when gossip brings it again.
+    func canMatter(_ vote: Vote) -> Bool {
+        guard let id = vote.blockID else { return vote.type == .prevote }
+        if proposals[vote.round]?.contains(where: { $0.blockID == id }) == true { return true }
+        guard vote.type == .prevote else { return false }
+        return proposals.values.contains { list in
+            list.contains { $0.polRound == Int(vote.round) && $0.blockID == id }
         }
     }
 

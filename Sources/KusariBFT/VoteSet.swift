@@ -126,12 +126,13 @@ public struct VoteSet: Sendable {
     private var support: [VoteChoice: UInt64] = [:]
 
     /// The most distinct choices counted for one validator in `support` (its first vote
-    /// and two conflicting ones); further conflicting votes are evidence only. This bounds
-    /// the memory an equivocating validator can take. (A validator that signs more than
-    /// this many choices could, by sending junk first, keep one of its votes from
-    /// counting where it would complete a two-thirds; CometBFT's answer, peers' claims of
-    /// a majority, belongs to the gossip layer.)
-    public static let maxChoicesPerValidator = 3
+    /// and seven conflicting ones); further conflicting votes are evidence only. This
+    /// bounds the memory an equivocating validator can take. The caller keeps junk out of
+    /// these slots by counting only conflicting votes that can matter (`add(_:
+    /// countIfConflicting:)`; `ConsensusMachine` counts those for nil or a value proposed
+    /// for that round), so that an equivocator cannot crowd out the vote that would
+    /// complete a two-thirds.
+    public static let maxChoicesPerValidator = 8
 
     /// Checks the votes' signatures.
     private let signatureCheck: SignatureCheck
@@ -153,8 +154,12 @@ public struct VoteSet: Sendable {
     /// Checks and adds `vote`. Throws when the vote does not belong here or its
     /// signature is not the validator's; otherwise says whether it was counted, was
     /// already there, or conflicts with the validator's earlier vote (evidence).
+    ///
+    /// A conflicting vote is evidence either way; it also counts in `supportingPower(for:)`
+    /// when `countIfConflicting` is true (and the validator has fewer than
+    /// `maxChoicesPerValidator` choices counted). A validator's first vote always counts.
     @discardableResult
-    public mutating func add(_ vote: Vote) throws(VoteError) -> VoteAddResult {
+    public mutating func add(_ vote: Vote, countIfConflicting: Bool = true) throws(VoteError) -> VoteAddResult {
         guard vote.height == height else { throw .wrongHeight(expected: height, got: vote.height) }
         guard vote.round == round else { throw .wrongRound(expected: round, got: vote.round) }
         guard vote.type == type else { throw .wrongType(expected: type, got: vote.type) }
@@ -177,7 +182,7 @@ public struct VoteSet: Sendable {
                 return .duplicate  // unreachable: the choices differ and the rest matches
             }
             if !evidence.contains(proof) { evidence.append(proof) }
-            if !conflictingVotes[index].contains(where: { $0.choice == vote.choice }),
+            if countIfConflicting, !conflictingVotes[index].contains(where: { $0.choice == vote.choice }),
                conflictingVotes[index].count < Self.maxChoicesPerValidator - 1 {
                 conflictingVotes[index].append(vote)
                 support[vote.choice, default: 0] += validator.votingPower

@@ -222,6 +222,28 @@ import KusariCore
         #expect(m.handle(.vote(second)).isEmpty)
     }
 
+    /// Seed 658 of the 7-validator simulation: a double voter sent many conflicting
+    /// prevotes for values proposed in later rounds, filling its slots before the one
+    /// that completed the polka. Only conflicting votes that can matter are counted.
+    @Test func anEquivocatorsJunkVotesCannotCrowdOutItsDecisiveVote() throws {
+        let seven = try ConsensusFixture(powers: [10, 10, 10, 10, 10, 10, 10])
+        let proposer = seven.proposer(round: 0)
+        let me = (0..<7).first { $0 != proposer && $0 != 6 } ?? 0
+        let liar = (0..<7).last { $0 != proposer && $0 != me } ?? 6
+        var (m, _) = seven.machine(me)
+        let a = block("A")
+        _ = m.handle(.proposal(try seven.proposal(round: 0, block: a)))  // we prevote A
+        for junk in ["X", "Y", "Z", "W", "V", "U", "T", "S", "R"] {
+            _ = m.handle(.vote(try seven.vote(.prevote, from: liar, round: 0, block: block(junk))))
+        }
+        let honest = (0..<7).filter { $0 != me && $0 != liar }.prefix(3)
+        for i in honest { _ = m.handle(.vote(try seven.vote(.prevote, from: i, round: 0, block: a))) }
+        #expect(m.lockedValue == nil)  // 4 of 7 for A: not yet two thirds (5)
+        let decisive = m.handle(.vote(try seven.vote(.prevote, from: liar, round: 0, block: a)))
+        #expect(decisive.votes.map(\.choice) == [.block(a)])  // counted: lock and precommit A
+        #expect(m.lockedValue == a)
+    }
+
     @Test func nextHeightMessagesAreBufferedAndReplayed() throws {
         let me = fx.nonProposer()
         var (m, _) = fx.machine(me)
