@@ -28,6 +28,14 @@ import KusariCore
         var worstLiveness: UInt64 = 0
         var heights: UInt64 = 0
         var evidence = 0
+        /// How many runs had each fault kind, and a partition.
+        var kinds: [String: Int] = [:]
+        var partitions = 0
+
+        var summary: String {
+            let k = FaultKind.allCases.map { "\($0.rawValue) \(kinds[$0.rawValue, default: 0])" }.joined(separator: ", ")
+            return "runs with \(k), partition \(partitions)"
+        }
     }
 
     /// Runs `seeds`; records every failing seed with the command that replays it.
@@ -44,6 +52,8 @@ import KusariCore
             }
             outcome.heights += sim.decided.count > 0 ? UInt64(sim.decided.count) : 0
             outcome.evidence += sim.evidenceCount
+            for kind in Set(scenario.faults.map(\.kind)) { outcome.kinds[kind.rawValue, default: 0] += 1 }
+            if scenario.partition != nil { outcome.partitions += 1 }
             var problems = sim.violations
             if let ms = liveness {
                 outcome.worstLiveness = max(outcome.worstLiveness, ms)
@@ -65,14 +75,14 @@ import KusariCore
         let seeds = Self.seeds(defaultCount: 300)
         let outcome = try Self.check(seeds: seeds, equal: Self.equal4, unequal: Self.unequal4, test: "fourValidatorsAreSafeAndLive")
         print("4 validators: \(seeds.count) seeds, \(outcome.failures.count) failing, \(outcome.heights) heights decided, "
-              + "evidence \(outcome.evidence), slowest recovery \(outcome.worstLiveness) ms")
+              + "evidence \(outcome.evidence), slowest recovery \(outcome.worstLiveness) ms; \(outcome.summary)")
     }
 
     @Test func sevenValidatorsAreSafeAndLive() throws {
         let seeds = Self.seeds(defaultCount: 200)
         let outcome = try Self.check(seeds: seeds, equal: Self.equal7, unequal: Self.unequal7, test: "sevenValidatorsAreSafeAndLive")
         print("7 validators: \(seeds.count) seeds, \(outcome.failures.count) failing, \(outcome.heights) heights decided, "
-              + "evidence \(outcome.evidence), slowest recovery \(outcome.worstLiveness) ms")
+              + "evidence \(outcome.evidence), slowest recovery \(outcome.worstLiveness) ms; \(outcome.summary)")
     }
 
     @Test func theSameSeedGivesTheSameTrace() throws {
