@@ -238,27 +238,29 @@ public struct ConsensusMachine {
     mutating func receive(_ vote: Vote, _ out: inout [ConsensusAction]) {
         guard admit(height: vote.height, round: vote.round, event: .vote(vote), &out),
               let set = validators else { return }
-        var voteSet: VoteSet
-        switch vote.type {
-        case .prevote:
-            voteSet = prevoteSets[vote.round]
-                ?? VoteSet(chainID: config.chainID, height: height, round: vote.round, type: .prevote, validators: set,
-                          signatureCheck: signatureCheck)
-        case .precommit:
-            voteSet = precommitSets[vote.round]
-                ?? VoteSet(chainID: config.chainID, height: height, round: vote.round, type: .precommit, validators: set,
-                          signatureCheck: signatureCheck)
+        // Taken out of the dictionary while it changes, so that its storage is not copied.
+        var voteSet = (vote.type == .prevote ? prevoteSets.removeValue(forKey: vote.round)
+                                             : precommitSets.removeValue(forKey: vote.round))
+            ?? VoteSet(chainID: config.chainID, height: height, round: vote.round, type: vote.type, validators: set,
+                       signatureCheck: signatureCheck)
+        let added: Result<VoteAddResult, VoteError>
+        do throws(VoteError) {
+            added = .success(try voteSet.add(vote, countIfConflicting: canMatter(vote)))
+        } catch {
+            added = .failure(error)
+        }
+        if !voteSet.countedVotes.isEmpty {  // a refused first vote leaves no empty set behind
+            switch vote.type {
+            case .prevote: prevoteSets[vote.round] = voteSet
+            case .precommit: precommitSets[vote.round] = voteSet
+            }
         }
         let result: VoteAddResult
-        do throws(VoteError) {
-            result = try voteSet.add(vote, countIfConflicting: canMatter(vote))
-        } catch {
+        switch added {
+        case .success(let value): result = value
+        case .failure(let error):
             out.append(.ignored(.invalidVote(error)))
             return
-        }
-        switch vote.type {
-        case .prevote: prevoteSets[vote.round] = voteSet
-        case .precommit: precommitSets[vote.round] = voteSet
         }
         switch result {
         case .added:
