@@ -1,5 +1,19 @@
 import KusariCore
 
+/// Checks that `signature` is `publicKey`'s Ed25519 signature of `message`. Vote sets and
+/// the consensus machine take one so that a caller may put a cache of checked
+/// signatures in front of the real check (a node receives each vote from several peers;
+/// the simulated network's validators share one); `SignatureChecks.ed25519` is the check.
+public typealias SignatureCheck = @Sendable (_ publicKey: PublicKey, _ signature: Signature, _ message: [UInt8]) -> Bool
+
+/// The signature checks there are.
+public enum SignatureChecks {
+    /// Ed25519 verification (`PublicKey.isValidSignature(_:for:)`), no cache.
+    public static let ed25519: SignatureCheck = { key, signature, message in
+        key.isValidSignature(signature, for: message)
+    }
+}
+
 /// The two voting steps of a Tendermint round. The raw value is the byte in the
 /// sign-bytes (CometBFT's `SignedMsgType` values for the same steps).
 public enum VoteType: UInt8, Hashable, Sendable, CustomStringConvertible {

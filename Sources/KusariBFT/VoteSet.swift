@@ -118,22 +118,48 @@ public struct VoteSet: Sendable {
     public private(set) var twoThirdsMajority: VoteChoice?
     /// The equivocations seen, one per validator (its first), in the order they were found.
     public private(set) var evidence: [DuplicateVoteEvidence] = []
+    /// A validator's validly signed votes for choices other than its first, at most
+    /// `maxChoicesPerValidator - 1` of them, by index.
+    private var conflictingVotes: [[Vote]]
+    /// The power behind each choice counting every validly signed vote, conflicting ones
+    /// included: each validator once per choice it signed.
+    private var support: [VoteChoice: UInt64] = [:]
 
-    /// An empty set for the `type` votes of `height` and `round` by `validators`.
-    public init(chainID: UInt32, height: UInt64, round: UInt32, type: VoteType, validators: ValidatorSet) {
+    /// The most distinct choices counted for one validator in `support` (its first vote
+    /// and seven conflicting ones); further conflicting votes are evidence only. This
+    /// bounds the memory an equivocating validator can take. The caller keeps junk out of
+    /// these slots by counting only conflicting votes that can matter (`add(_:
+    /// countIfConflicting:)`; `ConsensusMachine` counts those for nil or a value proposed
+    /// for that round), so that an equivocator cannot crowd out the vote that would
+    /// complete a two-thirds.
+    public static let maxChoicesPerValidator = 8
+
+    /// Checks the votes' signatures.
+    private let signatureCheck: SignatureCheck
+
+    /// An empty set for the `type` votes of `height` and `round` by `validators`, checking
+    /// signatures with `signatureCheck` (by default Ed25519, uncached).
+    public init(chainID: UInt32, height: UInt64, round: UInt32, type: VoteType, validators: ValidatorSet,
+                signatureCheck: @escaping SignatureCheck = SignatureChecks.ed25519) {
+        self.signatureCheck = signatureCheck
         self.chainID = chainID
         self.height = height
         self.round = round
         self.type = type
         self.validators = validators
         self.votes = Array(repeating: nil, count: validators.count)
+        self.conflictingVotes = Array(repeating: [], count: validators.count)
     }
 
     /// Checks and adds `vote`. Throws when the vote does not belong here or its
     /// signature is not the validator's; otherwise says whether it was counted, was
     /// already there, or conflicts with the validator's earlier vote (evidence).
+    ///
+    /// A conflicting vote is evidence either way; it also counts in `supportingPower(for:)`
+    /// when `countIfConflicting` is true (and the validator has fewer than
+    /// `maxChoicesPerValidator` choices counted). A validator's first vote always counts.
     @discardableResult
-    public mutating func add(_ vote: Vote) throws(VoteError) -> VoteAddResult {
+    public mutating func add(_ vote: Vote, countIfConflicting: Bool = true) throws(VoteError) -> VoteAddResult {
         guard vote.height == height else { throw .wrongHeight(expected: height, got: vote.height) }
         guard vote.round == round else { throw .wrongRound(expected: round, got: vote.round) }
         guard vote.type == type else { throw .wrongType(expected: type, got: vote.type) }
@@ -144,7 +170,7 @@ public struct VoteSet: Sendable {
         if let existing = votes[index], existing.choice == vote.choice, existing.signature == vote.signature {
             return .duplicate  // nothing new, so no need to check the signature again
         }
-        guard vote.hasValidSignature(chainID: chainID, publicKey: validator.publicKey) else {
+        guard signatureCheck(validator.publicKey, vote.signature, vote.signBytes(chainID: chainID)) else {
             throw .invalidSignature(index: vote.validatorIndex)
         }
         if let existing = votes[index], existing.choice == vote.choice {
@@ -158,12 +184,18 @@ public struct VoteSet: Sendable {
             // One piece of evidence per validator is enough to punish it: a validator signing
             // ever more blocks cannot make the list grow.
             if !evidence.contains(where: { $0.voteA.validatorIndex == vote.validatorIndex }) { evidence.append(proof) }
+            if countIfConflicting, !conflictingVotes[index].contains(where: { $0.choice == vote.choice }),
+               conflictingVotes[index].count < Self.maxChoicesPerValidator - 1 {
+                conflictingVotes[index].append(vote)
+                support[vote.choice, default: 0] += validator.votingPower
+            }
             return .conflicting(proof)
         }
         votes[index] = vote
         votedPower += validator.votingPower
         let newPower = power[vote.choice, default: 0] + validator.votingPower
         power[vote.choice] = newPower
+        support[vote.choice, default: 0] += validator.votingPower
         if twoThirdsMajority == nil && newPower >= validators.twoThirdsPlusOne {
             twoThirdsMajority = vote.choice
         }
@@ -187,4 +219,34 @@ public struct VoteSet: Sendable {
 
     /// True when some choice has more than two thirds of the power.
     public var hasTwoThirdsMajority: Bool { twoThirdsMajority != nil }
+
+    /// The power of the validators that signed a vote for `choice`, whether it was their
+    /// first vote or a conflicting one (the paper's count of ⟨PREVOTE, h, r, id(v)⟩
+    /// messages from distinct senders: an equivocator counts for each choice it signed).
+    public func supportingPower(for choice: VoteChoice) -> UInt64 { support[choice, default: 0] }
+
+    /// True when validators with more than two thirds of the power signed a vote for
+    /// `choice` (counting conflicting votes, as `supportingPower(for:)`). With less than
+    /// a third of the power faulty, at most one choice can have it.
+    public func hasTwoThirds(for choice: VoteChoice) -> Bool {
+        supportingPower(for: choice) >= validators.twoThirdsPlusOne
+    }
+
+    /// The choices with more than two thirds of the supporting power, in `VoteChoice`
+    /// order (nil first).
+    public var twoThirdsChoices: [VoteChoice] {
+        support.filter { $0.value >= validators.twoThirdsPlusOne }.keys.sorted()
+    }
+
+    /// Every validly signed vote kept: the counted ones, then each validator's
+    /// conflicting ones, in validator-index order.
+    public var allVotes: [Vote] { countedVotes + conflictingVotes.flatMap { $0 } }
+
+    /// The kept votes for `choice`, first or conflicting, in validator-index order.
+    public func votes(for choice: VoteChoice) -> [Vote] {
+        votes.indices.compactMap { i in
+            if let first = votes[i], first.choice == choice { return first }
+            return conflictingVotes[i].first { $0.choice == choice }
+        }
+    }
 }

@@ -69,3 +69,28 @@ import KusariCore
         #expect(document.contains("The first six\nproposers of a new set are A B A A B A (priorities after the first step: A −5, B 5)."))
     }
 }
+
+extension ProtocolExampleTests {
+    @Test func theProposalExampleIsWhatTheCodeProduces() throws {
+        let f = try fields(after: "<!-- worked-example:bft-proposal -->")
+        let key = try KeyPair(seed: try Hex.decode(try field(f, "seed")))
+        #expect(key.publicKey.hex == (try field(f, "publicKey")))
+        let chainID = try #require(UInt32(try field(f, "chainId")))
+        let height = try #require(UInt64(try field(f, "height")))
+        let round = try #require(UInt32(try field(f, "round")))
+        let polRound = try #require(Int(try field(f, "polRound")))
+        let blockID = try Hash256(hex: try field(f, "blockId"))
+        #expect(blockID == Hash256.sha256(Array("kusari block 7".utf8)))
+        let timestamp = try #require(UInt64(try field(f, "timestamp")))
+        let proposal = try Proposal.signed(by: key, chainID: chainID, height: height, round: round, blockID: blockID,
+                                           polRound: polRound, proposerIndex: 0, timestamp: timestamp)
+        #expect(proposal.signBytes(chainID: chainID).count == Proposal.signBytesCount)
+        #expect(Hex.encode(proposal.signBytes(chainID: chainID)) == (try field(f, "signBytes")))
+        #expect(proposal.signature.hex == (try field(f, "signature")))
+        #expect(proposal.hasValidSignature(chainID: chainID, publicKey: key.publicKey))
+        let fresh = Proposal.signBytes(chainID: chainID, height: height, round: round, polRound: -1, blockID: blockID,
+                                       timestamp: timestamp)
+        #expect(Hex.encode(fresh) == (try field(f, "freshValue")))
+        #expect(Hex.encode(Proposal.signTag) == "4b55534152492f50524f504f53414c2f5631")
+    }
+}

@@ -179,4 +179,25 @@ import KusariCore
         #expect(s1.twoThirdsMajority == s2.twoThirdsMajority && s1.twoThirdsMajority == .block(blockA))
         #expect(try vote(keys, 0, blockA) == vote(keys, 0, blockA))  // Ed25519 is deterministic
     }
+
+    /// An equivocator's conflicting vote counts towards its choice's supporting power
+    /// (the paper's count of distinct senders), never towards `power(for:)` or
+    /// `twoThirdsMajority`; and only when the caller says it can matter.
+    @Test func conflictingVotesCountAsSupportWhenAsked() throws {
+        var (votes, keys) = try fixture([1, 1, 1, 1])  // two thirds plus one: 3
+        _ = try votes.add(vote(keys, 0, blockA))
+        _ = try votes.add(vote(keys, 1, blockA))
+        _ = try votes.add(vote(keys, 2, blockB))
+        let ignored = try votes.add(vote(keys, 2, nil), countIfConflicting: false)
+        guard case .conflicting = ignored else { Issue.record("expected evidence, got \(ignored)"); return }
+        #expect(votes.supportingPower(for: .nilVote) == 0)
+        let counted = try votes.add(vote(keys, 2, blockA))
+        guard case .conflicting = counted else { Issue.record("expected evidence, got \(counted)"); return }
+        #expect(votes.power(for: .block(blockA)) == 2 && votes.twoThirdsMajority == nil)
+        #expect(votes.supportingPower(for: .block(blockA)) == 3 && votes.hasTwoThirds(for: .block(blockA)))
+        #expect(votes.twoThirdsChoices == [.block(blockA)])
+        #expect(votes.votes(for: .block(blockA)).map(\.validatorIndex) == [0, 1, 2])
+        // Two conflicts of one validator: one piece of evidence (its first) is enough.
+        #expect(votes.allVotes.count == 4 && votes.evidence.count == 1)
+    }
 }
