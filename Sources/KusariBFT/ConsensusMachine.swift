@@ -63,7 +63,6 @@ public struct ConsensusMachine {
     var participantPower: [UInt32: UInt64] = [:]
     var proposerCache: [UInt32: Int] = [:]
     var validity: [Hash256: Bool] = [:]
-    var reportedEvidence: Set<DuplicateVoteEvidence> = []
     /// Next-height messages, in arrival order.
     var buffered: [ConsensusEvent] = []
 
@@ -171,7 +170,6 @@ public struct ConsensusMachine {
         participantPower = [:]
         proposerCache = [:]
         validity = [:]
-        reportedEvidence = []
         buffered = []
         startRound(0, &out)
         for event in replay {
@@ -227,12 +225,24 @@ public struct ConsensusMachine {
             out.append(.ignored(.invalidProposal(error)))
             return
         }
-        guard existing.count < Self.maxProposalsPerRound else {
+        // Past the cap (an equivocating proposer's junk), a proposal is still kept when its
+        // block already has the votes of more than a third of the power in its round: at
+        // least one honest validator voted for it, so it may be the one that completes a
+        // quorum (a decision the others made), and junk cannot crowd it out.
+        guard existing.count < Self.maxProposalsPerRound || backedByVotes(proposal, set) else {
             out.append(.ignored(.conflictingProposal(round: proposal.round)))
             return
         }
         proposals[proposal.round] = existing + [proposal]
         markParticipant(round: proposal.round, index: Int(proposal.proposerIndex))
+    }
+
+    /// Whether more than a third of the power voted for `proposal`'s block in its round.
+    func backedByVotes(_ proposal: Proposal, _ set: ValidatorSet) -> Bool {
+        let choice = VoteChoice.block(proposal.blockID)
+        let prevotes = prevoteSets[proposal.round]?.supportingPower(for: choice) ?? 0
+        let precommits = precommitSets[proposal.round]?.supportingPower(for: choice) ?? 0
+        return max(prevotes, precommits) >= set.oneThirdPlusOne
     }
 
     mutating func receive(_ vote: Vote, _ out: inout [ConsensusAction]) {
@@ -243,13 +253,15 @@ public struct ConsensusMachine {
                                              : precommitSets.removeValue(forKey: vote.round))
             ?? VoteSet(chainID: config.chainID, height: height, round: vote.round, type: vote.type, validators: set,
                        signatureCheck: signatureCheck)
+        let evidenceBefore = voteSet.evidence.count
         let added: Result<VoteAddResult, VoteError>
         do throws(VoteError) {
             added = .success(try voteSet.add(vote, countIfConflicting: canMatter(vote)))
         } catch {
             added = .failure(error)
         }
-        if !voteSet.countedVotes.isEmpty {  // a refused first vote leaves no empty set behind
+        let newEvidence = voteSet.evidence.count > evidenceBefore
+        if voteSet.votedPower > 0 {  // a refused first vote leaves no empty set behind
             switch vote.type {
             case .prevote: prevoteSets[vote.round] = voteSet
             case .precommit: precommitSets[vote.round] = voteSet
@@ -268,7 +280,10 @@ public struct ConsensusMachine {
         case .duplicate:
             break
         case .conflicting(let evidence):
-            if reportedEvidence.insert(evidence).inserted { out.append(.evidence(evidence)) }
+            // Reported once per validator, round and type (the vote set keeps its first
+            // conflict only): a validator signing ever more blocks cannot grow memory or
+            // flood the caller with actions.
+            if newEvidence { out.append(.evidence(evidence)) }
         }
     }
 

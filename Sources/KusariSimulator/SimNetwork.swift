@@ -176,6 +176,9 @@ public final class SimNetwork: @unchecked Sendable {
             _ = queue.removeMin()
             clock.advance(to: next.time)
             await handle(next)
+            // Let other tasks of the process have the cooperative threads now and then (a
+            // large run would otherwise hold one for seconds). The order of events is ours.
+            if events % 512 == 0 { await Task.yield() }
         }
         clock.advance(to: t)
     }

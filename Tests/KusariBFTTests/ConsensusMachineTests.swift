@@ -222,6 +222,37 @@ import KusariCore
         #expect(m.handle(.vote(second)).isEmpty)
     }
 
+    /// Review finding: a Byzantine proposer's three junk proposals sent first must not
+    /// keep a validator from the proposal the others decided (its precommits arrive).
+    @Test func junkProposalsCannotCrowdOutTheDecidedOne() throws {
+        let me = fx.nonProposer()
+        var (m, _) = fx.machine(me)
+        for junk in ["X", "Y", "Z"] { _ = m.handle(.proposal(try fx.proposal(round: 0, block: block(junk)))) }
+        let d = block("D")
+        _ = m.feed(try votes(.precommit, from: others(me, 3), round: 0, block: d))
+        let late = m.handle(.proposal(try fx.proposal(round: 0, block: d)))
+        #expect(late.ignoredReasons.isEmpty)
+        #expect(late.commits.map(\.blockID) == [d])
+        // A fourth proposal nobody voted for is still refused.
+        var (n, _) = fx.machine(me)
+        for junk in ["X", "Y", "Z"] { _ = n.handle(.proposal(try fx.proposal(round: 0, block: block(junk)))) }
+        #expect(n.handle(.proposal(try fx.proposal(round: 0, block: block("W")))).ignoredReasons == [.conflictingProposal(round: 0)])
+    }
+
+    /// Review finding: a validator signing ever more blocks is reported once per round and
+    /// type, not once per vote (memory and actions stay bounded).
+    @Test func aDoubleVoterIsReportedOncePerRoundAndType() throws {
+        let me = fx.nonProposer()
+        var (m, _) = fx.machine(me)
+        let liar = others(me, 1)[0]
+        var reports = 0
+        for i in 0..<50 {
+            let actions = m.handle(.vote(try fx.vote(.prevote, from: liar, round: 0, block: block("junk \(i)"))))
+            reports += actions.filter { if case .evidence = $0 { return true } else { return false } }.count
+        }
+        #expect(reports == 1)
+    }
+
     /// Seed 658 of the 7-validator simulation: a double voter sent many conflicting
     /// prevotes for values proposed in later rounds, filling its slots before the one
     /// that completed the polka. Only conflicting votes that can matter are counted.
