@@ -15,8 +15,8 @@ extension PeerNetwork {
     /// the background, on the cores the host's apply of the one before leaves free. Only
     /// bodies asked of this peer, one check at a time: no peer can make the node check
     /// signatures it did not ask for.
-    func checkBodiesAhead(_ batch: [Message], from id: Int) async {
-        let bodies = batch.compactMap { m -> Block? in if case .block(let b) = m { return b } else { return nil } }
+    func checkBodiesAhead(_ batch: [CheckedMessage], from id: Int) async {
+        let bodies = batch.compactMap { m -> Block? in if case .block(let b) = m.message { return b } else { return nil } }
         let later = bodies.dropFirst().filter { download.isRequested($0.id, from: id) }
         guard !later.isEmpty, !checkingInBackground, peers[id]?.ready == true,
               await host.firstWithoutProofOfWork(later.map(\.header)) == nil else { return }

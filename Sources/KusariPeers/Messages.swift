@@ -51,7 +51,7 @@ extension PeerNetwork {
         // node fall behind the miner.
         let batch = peers[id]?.version == nil ? unordered
             : unordered.filter { Self.movesTheChain($0.message) } + unordered.filter { !Self.movesTheChain($0.message) }
-        await checkBodiesAhead(batch.map(\.message), from: id)
+        await checkBodiesAhead(batch, from: id)
         var i = 0
         while i < batch.count {
             guard peers[id] != nil else { return }
