@@ -34,9 +34,10 @@ let package = Package(
             dependencies: ["KusariCore", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),
-        // BFT consensus (Tendermint as CometBFT runs it), first part: validator sets with
-        // CometBFT's proposer-priority algorithm, signed votes and vote sets. Pure, no I/O.
-        .target(name: "KusariBFT", dependencies: ["KusariCore"], exclude: ["README.md"]),
+        // BFT consensus (Tendermint as CometBFT runs it): validator sets with CometBFT's
+        // proposer-priority algorithm, votes, proposals, the round state machine, commit
+        // verification and the chain's BFT engine. Pure, no I/O.
+        .target(name: "KusariBFT", dependencies: ["KusariCore", "KusariConsensus"], exclude: ["README.md"]),
         // Durable storage: blocks, the header index, the best chain, account state,
         // undo records and the transaction index in SQLite (GRDB), one transaction per change.
         .target(
@@ -51,7 +52,7 @@ let package = Package(
         // over KusariStorage and a ConsensusEngine.
         .target(
             name: "KusariChain",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage"],
+            dependencies: ["KusariCore", "KusariConsensus", "KusariBFT", "KusariStorage"],
             exclude: ["README.md"]
         ),
         // The peer-to-peer wire protocol: messages, frames, the NIO decoder.
@@ -194,7 +195,7 @@ let package = Package(
                                                          .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "KusariChainTests",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariBFT",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(

@@ -384,6 +384,7 @@ public actor Node {
             events.publish(.sideBlock(height: block.header.height, id: block.id))
             return outcome
         }
+        if case .awaitingCommit = outcome { return outcome }
         for tx in block.transactions { recentlyConfirmed.insert(tx.id) }
         backlog.connected(txs: block.transactions.count, at: ProcessInfo.processInfo.systemUptime)
         recentlyRefused = RecentIds(capacity: 50_000)
@@ -406,7 +407,7 @@ public actor Node {
             events.publish(.reorganization(disconnected: d, connected: c, height: h, tip: chain.tipId))
             events.publish(.block(height: h, id: chain.tipId, transactions: block.transactions.count))
             logger.notice("reorganisation", metadata: ["disconnected": "\(d)", "connected": "\(c)", "height": "\(h)"])
-        case .sideBranch: break
+        case .sideBranch, .awaitingCommit: break
         }
         return outcome
     }
