@@ -38,6 +38,14 @@ let package = Package(
         // proposer-priority algorithm, votes, proposals, the round state machine, commit
         // verification and the chain's BFT engine. Pure, no I/O.
         .target(name: "KusariBFT", dependencies: ["KusariCore", "KusariConsensus"], exclude: ["README.md"]),
+        // BFT consensus in a node: the round machine on real time, proposals, votes and
+        // commits on the network's gossip channels, the write-ahead log and the durable signer.
+        .target(
+            name: "KusariValidator",
+            dependencies: ["KusariCore", "KusariBFT", "KusariNetwork", "KusariPeers",
+                           .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"]
+        ),
         // Durable storage: blocks, the header index, the best chain, account state,
         // undo records and the transaction index in SQLite (GRDB), one transaction per change.
         .target(
@@ -184,6 +192,7 @@ let package = Package(
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariCore", "KusariConsensus"]),
         .testTarget(name: "KusariBFTTests", dependencies: ["KusariCore", "KusariBFT"]),
+        .testTarget(name: "KusariValidatorTests", dependencies: ["KusariCore", "KusariBFT", "KusariValidator"]),
         .testTarget(name: "KusariMempoolTests", dependencies: ["KusariCore", "KusariMempool"]),
         .testTarget(
             name: "KusariNetworkTests",
