@@ -75,8 +75,12 @@ public struct BFTEngine: ConsensusEngine {
 
     public var finalizes: Bool { true }
 
-    public func checkLastCommit(of block: Block, parent: BlockHeader) throws(ConsensusError) {
+    /// How many blocks back evidence may reach (older is refused).
+    public static let maxEvidenceAge: UInt64 = 100_000
+
+    public func checkConsensusData(of block: Block, parent: BlockHeader) throws(ConsensusError) {
         guard let fields = block.header.bft else { throw .unsupportedVersion(block.header.version) }
+        try checkEvidence(of: block, fields: fields)
         guard let lastCommit = block.lastCommit else {
             guard parent.height == 0 else { throw .lastCommit("missing: the parent at height \(parent.height) needs its commit") }
             guard fields.lastCommitHash == .zero else { throw .lastCommit("absent, but the header's lastCommitHash is not zero") }
@@ -88,6 +92,30 @@ public struct BFTEngine: ConsensusEngine {
             try validators.verifyCommit(lastCommit, chainID: chainID, height: parent.height,
                                                                  blockId: parent.id)
         } catch { throw .lastCommit(error.description) }
+    }
+
+    /// The block's evidence: the header's hash of it, at most `DoubleSignEvidence.maxPerBlock`,
+    /// one piece per offence, each of an earlier height no more than `maxEvidenceAge` back,
+    /// each proving a member signed two conflicting votes. (That an offence was not
+    /// already included in an earlier block is the chain's check.)
+    func checkEvidence(of block: Block, fields: BFTHeaderFields) throws(ConsensusError) {
+        guard fields.evidenceHash == DoubleSignEvidence.listHash(block.evidence) else {
+            throw .evidence("does not match the header's evidenceHash")
+        }
+        guard block.evidence.count <= DoubleSignEvidence.maxPerBlock else {
+            throw .evidence("\(block.evidence.count) pieces, at most \(DoubleSignEvidence.maxPerBlock)")
+        }
+        var offences = Set<[UInt8]>()
+        for (i, item) in block.evidence.enumerated() {
+            guard offences.insert(item.offence).inserted else { throw .evidence("[\(i)] repeats an offence of this block") }
+            guard item.height >= 1, item.height < block.header.height else {
+                throw .evidence("[\(i)] is for height \(item.height), not an earlier height")
+            }
+            guard block.header.height - item.height <= Self.maxEvidenceAge else {
+                throw .evidence("[\(i)] is older than \(Self.maxEvidenceAge) blocks")
+            }
+            do { try validators.verifyEvidence(item, chainID: chainID) } catch { throw .evidence("[\(i)]: \(error)") }
+        }
     }
 
     public func checkCommit(_ commit: BlockCommit, of header: BlockHeader) throws(ConsensusError) {

@@ -87,3 +87,53 @@ extension BlockCommit {
         }
     }
 }
+
+/// Why evidence of double signing does not hold (docs/protocol.md, section 17.6).
+public enum EvidenceError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The index names no member of the set.
+    case unknownValidator(index: UInt32, setSize: Int)
+    /// The two votes are for the same block (no conflict), or out of order.
+    case notConflicting
+    /// A vote's signature does not verify with the validator's key.
+    case badSignature(vote: String)
+    /// Not a prevote (1) or precommit (2).
+    case badType(UInt8)
+
+    public var description: String {
+        switch self {
+        case .unknownValidator(let i, let n): return "evidence: validator index \(i) is outside the set of \(n)"
+        case .notConflicting: return "evidence: the two votes do not name two different blocks in order"
+        case .badSignature(let which): return "evidence: the \(which) vote's signature is invalid"
+        case .badType(let t): return "evidence: vote type \(t) is neither 1 (prevote) nor 2 (precommit)"
+        }
+    }
+}
+
+extension ValidatorSet {
+    /// Checks that `evidence` proves a member of this set signed two conflicting votes on
+    /// chain `chainID`: a known index, two different blocks in order, both signatures
+    /// valid for that member's key.
+    public func verifyEvidence(_ evidence: DoubleSignEvidence, chainID: UInt32,
+                               signatureCheck: SignatureCheck = SignatureChecks.ed25519) throws(EvidenceError) {
+        guard let type = VoteType(rawValue: evidence.voteType) else { throw .badType(evidence.voteType) }
+        guard let validator = validator(at: Int(evidence.validatorIndex)) else {
+            throw .unknownValidator(index: evidence.validatorIndex, setSize: count)
+        }
+        guard evidence.first.blockId < evidence.second.blockId else { throw .notConflicting }
+        for (name, choice) in [("first", evidence.first), ("second", evidence.second)] {
+            let bytes = Vote.signBytes(chainID: chainID, type: type, height: evidence.height, round: evidence.round,
+                                       choice: VoteChoice(choice.blockId), timestamp: choice.timestamp)
+            guard signatureCheck(validator.publicKey, choice.signature, bytes) else { throw .badSignature(vote: name) }
+        }
+    }
+}
+
+extension DuplicateVoteEvidence {
+    /// The evidence as blocks carry it.
+    public var blockEvidence: DoubleSignEvidence {
+        let (a, b) = voteA.choice.encoded < voteB.choice.encoded ? (voteA, voteB) : (voteB, voteA)
+        return DoubleSignEvidence(voteType: a.type.rawValue, height: a.height, round: a.round, validatorIndex: a.validatorIndex,
+                                  first: .init(blockId: a.choice.encoded, timestamp: a.timestamp, signature: a.signature),
+                                  second: .init(blockId: b.choice.encoded, timestamp: b.timestamp, signature: b.signature))
+    }
+}

@@ -53,6 +53,23 @@ extension Blockchain {
     /// The block waiting for its commit with this id, if any.
     public func awaitingBlock(_ id: Hash256) -> Block? { awaitingCommit.first { $0.id == id } }
 
+    /// Whether evidence of this offence was included by a committed block (its height).
+    public func evidenceIncluded(_ evidence: DoubleSignEvidence) throws(ChainError) -> UInt64? {
+        try wrap { () throws(StorageError) in try store.evidenceHeight(offence: evidence.offence) }
+    }
+
+    /// Included evidence, newest first, with the height of the block that included it.
+    public func includedEvidence(limit: Int) throws(ChainError) -> [(height: UInt64, evidence: DoubleSignEvidence)] {
+        let rows = try wrap { () throws(StorageError) in try store.evidence(limit: limit) }
+        var out: [(height: UInt64, evidence: DoubleSignEvidence)] = []
+        for row in rows {
+            do { out.append((row.height, try DoubleSignEvidence(decoding: row.data))) } catch {
+                throw .corrupt("stored evidence at height \(row.height): \(error)")
+            }
+        }
+        return out
+    }
+
     /// The commit certificate stored with a block of the committed chain (nil for the
     /// genesis and on proof-of-work chains).
     public func commit(for id: Hash256) throws(ChainError) -> BlockCommit? {
@@ -82,8 +99,13 @@ extension Blockchain {
         }
         do {
             try engine.validate(header, context: context(for: tipEntry))
-            try engine.checkLastCommit(of: block, parent: tipEntry.header)
+            try engine.checkConsensusData(of: block, parent: tipEntry.header)
         } catch { throw .invalidHeader(height: header.height, error) }
+        for (i, item) in block.evidence.enumerated() {
+            if let included = try wrap({ () throws(StorageError) in try store.evidenceHeight(offence: item.offence) }) {
+                throw .invalidHeader(height: header.height, .evidence("[\(i)] was already included at height \(included)"))
+            }
+        }
         if let commit {
             return try connectCommitted(block, encoded: encoded, commit: commit, signatures: signatures,
                                         durability: durability)
@@ -123,7 +145,8 @@ extension Blockchain {
     /// address payload, paid the subsidy and fees), with `transactions` (valid on the
     /// tip's state, in order) and the tip's commit as its last commit. `timestamp` (Unix
     /// seconds) defaults to the clock, never before the tip's.
-    public func proposal(proposer: AddressPayload, transactions: [Transaction] = [], timestamp: UInt64? = nil,
+    public func proposal(proposer: AddressPayload, transactions: [Transaction] = [], evidence: [DoubleSignEvidence] = [],
+                         timestamp: UInt64? = nil,
                          signatures: BlockApplication.SignatureCheck = .verify) throws(ChainError) -> Block {
         guard engine.finalizes else { throw .production("this chain does not run BFT consensus") }
         guard let parent = index[tipId] else { throw .corrupt("tip has no header") }
@@ -147,7 +170,8 @@ extension Blockchain {
                                  proposer: proposer,
                                  bft: BFTHeaderFields(validatorsHash: parentFields.nextValidatorsHash,
                                                       nextValidatorsHash: parentFields.nextValidatorsHash,
-                                                      lastCommitHash: lastCommit?.hash ?? .zero))
-        return Block(header: header, transactions: transactions, lastCommit: lastCommit)
+                                                      lastCommitHash: lastCommit?.hash ?? .zero,
+                                                      evidenceHash: DoubleSignEvidence.listHash(evidence)))
+        return Block(header: header, transactions: transactions, lastCommit: lastCommit, evidence: evidence)
     }
 }

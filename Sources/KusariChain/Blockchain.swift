@@ -307,6 +307,7 @@ public final class Blockchain {
         batch.addressEntries = AddressEntry.entries(of: block.transactions, height: header.height, ids: applied.transactionIds)
         batch.accounts = applied.undo.map { ($0.0, applied.state.account($0.0)) }
         if let certificate { batch.commits = [(id, certificate.encoded)] }
+        batch.evidence = block.evidence.map { ($0.offence, header.height, $0.encoded) }
         batch.tip = id
         try commit(batch, durability)
         index.insert(entry)

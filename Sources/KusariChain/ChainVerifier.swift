@@ -77,7 +77,7 @@ public enum ChainVerifier {
                 let parent = headers[headers.count - 1]
                 let ctx = HeaderContext(parent: parent, now: now) { h in h < UInt64(headers.count) ? headers[Int(h)] : nil }
                 do { try engine.validate(block.header, context: ctx) } catch { throw fail(height, "\(error)") }
-                do { try engine.checkLastCommit(of: block, parent: parent) } catch { throw fail(height, "\(error)") }
+                do { try engine.checkConsensusData(of: block, parent: parent) } catch { throw fail(height, "\(error)") }
             }
             let undo: BlockUndo
             if height == 0 {

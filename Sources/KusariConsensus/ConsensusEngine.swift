@@ -64,8 +64,9 @@ public protocol ConsensusEngine: Sendable {
 
     /// Checks what the block's body carries for consensus beyond its header: on a BFT
     /// chain the last commit (present unless the parent is the genesis, matching the
-    /// header's hash, certifying the parent). Proof of work: nothing may be there.
-    func checkLastCommit(of block: Block, parent: BlockHeader) throws(ConsensusError)
+    /// header's hash, certifying the parent) and the evidence of double signing. Proof of
+    /// work: nothing may be there.
+    func checkConsensusData(of block: Block, parent: BlockHeader) throws(ConsensusError)
 
     /// Checks that `commit` certifies `header` (BFT). Proof of work has no commits.
     func checkCommit(_ commit: BlockCommit, of header: BlockHeader) throws(ConsensusError)
@@ -74,8 +75,10 @@ public protocol ConsensusEngine: Sendable {
 extension ConsensusEngine {
     public var finalizes: Bool { false }
 
-    public func checkLastCommit(of block: Block, parent: BlockHeader) throws(ConsensusError) {
-        guard block.lastCommit == nil, block.header.bft == nil else { throw .unsupportedVersion(block.header.version) }
+    public func checkConsensusData(of block: Block, parent: BlockHeader) throws(ConsensusError) {
+        guard block.lastCommit == nil, block.evidence.isEmpty, block.header.bft == nil else {
+            throw .unsupportedVersion(block.header.version)
+        }
     }
 
     public func checkCommit(_ commit: BlockCommit, of header: BlockHeader) throws(ConsensusError) {
@@ -104,6 +107,8 @@ public enum ConsensusError: Error, Equatable, CustomStringConvertible {
     case lastCommit(String)
     /// A commit certificate does not certify its block (the reason says why).
     case badCommit(String)
+    /// A BFT block's evidence of double signing does not hold.
+    case evidence(String)
 
     public var description: String {
         switch self {
@@ -127,6 +132,7 @@ public enum ConsensusError: Error, Equatable, CustomStringConvertible {
         case .proposerNotValidator(let a): return "header.proposer: \(a.hex) is not a validator"
         case .lastCommit(let why): return "lastCommit: \(why)"
         case .badCommit(let why): return why
+        case .evidence(let why): return "evidence\(why.hasPrefix("[") ? "" : ": ")\(why)"
         }
     }
 }

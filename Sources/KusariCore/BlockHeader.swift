@@ -1,5 +1,5 @@
 /// A block header, hashed with SHA-256d for the block id. Version 1 (proof of work) is 148
-/// bytes; version 2 (BFT) is 232 bytes and carries `bft` in place of bits and nonce.
+/// bytes; version 2 (BFT) is 264 bytes and carries `bft` in place of bits and nonce.
 ///
 /// Version 1 layout (docs/protocol.md, "Block header"), all integers big-endian:
 ///
@@ -21,13 +21,13 @@
 ///
 /// Version 2 (docs/protocol.md, section 17.6) keeps offsets 0 to 115 (version to
 /// timestamp), then the proposer's address payload (20, in `beneficiary`), the validator
-/// set hash (32), the next validator set hash (32) and the last commit hash (32); `bits`
-/// and `nonce` are 0 and not encoded.
+/// set hash (32), the next validator set hash (32), the last commit hash (32) and the
+/// evidence hash (32); `bits` and `nonce` are 0 and not encoded.
 public struct BlockHeader: Hashable, Sendable {
     /// The encoded length of a version 1 (proof-of-work) header in bytes.
     public static let encodedSize = 148
     /// The encoded length of a version 2 (BFT) header in bytes.
-    public static let bftEncodedSize = 232
+    public static let bftEncodedSize = 264
     /// The header version of BFT chains.
     public static let bftVersion: UInt32 = 2
     /// Offset of the nonce in the encoding.
@@ -89,6 +89,7 @@ extension BlockHeader: CanonicalCodable {
             w.writeHash(bft.validatorsHash)
             w.writeHash(bft.nextValidatorsHash)
             w.writeHash(bft.lastCommitHash)
+            w.writeHash(bft.evidenceHash)
             return
         }
         w.writeUInt32(bits)
@@ -111,7 +112,8 @@ extension BlockHeader: CanonicalCodable {
             beneficiary = AddressPayload(bytes: try r.readBytes(AddressPayload.byteCount, field: "header.proposer")) ?? .zero
             bft = BFTHeaderFields(validatorsHash: try r.readHash(field: "header.validatorsHash"),
                                   nextValidatorsHash: try r.readHash(field: "header.nextValidatorsHash"),
-                                  lastCommitHash: try r.readHash(field: "header.lastCommitHash"))
+                                  lastCommitHash: try r.readHash(field: "header.lastCommitHash"),
+                                  evidenceHash: try r.readHash(field: "header.evidenceHash"))
             bits = 0
             nonce = 0
             return
@@ -132,11 +134,15 @@ public struct BFTHeaderFields: Hashable, Sendable {
     public var nextValidatorsHash: Hash256
     /// SHA-256 of the block's `lastCommit` encoding (zero when it has none: block 1).
     public var lastCommitHash: Hash256
+    /// `DoubleSignEvidence.listHash` of the block's evidence (zero when it has none).
+    public var evidenceHash: Hash256
 
-    public init(validatorsHash: Hash256, nextValidatorsHash: Hash256, lastCommitHash: Hash256) {
+    public init(validatorsHash: Hash256, nextValidatorsHash: Hash256, lastCommitHash: Hash256,
+                evidenceHash: Hash256 = .zero) {
         self.validatorsHash = validatorsHash
         self.nextValidatorsHash = nextValidatorsHash
         self.lastCommitHash = lastCommitHash
+        self.evidenceHash = evidenceHash
     }
 }
 
@@ -144,8 +150,9 @@ public struct BFTHeaderFields: Hashable, Sendable {
 /// of its parent.
 ///
 /// Encoding: the header, then for a version 2 header a byte 0 (no last commit) or 1
-/// followed by the `BlockCommit`, then a varuint transaction count and each
-/// transaction's canonical encoding (self-delimiting).
+/// followed by the `BlockCommit`, and a varuint evidence count with each
+/// `DoubleSignEvidence`; then a varuint transaction count and each transaction's canonical
+/// encoding (self-delimiting).
 public struct Block: Hashable, Sendable {
     /// The most transactions a block may hold (a decoding bound; consensus may set a lower one).
     public static let maxTransactions = 100_000
@@ -155,11 +162,15 @@ public struct Block: Hashable, Sendable {
     /// On a BFT chain, the precommits that committed the parent (nil for block 1, whose
     /// parent is the genesis, and on proof-of-work chains).
     public var lastCommit: BlockCommit?
+    /// On a BFT chain, evidence of validators that signed conflicting votes.
+    public var evidence: [DoubleSignEvidence]
 
-    public init(header: BlockHeader, transactions: [Transaction], lastCommit: BlockCommit? = nil) {
+    public init(header: BlockHeader, transactions: [Transaction], lastCommit: BlockCommit? = nil,
+                evidence: [DoubleSignEvidence] = []) {
         self.header = header
         self.transactions = transactions
         self.lastCommit = lastCommit
+        self.evidence = evidence
     }
 
     /// The block id (the header's).
@@ -179,6 +190,8 @@ extension Block: CanonicalCodable {
             } else {
                 w.writeUInt8(0)
             }
+            w.writeVarUInt(UInt64(evidence.count))
+            for item in evidence { item.encode(to: &w) }
         }
         w.writeVarUInt(UInt64(transactions.count))
         for tx in transactions { tx.encode(to: &w) }
@@ -187,12 +200,21 @@ extension Block: CanonicalCodable {
     public init(from r: inout ByteReader) throws(CanonicalDecodingError) {
         header = try BlockHeader(from: &r)
         lastCommit = nil
+        evidence = []
         if header.bft != nil {
             switch try r.readUInt8(field: "lastCommit.present") {
             case 0: break
             case 1: lastCommit = try BlockCommit(from: &r)
             case let other: throw .invalid(field: "lastCommit.present", reason: "\(other) is neither 0 nor 1")
             }
+            let count = try r.readVarUInt(field: "evidence.count", maximum: UInt64(DoubleSignEvidence.maxPerBlock))
+            var list: [DoubleSignEvidence] = []
+            for i in 0..<Int(count) {
+                do { list.append(try DoubleSignEvidence(from: &r)) } catch { throw error.prefixed("evidence[\(i)].") }
+            }
+            evidence = list
+        } else {
+            evidence = []
         }
         let count = try r.readVarUInt(field: "transactions.count", maximum: UInt64(Self.maxTransactions))
         // Refuse a count the remaining bytes cannot possibly hold, before allocating.

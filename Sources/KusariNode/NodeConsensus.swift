@@ -1,4 +1,5 @@
 import Foundation
+import KusariBFT
 import KusariChain
 import KusariCore
 import KusariValidator
@@ -9,23 +10,34 @@ import KusariValidator
 extension Node: ConsensusHost {
     public func committedTip() -> (height: UInt64, id: Hash256) { (chain.height, chain.tipId) }
 
-    public func buildProposal(height: UInt64, proposer: AddressPayload) -> Block? {
+    public func buildProposal(height: UInt64, proposer: AddressPayload, evidence: [DoubleSignEvidence]) -> Block? {
         guard height == chain.height + 1 else { return nil }
+        // Evidence no block included yet, of earlier heights within the age limit.
+        var offences = Set<[UInt8]>()
+        let evidence = evidence.filter {
+            $0.height < height && height - $0.height <= BFTEngine.maxEvidenceAge && (try? chain.evidenceIncluded($0)) == .some(nil)
+                && offences.insert($0.offence).inserted
+        }.prefix(DoubleSignEvidence.maxPerBlock)
         // Room for the header, the last commit (one precommit per validator) and the count.
         let commitRoom = 8 + 4 + 32 + 5 + chain.genesis.consensus.validators.count * BlockCommit.precommitSize
-        let room = config.maxBlockBytes - BlockHeader.bftEncodedSize - 1 - commitRoom - 8
+        let room = config.maxBlockBytes - BlockHeader.bftEncodedSize - 1 - commitRoom - 2 - evidence.count * DoubleSignEvidence.encodedSize - 8
         let txs = mempool.template(account: { chain.state.account($0) }, maxBytes: room, maxCount: Block.maxTransactions)
         do {
             // Signatures were checked on admission.
-            return try chain.proposal(proposer: proposer, transactions: txs, timestamp: Self.now(), signatures: .alreadyVerified)
+            return try chain.proposal(proposer: proposer, transactions: txs, evidence: Array(evidence), timestamp: Self.now(),
+                                      signatures: .alreadyVerified)
         } catch {
             // A pool out of step with the chain: drop what no longer applies and propose an empty block.
             mempool.update(account: { chain.state.account($0) }, now: Self.now())
             mempoolVersion &+= 1
             logger.warning("consensus: pending transactions did not apply; proposing an empty block",
                            metadata: ["error": "\(error)"])
-            return try? chain.proposal(proposer: proposer, transactions: [], timestamp: Self.now())
+            return try? chain.proposal(proposer: proposer, transactions: [], evidence: Array(evidence), timestamp: Self.now())
         }
+    }
+
+    public func evidenceIncluded(_ evidence: DoubleSignEvidence) -> Bool {
+        (try? chain.evidenceIncluded(evidence)) != .some(nil)
     }
 
     public func checkProposed(_ block: Block) -> Bool {

@@ -47,9 +47,14 @@ extension ChainStore {
             }
         }
         // v3: the commit certificate of each block of a BFT chain, as this node saw it
-        // (the next block carries one too, as its last commit).
+        // (the next block carries one too, as its last commit), and the evidence of double
+        // signing its blocks included, by offence (validator, height, round, vote type).
         m.registerMigration("v3") { db in
-            try db.execute(sql: "CREATE TABLE commits (id BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
+            try db.execute(sql: """
+                CREATE TABLE commits (id BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE evidence (offence BLOB PRIMARY KEY, height INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
+                CREATE INDEX evidence_by_height ON evidence(height);
+                """)
         }
         return m
     }

@@ -194,6 +194,22 @@ public final class ChainStore: @unchecked Sendable {
         }
     }
 
+    /// The height of the block that included evidence of this offence, if one did.
+    public func evidenceHeight(offence: [UInt8]) throws(StorageError) -> UInt64? {
+        try read { db in
+            try Int64.fetchOne(db, sql: "SELECT height FROM evidence WHERE offence = ?", arguments: [Data(offence)])
+                .map { UInt64(bitPattern: $0) }
+        }
+    }
+
+    /// Included evidence, newest block first: the including height and the encoding.
+    public func evidence(limit: Int) throws(StorageError) -> [(height: UInt64, data: [UInt8])] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT height, data FROM evidence ORDER BY height DESC LIMIT ?", arguments: [limit])
+                .map { (UInt64(bitPattern: $0[0] as Int64), Array($0[1] as Data)) }
+        }
+    }
+
     /// The undo record of a block.
     public func undo(_ id: Hash256) throws(StorageError) -> [UInt8]? {
         try read { db in
@@ -309,6 +325,12 @@ public final class ChainStore: @unchecked Sendable {
                 for (id, loc) in batch.transactionsAdded {
                     try s.execute(arguments: [Data(id.bytes), Data(loc.blockId.bytes), Int64(bitPattern: loc.height),
                                               loc.position])
+                }
+            }
+            if !batch.evidence.isEmpty {
+                let s = try db.cachedStatement(sql: "INSERT OR IGNORE INTO evidence(offence, height, data) VALUES (?, ?, ?)")
+                for e in batch.evidence {
+                    try s.execute(arguments: [Data(e.offence), Int64(bitPattern: e.height), Data(e.data)])
                 }
             }
             if !batch.commits.isEmpty {

@@ -17,6 +17,12 @@ extension ConsensusDriver {
                 await network.publish(ProposalMessage(proposal: proposal, block: block).encoded, on: ConsensusChannel.proposal)
             case .broadcastVote(let vote):
                 await network.publish(vote.encoded, on: ConsensusChannel.vote)
+                if let key = equivocationKey, vote.type == .prevote, vote.blockID != nil,
+                   let twin = try? Vote.signed(by: key, chainID: engine.chainID, type: .prevote, height: vote.height,
+                                               round: vote.round, blockID: nil, validatorIndex: vote.validatorIndex,
+                                               timestamp: vote.timestamp) {
+                    await network.publish(twin.encoded, on: ConsensusChannel.vote)
+                }
             case .scheduleTimeout(let timeout, let ms):
                 Task { [weak self] in
                     try? await Task.sleep(for: .milliseconds(Int(min(ms, UInt64(Int32.max)))))
@@ -27,8 +33,8 @@ extension ConsensusDriver {
             case .commit(let certificate):
                 await commit(certificate)
             case .evidence(let evidence):
-                logger.warning("consensus: a validator signed two conflicting votes",
-                               metadata: ["validator": "\(evidence.validatorAddress.hex)", "evidence": "\(evidence)"])
+                let item = evidence.blockEvidence
+                if await keep(item) { await network.publish(item.encoded, on: ConsensusChannel.evidence) }
             case .ignored(let why):
                 logger.debug("consensus: input ignored", metadata: ["reason": "\(why)"])
             }
@@ -47,7 +53,8 @@ extension ConsensusDriver {
 
     /// Our turn to propose: the host builds a block on the tip.
     func propose(height: UInt64, round: UInt32) async {
-        guard let address, let block = await host.buildProposal(height: height, proposer: address) else {
+        guard let address,
+              let block = await host.buildProposal(height: height, proposer: address, evidence: evidencePool) else {
             logger.warning("consensus: no block to propose", metadata: ["height": "\(height)", "round": "\(round)"])
             return
         }
@@ -71,6 +78,7 @@ extension ConsensusDriver {
                 return
             }
         }
+        evidencePool.removeAll { item in block.evidence.contains { $0.offence == item.offence } }
         committed.append((certificate.height, certificate.round))
         if committed.count > 1_000 { committed.removeFirst(committed.count - 1_000) }
         logger.info("consensus: committed", metadata: ["height": "\(certificate.height)", "round": "\(certificate.round)",

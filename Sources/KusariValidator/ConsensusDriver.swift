@@ -63,11 +63,18 @@ public actor ConsensusDriver {
     var lastResend: UInt64 = 0
     var ticker: Task<Void, Never>?
     var stopped = false
+    /// Evidence of double signing not yet included in a block, oldest first.
+    var evidencePool: [DoubleSignEvidence] = []
+    /// For tests of evidence only (`kusari node --test-equivocate`): this key also signs a
+    /// nil prevote beside each prevote for a block, which is double signing.
+    var equivocationKey: KeyPair?
     /// What happened, for tests and the explorer: heights committed here with their round.
     public internal(set) var committed: [(height: UInt64, round: UInt32)] = []
 
     /// The most proposals of far heights kept while this node catches up.
     static let maxEarly = 16
+    /// The most pieces of evidence waiting for a block.
+    static let maxEvidencePool = 256
 
     public init(host: any ConsensusHost, network: any ConsensusNetwork, engine: BFTEngine, signer: (any ConsensusSigner)?,
                 address: AddressPayload?, settings: Settings = Settings(), logger: Logger) {
@@ -222,6 +229,33 @@ public actor ConsensusDriver {
         }
         return .accept
     }
+
+    /// Evidence from a peer: checked against the validator set, kept until a block includes it.
+    public func receiveEvidence(_ payload: [UInt8]) async -> ItemVerdict {
+        let evidence: DoubleSignEvidence
+        do { evidence = try DoubleSignEvidence(decoding: payload) } catch {
+            return .reject(points: 20, reason: "evidence.\(error)")
+        }
+        do { try engine.validators.verifyEvidence(evidence, chainID: engine.chainID) } catch {
+            return .reject(points: 50, reason: "\(error)")
+        }
+        return await keep(evidence) ? .accept : .ignore
+    }
+
+    /// Adds evidence to the pool unless it is there or a block included it; true if added.
+    func keep(_ evidence: DoubleSignEvidence) async -> Bool {
+        guard !evidencePool.contains(where: { $0.offence == evidence.offence }) else { return false }
+        guard !(await host.evidenceIncluded(evidence)) else { return false }
+        if evidencePool.count >= Self.maxEvidencePool { evidencePool.removeFirst() }
+        evidencePool.append(evidence)
+        logger.warning("consensus: evidence of double signing", metadata: [
+            "validatorIndex": "\(evidence.validatorIndex)", "height": "\(evidence.height)", "round": "\(evidence.round)",
+            "type": "\(evidence.voteType == 1 ? "prevote" : "precommit")"])
+        return true
+    }
+
+    /// Turns on the test-only equivocation (`kusari node --test-equivocate`).
+    public func equivocate(with key: KeyPair) { equivocationKey = key }
 
     /// The chain reached `height` by a commit from a peer: the next height starts.
     func movedOn(to height: UInt64) async {

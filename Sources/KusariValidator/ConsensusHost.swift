@@ -8,8 +8,11 @@ public protocol ConsensusHost: Sendable {
     /// The committed chain's height and tip id.
     func committedTip() async -> (height: UInt64, id: Hash256)
     /// A block to propose at `height` on the tip, paying `proposer`, from pending
-    /// transactions; nil when the tip is not at `height - 1` any more.
-    func buildProposal(height: UInt64, proposer: AddressPayload) async -> Block?
+    /// transactions, carrying those of `evidence` that no block included yet; nil when the
+    /// tip is not at `height - 1` any more.
+    func buildProposal(height: UInt64, proposer: AddressPayload, evidence: [DoubleSignEvidence]) async -> Block?
+    /// Whether a committed block already included evidence of this offence.
+    func evidenceIncluded(_ evidence: DoubleSignEvidence) async -> Bool
     /// Checks a proposed block completely (header, last commit, body, state root, a
     /// timestamp not too far ahead of the clock); a valid block is kept until its commit.
     func checkProposed(_ block: Block) async -> Bool

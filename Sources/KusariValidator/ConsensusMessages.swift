@@ -12,6 +12,9 @@ public enum ConsensusChannel {
     /// Kind 18: the commit certificate of a decided block (`BlockCommit`), so that nodes
     /// that have the block connect it without waiting for the next one.
     public static let commit = Inventory.Kind.channel(18)!
+    /// Kind 19: evidence that a validator signed two conflicting votes
+    /// (`DoubleSignEvidence`, 225 bytes), until a block includes it.
+    public static let evidence = Inventory.Kind.channel(19)!
 }
 
 /// A proposal and the block it names, as the proposal channel carries them:

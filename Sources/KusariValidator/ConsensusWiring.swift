@@ -38,6 +38,10 @@ extension ConsensusDriver {
                           maxPerSecond: 50, keep: 64) { [weak self] payload, _ in
                 await self?.receiveCommit(payload) ?? .ignore
             },
+            GossipChannel(kind: ConsensusChannel.evidence, name: "evidence", policy: .flood,
+                          maxItemBytes: DoubleSignEvidence.encodedSize, maxPerSecond: 100, keep: 256) { [weak self] payload, _ in
+                await self?.receiveEvidence(payload) ?? .ignore
+            },
         ]
     }
 }

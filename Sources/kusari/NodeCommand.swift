@@ -41,6 +41,9 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(help: "Mine blocks.") var mine = false
     @Option(help: "On a BFT chain: the validator's key file (kusari keys new); without it the node follows and verifies commits.")
     var validatorKey: String?
+    @Flag(help: ArgumentHelp("Tests only: sign a conflicting nil prevote beside each prevote (double signing, for evidence).",
+                             visibility: .hidden))
+    var testEquivocate = false
     @Option(help: "Address that receives mining rewards (required with --mine).") var minerAddress: String?
     @Option(help: "Mining threads (default: all cores).") var minerThreads: Int?
     @Option(help: "Least seconds between two blocks this miner makes (default: the network's spacing on devnet, 0 elsewhere).")
@@ -243,6 +246,11 @@ extension NodeCommand {
         }
         let driver = ConsensusDriver(host: node, network: PeerConsensusNetwork(peers: network), engine: engine,
                                      signer: signer, address: address, logger: logger)
+        if testEquivocate {
+            guard let validatorKey else { throw CLIError("test-equivocate: needs --validator-key") }
+            await driver.equivocate(with: try loadKey(validatorKey).key)
+            logger.warning("TEST MODE: this validator double-signs prevotes (--test-equivocate)")
+        }
         for channel in driver.channels(maxBlockBytes: config.maxBlockBytes) {
             do { try await network.register(channel) } catch { throw CLIError("consensus: \(error)") }
         }

@@ -134,6 +134,6 @@ extension ProtocolExampleTests {
         #expect(header.id.hex == (try field(f, "blockId")))
         let block = Block(header: header, transactions: [], lastCommit: commit)
         #expect(try Block(decoding: block.encoded) == block)
-        #expect(block.encoded == headerBytes + [1] + commitBytes + [0])
+        #expect(block.encoded == headerBytes + [1] + commitBytes + [0, 0])
     }
 }
