@@ -87,7 +87,7 @@ public final class ConsensusWAL: @unchecked Sendable {
         let fd = open(head, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .open(path: head, reason: DurableFile.reason()) }
         var length = off_t(contents.goodLength)
-        do {
+        do throws(FileFailure) {
             if length < WALFile.magic.count {
                 // New, moved aside, or torn while its header was being written: start it over.
                 guard ftruncate(fd, 0) == 0 else { throw FileFailure(DurableFile.reason()) }
@@ -101,7 +101,7 @@ public final class ConsensusWAL: @unchecked Sendable {
                 try DurableFile.syncDirectory(directory)
             }
         } catch {
-            _ = close(fd)
+            _ = Foundation.close(fd)
             throw .open(path: head, reason: error.reason)
         }
         self.fd = fd
@@ -131,7 +131,7 @@ public final class ConsensusWAL: @unchecked Sendable {
                       logger: logger)
     }
 
-    deinit { if fd >= 0 { _ = close(fd) } }
+    deinit { if fd >= 0 { _ = Foundation.close(fd) } }
 
     /// The last height whose end the log holds (in the head, or the newest ended file),
     /// or nil when it holds none.
@@ -242,7 +242,7 @@ public final class ConsensusWAL: @unchecked Sendable {
             if rename(endedPath, head) != 0 { broken = "no head file: \(reason)" }
             throw .rotate(path: head, reason: reason)
         }
-        do {
+        do throws(FileFailure) {
             try DurableFile.writeAll(newFD, WALFile.magic)
             guard fsync(newFD) == 0 else { throw FileFailure(DurableFile.reason()) }
             try DurableFile.syncDirectory(directory)

@@ -69,7 +69,7 @@ enum DurableFile {
         let tmp = path + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileFailure("cannot create \(tmp): \(reason())") }
-        do {
+        do throws(FileFailure) {
             try writeAll(fd, bytes)
             guard fsync(fd) == 0 else { throw FileFailure(reason()) }
         } catch {
