@@ -44,7 +44,7 @@ public final class ConsensusWAL: @unchecked Sendable {
     /// What opening found and repaired (already logged).
     public let recovery: WALRecovery
 
-    private let logger: Logger
+    private let logger: Logger?
     private let lock = NSLock()
     // Guarded by `lock`:
     private var fd: Int32
@@ -58,9 +58,10 @@ public final class ConsensusWAL: @unchecked Sendable {
     public var headPath: String { directory + "/" + Self.headName }
 
     /// Opens the log in `directory` (created when missing), repairing a damaged head
-    /// (see the type's documentation), and logs what it found through `logger`.
+    /// (see the type's documentation), and logs what it found through `logger` (a
+    /// warning when something was cut; nil logs nothing, for tests: `recovery` says it).
     public init(directory: String, keepEndedFiles: Int = 3,
-                logger: Logger = Logger(label: "kusari.validator.wal")) throws(WALError) {
+                logger: Logger? = Logger(label: "kusari.validator.wal")) throws(WALError) {
         self.directory = directory
         self.keepEndedFiles = max(0, keepEndedFiles)
         self.logger = logger
@@ -117,16 +118,16 @@ public final class ConsensusWAL: @unchecked Sendable {
             ended = Self.endedFiles(in: directory).last?.height
         }
         if recovery.isIntact {
-            logger.info("\(recovery)")
+            logger?.info("\(recovery)")
         } else {
-            logger.warning("\(recovery)", metadata: ["path": "\(head)", "cutOffset": "\(recovery.cutOffset ?? 0)",
+            logger?.warning("\(recovery)", metadata: ["path": "\(head)", "cutOffset": "\(recovery.cutOffset ?? 0)",
                                                      "cutBytes": "\(recovery.cutBytes)"])
         }
     }
 
     /// Opens the log in `dataDirectory`'s `consensus-wal` directory.
     public convenience init(dataDirectory: String, keepEndedFiles: Int = 3,
-                            logger: Logger = Logger(label: "kusari.validator.wal")) throws(WALError) {
+                            logger: Logger? = Logger(label: "kusari.validator.wal")) throws(WALError) {
         try self.init(directory: dataDirectory + "/" + Self.directoryName, keepEndedFiles: keepEndedFiles,
                       logger: logger)
     }
@@ -260,7 +261,7 @@ public final class ConsensusWAL: @unchecked Sendable {
     private func prune() {
         let files = Self.endedFiles(in: directory)
         for file in files.dropLast(keepEndedFiles) where unlink(directory + "/" + file.name) != 0 {
-            logger.warning("could not remove an old consensus WAL file",
+            logger?.warning("could not remove an old consensus WAL file",
                            metadata: ["path": "\(directory)/\(file.name)", "reason": "\(DurableFile.reason())"])
         }
     }

@@ -63,7 +63,7 @@ import KusariValidator
         let last = offsets[2]
         for cut in (last + 1)..<bytes.count {
             try dir.write(head, Array(bytes.prefix(cut)))
-            let wal = try open(dir)
+            let wal = try ConsensusWAL(dataDirectory: dir.path, logger: nil)
             let r = wal.recovery
             #expect(r.cutOffset == last && r.cutBytes == cut - last && r.records == 2, "cut at \(cut): \(r)")
             #expect(r.description.contains("cut \(cut - last) bytes at offset \(last)"), "cut at \(cut)")

@@ -37,7 +37,7 @@ import KusariValidator
 
             // A run of a few heights; some end with a rotation, some with a bare marker
             // (as when a crash came between the marker and the rotation).
-            var wal = try ConsensusWAL(dataDirectory: dir.path, keepEndedFiles: 2)
+            var wal = try ConsensusWAL(dataDirectory: dir.path, keepEndedFiles: 2, logger: nil)
             var height: UInt64 = 1
             for _ in 0..<(rng.next() % 4) {
                 for _ in 0..<(1 + rng.next() % 4) { try wal.append(try Self.record(height, &rng)) }
@@ -73,7 +73,7 @@ import KusariValidator
             let survivors = zip(scanned.records, ends).filter { $0.1 <= firstBad }.map(\.0)
             let headerHit = firstBad < 8 && damaged.count >= 8
 
-            wal = try ConsensusWAL(dataDirectory: dir.path, keepEndedFiles: 2)
+            wal = try ConsensusWAL(dataDirectory: dir.path, keepEndedFiles: 2, logger: nil)
             let r = wal.recovery
             #expect(r.records == (headerHit ? 0 : survivors.count), "seed \(seed): \(r)")
             #expect((r.movedTo != nil) == headerHit, "seed \(seed): \(r)")
@@ -91,7 +91,7 @@ import KusariValidator
             let next = try Self.record(current, &rng)
             try wal.append(next)
             wal.close()
-            let again = try ConsensusWAL(dataDirectory: dir.path, keepEndedFiles: 2)
+            let again = try ConsensusWAL(dataDirectory: dir.path, keepEndedFiles: 2, logger: nil)
             #expect(again.recovery.isIntact, "seed \(seed): \(again.recovery)")
             #expect(again.replay(height: current) == expected + [next], "seed \(seed)")
             again.close()
