@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "KusariNode",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariMempool", "CKusariSHA",
-                           "KusariNetwork", "KusariPeers",
+                           "KusariNetwork", "KusariPeers", "KusariBFT", "KusariValidator",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"]
@@ -175,6 +175,8 @@ let package = Package(
                 "KusariNode",
                 "KusariPeers",
                 "KusariPeersNIO",
+                "KusariBFT",
+                "KusariValidator",
                 "KusariAPI",
                 "KusariExplorer",
                 "KusariBench",

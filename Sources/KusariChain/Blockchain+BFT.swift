@@ -35,6 +35,21 @@ extension Blockchain {
         return try connectCommitted(block, encoded: nil, commit: commit, signatures: .verify, durability: .immediate)
     }
 
+    /// Checks a proposed block completely, as a validator must before it prevotes for it:
+    /// everything `submit` checks, and that its body applies to the tip's state with the
+    /// header's state root. The block then waits for its commit (`.awaitingCommit`).
+    public func checkProposal(_ block: Block, signatures: BlockApplication.SignatureCheck = .verify) throws(ChainError) {
+        guard engine.finalizes else { throw .production("this chain does not run BFT consensus") }
+        try flush()
+        let outcome = try submitToCommittedChain(block, encoded: nil, commit: nil, signatures: signatures,
+                                                 durability: .immediate)
+        guard case .awaitingCommit = outcome else { return }
+        do { _ = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures) } catch {
+            awaitingCommit.removeAll { $0.id == block.id }
+            throw .invalidBlock(height: block.header.height, error)
+        }
+    }
+
     /// The block waiting for its commit with this id, if any.
     public func awaitingBlock(_ id: Hash256) -> Block? { awaitingCommit.first { $0.id == id } }
 
