@@ -399,7 +399,13 @@ def check_consensus(c, st, b1):
     c.check("GET /v1/validators?height=x", "GET", "/v1/validators?height=x", "/v1/validators", 400, expect_code="bad_request")
     c.check("GET /v1/validators?height={far}", "GET", f"/v1/validators?height={tip + 1000000}", "/v1/validators", 404,
             expect_code="not_found")
-    c.check("GET /v1/evidence", "GET", "/v1/evidence", "/v1/evidence", 200)
+    listed = c.check("GET /v1/evidence", "GET", "/v1/evidence", "/v1/evidence", 200) or {}
+    for e in listed.get("evidence", [])[:1]:
+        at = e["includedAt"]
+        c.check("GET /v1/blocks/{includedAt}?txs=full of included evidence", "GET", f"/v1/blocks/{at}?txs=full",
+                "/v1/blocks/{ref}", 200, extra=lambda j: None if any(
+                    {k: v for k, v in e.items() if k != "includedAt"} == x for x in j.get("evidence", []))
+                else "the block does not carry the evidence")
     c.check("GET /v1/evidence?limit=1", "GET", "/v1/evidence?limit=1", "/v1/evidence", 200,
             extra=lambda j: None if len(j["evidence"]) <= 1 else "more than limit")
     c.check("GET /v1/evidence?limit=0", "GET", "/v1/evidence?limit=0", "/v1/evidence", 400, expect_code="bad_request")

@@ -55,8 +55,12 @@ enum BFTTestChain {
         var evidence: DoubleSignEvidence?
     }
 
+    /// The index in `keys` of the validator left out of block `h`'s commit: 1, 2 or 3 in
+    /// turn (30, 20 or 10 of the 100 power; leaving out the 40 would leave too little).
+    static func absent(atHeight h: UInt64) -> Int { 1 + Int(h % 3) }
+
     /// `count` blocks on the node's chain: block h is committed in round h % 2 by every
-    /// validator except `keys[h % 4]` (so each misses one block in four); block 3 includes
+    /// validator except `keys[absent(atHeight: h)]`; block 3 includes
     /// evidence that `keys[3]` double-prevoted at height 1, and block 2 a transfer.
     static func build(_ node: Node, count: Int) async throws -> Built {
         let engine = try engine(node)
@@ -75,7 +79,7 @@ enum BFTTestChain {
                 _ = try await node.submit(transaction: tx.encoded)
             }
             let block = try #require(await node.buildProposal(height: h, proposer: proposer, evidence: evidence))
-            let signers = keys.enumerated().filter { $0.offset != Int(h % 4) }.map(\.element)
+            let signers = keys.enumerated().filter { $0.offset != absent(atHeight: h) }.map(\.element)
             let commit = try commit(block, by: signers, engine: engine, round: UInt32(h % 2))
             #expect(await node.commitDecided(block, commit: commit), "block \(h) was refused")
             built.blocks.append(block)
