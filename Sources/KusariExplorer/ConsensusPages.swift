@@ -22,7 +22,7 @@ extension Site {
         let view = views.validatorSet(set)
         let rows: [[String: Any]] = view.validators.map { v in
             let counted = v.signed + v.missed
-            return ["v": v, "share": Format.percent(v.power, of: view.totalPower), "isProposer": v.address == view.proposer,
+            return ["v": v, "keyShort": Format.short(v.publicKey), "share": Format.percent(v.power, of: view.totalPower), "isProposer": v.address == view.proposer,
                     "uptime": counted == 0 ? "–" : Format.percent(UInt64(v.signed), of: UInt64(counted)),
                     "missedAny": v.missed > 0]
         }

@@ -106,7 +106,7 @@ enum EmbeddedFiles {
 {{#hasEvidence}}{{> evidence-table}}{{/hasEvidence}}
 {{/isBFT}}
 <h2>Transactions</h2>
-{{^transactions}}<p>This block carries no transactions; its beneficiary still receives the subsidy.</p>{{/transactions}}
+{{^transactions}}<p>This block carries no transactions; its {{#isBFT}}proposer{{/isBFT}}{{^isBFT}}beneficiary{{/isBFT}} still receives the subsidy.</p>{{/transactions}}
 <table id="block-txs">
   <thead><tr><th>Nonce</th><th>Id</th><th>From</th><th>To</th><th>Amount</th><th>Fee</th><th>Memo</th></tr></thead>
   <tbody>
@@ -599,7 +599,8 @@ enum EmbeddedFiles {
 <p>These {{count}} validators vote on the block at height {{set.height}}. A block is final once validators holding more than
   two thirds of the voting power ({{set.twoThirdsPlusOne}} of {{set.totalPower}}) precommit it in one round; the proposer
   of each round is chosen by proposer priority: every round each priority grows by the validator's power, the highest
-  proposes and drops by the total.</p>
+  proposes and drops by the total. The priorities below stand after height {{set.height}}'s round-0 proposer was
+  chosen, so its priority has just dropped.</p>
 <table class="fields" id="set-fields">
   <tr><th>Set hash</th><td class="mono" id="set-hash">{{set.hash}}</td></tr>
   <tr><th>Total power</th><td id="total-power">{{set.totalPower}}</td></tr>
@@ -608,16 +609,16 @@ enum EmbeddedFiles {
   <tr><th>Signing counted over</th><td>{{#window}}the commits of blocks {{from}} to {{to}} ({{blocks}} blocks){{/window}}{{^window}}no blocks yet{{/window}}</td></tr>
 </table>
 <table id="validators">
-  <thead><tr><th>Index</th><th>Address</th><th>Power</th><th>Share</th><th>Proposer priority</th><th>Signed</th><th>Missed</th><th>Signed share</th></tr></thead>
+  <thead><tr><th>Index</th><th>Address</th><th>Public key</th><th>Power</th><th>Share</th><th>Proposer priority</th><th>Signed</th><th>Missed</th><th>Signed share</th></tr></thead>
   <tbody>
   {{#rows}}
   <tr class="{{#missedAny}}missed{{/missedAny}}"><td>{{v.index}}</td><td class="mono"><a href="/account/{{v.address}}">{{v.address}}</a>{{#isProposer}} <span class="tag ok">proposes</span>{{/isProposer}}</td>
+    <td class="mono" title="{{v.publicKey}}">{{keyShort}}</td>
     <td class="num">{{v.power}}</td><td class="num">{{share}}</td><td class="num">{{v.proposerPriority}}</td>
     <td class="num signed-count">{{v.signed}}</td><td class="num missed-count">{{v.missed}}</td><td class="num">{{uptime}}</td></tr>
   {{/rows}}
   </tbody>
 </table>
-<p class="sub">Public keys: {{#rows}}<span class="mono">{{v.index}}: {{v.publicKey}}</span> {{/rows}}</p>
 </div>
 {{> foot}}
 
