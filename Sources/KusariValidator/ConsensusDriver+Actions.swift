@@ -14,8 +14,12 @@ extension ConsensusDriver {
                                    metadata: ["block": "\(proposal.blockID)"])
                     continue
                 }
-                await network.publish(ProposalMessage(proposal: proposal, block: block).encoded, on: ConsensusChannel.proposal)
+                let message = ProposalMessage(proposal: proposal, block: block)
+                // Logged (and synced) before it leaves, like every message we sign.
+                guard log(.ownProposal(message)) else { continue }
+                await network.publish(message.encoded, on: ConsensusChannel.proposal)
             case .broadcastVote(let vote):
+                guard log(.ownVote(vote)) else { continue }
                 await network.publish(vote.encoded, on: ConsensusChannel.vote)
                 if let key = equivocationKey, vote.type == .prevote, vote.blockID != nil,
                    let twin = try? Vote.signed(by: key, chainID: engine.chainID, type: .prevote, height: vote.height,
@@ -47,6 +51,7 @@ extension ConsensusDriver {
         // Only a timeout of the height and round still running does anything.
         if timeout.height == machine.height, timeout.round == machine.round, machine.decision == nil {
             logger.info("consensus: timeout", metadata: ["timeout": "\(timeout)", "step": "\(machine.step)"])
+            guard log(.timeout(timeout)) else { return }
         }
         await perform(machine.handle(.timeout(timeout)))
     }
@@ -76,6 +81,11 @@ extension ConsensusDriver {
                 logger.error("consensus: the decided block could not be connected",
                              metadata: ["height": "\(certificate.height)", "block": "\(certificate.blockID)"])
                 return
+            }
+        }
+        if let wal {
+            do { try wal.endHeight(certificate.height) } catch {
+                logger.error("consensus: the write-ahead log could not end the height", metadata: ["error": "\(error)"])
             }
         }
         evidencePool.removeAll { item in block.evidence.contains { $0.offence == item.offence } }

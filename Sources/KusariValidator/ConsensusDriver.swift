@@ -68,6 +68,11 @@ public actor ConsensusDriver {
     /// For tests of evidence only (`kusari node --test-equivocate`): this key also signs a
     /// nil prevote beside each prevote for a block, which is double signing.
     var equivocationKey: KeyPair?
+    /// The write-ahead log (a validator's): what arrived and what we signed, replayed when
+    /// a height starts after a restart.
+    let wal: ConsensusWAL?
+    /// True while the log is replayed (nothing is logged again).
+    var replaying = false
     /// What happened, for tests and the explorer: heights committed here with their round.
     public internal(set) var committed: [(height: UInt64, round: UInt32)] = []
 
@@ -76,9 +81,13 @@ public actor ConsensusDriver {
     /// The most pieces of evidence waiting for a block.
     static let maxEvidencePool = 256
 
+    /// A driver for the validator at `address` signing with `signer` (both nil: a
+    /// follower), logging to `wal` (a validator's, so that it comes back after a crash
+    /// with the locks and votes it had).
     public init(host: any ConsensusHost, network: any ConsensusNetwork, engine: BFTEngine, signer: (any ConsensusSigner)?,
-                address: AddressPayload?, settings: Settings = Settings(), logger: Logger) {
+                address: AddressPayload?, wal: ConsensusWAL? = nil, settings: Settings = Settings(), logger: Logger) {
         self.host = host
+        self.wal = wal
         self.network = network
         self.engine = engine
         self.settings = settings
@@ -117,6 +126,12 @@ public actor ConsensusDriver {
 
     func startHeight(_ height: UInt64) async {
         guard !stopped else { return }
+        // The chain holds height - 1: its records need no replay any more.
+        if let wal, height > 1, (wal.lastEndedHeight ?? 0) < height - 1 {
+            do { try wal.endHeight(height - 1) } catch {
+                logger.error("consensus: the write-ahead log could not end the height", metadata: ["error": "\(error)"])
+            }
+        }
         if height < validatorsHeight {
             validators = engine.validatorSet(atHeight: height)
         } else if height > validatorsHeight {
@@ -128,7 +143,9 @@ public actor ConsensusDriver {
         blocks = blocks.filter { $0.value.header.height >= height }
         validity.forget(below: height, blocks: blocks)
         lastProgress = Self.nowMs()
-        await perform(machine.handle(.startHeight(height, validators: validators)))
+        var actions = machine.handle(.startHeight(height, validators: validators))
+        actions += await replay(height)
+        await perform(actions)
         // Proposals that came while this node was behind.
         let ready = early.filter { $0.proposal.height <= height + 1 }
         early.removeAll { $0.proposal.height <= height + 1 }
@@ -195,6 +212,7 @@ public actor ConsensusDriver {
             validity.set(id, valid)
             blocks[id] = message.block
         }
+        guard log(.proposal(message)) else { return .ignore }
         let actions = machine.handle(.proposal(message.proposal))
         if let refusal = Self.refusal(in: actions) { return refusal }
         await perform(actions)
@@ -206,6 +224,7 @@ public actor ConsensusDriver {
         let vote: Vote
         do { vote = try Vote(decoding: payload) } catch { return .reject(points: 20, reason: "vote: \(error)") }
         guard vote.height >= machine.height else { return .ignore }
+        guard log(.vote(vote)) else { return .ignore }
         let actions = machine.handle(.vote(vote))
         if let refusal = Self.refusal(in: actions) { return refusal }
         await perform(actions)
@@ -261,6 +280,43 @@ public actor ConsensusDriver {
     func movedOn(to height: UInt64) async {
         guard height >= machine.height else { return }
         await startHeight(height + 1)
+    }
+
+    /// Appends a record to the write-ahead log (not while replaying it). False when it
+    /// could not be written: the message is then not used (a validator must not act on
+    /// what it could not log).
+    func log(_ record: WALRecord) -> Bool {
+        guard let wal, !replaying else { return true }
+        do { try wal.append(record) } catch {
+            logger.error("consensus: the write-ahead log could not be written", metadata: ["error": "\(error)"])
+            return false
+        }
+        return true
+    }
+
+    /// The logged records of `height` fed to the machine again (after a restart): blocks of
+    /// logged proposals are checked again, our own messages count as received.
+    func replay(_ height: UInt64) async -> [ConsensusAction] {
+        guard let wal else { return [] }
+        let records = wal.replay(height: height)
+        guard !records.isEmpty else { return [] }
+        logger.notice("consensus: replaying the write-ahead log", metadata: ["height": "\(height)", "records": "\(records.count)"])
+        replaying = true
+        defer { replaying = false }
+        var actions: [ConsensusAction] = []
+        for record in records {
+            switch record {
+            case .proposal(let message), .ownProposal(let message):
+                let id = message.block.id
+                if blocks[id] == nil {
+                    validity.set(id, await host.checkProposed(message.block))
+                    blocks[id] = message.block
+                }
+            default: break
+            }
+            if let event = record.event { actions += machine.handle(event) }
+        }
+        return actions
     }
 
     /// A message the machine refused for a reason that is the sender's fault.

@@ -233,7 +233,8 @@ extension NodeCommand {
             if validatorKey != nil { throw CLIError("validator-key: this chain runs proof of work, which has no validators") }
             return nil
         }
-        var signer: KeyPairSigner?
+        var signer: DurableSigner?
+        var wal: ConsensusWAL?
         var address: AddressPayload?
         if let validatorKey {
             let key = try loadKey(validatorKey).key
@@ -241,11 +242,18 @@ extension NodeCommand {
             guard let address, engine.validators.index(of: address) != nil else {
                 throw CLIError("validator-key: \(validatorKey) holds no key of the genesis's validators")
             }
-            signer = KeyPairSigner(key: key, chainID: genesis.chainId,
-                                   timestamp: { UInt64(max(0, Date().timeIntervalSince1970 * 1_000)) })
+            // The signer's record of what it signed (fsynced before any signature leaves), and
+            // the log of consensus messages replayed after a crash: both in the data directory.
+            do {
+                signer = try DurableSigner(key: key, chainID: genesis.chainId, dataDirectory: data.datadir,
+                                           timestamp: { UInt64(max(0, Date().timeIntervalSince1970 * 1_000)) })
+            } catch { throw CLIError("validator-key: \(error)") }
+            do { wal = try ConsensusWAL(dataDirectory: data.datadir, logger: logger) } catch {
+                throw CLIError("consensus write-ahead log: \(error)")
+            }
         }
         let driver = ConsensusDriver(host: node, network: PeerConsensusNetwork(peers: network), engine: engine,
-                                     signer: signer, address: address, logger: logger)
+                                     signer: signer, address: address, wal: wal, logger: logger)
         if testEquivocate {
             guard let validatorKey else { throw CLIError("test-equivocate: needs --validator-key") }
             await driver.equivocate(with: try loadKey(validatorKey).key)
