@@ -62,7 +62,8 @@ extension Site {
     func transaction(_ id: String) async throws -> Response {
         let info = try await node.transaction(try Path.hash(id, field: "id"))
         let view = views.txInfo(info)
-        var context: [String: Any] = ["info": view, "tx": txRow(view.tx, height: view.height), "pending": info.status == .pending]
+        var context: [String: Any] = ["info": view, "tx": txRow(view.tx, height: view.height), "pending": info.status == .pending,
+                                      "isBFT": views.consensus == "bft"]
         if let memo = Format.memoText(hex: view.tx.memo) { context["memoText"] = memo }
         if !view.tx.memo.isEmpty { context["memoHex"] = view.tx.memo }
         if let blockId = info.blockId, let block = try? await node.block(.id(blockId)) {

@@ -548,8 +548,8 @@ enum EmbeddedFiles {
 <h1>Transaction</h1>
 <p class="mono" id="tx-id">{{info.id}}</p>
 <table class="fields">
-  <tr><th>Status</th><td id="tx-status">{{#pending}}<span class="tag warn">pending</span> in the mempool, not yet in a block{{/pending}}{{^pending}}{{#onSideBranch}}<span class="tag warn">on a side branch</span>{{/onSideBranch}}{{^onSideBranch}}<span class="tag ok">confirmed</span>{{/onSideBranch}}{{/pending}}</td></tr>
-  <tr><th>Confirmations</th><td>{{info.confirmations}}</td></tr>
+  <tr><th>Status</th><td id="tx-status">{{#pending}}<span class="tag warn">pending</span> in the mempool, not yet in a block{{/pending}}{{^pending}}{{#onSideBranch}}<span class="tag warn">on a side branch</span>{{/onSideBranch}}{{^onSideBranch}}<span class="tag ok">confirmed</span>{{#isBFT}} and final: its block was committed, and a committed block is never reverted{{/isBFT}}{{/onSideBranch}}{{/pending}}</td></tr>
+  {{^isBFT}}<tr><th>Confirmations</th><td>{{info.confirmations}}</td></tr>{{/isBFT}}
   {{#block}}<tr><th>Block</th><td><a href="/block/{{id}}">{{height}}</a> <span class="mono">{{id}}</span>, position {{info.position}}</td></tr>{{/block}}
   <tr><th>From</th><td class="mono"><a href="/account/{{tx.from}}">{{tx.from}}</a></td></tr>
   <tr><th>To</th><td class="mono"><a href="/account/{{tx.to}}">{{tx.to}}</a></td></tr>

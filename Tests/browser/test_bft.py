@@ -59,7 +59,7 @@ def test_dashboard_says_blocks_are_final_and_names_the_validators(bft, browser):
     browser.get(bft["base"] + "/")
     assert text_of(browser, "consensus") == "BFT"
     assert text_of(browser, "validator-count") == "3"
-    assert "final" in browser.find_element(By.ID, "main").text
+    assert "final" in browser.execute_script("return document.getElementById('main').textContent;")
     assert "Hash rate" not in browser.page_source
     shown = int(text_of(browser, "height"))
     wait(browser).until(lambda d: text_of(d, "live-status") == "live")
@@ -91,35 +91,50 @@ def test_block_page_shows_proposer_commit_missed_precommit_and_last_commit(bft, 
     assert not severe_logs(browser)
 
 
+def test_transaction_page_says_final(bft, browser):
+    browser.get(f"{bft['base']}/tx/{bft['tx']}")
+    assert "final" in text_of(browser, "tx-status")
+    assert "Confirmations" not in browser.find_element(By.ID, "main").text
+    assert not severe_logs(browser)
+
+
 def test_validators_page_shows_power_priority_and_missed_signatures(bft, browser):
     browser.get(bft["base"] + "/validators")
     api = get_json(bft["base"], "/v1/validators")
     assert text_of(browser, "set-hash") == api["hash"]
     assert text_of(browser, "total-power") == "21"
-    rows = browser.find_elements(By.CSS_SELECTOR, "#validators tbody tr")
-    assert [r.find_elements(By.TAG_NAME, "td")[3].text for r in rows] == ["10", "10", "1"]
-    by_address = {r.find_elements(By.TAG_NAME, "td")[1].text.split()[0]: r for r in rows}
-    c_row = by_address[bft["c"]]
-    assert int(c_row.find_element(By.CSS_SELECTOR, ".signed-count").text) == 0
-    assert int(c_row.find_element(By.CSS_SELECTOR, ".missed-count").text) > 0
-    assert int(by_address[bft["a"]].find_element(By.CSS_SELECTOR, ".missed-count").text) == 0
-    # An earlier height, and back.
-    browser.find_element(By.ID, "prev").click()
-    wait(browser).until(lambda d: "height=" in d.current_url)
+    # The page refreshes with every block: read the table in one script call.
+    rows = browser.execute_script("""
+        return Array.from(document.querySelectorAll("#validators tbody tr")).map(tr => ({
+            address: tr.querySelectorAll("td")[1].textContent.trim().split(/\\s+/)[0],
+            power: tr.querySelectorAll("td")[3].textContent.trim(),
+            signed: Number(tr.querySelector(".signed-count").textContent),
+            missed: Number(tr.querySelector(".missed-count").textContent)}));""")
+    assert [r["power"] for r in rows] == ["10", "10", "1"]
+    by_address = {r["address"]: r for r in rows}
+    assert by_address[bft["c"]]["signed"] == 0 and by_address[bft["c"]]["missed"] > 0
+    assert by_address[bft["a"]]["missed"] == 0 and by_address[bft["a"]]["signed"] > 0
+    # An earlier height: the same set.
+    height = api["height"] - 1
+    browser.get(f"{bft['base']}/validators?height={height}")
     assert text_of(browser, "set-hash") == api["hash"]
+    assert f"at height {height}" in browser.execute_script("return document.querySelector('h1').textContent;")
     assert not severe_logs(browser)
 
 
 def test_evidence_page_lists_the_double_signing_and_its_block_shows_it(bft, browser):
     listed = get_json(bft["base"], "/v1/evidence")["evidence"]
     browser.get(bft["base"] + "/evidence")
-    rows = browser.find_elements(By.CSS_SELECTOR, "table.evidence-table tbody tr")
-    assert len(rows) >= len(listed) >= 1
-    first = rows[0].find_elements(By.TAG_NAME, "td")
-    assert bft["a"] in first[1].text and first[2].text == "prevote"
-    assert "nil" in first[5].text
-    first[0].find_element(By.TAG_NAME, "a").click()
-    wait(browser).until(lambda d: "/block/" in d.current_url)
+    # The page refreshes with every block: read its first row in one script call.
+    rows, first, link = browser.execute_script("""
+        const rows = document.querySelectorAll("table.evidence-table tbody tr");
+        const cells = rows.length ? Array.from(rows[0].querySelectorAll("td")).map(td => td.textContent) : [];
+        const a = rows.length ? rows[0].querySelector("td a") : null;
+        return [rows.length, cells, a ? a.getAttribute("href") : null];""")
+    assert rows >= len(listed) >= 1
+    assert bft["a"] in first[1] and first[2] == "prevote"
+    assert "nil" in first[5]
+    browser.get(bft["base"] + link)
     assert browser.find_elements(By.CSS_SELECTOR, "table.evidence-table tbody tr")
     assert not severe_logs(browser)
 
