@@ -127,7 +127,11 @@ paths:
         stored block, on the best chain or not. With `txs=full`,
         `transactions` holds whole transaction objects (schema
         `BlockWithTransactions`); otherwise it holds their ids (schema
-        `Block`).
+        `Block`). A block of a BFT chain has a version 2 header with `bft`
+        (its proposer and the hashes a light client follows), its parent's
+        commit certificate as `lastCommit` (from block 2 on) and its
+        `evidence` of double signing (often empty); the commit that made the
+        block itself final is at `/v1/blocks/{ref}/commit`.
       parameters:
         - name: ref
           in: path
