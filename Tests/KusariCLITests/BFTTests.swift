@@ -170,3 +170,53 @@ extension BFTTests {
         }
     }
 }
+
+extension BFTTests {
+    /// A validator started with the test-only equivocation switch double-signs prevotes;
+    /// the others catch it and a block includes the evidence. Then the light client
+    /// verifies the real chain from block 1 to the tip and an account against the
+    /// verified state root, and refuses a trusted block the node does not hold.
+    @Test func evidenceIsIncludedAndTheLightClientVerifiesTheChain() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let genesis = try makeGenesis()
+        let a = try validator(0, genesis: genesis, peer: nil)
+        defer { a.stop() }
+        let b = try validator(1, genesis: genesis, peer: a.p2p)
+        defer { b.stop() }
+        let c = try validator(2, genesis: genesis, peer: b.p2p)
+        defer { c.stop() }
+        let d = try NodeProcess(datadir: path("n3"), arguments: ["--genesis", genesis, "--p2p", "127.0.0.1:0", "--validator-key",
+                                                                 path("v3.key"), "--no-discover", "--peer", c.p2p ?? "",
+                                                                 "--test-equivocate"])
+        defer { d.stop() }
+        let equivocator = AddressPayload(publicKey: validators[3].publicKey)
+        let address = Address(payload: equivocator, network: .devnet).string
+        try await a.waitFor("evidence against D included in a block", seconds: 90) {
+            let list = try await a.get("/v1/evidence").json["evidence"] as? [[String: Any]] ?? []
+            return list.contains { $0["validator"] as? String == address && ($0["includedAt"] as? Int ?? 0) > 0 }
+        }
+        let item = try #require((try await a.get("/v1/evidence").json["evidence"] as? [[String: Any]])?.first)
+        let includedAt = try #require(item["includedAt"] as? Int)
+        let block = try await a.get("/v1/blocks/\(includedAt)").json
+        #expect((block["evidence"] as? [[String: Any]])?.isEmpty == false)
+        // Every node holds the same block with the evidence.
+        try await d.waitFor("D at the evidence's block", seconds: 30) { try await Self.height(d) >= includedAt }
+        #expect(try await d.get("/v1/blocks/\(includedAt)").json["id"] as? String == block["id"] as? String)
+
+        // The light client: trust block 1, verify the tip and the faucet's account.
+        let first = try #require(try await a.get("/v1/blocks/1").json["id"] as? String)
+        let faucet = TestKeys.faucet.address(on: .devnet).string
+        let verified = try Kusari.run(["light", "verify", "--api", a.base, "--trust", "1:\(first)", "--address", faucet])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let out = verified.object
+        let height = try #require(out["height"] as? Int)
+        #expect(height >= includedAt)
+        #expect(out["stateRoot"] as? String == (try await a.get("/v1/blocks/\(height)").json["header"] as? [String: Any])?["stateRoot"] as? String)
+        #expect((out["account"] as? [String: Any])?["proofVerified"] as? Bool == true)
+        #expect((out["account"] as? [String: Any])?["balance"] as? Int == 1_000_000 * 100_000_000)
+        // A trusted block the node does not hold is refused with the reason.
+        let wrong = try Kusari.run(["light", "verify", "--api", a.base, "--trust", "1:\(String(repeating: "ab", count: 32))"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("not the trusted"), "\(wrong.stderr)")
+    }
+}
