@@ -34,6 +34,8 @@ public enum LightClientError: Error, Hashable, Sendable, CustomStringConvertible
     case notEnoughTrust(height: UInt64, signed: UInt64, needed: UInt64)
     /// The target is at or below the trusted height.
     case notAhead(target: UInt64, trusted: UInt64)
+    /// The source gave the light block of another height than asked.
+    case wrongHeight(expected: UInt64, found: UInt64)
 
     public var description: String {
         switch self {
@@ -48,6 +50,7 @@ public enum LightClientError: Error, Hashable, Sendable, CustomStringConvertible
         case .notEnoughTrust(let h, let s, let n):
             return "height \(h): the trusted validators signed \(s) of their power, more than \(n - 1) needed to skip"
         case .notAhead(let t, let tr): return "target height \(t) is not above the trusted height \(tr)"
+        case .wrongHeight(let e, let f): return "asked for height \(e), got height \(f)"
         }
     }
 }
@@ -84,28 +87,25 @@ public enum LightVerifier {
     public static func verifySkipping(trusted: LightBlock, target: LightBlock, chainID: UInt32) throws(LightClientError) {
         try checkSelf(target, chainID: chainID)
         let needed = trusted.validators.oneThirdPlusOne
-        let signed = trustedPower(of: target.commit, trusted: trusted.validators, chainID: chainID)
+        let signed = trustedPower(of: target.commit, signers: target.validators, trusted: trusted.validators, chainID: chainID)
         guard signed >= needed else { throw .notEnoughTrust(height: target.height, signed: signed, needed: needed) }
     }
 
-    /// The power of the trusted validators whose valid precommits `commit` carries (matched
-    /// by key, since indexes differ between sets).
-    static func trustedPower(of commit: BlockCommit, trusted: ValidatorSet, chainID: UInt32) -> UInt64 {
-        // The same set: indexes match, so each signature is checked once.
-        if let same = try? trusted.signedPower(commit, chainID: chainID) { return same }
+    /// The power of the trusted validators whose valid precommits `commit` carries. Each
+    /// precommit's signer is found through `signers` (the commit's own set, already checked
+    /// against its header) and counted when the trusted set holds the same key: one
+    /// signature check per precommit.
+    static func trustedPower(of commit: BlockCommit, signers: ValidatorSet, trusted: ValidatorSet, chainID: UInt32) -> UInt64 {
+        var trustedByKey: [PublicKey: UInt64] = [:]
+        for validator in trusted.validators { trustedByKey[validator.publicKey] = validator.votingPower }
         var power: UInt64 = 0
         var counted = Set<PublicKey>()
-        let keys = trusted.validators
         for precommit in commit.precommits {
+            guard let signer = signers.validator(at: Int(precommit.validatorIndex)),
+                  let trustedPower = trustedByKey[signer.publicKey], counted.insert(signer.publicKey).inserted else { continue }
             let bytes = Vote.signBytes(chainID: chainID, type: .precommit, height: commit.height, round: commit.round,
                                        choice: .block(commit.blockId), timestamp: precommit.timestamp)
-            for validator in keys where !counted.contains(validator.publicKey) {
-                if validator.publicKey.isValidSignature(precommit.signature, for: bytes) {
-                    counted.insert(validator.publicKey)
-                    power += validator.votingPower
-                    break
-                }
-            }
+            if signer.publicKey.isValidSignature(precommit.signature, for: bytes) { power += trustedPower }
         }
         return power
     }
@@ -138,6 +138,7 @@ public enum LightVerifier {
         }
         while let goal = pivots.last {
             let candidate = try await block(goal)
+            guard candidate.height == goal else { throw LightClientError.wrongHeight(expected: goal, found: candidate.height) }
             do {
                 if goal == anchor.height + 1 {
                     try verifyAdjacent(trusted: anchor, next: candidate, chainID: chainID)

@@ -1,5 +1,6 @@
 import Foundation
 import KusariCore
+import KusariDevnet
 
 /// `kusari bench e2e`: the whole network as a user sees it. Starts `kusari devnet`
 /// (release nodes behind its link proxies, one miner, no traffic of its own) with
@@ -60,10 +61,12 @@ public enum EndToEndBenchmark {
     /// Runs the steps and returns the measurements.
     public static func run(executable: String, directory: String, nodes: Int = 4, seconds: Double = 60,
                            senders: Int = 2_000, firstRate: Double = 100, maxSteps: Int = 8, drainSeconds: Double = 20,
-                           threads: Int = SignatureBatch.defaultThreads,
+                           threads: Int = SignatureBatch.defaultThreads, consensus: DevnetOptions.Consensus = .proofOfWork,
                            log: @escaping (String) -> Void = { _ in }) throws -> [BenchMeasurement] {
         guard seconds >= 1 else { throw BenchError.failed("seconds: must be at least 1") }
-        let load = try LoadDevnet(kind: "e2e", executable: executable, directory: directory, nodes: nodes, senders: senders, log: log)
+        let bft = consensus == .bft
+        let load = try LoadDevnet(kind: bft ? "bft" : "e2e", executable: executable, directory: directory, nodes: nodes,
+                                  senders: senders, consensus: consensus, log: log)
         // Kept when the run fails, for its devnets' output and the nodes' logs.
         var succeeded = false
         defer { load.close(removing: succeeded) }
@@ -79,10 +82,12 @@ public enum EndToEndBenchmark {
         let stepNote = steps.map { "\(Int($0.offered))\($0.sustained ? "" : "x")" }.joined(separator: ",")
         var results = [
             BenchMeasurement(name: "ed25519-verify", value: verify, unit: "verifications/s", note: "raw swift-crypto, \(threads) threads"),
-            BenchMeasurement(name: "committed", value: best?.committedRate ?? 0, unit: "tx/s", limitName: "ed25519-verify/\(nodes)", limit: limit,
-                             note: "highest sustained: \(nodes) nodes via link proxies, 1 miner, \(Int(seconds)) s a step; steps offered \(stepNote) (x: not sustained)"),
-            BenchMeasurement(name: "latency-p50", value: (best?.p50 ?? 0) * 1000, unit: "ms", note: "submit to inclusion at every node, at that rate"),
-            BenchMeasurement(name: "latency-p99", value: (best?.p99 ?? 0) * 1000, unit: "ms", note: "at that rate"),
+            BenchMeasurement(name: bft ? "bft-committed" : "committed", value: best?.committedRate ?? 0, unit: "tx/s",
+                             limitName: "ed25519-verify/\(nodes)", limit: limit,
+                             note: "highest sustained: \(nodes) nodes via link proxies, \(bft ? "\(nodes) BFT validators" : "1 miner"), \(Int(seconds)) s a step; steps offered \(stepNote) (x: not sustained)"),
+            BenchMeasurement(name: bft ? "bft-final-p50" : "latency-p50", value: (best?.p50 ?? 0) * 1000, unit: "ms",
+                             note: bft ? "submit to final (committed) at every node, at that rate" : "submit to inclusion at every node, at that rate"),
+            BenchMeasurement(name: bft ? "bft-final-p99" : "latency-p99", value: (best?.p99 ?? 0) * 1000, unit: "ms", note: "at that rate"),
         ]
         if let bad = steps.filter({ !$0.sustained }).min(by: { $0.offered < $1.offered }) {
             results.append(BenchMeasurement(name: "over-capacity", value: bad.committedRate, unit: "tx/s",

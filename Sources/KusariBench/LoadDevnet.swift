@@ -28,26 +28,30 @@ final class LoadDevnet {
     /// Whether a fresh devnet failed to come up after a step that did not drain.
     private(set) var restartFailed = false
     let log: (String) -> Void
+    /// Proof of work (one miner) or BFT (every node a validator).
+    let consensus: DevnetOptions.Consensus
 
     /// Makes the scratch directory and writes a genesis funding `senders` new keys with 1,000 KSR each.
     init(kind: String, executable: String, directory: String, nodes: Int, senders: Int,
-         log: @escaping (String) -> Void) throws {
+         consensus: DevnetOptions.Consensus = .proofOfWork, log: @escaping (String) -> Void) throws {
         guard (1...DevnetOptions.maxNodes).contains(nodes) else { throw BenchError.failed("nodes: must be from 1 to \(DevnetOptions.maxNodes)") }
         guard senders >= 1 else { throw BenchError.failed("senders: must be at least 1") }
         self.executable = executable
         self.nodes = nodes
         self.log = log
+        self.consensus = consensus
         scratch = directory + "/kusari-bench-\(kind)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         log("funding \(senders) senders in a devnet genesis beside the demo accounts")
         keys = parallelMap(0..<senders) { _ in KeyPair() }
         nonces = [UInt64](repeating: 0, count: senders)
         do {
-            let demo = try DemoAccounts.genesis(accounts: try DemoAccounts.derive())
+            let demo = try DemoAccounts.genesis(accounts: try DemoAccounts.derive(),
+                                                validators: consensus == .bft ? nodes : 0)
             let genesis = try Genesis(network: .devnet, chainId: demo.chainId, timestamp: demo.timestamp, bits: demo.bits,
                                       allocations: demo.allocations + keys.map {
                                           .init(address: $0.address(on: .devnet).string, amount: 1_000 * Amount.unitsPerKSR)
-                                      })
+                                      }, consensus: demo.consensus)
             try genesis.jsonData().write(to: URL(fileURLWithPath: scratch + "/genesis.json"))
             chainId = genesis.chainId
         } catch {
@@ -60,7 +64,7 @@ final class LoadDevnet {
     /// when a node of the first fails to start (the devnet picks its ports before its nodes bind them, and
     /// on a busy machine another process can take one in between).
     func start() throws {
-        log("starting kusari devnet: \(nodes) nodes, 1 miner, no traffic")
+        log("starting kusari devnet: \(nodes) nodes, \(consensus == .bft ? "\(nodes) BFT validators" : "1 miner"), no traffic")
         do {
             try startDevnet()
         } catch {
@@ -72,7 +76,7 @@ final class LoadDevnet {
 
     private func startDevnet() throws {
         let name = "devnet-\(devnetDirectories.count + 1)"
-        let run = try DevnetRun(executable: executable, directory: scratch, name: name, nodes: nodes)
+        let run = try DevnetRun(executable: executable, directory: scratch, name: name, nodes: nodes, consensus: consensus)
         devnet = run
         devnetDirectories.append(run.directory)
         ports = try run.waitUntilUp(log: log)
@@ -192,10 +196,12 @@ final class DevnetRun {
     let directory: String
 
     /// Starts a devnet in `scratch/name` with the genesis in `scratch/genesis.json`.
-    init(executable: String, directory scratch: String, name: String, nodes: Int) throws {
+    init(executable: String, directory scratch: String, name: String, nodes: Int,
+         consensus: DevnetOptions.Consensus = .proofOfWork) throws {
         directory = scratch + "/" + name
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["devnet", "--dir", directory, "--nodes", "\(nodes)", "--miners", "1", "--tps", "0",
+        let engine = consensus == .bft ? ["--consensus", "bft", "--miners", "0"] : ["--miners", "1"]
+        process.arguments = ["devnet", "--dir", directory, "--nodes", "\(nodes)"] + engine + ["--tps", "0",
                              "--api-port", "0", "--genesis", scratch + "/genesis.json",
                              "--exit-with-parent", "\(getpid())"]
         _ = FileManager.default.createFile(atPath: directory + ".out", contents: nil)

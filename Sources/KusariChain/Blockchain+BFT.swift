@@ -36,18 +36,13 @@ extension Blockchain {
     }
 
     /// Checks a proposed block completely, as a validator must before it prevotes for it:
-    /// everything `submit` checks, and that its body applies to the tip's state with the
-    /// header's state root. The block then waits for its commit (`.awaitingCommit`).
+    /// its header, last commit and evidence, and that its body applies to the tip's state
+    /// with the header's state root (as `submit` checks every block that waits). The block
+    /// then waits for its commit (`.awaitingCommit`).
     public func checkProposal(_ block: Block, signatures: BlockApplication.SignatureCheck = .verify) throws(ChainError) {
         guard engine.finalizes else { throw .production("this chain does not run BFT consensus") }
         try flush()
-        let outcome = try submitToCommittedChain(block, encoded: nil, commit: nil, signatures: signatures,
-                                                 durability: .immediate)
-        guard case .awaitingCommit = outcome else { return }
-        do { _ = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures) } catch {
-            awaitingCommit.removeAll { $0.id == block.id }
-            throw .invalidBlock(height: block.header.height, error)
-        }
+        _ = try submitToCommittedChain(block, encoded: nil, commit: nil, signatures: signatures, durability: .immediate)
     }
 
     /// The block waiting for its commit with this id, if any.
@@ -110,12 +105,11 @@ extension Blockchain {
             return try connectCommitted(block, encoded: encoded, commit: commit, signatures: signatures,
                                         durability: durability)
         }
-        // The body must at least be the one the header commits to before the block waits.
-        let merkle = block.computedMerkleRoot
-        guard merkle == header.merkleRoot else {
-            throw .invalidBlock(height: header.height, .merkleRootMismatch(header: header.merkleRoot, computed: merkle))
-        }
+        // Only a block whose body applies to the tip waits (a junk body never pushes a real block out).
         if !awaitingCommit.contains(where: { $0.id == id }) {
+            do { _ = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures) } catch {
+                throw .invalidBlock(height: header.height, error)
+            }
             if awaitingCommit.count >= Self.maxAwaitingCommit { awaitingCommit.removeFirst() }
             awaitingCommit.append(block)
         }

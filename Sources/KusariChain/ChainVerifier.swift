@@ -65,6 +65,7 @@ public enum ChainVerifier {
         var work = UInt256.zero
         var expectedTxIndex: [Hash256: TransactionLocation] = [:]
         var expectedAddressIndex: [AddressEntry] = []
+        var offences = Set<[UInt8]>()
         try store.forEachBestChainBlock { height, id, bytes, storedUndo in
             guard height == UInt64(headers.count) else { throw fail(UInt64(headers.count), "best chain has no block at this height") }
             guard let bytes else { throw fail(height, "block \(id) is missing") }
@@ -78,6 +79,9 @@ public enum ChainVerifier {
                 let ctx = HeaderContext(parent: parent, now: now) { h in h < UInt64(headers.count) ? headers[Int(h)] : nil }
                 do { try engine.validate(block.header, context: ctx) } catch { throw fail(height, "\(error)") }
                 do { try engine.checkConsensusData(of: block, parent: parent) } catch { throw fail(height, "\(error)") }
+                for item in block.evidence where !offences.insert(item.offence).inserted {
+                    throw fail(height, "evidence: an offence already included by an earlier block")
+                }
             }
             let undo: BlockUndo
             if height == 0 {

@@ -16,10 +16,10 @@ extension ConsensusDriver {
                 }
                 let message = ProposalMessage(proposal: proposal, block: block)
                 // Logged (and synced) before it leaves, like every message we sign.
-                guard log(.ownProposal(message)) else { continue }
+                guard log(.ownProposal(message)) else { unloggable(proposal.encoded); continue }
                 await network.publish(message.encoded, on: ConsensusChannel.proposal)
             case .broadcastVote(let vote):
-                guard log(.ownVote(vote)) else { continue }
+                guard log(.ownVote(vote)) else { unloggable(vote.encoded); continue }
                 _ = recentVotes.record(vote)
                 await network.publish(vote.encoded, on: ConsensusChannel.vote)
                 if let key = equivocationKey, vote.type == .prevote, vote.blockID != nil,
@@ -72,6 +72,8 @@ extension ConsensusDriver {
     /// The height is decided: connect the block with its certificate, tell the peers,
     /// and start the next height after the commit wait.
     func commit(_ certificate: CommitCertificate) async {
+        // From here the next height is this commit's to start (after the commit wait).
+        scheduledStart = certificate.height + 1
         let commit = certificate.blockCommit
         let block = blocks[certificate.blockID]
         // The chain may hold the block already (a peer's commit or the next block got here first).
@@ -80,15 +82,17 @@ extension ConsensusDriver {
                 // Not held yet: it comes by block sync, and `tick` connects it with this commit.
                 logger.notice("consensus: decided a block this node does not hold yet", metadata: [
                     "height": "\(certificate.height)", "block": "\(certificate.blockID)"])
+                scheduledStart = nil
                 return
             }
             guard await host.commitDecided(block, commit: commit) else {
                 logger.error("consensus: the decided block could not be connected",
                              metadata: ["height": "\(certificate.height)", "block": "\(certificate.blockID)"])
+                scheduledStart = nil
                 return
             }
         }
-        if let wal {
+        if let wal, (wal.lastEndedHeight ?? 0) < certificate.height {
             do { try wal.endHeight(certificate.height) } catch {
                 logger.error("consensus: the write-ahead log could not end the height", metadata: ["error": "\(error)"])
             }
@@ -104,7 +108,6 @@ extension ConsensusDriver {
         lastProgress = Self.nowMs()
         let wait = settings.commitWaitMs
         let next = certificate.height + 1
-        scheduledStart = next
         Task { [weak self] in
             try? await Task.sleep(for: .milliseconds(Int(min(wait, UInt64(Int32.max)))))
             await self?.startAfterCommit(next)

@@ -77,8 +77,12 @@ public actor ConsensusDriver {
     /// The write-ahead log (a validator's): what arrived and what we signed, replayed when
     /// a height starts after a restart.
     let wal: ConsensusWAL?
-    /// True while the log is replayed (nothing is logged again).
-    var replaying = false
+    /// Own votes and proposals the log could not take (never sent, never resent).
+    var unlogged = Set<[UInt8]>()
+    /// Messages that arrived before `start` finished, handled after it (nil once started).
+    var startupQueue: [(kind: Inventory.Kind, payload: [UInt8])]? = []
+    /// How many blocks were taken per (height, round): at most `maxBlocksPerRound`.
+    var blocksPerRound: [RoundKey: Int] = [:]
     /// What happened, for tests and the explorer: heights committed here with their round.
     public internal(set) var committed: [(height: UInt64, round: UInt32)] = []
 
@@ -86,6 +90,20 @@ public actor ConsensusDriver {
     static let maxEarly = 16
     /// The most pieces of evidence waiting for a block.
     static let maxEvidencePool = 256
+    /// The most blocks taken per height and round (an equivocating proposer's extra ones are dropped).
+    static let maxBlocksPerRound = 3
+    /// Proposals, votes and commits for heights further ahead than this are not looked at.
+    static let maxHeightsAhead: UInt64 = 64
+    /// Proposals for rounds further ahead than this are not looked at (finding the round's
+    /// proposer costs rounds x validators).
+    static let maxRoundsAhead: UInt32 = 100
+    /// The most messages queued before `start` finishes.
+    static let maxStartupQueue = 10_000
+
+    struct RoundKey: Hashable {
+        var height: UInt64
+        var round: UInt32
+    }
 
     /// A driver for the validator at `address` signing with `signer` (both nil: a
     /// follower), logging to `wal` (a validator's, so that it comes back after a crash
@@ -108,10 +126,21 @@ public actor ConsensusDriver {
     /// The height being decided.
     public var height: UInt64 { machine.height }
 
-    /// Starts at the block after the committed tip, and the periodic tick.
+    /// Starts at the block after the committed tip (replaying the write-ahead log), then
+    /// handles what arrived meanwhile, and starts the periodic tick.
     public func start() async {
         lastProgress = Self.nowMs()
         await startHeight((await host.committedTip()).height + 1)
+        let queued = startupQueue ?? []
+        startupQueue = nil
+        for item in queued {
+            switch item.kind {
+            case ConsensusChannel.proposal: _ = await receiveProposal(item.payload)
+            case ConsensusChannel.vote: _ = await receiveVote(item.payload)
+            case ConsensusChannel.commit: _ = await receiveCommit(item.payload)
+            default: _ = await receiveEvidence(item.payload)
+            }
+        }
         let tick = settings.tickMs
         ticker = Task { [weak self] in
             while !Task.isCancelled {
@@ -148,10 +177,15 @@ public actor ConsensusDriver {
         validatorsHeight = height
         scheduledStart = nil
         blocks = blocks.filter { $0.value.header.height >= height }
+        blocksPerRound = blocksPerRound.filter { $0.key.height >= height }
         validity.forget(below: height, blocks: blocks)
+        evidencePool.removeAll { $0.height + BFTEngine.maxEvidenceAge < height }
         lastProgress = Self.nowMs()
+        // The log's blocks are checked first; then the height starts and its records are fed
+        // with no suspension between, so nothing from a peer comes before a logged lock.
+        let records = await replayRecords(height)
         var actions = machine.handle(.startHeight(height, validators: validators))
-        actions += await replay(height)
+        actions += replay(records)
         await perform(actions)
         // Proposals that came while this node was behind.
         let ready = early.filter { $0.proposal.height <= height + 1 }
@@ -193,11 +227,11 @@ public actor ConsensusDriver {
         var items: [([UInt8], Inventory.Kind)] = []
         let log = machine.messageLog
         for proposal in log.proposals {
-            if let block = blocks[proposal.blockID] {
+            if let block = blocks[proposal.blockID], !unlogged.contains(proposal.encoded) {
                 items.append((ProposalMessage(proposal: proposal, block: block).encoded, ConsensusChannel.proposal))
             }
         }
-        for vote in log.votes { items.append((vote.encoded, ConsensusChannel.vote)) }
+        for vote in log.votes where !unlogged.contains(vote.encoded) { items.append((vote.encoded, ConsensusChannel.vote)) }
         if tipHeight > 0, let commit = await host.storedCommit(atHeight: tipHeight) {
             items.append((commit.encoded, ConsensusChannel.commit))
         }
@@ -206,174 +240,15 @@ public actor ConsensusDriver {
         }
     }
 
-    // MARK: - Messages from peers
+    /// Milliseconds on a clock that never goes back (for intervals; the wall clock may step).
+    static func nowMs() -> UInt64 { UInt64(max(0, ProcessInfo.processInfo.systemUptime * 1_000)) }
 
-    /// A proposal message from a peer: its block is checked, then the proposal goes to the machine.
-    public func receiveProposal(_ payload: [UInt8]) async -> ItemVerdict {
-        let message: ProposalMessage
-        do { message = try ProposalMessage(decoding: payload) } catch {
-            return .reject(points: 20, reason: "proposal: \(error)")
-        }
-        return await take(message)
-    }
-
-    func take(_ message: ProposalMessage) async -> ItemVerdict {
-        let h = message.proposal.height
-        guard h >= machine.height else { return .ignore }
-        let tip = await host.committedTip()
-        guard h == tip.height + 1 else {
-            // This node lags: keep a few to look at once it has caught up.
-            guard h > tip.height + 1 else { return .ignore }
-            if early.count >= Self.maxEarly { early.removeFirst() }
-            early.append(message)
-            return .accept
-        }
-        let id = message.block.id
-        if blocks[id] == nil {
-            let inTime = message.block.header.timestamp <= UInt64(Date().timeIntervalSince1970) + settings.maxFutureSeconds
-            let valid = inTime ? await host.checkProposed(message.block) : false
-            validity.set(id, valid)
-            blocks[id] = message.block
-        }
-        guard log(.proposal(message)) else { return .ignore }
-        let actions = machine.handle(.proposal(message.proposal))
-        if let refusal = Self.refusal(in: actions) { return refusal }
-        await perform(actions)
-        return .accept
-    }
-
-    /// A vote from a peer.
-    public func receiveVote(_ payload: [UInt8]) async -> ItemVerdict {
-        let vote: Vote
-        do { vote = try Vote(decoding: payload) } catch { return .reject(points: 20, reason: "vote: \(error)") }
-        if let earlier = await checkLate(vote) { return earlier }
-        guard vote.height >= machine.height else { return .ignore }
-        guard log(.vote(vote)) else { return .ignore }
-        let actions = machine.handle(.vote(vote))
-        if let refusal = Self.refusal(in: actions) { return refusal }
-        await perform(actions)
-        return .accept
-    }
-
-    /// Records a vote of a recent height (its signature checked against the set) and turns
-    /// a conflict with one seen before into evidence. Returns a verdict for a vote of a
-    /// height this node has left (which the machine would not look at), nil otherwise.
-    func checkLate(_ vote: Vote) async -> ItemVerdict? {
-        let late = vote.height < machine.height
-        guard vote.height + RecentVotes.heights >= machine.height,
-              let validator = engine.validators.validator(at: Int(vote.validatorIndex)) else { return late ? .ignore : nil }
-        guard vote.hasValidSignature(chainID: engine.chainID, publicKey: validator.publicKey) else {
-            return .reject(points: 20, reason: "vote: invalid signature")
-        }
-        if let earlier = recentVotes.record(vote),
-           let evidence = DuplicateVoteEvidence(earlier, vote, validator: validator, totalPower: engine.validators.totalPower) {
-            let item = evidence.blockEvidence
-            if await keep(item) { await network.publish(item.encoded, on: ConsensusChannel.evidence) }
-        }
-        return late ? .ignore : nil
-    }
-
-    /// A commit certificate from a peer: checked on its own, then given to the host, which
-    /// connects the block it certifies if it holds it.
-    public func receiveCommit(_ payload: [UInt8]) async -> ItemVerdict {
-        let commit: BlockCommit
-        do { commit = try BlockCommit(decoding: payload) } catch { return .reject(points: 20, reason: "commit: \(error)") }
-        let tip = await host.committedTip()
-        guard commit.height > tip.height else { return .ignore }
-        do {
-            try engine.validators.verifyCommit(commit, chainID: engine.chainID, height: commit.height, blockId: commit.blockId)
-        } catch { return .reject(points: 50, reason: "commit: \(error)") }
-        if let block = blocks[commit.blockId], commit.height == tip.height + 1 {
-            if await host.commitDecided(block, commit: commit) { await movedOn(to: commit.height) }
-        } else if await host.receiveCommit(commit) {
-            await movedOn(to: (await host.committedTip()).height)
-        }
-        return .accept
-    }
-
-    /// Evidence from a peer: checked against the validator set, kept until a block includes it.
-    public func receiveEvidence(_ payload: [UInt8]) async -> ItemVerdict {
-        let evidence: DoubleSignEvidence
-        do { evidence = try DoubleSignEvidence(decoding: payload) } catch {
-            return .reject(points: 20, reason: "evidence.\(error)")
-        }
-        do { try engine.validators.verifyEvidence(evidence, chainID: engine.chainID) } catch {
-            return .reject(points: 50, reason: "\(error)")
-        }
-        return await keep(evidence) ? .accept : .ignore
-    }
-
-    /// Adds evidence to the pool unless it is there or a block included it; true if added.
-    func keep(_ evidence: DoubleSignEvidence) async -> Bool {
-        guard !evidencePool.contains(where: { $0.offence == evidence.offence }) else { return false }
-        guard !(await host.evidenceIncluded(evidence)) else { return false }
-        if evidencePool.count >= Self.maxEvidencePool { evidencePool.removeFirst() }
-        evidencePool.append(evidence)
-        logger.warning("consensus: evidence of double signing", metadata: [
-            "validatorIndex": "\(evidence.validatorIndex)", "height": "\(evidence.height)", "round": "\(evidence.round)",
-            "type": "\(evidence.voteType == 1 ? "prevote" : "precommit")"])
-        return true
-    }
-
-    /// Turns on the test-only equivocation (`kusari node --test-equivocate`).
-    public func equivocate(with key: KeyPair) { equivocationKey = key }
-
-    /// The chain reached `height` by a commit from a peer: the next height starts.
+    /// The chain reached `height` by a commit from a peer: the next height starts (unless a
+    /// commit of ours already scheduled it).
     func movedOn(to height: UInt64) async {
-        guard height >= machine.height else { return }
+        guard height >= machine.height, scheduledStart != height + 1 else { return }
         await startHeight(height + 1)
     }
-
-    /// Appends a record to the write-ahead log (not while replaying it). False when it
-    /// could not be written: the message is then not used (a validator must not act on
-    /// what it could not log).
-    func log(_ record: WALRecord) -> Bool {
-        guard let wal, !replaying else { return true }
-        do { try wal.append(record) } catch {
-            logger.error("consensus: the write-ahead log could not be written", metadata: ["error": "\(error)"])
-            return false
-        }
-        return true
-    }
-
-    /// The logged records of `height` fed to the machine again (after a restart): blocks of
-    /// logged proposals are checked again, our own messages count as received.
-    func replay(_ height: UInt64) async -> [ConsensusAction] {
-        guard let wal else { return [] }
-        let records = wal.replay(height: height)
-        guard !records.isEmpty else { return [] }
-        logger.notice("consensus: replaying the write-ahead log", metadata: ["height": "\(height)", "records": "\(records.count)"])
-        replaying = true
-        defer { replaying = false }
-        var actions: [ConsensusAction] = []
-        for record in records {
-            switch record {
-            case .proposal(let message), .ownProposal(let message):
-                let id = message.block.id
-                if blocks[id] == nil {
-                    validity.set(id, await host.checkProposed(message.block))
-                    blocks[id] = message.block
-                }
-            default: break
-            }
-            if let event = record.event { actions += machine.handle(event) }
-        }
-        return actions
-    }
-
-    /// A message the machine refused for a reason that is the sender's fault.
-    static func refusal(in actions: [ConsensusAction]) -> ItemVerdict? {
-        for action in actions {
-            guard case .ignored(let why) = action else { continue }
-            switch why {
-            case .invalidProposal, .invalidVote: return .reject(points: 20, reason: why.description)
-            default: return .ignore
-            }
-        }
-        return nil
-    }
-
-    static func nowMs() -> UInt64 { UInt64(max(0, Date().timeIntervalSince1970 * 1_000)) }
 }
 
 /// The machine's `valid(v)`: the host's verdict on each proposed block, by id.

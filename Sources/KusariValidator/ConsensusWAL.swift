@@ -171,6 +171,8 @@ public final class ConsensusWAL: @unchecked Sendable {
     /// appending to the old head.
     public func endHeight(_ height: UInt64) throws(WALError) {
         try locked { () throws(WALError) in
+            // Ending a height twice (or an earlier one) would rotate away the next height's records.
+            if let ended, height <= ended { return }
             try write(.endHeight(height))
             try syncLocked()
             ended = height

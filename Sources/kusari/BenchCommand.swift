@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Kusari against this machine's limits (use a release build).",
-        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, GossipSim.self, EndToEnd.self, Overload.self])
+        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, GossipSim.self, EndToEnd.self, BFT.self, Overload.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -160,6 +160,37 @@ extension BenchCommand {
                                                         directory: dir ?? FileManager.default.temporaryDirectory.path,
                                                         nodes: nodes, seconds: seconds, firstRate: firstRate, maxSteps: steps,
                                                         log: BenchCommand.log),
+                              json: json)
+        }
+    }
+}
+
+extension BenchCommand {
+    struct BFT: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bft",
+            abstract: "Committed transfers a second through a BFT devnet of validators, and submit-to-final latency.",
+            discussion: """
+                Starts `kusari devnet --consensus bft` (every node a validator, no traffic of its own), offers \
+                pre-signed transfers through the nodes' APIs from this process at doubling rates, and reports the \
+                highest rate committed (final) at every node, with submit-to-final latency p50 and p99, beside \
+                ed25519-verify on all cores / nodes.
+                """)
+        @Flag(help: "Print a JSON array of measurements.") var json = false
+        @Option(help: "Validator nodes in the devnet.") var nodes = 4
+        @Option(help: "Seconds per load step.") var seconds: Double = 30
+        @Option(help: "The first step's rate, transfers a second (each next step doubles it).") var firstRate: Double = 250
+        @Option(help: "The most load steps.") var steps = 6
+        @Option(help: "Where to put the scratch devnet.") var dir: String?
+        func run() throws {
+            try checkRange("steps", steps, 1...20)
+            try checkRange("nodes", nodes, 1...16)
+            try checkRange("seconds", seconds, 1...3600)
+            try checkRange("first-rate", firstRate, 1...100_000)
+            printMeasurements(try EndToEndBenchmark.run(executable: BenchCommand.executable,
+                                                        directory: dir ?? FileManager.default.temporaryDirectory.path,
+                                                        nodes: nodes, seconds: seconds, firstRate: firstRate, maxSteps: steps,
+                                                        consensus: .bft, log: BenchCommand.log),
                               json: json)
         }
     }
