@@ -49,8 +49,8 @@ public struct ContractBuilder: Sendable {
     /// The toolchain: `$KUSARI_SWIFTC` or the first `swiftc` on `PATH`, and the `wasm-ld`
     /// beside it (or on `PATH`). Fails with a clear error when the toolchain has no Embedded
     /// Swift standard library for wasm32.
-    public static func findToolchain() throws(ContractBuildError) -> (swiftc: URL, wasmLinker: URL) {
-        let environment = ProcessInfo.processInfo.environment
+    public static func findToolchain(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ContractBuildError) -> (swiftc: URL, wasmLinker: URL) {
         let path = (environment["PATH"] ?? "/usr/bin").split(separator: ":").map(String.init)
         func onPath(_ name: String) -> URL? {
             for dir in path {

@@ -1,0 +1,73 @@
+import KusariContracts
+import KusariCore
+import Testing
+
+/// The host seam: nested checkpoints (how messages between contracts will be all or
+/// nothing) and messages a call queues.
+@Suite struct HostSeamTests {
+    @Test func nestedCheckpointsRollBackExactlyTheirOwnChanges() {
+        let host = InMemoryContractHost()
+        host.setBalance(alice, 100)
+        let outer = host.checkpoint()
+        host.storageSet(contractAddress, key: [1], value: [1])
+        #expect(host.transfer(from: alice, to: bob, amount: 30))
+        let inner = host.checkpoint()
+        host.storageSet(contractAddress, key: [1], value: [2])
+        host.storageSet(contractAddress, key: [2], value: [2])
+        #expect(host.transfer(from: alice, to: carol, amount: 50))
+        #expect(!host.transfer(from: alice, to: carol, amount: 50))
+        host.rollback(to: inner)
+        #expect(host.storageGet(contractAddress, key: [1]) == [1])
+        #expect(host.storageGet(contractAddress, key: [2]) == nil)
+        #expect(host.balance(of: alice) == 70 && host.balance(of: carol) == 0)
+        host.commit(outer)
+        #expect(host.balance(of: bob) == 30)
+        let again = host.checkpoint()
+        #expect(host.storageRemove(contractAddress, key: [1]))
+        host.rollback(to: again)
+        #expect(host.storageGet(contractAddress, key: [1]) == [1])
+    }
+
+    @Test func storageIterationIsBytewiseWithinThePrefix() {
+        let host = InMemoryContractHost()
+        for key: [UInt8] in [[1, 2], [1], [1, 1, 9], [2], [0, 9]] { host.storageSet(contractAddress, key: key, value: key) }
+        var found: [[UInt8]] = []
+        var cursor: [UInt8]? = nil
+        while let next = host.storageNext(contractAddress, prefix: [1], after: cursor) { found.append(next); cursor = next }
+        #expect(found == [[1], [1, 1, 9], [1, 2]])
+        #expect(host.storageNext(bob, prefix: [], after: nil) == nil)
+    }
+
+    @Test func aCallsMessagesAreReturnedOnlyWhenItSucceeds() throws {
+        let bytes = try wat(#"""
+            (import "kusari" "send_message" (func $send (param i32 i32 i32 i32 i32 i64)))
+            (data (i32.const 0) "\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0\b0ping")
+            (func (export "send") (call $send (i32.const 0) (i32.const 20) (i32.const 4) (i32.const 0) (i32.const 0) (i64.const 7)))
+            (func (export "send_then_fail") (call $send (i32.const 0) (i32.const 20) (i32.const 4) (i32.const 0) (i32.const 0) (i64.const 7)) unreachable)
+            """#)
+        let sent = try runOnce(bytes, "send")
+        #expect(sent.messages == [ContractMessage(sender: contractAddress, contract: bob, method: "ping", input: [], value: 7)])
+        let failed = try runOnce(bytes, "send_then_fail")
+        #expect(failed.error == .trapped(.unreachable) && failed.messages.isEmpty)
+    }
+
+    @Test func theAttachedValueMovesWithTheCallAndBackWhenItFails() throws {
+        let bytes = try wat(#"""
+            (func (export "keep"))
+            (func (export "fail") unreachable)
+            """#)
+        let host = InMemoryContractHost()
+        host.setBalance(alice, 10)
+        let code = try ContractCode(bytes: bytes)
+        let runtime = ContractRuntime()
+        func call(_ method: String, _ value: UInt64) -> ContractOutcome {
+            runtime.run(code, ContractCall(contract: contractAddress, caller: alice, method: method, value: value, gasLimit: 100_000),
+                        block: block, host: host)
+        }
+        #expect(call("fail", 4).error == .trapped(.unreachable))
+        #expect(host.balance(of: alice) == 10 && host.balance(of: contractAddress) == 0)
+        #expect(call("keep", 4).succeeded)
+        #expect(host.balance(of: alice) == 6 && host.balance(of: contractAddress) == 4)
+        #expect(call("keep", 7).error == .insufficientFunds(balance: 6, value: 7))
+    }
+}
