@@ -49,6 +49,31 @@ import Testing
         #expect(outcome.gasUsed < 50_000_000)
     }
 
+    @Test func theCallDepthLimitIsFixedByTheStackSize() throws {
+        // $r recurses n times (n read from the first 4 bytes of the input).
+        let bytes = try wat(#"""
+            (import "kusari" "input_read" (func $in (param i32)))
+            (func $r (param $n i32)
+              (if (local.get $n) (then (call $r (i32.sub (local.get $n) (i32.const 1))))))
+            (func (export "go") (call $in (i32.const 0)) (call $r (i32.load (i32.const 0))))
+            """#)
+        func depthOK(_ n: UInt32) throws -> Bool {
+            let input = withUnsafeBytes(of: n.littleEndian) { Array($0) }
+            let outcome = try runOnce(bytes, "go", input: input, gas: 100_000_000)
+            if let error = outcome.error { #expect(error == .trapped(.callStackExhausted)) }
+            return outcome.succeeded
+        }
+        var low: UInt32 = 1, high: UInt32 = 1_000_000
+        #expect(try depthOK(low) && !(try depthOK(high)))
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if try depthOK(mid) { low = mid } else { high = mid }
+        }
+        print("deepest recursion of a one-parameter function with 256 KiB of stack: \(low)")
+        #expect(low == 4_093)  // docs/protocol.md 18.4
+        #expect(try depthOK(low) && !(try depthOK(low + 1)))  // the same limit every time
+    }
+
     @Test func unreachableAndDivisionByZeroTrap() throws {
         #expect(try runOnce(try wat(#"(func (export "boom") unreachable)"#), "boom").error == .trapped(.unreachable))
         let divide = try wat(#"(func (export "div") (drop (i32.div_u (i32.const 1) (i32.const 0))))"#)
