@@ -35,9 +35,18 @@ let package = Package(
             dependencies: ["KusariCore", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),
-        // BFT consensus (Tendermint as CometBFT runs it), first part: validator sets with
-        // CometBFT's proposer-priority algorithm, signed votes and vote sets. Pure, no I/O.
-        .target(name: "KusariBFT", dependencies: ["KusariCore"], exclude: ["README.md"]),
+        // BFT consensus (Tendermint as CometBFT runs it): validator sets with CometBFT's
+        // proposer-priority algorithm, votes, proposals, the round state machine, commit
+        // verification and the chain's BFT engine. Pure, no I/O.
+        .target(name: "KusariBFT", dependencies: ["KusariCore", "KusariConsensus"], exclude: ["README.md"]),
+        // BFT consensus in a node: the round machine on real time, proposals, votes and
+        // commits on the network's gossip channels, the write-ahead log and the durable signer.
+        .target(
+            name: "KusariValidator",
+            dependencies: ["KusariCore", "KusariBFT", "KusariNetwork", "KusariPeers",
+                           .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"]
+        ),
         // Smart contracts: deploy-time checks of WebAssembly modules, metered execution with
         // WasmKit (fuel as gas), the host API seam, the argument codec, the contract builder.
         .target(
@@ -73,7 +82,7 @@ let package = Package(
         // over KusariStorage and a ConsensusEngine.
         .target(
             name: "KusariChain",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage"],
+            dependencies: ["KusariCore", "KusariConsensus", "KusariBFT", "KusariStorage"],
             exclude: ["README.md"]
         ),
         // The peer-to-peer wire protocol: messages, frames, the NIO decoder.
@@ -113,7 +122,7 @@ let package = Package(
         .target(
             name: "KusariNode",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariMempool", "CKusariSHA",
-                           "KusariNetwork", "KusariPeers",
+                           "KusariNetwork", "KusariPeers", "KusariBFT", "KusariValidator",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"]
@@ -188,6 +197,8 @@ let package = Package(
                 "KusariNode",
                 "KusariPeers",
                 "KusariPeersNIO",
+                "KusariBFT",
+                "KusariValidator",
                 "KusariAPI",
                 "KusariExplorer",
                 "KusariBench",
@@ -210,6 +221,7 @@ let package = Package(
         .testTarget(name: "KusariContractSDKTests",
                     dependencies: ["KusariContractSDK", "TokenContract", "RegistryContract", "EscrowContract"]),
         .testTarget(name: "KusariBFTTests", dependencies: ["KusariCore", "KusariBFT"]),
+        .testTarget(name: "KusariValidatorTests", dependencies: ["KusariCore", "KusariBFT", "KusariValidator"]),
         .testTarget(name: "KusariMempoolTests", dependencies: ["KusariCore", "KusariMempool"]),
         .testTarget(
             name: "KusariNetworkTests",
@@ -221,7 +233,7 @@ let package = Package(
                                                          .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "KusariChainTests",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariBFT",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(

@@ -105,13 +105,12 @@ public struct ValidatorSet: Hashable, Sendable {
 
     /// The bytes `hash` is the SHA-256 of (`count * 60` bytes).
     public var hashPreimage: [UInt8] {
-        var writer = ByteWriter(capacity: validators.count * 60)
-        for validator in validators.sorted(by: { $0.address < $1.address }) {
-            writer.writeBytes(validator.address.bytes)
-            writer.writeBytes(validator.publicKey.bytes)
-            writer.writeUInt64(validator.votingPower)
-        }
-        return writer.bytes
+        GenesisValidator.setHashPreimage(members)
+    }
+
+    /// The members as a genesis lists them (key and power, in the set's order).
+    public var members: [GenesisValidator] {
+        validators.map { GenesisValidator(publicKey: $0.publicKey, power: $0.votingPower) }
     }
 
     /// The validator that would propose next if priorities were compared now: the

@@ -19,11 +19,14 @@ public final class Blockchain {
     /// The proof-of-work parameters of this network.
     public let params: PowParameters
     /// The account state at the tip.
-    public private(set) var state: StateTree
+    public internal(set) var state: StateTree
     /// The best chain's block ids by height.
-    public private(set) var best: [Hash256]
+    public internal(set) var best: [Hash256]
+    /// On a BFT chain, blocks that extend the tip and wait for their commit certificate
+    /// (at most `maxAwaitingCommit`, oldest dropped first).
+    var awaitingCommit: [Block] = []
     /// The blocks the last reorganisation took off the best chain, oldest first.
-    public private(set) var lastDisconnected: [Hash256] = []
+    public internal(set) var lastDisconnected: [Hash256] = []
     let index: HeaderIndex
     /// The wall clock in Unix seconds (replaceable for tests).
     public var clock: () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
@@ -44,12 +47,12 @@ public final class Blockchain {
     private let commitError = CommitError()
 
     private init(store: ChainStore, genesis: Genesis, genesisId: Hash256, state: StateTree, best: [Hash256],
-                 index: HeaderIndex) {
+                 index: HeaderIndex, engine: any ConsensusEngine) {
         self.store = store
         self.genesis = genesis
         self.genesisId = genesisId
         self.params = .kusari(genesis.network)
-        self.engine = ProofOfWorkEngine(params: .kusari(genesis.network))
+        self.engine = engine
         self.rules = genesis.rules
         self.state = state
         self.best = best
@@ -63,8 +66,12 @@ public final class Blockchain {
     public static func create(directory: String, genesis: Genesis) throws(ChainError) -> Blockchain {
         let block: Block
         do { block = try genesis.block() } catch { throw .genesis(error) }
-        do { _ = try CompactTarget.decode(genesis.bits) } catch {
-            throw .genesis(.field("bits", error.description))
+        let engine: any ConsensusEngine
+        do { engine = try genesis.engine() } catch { throw .genesis(error) }
+        if genesis.consensus == .proofOfWork {
+            do { _ = try CompactTarget.decode(genesis.bits) } catch {
+                throw .genesis(.field("bits", error.description))
+            }
         }
         if FileManager.default.fileExists(atPath: directory + "/chain.sqlite") {
             let existing = try open(directory: directory)
@@ -82,7 +89,6 @@ public final class Blockchain {
         let state: StateTree
         let accounts: [(AddressPayload, Account)]
         do { accounts = try genesis.accounts(); state = StateTree(accounts: accounts) } catch { throw .genesis(error) }
-        let engine = ProofOfWorkEngine(params: .kusari(genesis.network))
         let index = HeaderIndex()
         let entry = HeaderIndex.Entry(header: block.header, id: block.id, work: engine.weight(of: block.header), status: .valid,
                                       sequence: 0)
@@ -99,7 +105,8 @@ public final class Blockchain {
                                ("network", Data(genesis.network.rawValue.utf8))])
             try store.apply(batch)
         } catch { throw .storage(error) }
-        return Blockchain(store: store, genesis: genesis, genesisId: block.id, state: state, best: [block.id], index: index)
+        return Blockchain(store: store, genesis: genesis, genesisId: block.id, state: state, best: [block.id], index: index,
+                          engine: engine)
     }
 
     /// Opens an existing data directory, rebuilding the state tree from the
@@ -116,6 +123,7 @@ public final class Blockchain {
             let genesis: Genesis
             do { genesis = try Genesis(json: json) } catch { throw ChainError.corrupt("stored genesis: \(error)") }
             let genesisId = try genesis.block().id
+            let engine = try genesis.engine()
             let index = HeaderIndex()
             for h in snapshot.headers {
                 guard let work = UInt256(bigEndianBytes: h.chainWork) else {
@@ -134,7 +142,8 @@ public final class Blockchain {
             guard let tip = best.last, let tipEntry = index[tip], tipEntry.header.stateRoot == state.root else {
                 throw ChainError.corrupt("stored accounts do not match the tip's state root")
             }
-            return Blockchain(store: store, genesis: genesis, genesisId: genesisId, state: state, best: best, index: index)
+            return Blockchain(store: store, genesis: genesis, genesisId: genesisId, state: state, best: best, index: index,
+                              engine: engine)
         } catch let e as ChainError {
             store.close()
             throw e
@@ -162,7 +171,7 @@ public final class Blockchain {
         if let e = commitError.value { throw .storage(e) }
     }
 
-    private func commit(_ batch: StoreBatch, _ durability: Durability) throws(ChainError) {
+    func commit(_ batch: StoreBatch, _ durability: Durability) throws(ChainError) {
         try flush()
         switch durability {
         case .immediate:
@@ -225,6 +234,9 @@ public final class Blockchain {
         case sideBranch(height: UInt64)
         /// A heavier branch became the best chain: `disconnected` blocks left it, `connected` joined it.
         case reorganized(disconnected: Int, connected: Int, height: UInt64)
+        /// (BFT) It extends the tip and is valid so far, but waits for its commit certificate
+        /// (`add(commit:)`, or the next block's last commit).
+        case awaitingCommit(height: UInt64)
     }
 
     /// Validates and stores a block, moving the best chain when it should.
@@ -235,6 +247,10 @@ public final class Blockchain {
                        signatures: BlockApplication.SignatureCheck = .verify,
                        durability: Durability = .immediate) throws(ChainError) -> Outcome {
         if let e = commitError.value { throw .storage(e) }
+        if engine.finalizes {
+            return try submitToCommittedChain(block, encoded: encoded, commit: nil, signatures: signatures,
+                                              durability: durability)
+        }
         let id = block.id
         let header = block.header
         if let known = index[id] {
@@ -250,32 +266,9 @@ public final class Blockchain {
         do { try engine.validate(header, context: context(for: parent)) } catch {
             throw .invalidHeader(height: header.height, error)
         }
-        var entry = HeaderIndex.Entry(header: header, id: id, work: work, status: .headerValid, sequence: index.nextSequence)
-
+        let entry = HeaderIndex.Entry(header: header, id: id, work: work, status: .headerValid, sequence: index.nextSequence)
         if parent.id == tipId {
-            // Extends the best chain: apply, then store everything in one transaction.
-            let applied: AppliedBlock
-            do { applied = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures) } catch {
-                try rejectBody(entry, error)
-                throw .invalidBlock(height: header.height, error)
-            }
-            entry.status = .valid
-            var batch = StoreBatch()
-            batch.newHeaders = [index.stored(entry)]
-            batch.bodies = [(id, encoded ?? block.encoded)]
-            batch.chainAdditions = [(header.height, id)]
-            batch.transactionsAdded = applied.transactionIds.enumerated().map {
-                ($1, TransactionLocation(blockId: id, height: header.height, position: $0))
-            }
-            batch.undoRecords = [(id, BlockUndo(entries: applied.undo).encoded)]
-            batch.addressEntries = AddressEntry.entries(of: block.transactions, height: header.height, ids: applied.transactionIds)
-            batch.accounts = applied.undo.map { ($0.0, applied.state.account($0.0)) }
-            batch.tip = id
-            try commit(batch, durability)
-            index.insert(entry)
-            best.append(id)
-            state = applied.state
-            return .connected(height: header.height)
+            return try extendTip(block, entry: entry, encoded: encoded, signatures: signatures, durability: durability)
         }
 
         // Another branch: keep it (if its body is the one its header commits to),
@@ -289,6 +282,38 @@ public final class Blockchain {
             return result
         }
         return .sideBranch(height: header.height)
+    }
+
+    /// Applies a block that extends the tip and stores everything in one transaction (with
+    /// its commit certificate on a BFT chain).
+    func extendTip(_ block: Block, entry: HeaderIndex.Entry, encoded: [UInt8]?, signatures: BlockApplication.SignatureCheck,
+                   durability: Durability, commit certificate: BlockCommit? = nil) throws(ChainError) -> Outcome {
+        let id = entry.id, header = entry.header
+        var entry = entry
+        let applied: AppliedBlock
+        do { applied = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures) } catch {
+            try rejectBody(entry, error)
+            throw .invalidBlock(height: header.height, error)
+        }
+        entry.status = .valid
+        var batch = StoreBatch()
+        batch.newHeaders = [index.stored(entry)]
+        batch.bodies = [(id, encoded ?? block.encoded)]
+        batch.chainAdditions = [(header.height, id)]
+        batch.transactionsAdded = applied.transactionIds.enumerated().map {
+            ($1, TransactionLocation(blockId: id, height: header.height, position: $0))
+        }
+        batch.undoRecords = [(id, BlockUndo(entries: applied.undo).encoded)]
+        batch.addressEntries = AddressEntry.entries(of: block.transactions, height: header.height, ids: applied.transactionIds)
+        batch.accounts = applied.undo.map { ($0.0, applied.state.account($0.0)) }
+        if let certificate { batch.commits = [(id, certificate.encoded)] }
+        batch.evidence = block.evidence.map { ($0.offence, header.height, $0.encoded) }
+        batch.tip = id
+        try commit(batch, durability)
+        index.insert(entry)
+        best.append(id)
+        state = applied.state
+        return .connected(height: header.height)
     }
 
     /// Stores a header (and its body) without touching the best chain.
@@ -308,148 +333,6 @@ public final class Blockchain {
         var invalid = entry
         invalid.status = .invalid
         try record(invalid, body: nil)
-    }
-
-    /// Moves the best chain to the heaviest valid branch. Each attempt happens in
-    /// memory and is committed in one transaction; a block that fails is marked
-    /// invalid with its descendants, and the next heaviest branch is tried.
-    func reorganize() throws(ChainError) -> Outcome? {
-        try flush()
-        var attempts = 0
-        while let candidate = index.heaviestValid(), engine.prefers(candidate.work, over: chainWork) {
-            attempts += 1
-            // The new branch, from just above the fork point up to the candidate.
-            var branch: [HeaderIndex.Entry] = []
-            var cursor: HeaderIndex.Entry? = candidate
-            while let c = cursor, !(c.header.height < UInt64(best.count) && best[Int(c.header.height)] == c.id) {
-                branch.append(c)
-                cursor = index[c.header.previousId]
-            }
-            guard let fork = cursor else { throw .corrupt("branch of \(candidate.id) does not reach the genesis") }
-            branch.reverse()
-            let forkHeight = fork.header.height
-
-            // Unwind the best chain to the fork point, in memory.
-            var working = state
-            var touched = Set<AddressPayload>()
-            var removedTxs: [Hash256] = []
-            for height in stride(from: Int(height), to: Int(forkHeight), by: -1) {
-                let id = best[height]
-                guard let undoBytes = try wrap({ () throws(StorageError) in try store.undo(id) }),
-                      let undo = try? BlockUndo(decoding: undoBytes) else {
-                    throw .corrupt("undo record of height \(height) is missing or unreadable")
-                }
-                guard let old = try block(id) else { throw .corrupt("block at height \(height) is missing") }
-                working = working.updating(undo.entries)
-                undo.entries.forEach { touched.insert($0.0) }
-                removedTxs += old.transactions.map(\.id)
-            }
-
-            // Apply the new branch.
-            var batch = StoreBatch()
-            var failed = false
-            for entry in branch {
-                guard let blk = try block(entry.id) else {
-                    throw .corrupt("body of \(entry.id) is missing")
-                }
-                do {
-                    let applied = try BlockApplication.apply(blk, to: working, rules: rules)
-                    working = applied.state
-                    applied.undo.forEach { touched.insert($0.0) }
-                    batch.undoRecords.append((entry.id, BlockUndo(entries: applied.undo).encoded))
-                    batch.chainAdditions.append((entry.header.height, entry.id))
-                    batch.transactionsAdded += applied.transactionIds.enumerated().map {
-                        ($1, TransactionLocation(blockId: entry.id, height: entry.header.height, position: $0))
-                    }
-                    batch.addressEntries += AddressEntry.entries(of: blk.transactions, height: entry.header.height,
-                                                                 ids: applied.transactionIds)
-                    if entry.status != .valid { batch.statusChanges.append((entry.id, .valid)) }
-                } catch {
-                    // Mark it and everything built on it invalid, then try the next best branch.
-                    var marks = StoreBatch()
-                    let doomed = index.descendants(of: entry.id)
-                    marks.statusChanges = doomed.map { ($0, .invalid) }
-                    try commit(marks, .immediate)
-                    doomed.forEach { index.setStatus($0, .invalid) }
-                    failed = true
-                    break
-                }
-            }
-            if failed { continue }
-
-            batch.truncateChainFrom = forkHeight + 1
-            batch.transactionsRemoved = removedTxs
-            batch.accounts = touched.sorted().map { ($0, working.account($0)) }
-            batch.tip = candidate.id
-            try commit(batch, .immediate)
-            let disconnected = Int(height - forkHeight)
-            lastDisconnected = Array(best.suffix(disconnected))
-            best.removeLast(disconnected)
-            for entry in branch {
-                best.append(entry.id)
-                index.setStatus(entry.id, .valid)
-            }
-            state = working
-            return .reorganized(disconnected: disconnected, connected: branch.count, height: height)
-        }
-        return nil
-    }
-
-    // MARK: - Producing blocks
-
-    /// A block ready to be sealed: its header (nonce 0) and transactions.
-    public struct Template: Sendable {
-        public var header: BlockHeader
-        public var transactions: [Transaction]
-        /// Fees the block pays to its beneficiary.
-        public var fees: UInt64
-    }
-
-    /// The next block on the tip paying `beneficiary`, with `transactions`
-    /// (which must be valid on the tip's state, in order). `timestamp` defaults
-    /// to the clock; `regtest` spaces timestamps at least one spacing apart
-    /// (running ahead of the clock within the future allowance), so that a burst
-    /// of blocks keeps the difficulty steady.
-    public func template(beneficiary: AddressPayload, transactions: [Transaction] = [], regtest: Bool = false,
-                         signatures: BlockApplication.SignatureCheck = .verify) throws(ChainError) -> Template {
-        guard let parent = index[tipId] else { throw .corrupt("tip has no header") }
-        let bits: UInt32
-        var timestamp: UInt64
-        do {
-            // The context holds a view of the index; let it go before the index changes.
-            let ctx = context(for: parent)
-            do { bits = try engine.nextBits(context: ctx) } catch { throw ChainError.invalidHeader(height: parent.header.height + 1, error) }
-            let now = clock()
-            timestamp = now
-            if regtest {
-                // Stay ten minutes inside the future allowance, so the block is valid everywhere for a while.
-                let latest = now + UInt64(max(600, params.maxFutureBlockTime)) - 600
-                timestamp = min(max(now, parent.header.timestamp + UInt64(max(1, params.targetSpacing))), latest)
-            }
-            timestamp = max(timestamp, engine.minimumTimestamp(context: ctx))
-        }
-        let height = parent.header.height + 1
-        let applied: AppliedBlock
-        do {
-            applied = try BlockApplication.execute(transactions, on: state, height: height, beneficiary: beneficiary,
-                                                   rules: rules, signatures: signatures)
-        } catch { throw .invalidBlock(height: height, error) }
-        let header = BlockHeader(height: height, previousId: parent.id, merkleRoot: MerkleTree.root(leaves: transactions.map(\.id)),
-                                 stateRoot: applied.state.root, timestamp: timestamp, bits: bits, beneficiary: beneficiary,
-                                 nonce: 0)
-        return Template(header: header, transactions: transactions, fees: applied.fees)
-    }
-
-    /// Builds, seals and connects a block on the tip paying `beneficiary`, with
-    /// `transactions` (which must be valid on the tip's state, in order), with
-    /// regtest timestamps (see `template`).
-    public func produce(beneficiary: AddressPayload, transactions: [Transaction] = [],
-                        shouldStop: () -> Bool = { false }) throws(ChainError) -> Block {
-        let draft = try template(beneficiary: beneficiary, transactions: transactions, regtest: true)
-        guard let sealed = engine.seal(draft.header, shouldStop: shouldStop) else { throw .production("stopped before a nonce was found") }
-        let block = Block(header: sealed, transactions: transactions)
-        try submit(block, signatures: .alreadyVerified)
-        return block
     }
 
     /// The account state at a height of the best chain, rebuilt from the tip

@@ -17,6 +17,10 @@ public enum ChainError: Error, Equatable, CustomStringConvertible {
     case invalidBlock(height: UInt64, BlockError)
     case decoding(CanonicalDecodingError)
     case production(String)
+    /// (BFT) A block at a height the committed chain already holds another block at.
+    case conflictsWithCommitted(height: UInt64, committed: Hash256, block: Hash256)
+    /// (BFT) A commit certificate that does not certify its block.
+    case invalidCommit(height: UInt64, ConsensusError)
 
     public var description: String {
         switch self {
@@ -32,6 +36,9 @@ public enum ChainError: Error, Equatable, CustomStringConvertible {
         case .invalidBlock(let h, let e): return "height \(h): \(e)"
         case .decoding(let e): return "block: \(e)"
         case .production(let why): return "cannot produce a block: \(why)"
+        case .conflictsWithCommitted(let h, let c, let b):
+            return "block \(b) conflicts with the committed block \(c) at height \(h) (committed blocks are final)"
+        case .invalidCommit(let h, let e): return "height \(h): \(e)"
         }
     }
 }

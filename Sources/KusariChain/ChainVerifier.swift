@@ -45,7 +45,7 @@ public enum ChainVerifier {
         let genesis: Genesis
         do { genesis = try Genesis(json: json) } catch { throw fail(0, "stored genesis file: \(error)") }
         let genesisBlock = try genesis.block()
-        let engine = ProofOfWorkEngine(params: .kusari(genesis.network))
+        let engine = try genesis.engine()
         let rules = genesis.rules
         guard try store.meta("genesisId") == Data(genesisBlock.id.bytes) else { throw fail(0, "recorded genesis id was changed") }
 
@@ -77,6 +77,7 @@ public enum ChainVerifier {
                 let parent = headers[headers.count - 1]
                 let ctx = HeaderContext(parent: parent, now: now) { h in h < UInt64(headers.count) ? headers[Int(h)] : nil }
                 do { try engine.validate(block.header, context: ctx) } catch { throw fail(height, "\(error)") }
+                do { try engine.checkConsensusData(of: block, parent: parent) } catch { throw fail(height, "\(error)") }
             }
             let undo: BlockUndo
             if height == 0 {
@@ -105,6 +106,15 @@ public enum ChainVerifier {
             chainIds.append(id)
         }
         guard !headers.isEmpty else { throw fail(0, "best chain is empty") }
+        // On a BFT chain every block but the genesis has its commit certificate stored.
+        if engine.finalizes {
+            for (height, header) in headers.enumerated().dropFirst() {
+                guard let bytes = try store.commit(chainIds[height]), let commit = try? BlockCommit(decoding: bytes) else {
+                    throw fail(UInt64(height), "the block's commit certificate is missing or does not decode")
+                }
+                do { try engine.checkCommit(commit, of: header) } catch { throw fail(UInt64(height), "stored commit: \(error)") }
+            }
+        }
         let tipHeight = UInt64(headers.count - 1)
         guard let tipId = chainIds.last, try store.meta("tip") == Data(tipId.bytes) else {
             throw fail(tipHeight, "recorded tip differs from the best chain")

@@ -38,7 +38,7 @@ enum BlockVectors {
                                     ("error", .string(e.description))]))
         }
         try bad("header only, no transaction count", h)
-        try bad("header version 2", [0, 0, 0, 2] + h.dropFirst(4) + [0])
+        try bad("header version 3", [0, 0, 0, 3] + h.dropFirst(4) + [0])
         try bad("count 0 written as 80 00 (non-minimal)", h + [0x80, 0x00])
         try bad("count 100,001 (above the maximum of 100,000)", h + [0xa1, 0x8d, 0x06])
         try bad("count 2 with bytes for one transaction (checked before allocating)", h + [0x02] + t0)

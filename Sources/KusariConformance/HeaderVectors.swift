@@ -30,7 +30,7 @@ enum HeaderVectors {
                                     ("error", .string(e.description))]))
         }
         try bad("version 0", [0, 0, 0, 0] + bytes.dropFirst(4))
-        try bad("version 2", [0, 0, 0, 2] + bytes.dropFirst(4))
+        try bad("version 3", [0, 0, 0, 3] + bytes.dropFirst(4))
         try bad("version 2^32 - 1", [0xff, 0xff, 0xff, 0xff] + bytes.dropFirst(4))
         for (cut, inside) in [(0, "version"), (2, "version"), (4, "height"), (12, "previousId"), (44, "merkleRoot"),
                               (76, "stateRoot"), (108, "timestamp"), (116, "bits"), (120, "beneficiary"),

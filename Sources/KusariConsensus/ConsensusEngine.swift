@@ -57,6 +57,33 @@ public protocol ConsensusEngine: Sendable {
     /// Finishes a proposed header so that it is valid (for proof of work, finds a
     /// nonce), or returns nil when `shouldStop` says to give up.
     func seal(_ header: BlockHeader, shouldStop: () -> Bool) -> BlockHeader?
+
+    /// True when every connected block is final, never to be reverted (BFT); false when
+    /// a heavier branch may replace it (proof of work).
+    var finalizes: Bool { get }
+
+    /// Checks what the block's body carries for consensus beyond its header: on a BFT
+    /// chain the last commit (present unless the parent is the genesis, matching the
+    /// header's hash, certifying the parent) and the evidence of double signing. Proof of
+    /// work: nothing may be there.
+    func checkConsensusData(of block: Block, parent: BlockHeader) throws(ConsensusError)
+
+    /// Checks that `commit` certifies `header` (BFT). Proof of work has no commits.
+    func checkCommit(_ commit: BlockCommit, of header: BlockHeader) throws(ConsensusError)
+}
+
+extension ConsensusEngine {
+    public var finalizes: Bool { false }
+
+    public func checkConsensusData(of block: Block, parent: BlockHeader) throws(ConsensusError) {
+        guard block.lastCommit == nil, block.evidence.isEmpty, block.header.bft == nil else {
+            throw .unsupportedVersion(block.header.version)
+        }
+    }
+
+    public func checkCommit(_ commit: BlockCommit, of header: BlockHeader) throws(ConsensusError) {
+        throw .badCommit("this chain's engine has no commits")
+    }
 }
 
 /// Why a header breaks the consensus rules.
@@ -70,6 +97,18 @@ public enum ConsensusError: Error, Equatable, CustomStringConvertible {
     case time(BlockTimeError)
     case timestampOutOfRange(UInt64)
     case missingAncestor(height: UInt64)
+    /// A BFT header's timestamp is before its parent's.
+    case timestampBeforeParent(UInt64, parent: UInt64)
+    /// A BFT header names another validator set (`field` is the header field).
+    case wrongValidatorSet(field: String)
+    /// A BFT block's proposer is not a validator.
+    case proposerNotValidator(AddressPayload)
+    /// A BFT block's last commit is missing, extra, or not the one its header hashes.
+    case lastCommit(String)
+    /// A commit certificate does not certify its block (the reason says why).
+    case badCommit(String)
+    /// A BFT block's evidence of double signing does not hold.
+    case evidence(String)
 
     public var description: String {
         switch self {
@@ -88,6 +127,12 @@ public enum ConsensusError: Error, Equatable, CustomStringConvertible {
         case .time(let e): return "header.timestamp: \(e)"
         case .timestampOutOfRange(let t): return "header.timestamp: \(t) is out of range"
         case .missingAncestor(let h): return "header: ancestor at height \(h) is unknown"
+        case .timestampBeforeParent(let t, let p): return "header.timestamp: \(t) is before the parent's \(p)"
+        case .wrongValidatorSet(let field): return "header.\(field): does not name the chain's validator set"
+        case .proposerNotValidator(let a): return "header.proposer: \(a.hex) is not a validator"
+        case .lastCommit(let why): return "lastCommit: \(why)"
+        case .badCommit(let why): return why
+        case .evidence(let why): return "evidence\(why.hasPrefix("[") ? "" : ": ")\(why)"
         }
     }
 }

@@ -24,17 +24,21 @@ public struct Genesis: Hashable, Sendable {
     public var timestamp: UInt64
     public var bits: UInt32
     public var allocations: [Allocation]
+    /// The consensus engine and its parameters (proof of work unless the file says `bft`).
+    public var consensus: GenesisConsensus
 
     /// Checks every field: the network's address prefix, positive amounts, no
-    /// address twice, a total within the supply cap.
+    /// address twice, a total within the supply cap, and a BFT genesis's validators.
     public init(network: Network, chainId: UInt32, timestamp: UInt64, bits: UInt32,
-                allocations: [Allocation]) throws(GenesisError) {
+                allocations: [Allocation], consensus: GenesisConsensus = .proofOfWork) throws(GenesisError) {
         self.network = network
         self.chainId = chainId
         self.timestamp = timestamp
         self.bits = bits
         self.allocations = allocations
+        self.consensus = consensus
         _ = try accounts()
+        try consensus.check()
     }
 
     /// The allocations as state-tree entries, validated.
@@ -80,8 +84,18 @@ public struct Genesis: Hashable, Sendable {
     public func state() throws(GenesisError) -> StateTree { StateTree(accounts: try accounts()) }
 
     /// The genesis block: height 0, no transactions, a zero previous id and a
-    /// zero beneficiary and nonce; its state root commits to the allocations.
+    /// zero beneficiary and nonce; its state root commits to the allocations. On a BFT
+    /// chain a version 2 header naming the validator set (as this and the next set) and a
+    /// zero last commit hash.
     public func block() throws(GenesisError) -> Block {
+        if case .bft(let validators) = consensus {
+            let setHash = GenesisValidator.setHash(validators)
+            let header = BlockHeader(height: 0, previousId: .zero, merkleRoot: MerkleTree.emptyRoot,
+                                     stateRoot: try state().root, timestamp: timestamp, proposer: .zero,
+                                     bft: BFTHeaderFields(validatorsHash: setHash, nextValidatorsHash: setHash,
+                                                          lastCommitHash: .zero))
+            return Block(header: header, transactions: [])
+        }
         let header = BlockHeader(height: 0, previousId: .zero, merkleRoot: MerkleTree.emptyRoot,
                                  stateRoot: try state().root, timestamp: timestamp, bits: bits,
                                  beneficiary: .zero, nonce: 0)
@@ -94,8 +108,19 @@ extension Genesis {
         var network: String
         var chainId: UInt32
         var timestamp: UInt64
-        var bits: String
+        var bits: String?
+        var consensus: ConsensusFile?
         var alloc: [Allocation]
+    }
+
+    private struct ConsensusFile: Codable {
+        var engine: String
+        var validators: [ValidatorFile]?
+    }
+
+    private struct ValidatorFile: Codable {
+        var publicKey: String
+        var power: UInt64
     }
 
     /// Parses and validates a genesis file; an error names the first bad field.
@@ -109,9 +134,16 @@ extension Genesis {
         do { network = try Network(name: networkName) } catch { throw .field("network", error.description) }
         let chainId = try Self.integer(top["chainId"], "chainId", maximum: UInt64(UInt32.max))
         let timestamp = try Self.integer(top["timestamp"], "timestamp", maximum: UInt64(Int64.max))
-        let bitsText = try Self.string(top["bits"], "bits")
-        guard let bits = Self.parseBits(bitsText) else {
-            throw .field("bits", "expected a compact target such as 0x207fffff")
+        let consensus = try Self.consensus(top["consensus"])
+        var bits: UInt32 = 0
+        if consensus == .proofOfWork {
+            let bitsText = try Self.string(top["bits"], "bits")
+            guard let parsed = Self.parseBits(bitsText) else {
+                throw .field("bits", "expected a compact target such as 0x207fffff")
+            }
+            bits = parsed
+        } else if top["bits"] != nil {
+            throw .field("bits", "a BFT genesis has no proof-of-work target")
         }
         guard let list = top["alloc"] as? [Any] else { throw .field("alloc", "missing or not an array") }
         var allocations: [Allocation] = []
@@ -123,7 +155,42 @@ extension Genesis {
                                                                    maximum: Amount.maxSupply)))
         }
         try self.init(network: network, chainId: UInt32(chainId), timestamp: timestamp, bits: bits,
-                      allocations: allocations)
+                      allocations: allocations, consensus: consensus)
+    }
+
+    /// The `consensus` object: absent or `{"engine": "pow"}`, or `{"engine": "bft",
+    /// "validators": [{"publicKey": "64 hex digits", "power": 10}, ...]}`.
+    private static func consensus(_ value: Any?) throws(GenesisError) -> GenesisConsensus {
+        guard let value else { return .proofOfWork }
+        guard let object = value as? [String: Any] else { throw .field("consensus", "not an object") }
+        let engine = try string(object["engine"], "consensus.engine")
+        switch engine {
+        case "pow":
+            guard object["validators"] == nil else { throw .field("consensus.validators", "proof of work has no validators") }
+            return .proofOfWork
+        case "bft":
+            guard let list = object["validators"] as? [Any] else {
+                throw .field("consensus.validators", "missing or not an array")
+            }
+            guard list.count <= GenesisConsensus.maxValidators else {
+                throw .field("consensus.validators", "\(list.count) validators, at most \(GenesisConsensus.maxValidators)")
+            }
+            var validators: [GenesisValidator] = []
+            for (i, item) in list.enumerated() {
+                guard let entry = item as? [String: Any] else { throw .field("consensus.validators[\(i)]", "not an object") }
+                let keyText = try string(entry["publicKey"], "consensus.validators[\(i)].publicKey")
+                guard let bytes = try? Hex.decode(keyText, count: PublicKey.byteCount, field: "publicKey"),
+                      let key = PublicKey(bytes: bytes) else {
+                    throw .field("consensus.validators[\(i)].publicKey", "expected 64 hex digits (an Ed25519 public key)")
+                }
+                let power = try integer(entry["power"], "consensus.validators[\(i)].power",
+                                        maximum: GenesisConsensus.maxTotalVotingPower)
+                validators.append(GenesisValidator(publicKey: key, power: power))
+            }
+            return .bft(validators: validators)
+        default:
+            throw .field("consensus.engine", "\"\(engine)\" is not an engine (expected pow or bft)")
+        }
     }
 
     private static func string(_ value: Any?, _ field: String) throws(GenesisError) -> String {
@@ -154,8 +221,14 @@ extension Genesis {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let hex = String(bits, radix: 16)
-        let file = File(network: network.rawValue, chainId: chainId, timestamp: timestamp,
-                        bits: "0x" + String(repeating: "0", count: 8 - hex.count) + hex, alloc: allocations)
+        var file = File(network: network.rawValue, chainId: chainId, timestamp: timestamp,
+                        bits: "0x" + String(repeating: "0", count: 8 - hex.count) + hex, consensus: nil, alloc: allocations)
+        if case .bft(let validators) = consensus {
+            file.bits = nil
+            file.consensus = ConsensusFile(engine: "bft", validators: validators.map {
+                ValidatorFile(publicKey: $0.publicKey.hex, power: $0.power)
+            })
+        }
         var data = try encoder.encode(file)
         data.append(0x0a)
         return data

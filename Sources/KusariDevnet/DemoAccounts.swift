@@ -46,16 +46,30 @@ public enum DemoAccounts {
         }
     }
 
+    /// The key of BFT validator `n` (node `n`) of a devnet: from the public seed
+    /// SHA-256("kusari devnet validator N"), like the faucet's, so that a devnet's genesis is
+    /// the same on every run. Public: for a devnet on one machine only.
+    public static func validatorKey(_ n: Int) -> KeyPair {
+        (try? KeyPair(seed: Hash256.sha256(Array("kusari devnet validator \(n)".utf8)).bytes)) ?? KeyPair()
+    }
+
     /// The devnet genesis: the built-in devnet's parameters (chain id, timestamp,
     /// difficulty), its faucet as before (so `kusari keys devnet-faucet` works on
     /// the devnet), and the ten demo accounts.
-    public static func genesis(accounts: [Account]) throws(DevnetError) -> Genesis {
+    /// With `validators` above 0, a BFT genesis whose validators are
+    /// `validatorKey(1...validators)`, power 10 each.
+    public static func genesis(accounts: [Account], validators: Int = 0) throws(DevnetError) -> Genesis {
         let base: Genesis
         do { base = try DevnetGenesis.genesis } catch { throw DevnetError("genesis", error.description) }
         let demo = accounts.map { Genesis.Allocation(address: $0.address.string, amount: balance) }
         do {
-            return try Genesis(network: .devnet, chainId: base.chainId, timestamp: base.timestamp, bits: base.bits,
-                               allocations: base.allocations + demo)
+            guard validators > 0 else {
+                return try Genesis(network: .devnet, chainId: base.chainId, timestamp: base.timestamp, bits: base.bits,
+                                   allocations: base.allocations + demo)
+            }
+            let set = (1...validators).map { GenesisValidator(publicKey: validatorKey($0).publicKey, power: 10) }
+            return try Genesis(network: .devnet, chainId: base.chainId, timestamp: base.timestamp, bits: 0,
+                               allocations: base.allocations + demo, consensus: .bft(validators: set))
         } catch {
             throw DevnetError("genesis", error.description)
         }

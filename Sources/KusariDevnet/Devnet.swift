@@ -39,7 +39,7 @@ public final class Devnet: Sendable {
             guard let data = FileManager.default.contents(atPath: file) else { throw DevnetError("genesis", "cannot read \(file)") }
             do { genesis = try Genesis(json: data) } catch { throw DevnetError("genesis", "\(file): \(error)") }
         } else {
-            genesis = try DemoAccounts.genesis(accounts: accounts)
+            genesis = try DemoAccounts.genesis(accounts: accounts, validators: options.validatorCount)
         }
         let directory = try DevnetDirectory.prepare(options.directory, reset: options.reset, genesis: genesis)
         let renderer = StatusRenderer()
@@ -62,6 +62,11 @@ public final class Devnet: Sendable {
                         "--api", "127.0.0.1:\(apiPorts[n - 1])", "--p2p", "127.0.0.1:\(p2pPorts[n - 1])",
                         "--no-discover", "--exit-with-parent", "\(getpid())"]
             for port in peers[n - 1] { args += ["--peer", "127.0.0.1:\(port)"] }
+            if n <= options.validatorCount {
+                let keyPath = directory.nodeDirectory(n) + "/validator.key"
+                try directory.writeKey(DemoAccounts.validatorKey(n), to: keyPath)
+                args += ["--validator-key", keyPath]
+            }
             if n <= options.miners {
                 args += ["--mine", "--miner-address", accounts[(n - 1) % accounts.count].address.string, "--miner-threads", "1"]
                 if let interval = options.minerInterval { args += ["--miner-interval", "\(interval)"] }
@@ -152,6 +157,7 @@ public final class Devnet: Sendable {
         let faults = mesh.faults
         return [
             "directory": directory.path, "pid": Int(getpid()), "tps": options.tps, "miners": options.miners,
+            "consensus": options.consensus.rawValue, "validators": options.validatorCount,
             "nodes": monitor.current.map(\.json),
             "links": ["cut": faults.cut, "delayed": faults.delayed.map { ["link": [$0.0, $0.1], "milliseconds": $0.2] }],
         ]
@@ -159,7 +165,8 @@ public final class Devnet: Sendable {
 
     /// The start message: what runs, where, and the demo accounts with their public keys' warning.
     func banner() -> String {
-        var lines = ["Kusari devnet: \(options.nodes) nodes (\(options.miners) mining), \(options.tps == 0 ? "no traffic" : "\(options.tps == options.tps.rounded() ? String(Int(options.tps)) : String(options.tps)) transfers/s"), in \(directory.path)"]
+        let roles = options.consensus == .bft ? "BFT, \(options.validatorCount) validators" : "\(options.miners) mining"
+        var lines = ["Kusari devnet: \(options.nodes) nodes (\(roles)), \(options.tps == 0 ? "no traffic" : "\(options.tps == options.tps.rounded() ? String(Int(options.tps)) : String(options.tps)) transfers/s"), in \(directory.path)"]
         let resumed = (1...options.nodes).contains { directory.hasChain($0) }
         lines.append(resumed ? "Resuming the chain in this directory (--reset starts over)." : "A new chain.")
         lines.append("")

@@ -52,6 +52,22 @@ struct DevnetDirectory {
     }
 
     var genesisPath: String { path + "/genesis.json" }
+
+    /// Writes a key file (mode 0600), replacing one that is there.
+    func writeKey(_ key: KeyPair, to file: String) throws(DevnetError) {
+        do {
+            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            let data = try KeyFile(key: key, network: .devnet).jsonData()
+            guard FileManager.default.createFile(atPath: file, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw DevnetError("dir", "cannot write \(file)")
+            }
+        } catch let e as DevnetError {
+            throw e
+        } catch {
+            throw DevnetError("dir", "cannot write \(file): \(error.localizedDescription)")
+        }
+    }
     var controlPath: String { path + "/control.json" }
     func nodeDirectory(_ n: Int) -> String { path + "/node\(n)" }
 

@@ -14,6 +14,21 @@ public struct DevnetOptions: Sendable {
     public var firstAPIPort: Int? = 8645
     /// Least seconds between two blocks of one miner (nil: the devnet's 2 s spacing).
     public var minerInterval: Double?
+    /// The consensus engine of a new devnet: proof of work, or BFT with `validators`
+    /// validators (nodes 1 to `validators`, each with a key derived from a public seed).
+    public var consensus: Consensus = .proofOfWork
+    /// BFT validators (nodes 1 to this), 1 to `nodes`; nil: every node.
+    public var validators: Int?
+
+    /// The consensus engines a devnet can run.
+    public enum Consensus: String, Sendable, CaseIterable {
+        case proofOfWork = "pow"
+        case bft
+    }
+
+    /// The number of BFT validators (0 on proof of work).
+    public var validatorCount: Int { consensus == .bft ? (validators ?? nodes) : 0 }
+
     /// A genesis file to use instead of the demo genesis (for benchmarks that need more funded
     /// accounts); it should fund the demo accounts too if `tps` is not 0.
     public var genesisFile: String?
@@ -33,6 +48,14 @@ public struct DevnetOptions: Sendable {
         guard !directory.isEmpty else { throw DevnetError("dir", "must not be empty") }
         if let p = firstAPIPort, !(1...(65535 - Self.maxNodes)).contains(p) {
             throw DevnetError("api-port", "must be from 1 to \(65535 - Self.maxNodes), got \(p)")
+        }
+        if consensus == .bft {
+            if let v = validators, !(1...nodes).contains(v) {
+                throw DevnetError("validators", "must be from 1 to the number of nodes (\(nodes)), got \(v)")
+            }
+            guard miners == 0 else { throw DevnetError("miners", "a BFT devnet has validators, not miners (--miners 0)") }
+        } else if validators != nil {
+            throw DevnetError("validators", "only a BFT devnet has validators (--consensus bft)")
         }
         if let m = minerInterval, !(m.isFinite && m >= 0 && m <= 3600) {
             throw DevnetError("miner-interval", "must be from 0 to 3600 seconds, got \(m)")

@@ -364,16 +364,30 @@ public actor Node {
     @discardableResult
     public func accept(block: Block, signatures: BlockApplication.SignatureCheck = .verify) throws(NodeError) -> Blockchain.Outcome {
         let outcome: Blockchain.Outcome
-        var signatures = signatures
-        if case .verify = signatures {
-            // A sync's background check of this very block ends first (never the same work twice at once).
-            verifiedSignatures.waitForCheck(of: block.id)
-            // Signatures checked on admission are not checked again (Bitcoin Core keeps such a cache too).
-            signatures = .verifyExcept(Set(block.transactions.lazy.map(\.id).filter { self.verifiedSignatures.contains($0) }))
-        }
+        let signatures = signatureCheck(for: block, signatures)
+        let before = chain.height
         do { outcome = try chain.submit(block, signatures: signatures) } catch {
             throw .rejectedBlock(reason: error.description, peerFault: Self.isPeerFault(error))
         }
+        // On a BFT chain a block may connect the one it builds on (with its last commit).
+        if chain.isFinalizing {
+            announceCommitted(since: before)
+            return outcome
+        }
+        return connected(block, outcome)
+    }
+
+    /// The signature check for a block: those checked on admission are not checked again
+    /// (Bitcoin Core keeps such a cache too).
+    func signatureCheck(for block: Block, _ signatures: BlockApplication.SignatureCheck) -> BlockApplication.SignatureCheck {
+        guard case .verify = signatures else { return signatures }
+        // A sync's background check of this very block ends first (never the same work twice at once).
+        verifiedSignatures.waitForCheck(of: block.id)
+        return .verifyExcept(Set(block.transactions.lazy.map(\.id).filter { self.verifiedSignatures.contains($0) }))
+    }
+
+    /// What follows a submitted block: the mempool, the backlog and the events.
+    func connected(_ block: Block, _ outcome: Blockchain.Outcome) -> Blockchain.Outcome {
         var returning: [Transaction] = []
         if case .reorganized = outcome {
             for id in chain.lastDisconnected {
@@ -384,6 +398,7 @@ public actor Node {
             events.publish(.sideBlock(height: block.header.height, id: block.id))
             return outcome
         }
+        if case .awaitingCommit = outcome { return outcome }
         for tx in block.transactions { recentlyConfirmed.insert(tx.id) }
         backlog.connected(txs: block.transactions.count, at: ProcessInfo.processInfo.systemUptime)
         recentlyRefused = RecentIds(capacity: 50_000)
@@ -400,13 +415,13 @@ public actor Node {
         }
         switch outcome {
         case .connected(let h):
-            events.publish(.block(height: h, id: chain.tipId, transactions: block.transactions.count))
-            logger.info("block connected", metadata: ["height": "\(h)", "id": "\(chain.tipId)", "txs": "\(block.transactions.count)"])
+            events.publish(.block(height: h, id: block.id, transactions: block.transactions.count))
+            logger.info("block connected", metadata: ["height": "\(h)", "id": "\(block.id)", "txs": "\(block.transactions.count)"])
         case .reorganized(let d, let c, let h):
             events.publish(.reorganization(disconnected: d, connected: c, height: h, tip: chain.tipId))
             events.publish(.block(height: h, id: chain.tipId, transactions: block.transactions.count))
             logger.notice("reorganisation", metadata: ["disconnected": "\(d)", "connected": "\(c)", "height": "\(h)"])
-        case .sideBranch: break
+        case .sideBranch, .awaitingCommit: break
         }
         return outcome
     }

@@ -124,7 +124,7 @@ extension Node: NetworkHost {
     }
 
     /// Whether the chain has stored this block (on any branch).
-    public func knowsBlock(_ id: Hash256) -> Bool { chain.header(id) != nil }
+    public func knowsBlock(_ id: Hash256) -> Bool { chain.header(id) != nil || chain.awaitingBlock(id) != nil }
 
     /// The height of a stored block (on any branch), or nil if the chain does not hold it.
     public func height(ofBlock id: Hash256) -> UInt64? { chain.header(id)?.height }

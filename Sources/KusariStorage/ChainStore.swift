@@ -73,51 +73,6 @@ public final class ChainStore: @unchecked Sendable {
         }
     }
 
-    /// The schema, one migration per version. Never edit a shipped migration;
-    /// add a new one.
-    static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
-        m.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-                CREATE TABLE headers (
-                    id BLOB PRIMARY KEY, height INTEGER NOT NULL, previous BLOB NOT NULL,
-                    chainwork BLOB NOT NULL, status INTEGER NOT NULL, raw BLOB NOT NULL,
-                    seq INTEGER NOT NULL) WITHOUT ROWID;
-                CREATE INDEX headers_by_previous ON headers(previous);
-                CREATE TABLE blocks (id BLOB PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;
-                CREATE TABLE chain (height INTEGER PRIMARY KEY, id BLOB NOT NULL);
-                CREATE TABLE accounts (key BLOB PRIMARY KEY, balance INTEGER NOT NULL,
-                    nonce INTEGER NOT NULL) WITHOUT ROWID;
-                CREATE TABLE undo (id BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
-                CREATE TABLE txindex (txid BLOB PRIMARY KEY, block BLOB NOT NULL,
-                    height INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID;
-                """)
-        }
-        // v2: an index of each address's transactions on the best chain, for
-        // account histories; filled from the stored blocks when upgrading.
-        m.registerMigration("v2") { db in
-            try db.execute(sql: """
-                CREATE TABLE address_txs (address BLOB NOT NULL, height INTEGER NOT NULL,
-                    position INTEGER NOT NULL, txid BLOB NOT NULL,
-                    PRIMARY KEY (address, height, position)) WITHOUT ROWID;
-                CREATE INDEX address_txs_by_height ON address_txs(height);
-                """)
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT chain.height, blocks.body FROM chain JOIN blocks ON blocks.id = chain.id ORDER BY chain.height
-                """)
-            let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO address_txs VALUES (?, ?, ?, ?)")
-            while let row = try rows.next() {
-                let height: Int64 = row[0]
-                let body: Data = row[1]
-                guard let block = try? Block(decoding: Array(body)) else { continue }
-                for entry in AddressEntry.entries(of: block.transactions, height: UInt64(height)) {
-                    try insert.execute(arguments: [Data(entry.address.bytes), height, entry.position, Data(entry.txid.bytes)])
-                }
-            }
-        }
-        return m
-    }
 
     // MARK: - Reading
 
@@ -229,6 +184,29 @@ public final class ChainStore: @unchecked Sendable {
         try Row.fetchAll(db, sql: "SELECT key, balance, nonce FROM accounts ORDER BY key").map { row in
             (AddressPayload(bytes: row["key"] as Data) ?? .zero,
              Account(balance: UInt64(bitPattern: row["balance"]), nonce: UInt64(bitPattern: row["nonce"])))
+        }
+    }
+
+    /// The commit certificate stored with a block of a BFT chain (its encoding).
+    public func commit(_ id: Hash256) throws(StorageError) -> [UInt8]? {
+        try read { db in
+            try Data.fetchOne(db, sql: "SELECT data FROM commits WHERE id = ?", arguments: [Data(id.bytes)]).map(Array.init)
+        }
+    }
+
+    /// The height of the block that included evidence of this offence, if one did.
+    public func evidenceHeight(offence: [UInt8]) throws(StorageError) -> UInt64? {
+        try read { db in
+            try Int64.fetchOne(db, sql: "SELECT height FROM evidence WHERE offence = ?", arguments: [Data(offence)])
+                .map { UInt64(bitPattern: $0) }
+        }
+    }
+
+    /// Included evidence, newest block first: the including height and the encoding.
+    public func evidence(limit: Int) throws(StorageError) -> [(height: UInt64, data: [UInt8])] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT height, data FROM evidence ORDER BY height DESC LIMIT ?", arguments: [limit])
+                .map { (UInt64(bitPattern: $0[0] as Int64), Array($0[1] as Data)) }
         }
     }
 
@@ -348,6 +326,16 @@ public final class ChainStore: @unchecked Sendable {
                     try s.execute(arguments: [Data(id.bytes), Data(loc.blockId.bytes), Int64(bitPattern: loc.height),
                                               loc.position])
                 }
+            }
+            if !batch.evidence.isEmpty {
+                let s = try db.cachedStatement(sql: "INSERT OR IGNORE INTO evidence(offence, height, data) VALUES (?, ?, ?)")
+                for e in batch.evidence {
+                    try s.execute(arguments: [Data(e.offence), Int64(bitPattern: e.height), Data(e.data)])
+                }
+            }
+            if !batch.commits.isEmpty {
+                let s = try db.cachedStatement(sql: "INSERT OR REPLACE INTO commits(id, data) VALUES (?, ?)")
+                for (id, data) in batch.commits { try s.execute(arguments: [Data(id.bytes), Data(data)]) }
             }
             if !batch.undoRecords.isEmpty {
                 let s = try db.cachedStatement(sql: "INSERT OR REPLACE INTO undo(id, data) VALUES (?, ?)")

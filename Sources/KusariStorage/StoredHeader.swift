@@ -55,6 +55,10 @@ public struct StoreBatch: Sendable {
     public var transactionsRemoved: [Hash256] = []
     public var transactionsAdded: [(Hash256, TransactionLocation)] = []
     public var undoRecords: [(Hash256, [UInt8])] = []
+    /// Commit certificates (BFT) to keep, by block id.
+    public var commits: [(Hash256, [UInt8])] = []
+    /// Evidence of double signing included by connected blocks (BFT).
+    public var evidence: [(offence: [UInt8], height: UInt64, data: [UInt8])] = []
     /// Address-history rows of connected blocks (rows at and above `truncateChainFrom` are removed first).
     public var addressEntries: [AddressEntry] = []
     /// Final values of changed accounts; an empty account is deleted.
@@ -66,7 +70,7 @@ public struct StoreBatch: Sendable {
     public var isEmpty: Bool {
         newHeaders.isEmpty && statusChanges.isEmpty && bodies.isEmpty && truncateChainFrom == nil
             && chainAdditions.isEmpty && transactionsRemoved.isEmpty && transactionsAdded.isEmpty
-            && undoRecords.isEmpty && accounts.isEmpty && tip == nil && addressEntries.isEmpty
+            && undoRecords.isEmpty && commits.isEmpty && evidence.isEmpty && accounts.isEmpty && tip == nil && addressEntries.isEmpty
     }
 }
 

@@ -30,7 +30,9 @@ struct DevnetCommand: AsyncParsableCommand {
                 """)
         @OptionGroup var directory: DirOption
         @Option(help: "Node processes (1 to 16).") var nodes = 4
-        @Option(help: "How many of the nodes mine (nodes 1 to M).") var miners = 1
+        @Option(help: "How many of the nodes mine (nodes 1 to M; proof of work).") var miners: Int?
+        @Option(help: "Consensus: pow (proof of work) or bft (Tendermint rounds; blocks final at once).") var consensus = "pow"
+        @Option(help: "BFT validators (nodes 1 to V; default: every node).") var validators: Int?
         @Option(help: "Transfers a second between the demo accounts (0: none).") var tps: Double = 20
         @Option(help: "Node 1's API port if free (node N: this + N - 1); 0: any free ports.") var apiPort = 8645
         @Option(help: "Least seconds between two blocks of one miner (default: the devnet's 2 s).") var minerInterval: Double?
@@ -46,7 +48,12 @@ struct DevnetCommand: AsyncParsableCommand {
             var options = DevnetOptions(executable: DevnetCommand.executable)
             options.directory = directory.dir
             options.nodes = nodes
-            options.miners = miners
+            guard let engine = DevnetOptions.Consensus(rawValue: consensus) else {
+                throw CLIError("consensus: '\(consensus)' is not an engine (pow or bft)")
+            }
+            options.consensus = engine
+            options.validators = validators
+            options.miners = miners ?? (engine == .bft ? 0 : 1)
             options.tps = tps
             options.firstAPIPort = apiPort == 0 ? nil : apiPort
             options.minerInterval = minerInterval

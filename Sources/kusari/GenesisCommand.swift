@@ -20,6 +20,10 @@ struct GenesisCommand: ParsableCommand {
         @Option(help: "Chain id (default: the network's).") var chainId: UInt32?
         @Option(help: "Genesis timestamp in Unix seconds (default: now).") var timestamp: UInt64?
         @Option(help: "Starting compact target, e.g. 0x207fffff (default: the network's easiest).") var bits: String?
+        @Option(help: "Consensus engine: pow (proof of work) or bft (Tendermint with --validator).") var consensus = "pow"
+        @Option(name: .customLong("validator"),
+                help: "A BFT validator: a key file or a 64-hex-digit public key, optionally =POWER (default 10); repeatable.")
+        var validators: [String] = []
         @Option(help: "Path of the genesis file to create.") var out: String
 
         func run() throws {
@@ -33,8 +37,12 @@ struct GenesisCommand: ParsableCommand {
                 }
                 allocs.append(.init(address: parts[0], amount: amount))
             }
+            let engine = try consensusSpec()
             let compact: UInt32
-            if let bits {
+            if engine != .proofOfWork {
+                if bits != nil { throw CLIError("bits: a BFT genesis has no proof-of-work target") }
+                compact = 0
+            } else if let bits {
                 guard let b = CompactTarget.parse(bits) else { throw CLIError("bits: '\(bits)' is not 0x followed by 8 hex digits") }
                 do { _ = try CompactTarget.decode(b) } catch { throw CLIError("bits: \(error)") }
                 compact = b
@@ -43,7 +51,7 @@ struct GenesisCommand: ParsableCommand {
             }
             let genesis = try Genesis(network: net, chainId: chainId ?? net.defaultChainId,
                                       timestamp: timestamp ?? UInt64(Date().timeIntervalSince1970),
-                                      bits: compact, allocations: allocs)
+                                      bits: compact, allocations: allocs, consensus: engine)
             try Files.createNew(out, data: try genesis.jsonData(), mode: 0o644)
             Output.print(try describe(genesis))
         }
@@ -56,7 +64,9 @@ struct GenesisCommand: ParsableCommand {
 
         func run() throws {
             let genesis = try Genesis(json: try Files.read(file, limit: 256 << 20))
-            do { _ = try CompactTarget.decode(genesis.bits) } catch { throw CLIError("bits: \(error)") }
+            if genesis.consensus == .proofOfWork {
+                do { _ = try CompactTarget.decode(genesis.bits) } catch { throw CLIError("bits: \(error)") }
+            }
             Output.print(try describe(genesis))
         }
     }
@@ -70,7 +80,12 @@ private func describe(_ genesis: Genesis) throws -> JSON {
         ("network", .string(genesis.network.rawValue)),
         ("chainId", .uint(UInt64(genesis.chainId))),
         ("timestamp", .uint(genesis.timestamp)),
-        ("bits", .string(CompactTarget.format(genesis.bits))),
+        ("consensus", .string(genesis.consensus.engineName)),
+        ("bits", genesis.consensus == .proofOfWork ? .string(CompactTarget.format(genesis.bits)) : .null),
+        ("validators", .array(genesis.consensus.validators.map {
+            .object([("publicKey", .string($0.publicKey.hex)), ("address", .string(Address(payload: $0.address, network: genesis.network).string)),
+                     ("power", .uint($0.power))])
+        })),
         ("stateRoot", .string(block.header.stateRoot.hex)),
         ("merkleRoot", .string(block.header.merkleRoot.hex)),
         ("accounts", .uint(UInt64(genesis.allocations.count))),
@@ -79,6 +94,40 @@ private func describe(_ genesis: Genesis) throws -> JSON {
             .object([("address", .string($0.address)), ("amount", .uint($0.amount)), ("ksr", .string(Amount.format($0.amount)))])
         })),
     ])
+}
+
+extension GenesisCommand.New {
+    /// The `consensus` of the genesis from `--consensus` and `--validator`.
+    func consensusSpec() throws -> GenesisConsensus {
+        switch consensus {
+        case "pow":
+            guard validators.isEmpty else { throw CLIError("validator: proof of work has no validators (use --consensus bft)") }
+            return .proofOfWork
+        case "bft":
+            guard !validators.isEmpty else { throw CLIError("validator: a BFT genesis needs at least one --validator") }
+            var list: [GenesisValidator] = []
+            for (i, item) in validators.enumerated() {
+                var source = item
+                var power: UInt64 = 10
+                if let eq = item.lastIndex(of: "="), let p = UInt64(item[item.index(after: eq)...]) {
+                    source = String(item[..<eq])
+                    power = p
+                }
+                let key: PublicKey
+                if source.count == 64, let bytes = try? Hex.decode(source), let k = PublicKey(bytes: bytes) {
+                    key = k
+                } else {
+                    do { key = try loadKey(source).key.publicKey } catch {
+                        throw CLIError("validator[\(i)]: '\(source)' is neither a key file nor a 64-hex-digit public key (\(error))")
+                    }
+                }
+                list.append(GenesisValidator(publicKey: key, power: power))
+            }
+            return .bft(validators: list)
+        default:
+            throw CLIError("consensus: '\(consensus)' is not an engine (pow or bft)")
+        }
+    }
 }
 
 extension Network {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import KusariBFT
+import KusariValidator
 import Hummingbird
 import KusariAPI
 import KusariChain
@@ -37,6 +39,11 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(help: "Connect only to the --peer addresses: do not dial addresses learned from peers (as Bitcoin's -connect).")
     var noDiscover = false
     @Flag(help: "Mine blocks.") var mine = false
+    @Option(help: "On a BFT chain: the validator's key file (kusari keys new); without it the node follows and verifies commits.")
+    var validatorKey: String?
+    @Flag(help: ArgumentHelp("Tests only: sign a conflicting nil prevote beside each prevote (double signing, for evidence).",
+                             visibility: .hidden))
+    var testEquivocate = false
     @Option(help: "Address that receives mining rewards (required with --mine).") var minerAddress: String?
     @Option(help: "Mining threads (default: all cores).") var minerThreads: Int?
     @Option(help: "Least seconds between two blocks this miner makes (default: the network's spacing on devnet, 0 elsewhere).")
@@ -134,6 +141,9 @@ struct NodeCommand: AsyncParsableCommand {
                 throw CLIError("p2p: cannot listen on \(p2p) (\(ListenCheck.reason(of: error)))")
             }
         }
+        // BFT consensus: its channels go on the network before it starts.
+        let consensus = try await startConsensus(genesis: genesisValue, node: node, network: network, config: config,
+                                                 logger: logger)
         await network.start()
         node.relayBlocks(to: network)
         for address in peer {
@@ -144,8 +154,12 @@ struct NodeCommand: AsyncParsableCommand {
         // Trickles, kept connections, and housekeeping (pings, stalls, the address book).
         transport.startTimers()
 
+        await consensus?.start()
         var miner: Miner?
         if mine {
+            guard genesisValue.consensus == .proofOfWork else {
+                throw CLIError("mine: this chain runs BFT consensus; validators propose blocks (--validator-key)")
+            }
             guard let minerAddress else { throw CLIError("miner-address: required with --mine") }
             let address = try Arguments.address(minerAddress, network: net, field: "miner-address")
             let interval = minerInterval ?? (net == .devnet ? 2 : 0)
@@ -195,6 +209,7 @@ struct NodeCommand: AsyncParsableCommand {
             if !serving.isSet { failure = CLIError("api: cannot listen on \(api) (\(ListenCheck.reason(of: error)))") }
         }
         expiry.cancel()
+        await consensus?.stop()
         if let miner {
             // Waiting for the mining thread must not block a thread of the async pool it may need.
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
@@ -208,6 +223,50 @@ struct NodeCommand: AsyncParsableCommand {
 }
 
 extension NodeCommand {
+    /// On a BFT chain, the consensus driver with its channels registered (a validator with
+    /// `--validator-key`, a follower without); nil on a proof-of-work chain.
+    func startConsensus(genesis: Genesis, node: Node, network: PeerNetwork, config: NodeConfig,
+                        logger: Logger) async throws -> ConsensusDriver? {
+        let engine: BFTEngine?
+        do { engine = try BFTEngine(genesis: genesis) } catch { throw CLIError("genesis: \(error)") }
+        guard let engine else {
+            if validatorKey != nil { throw CLIError("validator-key: this chain runs proof of work, which has no validators") }
+            return nil
+        }
+        var signer: DurableSigner?
+        var wal: ConsensusWAL?
+        var address: AddressPayload?
+        if let validatorKey {
+            let key = try loadKey(validatorKey).key
+            address = AddressPayload(publicKey: key.publicKey)
+            guard let address, engine.validators.index(of: address) != nil else {
+                throw CLIError("validator-key: \(validatorKey) holds no key of the genesis's validators")
+            }
+            // The signer's record of what it signed (fsynced before any signature leaves), and
+            // the log of consensus messages replayed after a crash: both in the data directory.
+            do {
+                signer = try DurableSigner(key: key, chainID: genesis.chainId, dataDirectory: data.datadir,
+                                           timestamp: { UInt64(max(0, Date().timeIntervalSince1970 * 1_000)) })
+            } catch { throw CLIError("validator-key: \(error)") }
+            do { wal = try ConsensusWAL(dataDirectory: data.datadir, logger: logger) } catch {
+                throw CLIError("consensus write-ahead log: \(error)")
+            }
+        }
+        let driver = ConsensusDriver(host: node, network: PeerConsensusNetwork(peers: network), engine: engine,
+                                     signer: signer, address: address, wal: wal, logger: logger)
+        if testEquivocate {
+            guard let validatorKey else { throw CLIError("test-equivocate: needs --validator-key") }
+            await driver.equivocate(with: try loadKey(validatorKey).key)
+            logger.warning("TEST MODE: this validator double-signs prevotes (--test-equivocate)")
+        }
+        for channel in driver.channels(maxBlockBytes: config.maxBlockBytes) {
+            do { try await network.register(channel) } catch { throw CLIError("consensus: \(error)") }
+        }
+        logger.info("BFT consensus", metadata: ["role": "\(address == nil ? "follower" : "validator")",
+                                                "validators": "\(engine.validators.count)"])
+        return driver
+    }
+
     /// The API's connection caps as asked, checked, and lowered to fit the open-file
     /// limit (raised first towards the hard limit where allowed) beside `peers` peer connections.
     func connectionLimits(peers: Int, logger: Logger) throws -> ConnectionLimits {

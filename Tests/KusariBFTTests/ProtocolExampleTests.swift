@@ -94,3 +94,46 @@ extension ProtocolExampleTests {
         #expect(Hex.encode(Proposal.signTag) == "4b55534152492f50524f504f53414c2f5631")
     }
 }
+
+extension ProtocolExampleTests {
+    @Test func theBFTBlockExampleIsWhatTheCodeProduces() throws {
+        let f = try fields(after: "<!-- worked-example:bft-block -->")
+        let a = try KeyPair(seed: try Hex.decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
+        let b = try KeyPair(seed: try Hex.decode("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"))
+        let set = try ValidatorSet([ValidatorUpdate(publicKey: a.publicKey, votingPower: 10),
+                                    ValidatorUpdate(publicKey: b.publicKey, votingPower: 5)])
+        let block7 = Hash256.sha256(Array("kusari block 7".utf8))
+
+        // The commit: A's precommit is the vote of 17.3; B's signs the same bytes.
+        let commitBytes = try Hex.decode(try field(f, "commit"))
+        let commit = try BlockCommit(decoding: commitBytes)
+        #expect(commit.encoded == commitBytes)
+        let vote = try Vote.signed(by: b, chainID: 3, type: .precommit, height: 7, round: 1, blockID: block7,
+                                   validatorIndex: 1, timestamp: 1_700_000_000_000)
+        #expect(commit.precommits.map(\.signature)[1] == vote.signature)
+        #expect(commit.hash.hex == (try field(f, "lastCommitHash")))
+        try set.verifyCommit(commit, chainID: 3, height: 7, blockId: block7)
+        #expect(try set.signedPower(commit, chainID: 3) == 15)
+        var alone = commit
+        alone.precommits.removeLast()
+        #expect(throws: CommitError.insufficientPower(signed: 10, needed: 11, total: 15)) {
+            try set.verifyCommit(alone, chainID: 3, height: 7, blockId: block7)
+        }
+
+        // The header.
+        let headerBytes = try Hex.decode(try field(f, "header"))
+        let header = BlockHeader(height: 8, previousId: block7,
+                                 merkleRoot: Hash256.sha256(Array("kusari transactions 8".utf8)),
+                                 stateRoot: Hash256.sha256(Array("kusari state 8".utf8)), timestamp: 1_700_000_001,
+                                 proposer: AddressPayload(publicKey: a.publicKey),
+                                 bft: BFTHeaderFields(validatorsHash: set.hash, nextValidatorsHash: set.hash,
+                                                      lastCommitHash: commit.hash))
+        #expect(header.encoded == headerBytes)
+        #expect(headerBytes.count == BlockHeader.bftEncodedSize)
+        #expect(try BlockHeader(decoding: headerBytes) == header)
+        #expect(header.id.hex == (try field(f, "blockId")))
+        let block = Block(header: header, transactions: [], lastCommit: commit)
+        #expect(try Block(decoding: block.encoded) == block)
+        #expect(block.encoded == headerBytes + [1] + commitBytes + [0, 0])
+    }
+}

@@ -163,6 +163,55 @@ extension NetworkTests {
         #expect(run.output.contains("every node has exited"))
     }
 
+    /// `kusari devnet --consensus bft`: four validators commit the traffic; a partition
+    /// that leaves no side with more than two thirds stops all commits (consistent, not
+    /// available: the other side of the trade-off from proof of work above), and healing
+    /// resumes them on one chain.
+    @Test func bftDevnetCommitsStopsUnderAPartitionAndResumes() async throws {
+        let tmp = try Kusari.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let run = try DevnetRun(dir: tmp.path + "/devnet", arguments: ["--consensus", "bft", "--tps", "10", "--api-port", "0"])
+        var apis: [String] = []
+        try await Self.waitFor("four validators answering", run) {
+            guard let nodes = try run.status(), nodes.count == 4, nodes.allSatisfy({ $0["answering"] as? Bool == true }) else { return false }
+            apis = nodes.compactMap { $0["api"] as? String }
+            return apis.count == 4
+        }
+        #expect(run.output.contains("4 nodes (BFT, 4 validators)"))
+        try await Self.waitFor("transfers committed on one chain", run) {
+            guard await Self.agreed(apis, least: 5) != nil,
+                  let blocks = await Self.get(apis[0], "/v1/blocks?limit=50")?["blocks"] as? [[String: Any]] else { return false }
+            return blocks.reduce(0) { $0 + ($1["txCount"] as? Int ?? 0) } >= 10
+        }
+
+        let cut = try run.control(["partition", "1,2", "3,4"])
+        #expect(cut.status == 0, "\(cut.stderr)")
+        // Blocks in flight when the links were cut may still land; then the heights hold.
+        var last: [Int] = []
+        try await Self.waitFor("every node's height to stop changing", run) {
+            var now: [Int] = []
+            for a in apis { now.append(await Self.height(a) ?? -1) }
+            defer { last = now }
+            return now == last
+        }
+        let observedUntil = Date().addingTimeInterval(5)
+        while Date() < observedUntil {
+            for (i, a) in apis.enumerated() {
+                let h = await Self.height(a) ?? -1
+                #expect(h == last[i], "node \(i + 1) committed a block with half of the power (\(last[i]) -> \(h))")
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let stalled = last.max() ?? 0
+        #expect(await Self.agreed(apis, least: last.min() ?? 0) != nil, "the two sides hold different blocks")
+
+        let healed = try run.control(["heal"])
+        #expect(healed.status == 0, "\(healed.stderr)")
+        try await Self.waitFor("commits resume on one chain", run) { await Self.agreed(apis, least: stalled + 3) != nil }
+        kill(run.process.processIdentifier, SIGINT)
+        run.process.waitUntilExit()
+    }
+
     @Test func nodesStopWhenTheDevnetIsKilled() async throws {
         let tmp = try Kusari.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: tmp) }

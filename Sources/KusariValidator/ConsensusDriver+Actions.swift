@@ -1,0 +1,112 @@
+import Foundation
+import KusariBFT
+import KusariCore
+import Logging
+
+extension ConsensusDriver {
+    /// Carries out the machine's actions, in order.
+    func perform(_ actions: [ConsensusAction]) async {
+        for action in actions {
+            switch action {
+            case .broadcastProposal(let proposal):
+                guard let block = blocks[proposal.blockID] else {
+                    logger.warning("consensus: a proposal for a block this node does not hold",
+                                   metadata: ["block": "\(proposal.blockID)"])
+                    continue
+                }
+                let message = ProposalMessage(proposal: proposal, block: block)
+                // Logged (and synced) before it leaves, like every message we sign.
+                guard log(.ownProposal(message)) else { continue }
+                await network.publish(message.encoded, on: ConsensusChannel.proposal)
+            case .broadcastVote(let vote):
+                guard log(.ownVote(vote)) else { continue }
+                await network.publish(vote.encoded, on: ConsensusChannel.vote)
+                if let key = equivocationKey, vote.type == .prevote, vote.blockID != nil,
+                   let twin = try? Vote.signed(by: key, chainID: engine.chainID, type: .prevote, height: vote.height,
+                                               round: vote.round, blockID: nil, validatorIndex: vote.validatorIndex,
+                                               timestamp: vote.timestamp) {
+                    await network.publish(twin.encoded, on: ConsensusChannel.vote)
+                }
+            case .scheduleTimeout(let timeout, let ms):
+                Task { [weak self] in
+                    try? await Task.sleep(for: .milliseconds(Int(min(ms, UInt64(Int32.max)))))
+                    await self?.fire(timeout)
+                }
+            case .needValue(let height, let round):
+                await propose(height: height, round: round)
+            case .commit(let certificate):
+                await commit(certificate)
+            case .evidence(let evidence):
+                let item = evidence.blockEvidence
+                if await keep(item) { await network.publish(item.encoded, on: ConsensusChannel.evidence) }
+            case .ignored(let why):
+                logger.debug("consensus: input ignored", metadata: ["reason": "\(why)"])
+            }
+        }
+    }
+
+    /// A timeout elapsed.
+    func fire(_ timeout: Timeout) async {
+        guard !stopped else { return }
+        // Only a timeout of the height and round still running does anything.
+        if timeout.height == machine.height, timeout.round == machine.round, machine.decision == nil {
+            logger.info("consensus: timeout", metadata: ["timeout": "\(timeout)", "step": "\(machine.step)"])
+            guard log(.timeout(timeout)) else { return }
+        }
+        await perform(machine.handle(.timeout(timeout)))
+    }
+
+    /// Our turn to propose: the host builds a block on the tip.
+    func propose(height: UInt64, round: UInt32) async {
+        guard let address,
+              let block = await host.buildProposal(height: height, proposer: address, evidence: evidencePool) else {
+            logger.warning("consensus: no block to propose", metadata: ["height": "\(height)", "round": "\(round)"])
+            return
+        }
+        blocks[block.id] = block
+        validity.set(block.id, true)
+        await perform(machine.handle(.proposeValue(height: height, round: round, blockID: block.id)))
+    }
+
+    /// The height is decided: connect the block with its certificate, tell the peers,
+    /// and start the next height after the commit wait.
+    func commit(_ certificate: CommitCertificate) async {
+        guard let block = blocks[certificate.blockID] else {
+            logger.error("consensus: decided a block this node does not hold", metadata: ["block": "\(certificate.blockID)"])
+            return
+        }
+        let commit = certificate.blockCommit
+        if (await host.committedTip()).height < certificate.height {
+            guard await host.commitDecided(block, commit: commit) else {
+                logger.error("consensus: the decided block could not be connected",
+                             metadata: ["height": "\(certificate.height)", "block": "\(certificate.blockID)"])
+                return
+            }
+        }
+        if let wal {
+            do { try wal.endHeight(certificate.height) } catch {
+                logger.error("consensus: the write-ahead log could not end the height", metadata: ["error": "\(error)"])
+            }
+        }
+        evidencePool.removeAll { item in block.evidence.contains { $0.offence == item.offence } }
+        committed.append((certificate.height, certificate.round))
+        if committed.count > 1_000 { committed.removeFirst(committed.count - 1_000) }
+        logger.info("consensus: committed", metadata: ["height": "\(certificate.height)", "round": "\(certificate.round)",
+                                                       "txs": "\(block.transactions.count)",
+                                                       "signers": "\(commit.precommits.count)"])
+        await network.publish(commit.encoded, on: ConsensusChannel.commit)
+        lastProgress = Self.nowMs()
+        let wait = settings.commitWaitMs
+        let next = certificate.height + 1
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(min(wait, UInt64(Int32.max)))))
+            await self?.startAfterCommit(next)
+        }
+    }
+
+    /// Starts `height` unless the driver moved there already (a peer's commit, a sync).
+    func startAfterCommit(_ height: UInt64) async {
+        guard machine.height + 1 == height, machine.decision != nil else { return }
+        await startHeight(height)
+    }
+}
