@@ -25,7 +25,8 @@ public protocol ContractHost: AnyObject {
     func balance(of address: AddressPayload) -> UInt64
     /// Moves `amount` units from `from` to `to`; false (and nothing moved) when `from` holds less.
     func transfer(from: AddressPayload, to: AddressPayload, amount: UInt64) -> Bool
-    /// Marks the current state; returns a token for ``commit(_:)`` or ``rollback(to:)``.
+    /// Marks the current state; returns a token (unique among open checkpoints) for
+    /// ``commit(_:)`` or ``rollback(to:)``.
     func checkpoint() -> Int
     /// Keeps everything done since `checkpoint` (it becomes part of the enclosing checkpoint, if any).
     func commit(_ checkpoint: Int)

@@ -14,7 +14,9 @@ public final class InMemoryContractHost: ContractHost {
     /// Balances in KSR units.
     public private(set) var balances: [AddressPayload: UInt64] = [:]
     private var journal: [Undo] = []
-    private var openCheckpoints: [Int] = []
+    /// Open checkpoints, innermost last: their token and the journal length they mark.
+    private var openCheckpoints: [(token: Int, mark: Int)] = []
+    private var nextToken = 0
 
     public init() {}
 
@@ -67,22 +69,29 @@ public final class InMemoryContractHost: ContractHost {
     }
 
     public func checkpoint() -> Int {
-        openCheckpoints.append(journal.count)
-        return journal.count
+        nextToken += 1
+        openCheckpoints.append((token: nextToken, mark: journal.count))
+        return nextToken
     }
 
+    /// Closes `checkpoint` (and any checkpoint opened inside it and left open), keeping its
+    /// changes; once no checkpoint is open, the journal is dropped.
     public func commit(_ checkpoint: Int) {
-        if let index = openCheckpoints.lastIndex(of: checkpoint) { openCheckpoints.removeSubrange(index...) }
+        guard let index = openCheckpoints.lastIndex(where: { $0.token == checkpoint }) else { return }
+        openCheckpoints.removeSubrange(index...)
         if openCheckpoints.isEmpty { journal.removeAll() }
     }
 
+    /// Undoes everything since `checkpoint` and closes it (and any checkpoint inside it).
     public func rollback(to checkpoint: Int) {
-        while journal.count > checkpoint, let undo = journal.popLast() {
+        guard let index = openCheckpoints.lastIndex(where: { $0.token == checkpoint }) else { return }
+        let mark = openCheckpoints[index].mark
+        openCheckpoints.removeSubrange(index...)
+        while journal.count > mark, let undo = journal.popLast() {
             switch undo {
             case .storage(let contract, let key, let value): storage[contract, default: [:]][key] = value
             case .balance(let address, let amount): balances[address] = amount
             }
         }
-        if let index = openCheckpoints.lastIndex(of: checkpoint) { openCheckpoints.removeSubrange(index...) }
     }
 }

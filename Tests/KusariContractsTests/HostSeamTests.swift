@@ -22,6 +22,13 @@ import Testing
         #expect(host.balance(of: alice) == 70 && host.balance(of: carol) == 0)
         host.commit(outer)
         #expect(host.balance(of: bob) == 30)
+        // Two checkpoints with nothing between them are still told apart.
+        let first = host.checkpoint(), second = host.checkpoint()
+        #expect(first != second)
+        host.storageSet(contractAddress, key: [3], value: [3])
+        host.rollback(to: second)
+        host.commit(first)
+        #expect(host.storageGet(contractAddress, key: [3]) == nil)
         let again = host.checkpoint()
         #expect(host.storageRemove(contractAddress, key: [1]))
         host.rollback(to: again)
