@@ -41,6 +41,7 @@ public struct BlockContext: Sendable, Equatable {
     /// The block's timestamp (seconds since 1970).
     public var time: Int64
 
+    /// A block context.
     public init(height: UInt64, time: Int64) {
         self.height = height
         self.time = time
@@ -63,6 +64,7 @@ public struct ContractCall: Sendable, Equatable {
     /// The most gas the call may use.
     public var gasLimit: UInt64
 
+    /// A call; `input` is the encoded arguments.
     public init(contract: AddressPayload, caller: AddressPayload, method: String, input: [UInt8] = [],
                 value: UInt64 = 0, gasLimit: UInt64) {
         self.contract = contract
@@ -83,6 +85,7 @@ public struct ContractEvent: Sendable, Equatable {
     /// The data, usually in the argument encoding.
     public let data: [UInt8]
 
+    /// An event.
     public init(contract: AddressPayload, topic: [UInt8], data: [UInt8]) {
         self.contract = contract
         self.topic = topic
@@ -104,6 +107,7 @@ public struct ContractMessage: Sendable, Equatable {
     /// KSR units attached, moved from the sender.
     public let value: UInt64
 
+    /// A message.
     public init(sender: AddressPayload, contract: AddressPayload, method: String, input: [UInt8], value: UInt64) {
         self.sender = sender
         self.contract = contract

@@ -13,6 +13,7 @@ public struct ContractOutcome: Sendable, Equatable {
     /// Messages to run after this call, in order (empty when the call failed).
     public let messages: [ContractMessage]
 
+    /// An outcome.
     public init(result: Result<[UInt8], ContractError>, gasUsed: UInt64, events: [ContractEvent] = [],
                 messages: [ContractMessage] = []) {
         self.result = result

@@ -15,12 +15,19 @@ import KusariCore
 ///
 /// Arguments are values one after another; a decoder refuses anything left over.
 public enum ContractValue: Sendable, Equatable, Hashable {
+    /// An unsigned 64-bit integer (tag `01`).
     case u64(UInt64)
+    /// A signed 64-bit integer (tag `02`).
     case i64(Int64)
+    /// A bool (tag `03`).
     case bool(Bool)
+    /// Raw bytes (tag `04`).
     case bytes([UInt8])
+    /// UTF-8 text (tag `05`).
     case string(String)
+    /// A 20-byte address payload (tag `06`).
     case address(AddressPayload)
+    /// A list of values (tag `07`).
     case list([ContractValue])
 
     /// The encoding of `values` one after another.

@@ -40,6 +40,7 @@ public struct GasSchedule: Sendable, Equatable {
         perByteRead: 2, storageWrite: 2_000, perByteWritten: 20, storageRemove: 500, balance: 200,
         transfer: 1_000, event: 500, perEventByte: 4, message: 2_000, perMessageByte: 4)
 
+    /// A schedule with every price given.
     public init(callBase: UInt64, perCodeKiB: UInt64, perMemoryPage: UInt64, hostCall: UInt64, perDataByte: UInt64,
                 perByteRead: UInt64, storageWrite: UInt64, perByteWritten: UInt64, storageRemove: UInt64,
                 balance: UInt64, transfer: UInt64, event: UInt64, perEventByte: UInt64, message: UInt64,

@@ -18,6 +18,7 @@ public final class InMemoryContractHost: ContractHost {
     private var openCheckpoints: [(token: Int, mark: Int)] = []
     private var nextToken = 0
 
+    /// An empty host: no storage, no balances.
     public init() {}
 
     /// Sets a balance directly (test setup; not journaled).

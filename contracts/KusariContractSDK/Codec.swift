@@ -10,12 +10,19 @@
 
 /// The tags of the argument encoding.
 public enum ValueTag {
+    /// `u64`.
     public static let u64: UInt8 = 0x01
+    /// `i64`.
     public static let i64: UInt8 = 0x02
+    /// `bool`.
     public static let bool: UInt8 = 0x03
+    /// `bytes`.
     public static let bytes: UInt8 = 0x04
+    /// `string`.
     public static let string: UInt8 = 0x05
+    /// `address`.
     public static let address: UInt8 = 0x06
+    /// `list`.
     public static let list: UInt8 = 0x07
 }
 
@@ -33,6 +40,7 @@ public struct ArgumentWriter {
     /// The bytes written so far.
     public private(set) var bytes: [UInt8] = []
 
+    /// An empty writer.
     public init() {}
 
     mutating func writeRaw64(_ v: UInt64) {
@@ -50,13 +58,19 @@ public struct ArgumentWriter {
         bytes.append(UInt8(truncatingIfNeeded: v >> 8)); bytes.append(UInt8(truncatingIfNeeded: v))
     }
 
+    /// Writes a `u64`.
     public mutating func writeU64(_ v: UInt64) { bytes.append(ValueTag.u64); writeRaw64(v) }
+    /// Writes an `i64`.
     public mutating func writeI64(_ v: Int64) { bytes.append(ValueTag.i64); writeRaw64(UInt64(bitPattern: v)) }
+    /// Writes a `bool`.
     public mutating func writeBool(_ v: Bool) { bytes.append(ValueTag.bool); bytes.append(v ? 1 : 0) }
+    /// Writes `bytes`.
     public mutating func writeBytes(_ v: [UInt8]) { bytes.append(ValueTag.bytes); writeLength(v.count); bytes.append(contentsOf: v) }
+    /// Writes a `string` (UTF-8).
     public mutating func writeString(_ v: String) {
         bytes.append(ValueTag.string); writeLength(v.utf8.count); bytes.append(contentsOf: v.utf8)
     }
+    /// Writes an `address`.
     public mutating func writeAddress(_ v: Address) { bytes.append(ValueTag.address); bytes.append(contentsOf: v.bytes) }
     /// Writes a list header; the caller then writes `count` values.
     public mutating func writeListHeader(count: Int) { bytes.append(ValueTag.list); writeLength(count) }
@@ -71,6 +85,7 @@ public struct ArgumentReader {
     let bytes: [UInt8]
     var position = 0
 
+    /// A reader over `bytes`.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// True when every byte has been read.
@@ -99,18 +114,23 @@ public struct ArgumentReader {
         return v
     }
 
+    /// Reads a `u64`.
     public mutating func readU64() throws(Revert) -> UInt64 { try tag(ValueTag.u64); return try raw64() }
+    /// Reads an `i64`.
     public mutating func readI64() throws(Revert) -> Int64 { try tag(ValueTag.i64); return Int64(bitPattern: try raw64()) }
+    /// Reads a `bool` (`00` or `01`).
     public mutating func readBool() throws(Revert) -> Bool {
         try tag(ValueTag.bool)
         let b = try raw(1).first ?? 2
         guard b <= 1 else { throw Revert.invalidArguments }
         return b == 1
     }
+    /// Reads `bytes`.
     public mutating func readBytes() throws(Revert) -> [UInt8] { try tag(ValueTag.bytes); return Array(try raw(try length())) }
     /// A string's UTF-8 bytes (the SDK leaves text handling to the contract; the node checks
     /// that arguments it encodes are valid UTF-8).
     public mutating func readStringBytes() throws(Revert) -> [UInt8] { try tag(ValueTag.string); return Array(try raw(try length())) }
+    /// Reads an `address`.
     public mutating func readAddress() throws(Revert) -> Address {
         try tag(ValueTag.address)
         return Address(uncheckedBytes: Array(try raw(20)))

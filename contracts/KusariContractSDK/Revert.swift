@@ -13,8 +13,9 @@ public struct Revert: Error, Equatable, Sendable {
     /// A revert with message bytes (UTF-8).
     public init(bytes: [UInt8]) { self.message = bytes }
 
-    /// The reverts the SDK itself raises.
+    /// Arguments that do not decode, or are left over.
     public static let invalidArguments = Revert("invalid arguments")
+    /// A transfer larger than the contract's balance.
     public static let insufficientFunds = Revert("insufficient contract balance")
 }
 

@@ -29,16 +29,27 @@ public final class TestHost {
     /// The host the SDK's functions use in a native build.
     nonisolated(unsafe) public static var current = TestHost(contract: Address.zero)
 
+    /// The contract under test.
     public var contract: Address
+    /// The caller of the current call.
     public var caller = Address.zero
+    /// The block height the contract sees.
     public var blockHeight: UInt64 = 1
+    /// The block time the contract sees.
     public var blockTime: Int64 = 1_700_000_000
+    /// The KSR attached to the current call.
     public var attachedValue: UInt64 = 0
+    /// The contract's storage.
     public var storage: [[UInt8]: [UInt8]] = [:]
+    /// Balances by address bytes.
     public var balances: [[UInt8]: UInt64] = [:]
+    /// The current call's encoded arguments.
     public var input: [UInt8] = []
+    /// The last call's return data.
     public var returnData: [UInt8] = []
+    /// The last call's events.
     public var events: [Event] = []
+    /// The last call's messages.
     public var messages: [Message] = []
     var revertMessage: [UInt8]? = nil
 
