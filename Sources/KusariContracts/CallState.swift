@@ -17,7 +17,11 @@ final class CallState<Host: ContractHost> {
     let block: BlockContext
     let limits: ContractLimits
     let schedule: GasSchedule
-    let store: Store
+    /// Unowned: the store owns the host functions, which own this state, so a strong
+    /// reference would keep every call's store (and its memory) alive forever.
+    unowned let store: Store
+    /// The instance's memory, set after instantiation. ``ContractRuntime`` clears it when the
+    /// call ends, for the same reason (a `Memory` holds the store's allocator).
     var memory: Memory?
     var returnData: [UInt8] = []
     var events: [ContractEvent] = []

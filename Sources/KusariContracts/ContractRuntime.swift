@@ -58,6 +58,7 @@ public struct ContractRuntime: Sendable {
         let store = Store(engine: engine)
         store.fuel = Fuel(remaining: call.gasLimit - entry)
         let state = CallState(host: host, call: call, block: block, limits: limits, schedule: schedule, store: store)
+        defer { state.memory = nil }  // breaks store -> host functions -> state -> memory -> store
         var failure: ContractError? = nil
         do {
             let instance = try code.module.instantiate(store: store, imports: HostFunctions.imports(for: state, store: store))

@@ -58,6 +58,26 @@ import Testing
         #expect(failed.error == .trapped(.unreachable) && failed.messages.isEmpty)
     }
 
+    @Test func aFinishedCallKeepsNothingAlive() throws {
+        // The store owns the host functions, which hold the call's state and host: a cycle
+        // through them would keep every call's store, memory and host forever.
+        let code = try ContractCode(bytes: try wat(#"""
+            (import "kusari" "storage_write" (func $w (param i32 i32 i32 i32)))
+            (func (export "write") (call $w (i32.const 0) (i32.const 3) (i32.const 0) (i32.const 3)))
+            (func (export "trap") unreachable)
+            """#))
+        weak var released: InMemoryContractHost?
+        do {
+            let host = InMemoryContractHost()
+            released = host
+            for method in ["write", "trap"] {
+                _ = ContractRuntime().run(code, ContractCall(contract: contractAddress, caller: alice, method: method,
+                                                             gasLimit: 100_000), block: block, host: host)
+            }
+        }
+        #expect(released == nil)
+    }
+
     @Test func theAttachedValueMovesWithTheCallAndBackWhenItFails() throws {
         let bytes = try wat(#"""
             (func (export "keep"))
