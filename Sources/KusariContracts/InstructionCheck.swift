@@ -3,9 +3,12 @@ import WasmParser
 
 /// Walks one function body and refuses every instruction outside the contract subset:
 /// integer arithmetic, memory access, control flow, calls, `memory.size`/`grow`, and the bulk
-/// memory operations `memory.copy`/`fill`/`init` and `data.drop`. Floating point (any `f32`
-/// or `f64` instruction, including conversions and reinterpretations), SIMD, atomics,
-/// reference, table, exception, tail-call and GC instructions are refused.
+/// memory operations `memory.copy`/`fill`. Floating point (any `f32` or `f64` instruction,
+/// including conversions and reinterpretations), SIMD, atomics, reference, table, exception,
+/// tail-call and GC instructions are refused, and so are `memory.init` and `data.drop`: with
+/// them an instance would have state outside its memory and globals (dropped segments), which
+/// a node that reuses instances between calls could not reset. LLVM emits neither for a
+/// contract (its data segments are active).
 struct InstructionCheck: AnyInstructionVisitor {
     typealias VisitorError = ContractModuleError
 
@@ -17,7 +20,7 @@ struct InstructionCheck: AnyInstructionVisitor {
         case .unreachable, .nop, .else, .end, .br, .brIf, .brTable, .return, .call, .callIndirect,
              .drop, .select, .localGet, .localSet, .localTee, .globalGet, .globalSet,
              .memorySize, .memoryGrow, .i32Const, .i64Const, .i32Eqz, .i64Eqz,
-             .memoryCopy, .memoryFill, .memoryInit, .dataDrop:
+             .memoryCopy, .memoryFill:
             return
         case .block(let type), .loop(let type), .if(let type):
             if case .type(let value) = type { try checkValueType(value) }

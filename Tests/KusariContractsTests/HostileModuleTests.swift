@@ -179,6 +179,8 @@ import Testing
     }
 
     @Test func simdAndOtherProposalsAreRefused() throws {
+        let passive = try wat(#"(data $d "x") (func (export "f") (data.drop $d))"#)
+        #expect(refusal(passive) == .unsupportedInstruction(function: 0, instruction: "dataDrop"))
         let table = try wat(#"(table 1 funcref) (func (export "f") (drop (table.size 0)))"#)
         guard case .unsupportedInstruction? = refusal(table) else {
             Issue.record("table.size accepted: \(String(describing: refusal(table)))"); return
