@@ -9,25 +9,26 @@ enum HostAbort: Error {
     case violation(String)
 }
 
-/// The state of one running call, shared by the host functions of its instance: the host,
-/// the call, the gas (the store's fuel), the memory, and what the call produced.
-final class CallState<Host: ContractHost> {
-    let host: Host
+/// The state of one running call, seen by the host functions of its instance through a
+/// ``CallSlot``: the host, the call, the gas (the store's fuel), the memory, and what the
+/// call produced.
+final class CallState {
+    let host: any ContractHost
     let call: ContractCall
     let block: BlockContext
     let limits: ContractLimits
     let schedule: GasSchedule
-    /// Unowned: the store owns the host functions, which own this state, so a strong
-    /// reference would keep every call's store (and its memory) alive forever.
+    /// Unowned: the store owns the host functions, which reach this state through their slot.
     unowned let store: Store
-    /// The instance's memory, set after instantiation. ``ContractRuntime`` clears it when the
-    /// call ends, for the same reason (a `Memory` holds the store's allocator).
-    var memory: Memory?
+    /// The instance's memory.
+    let memory: Memory?
     var returnData: [UInt8] = []
     var events: [ContractEvent] = []
     var messages: [ContractMessage] = []
 
-    init(host: Host, call: ContractCall, block: BlockContext, limits: ContractLimits, schedule: GasSchedule, store: Store) {
+    init(host: any ContractHost, call: ContractCall, block: BlockContext, limits: ContractLimits, schedule: GasSchedule,
+         store: Store, memory: Memory?) {
+        self.memory = memory
         self.host = host
         self.call = call
         self.block = block
@@ -83,4 +84,10 @@ final class CallState<Host: ContractHost> {
         guard let address = AddressPayload(bytes: bytes) else { throw .violation("address is not 20 bytes") }
         return address
     }
+}
+
+/// Where an instance's host functions find the call that is running: set for the length of
+/// a call, empty in between (an instance is reused by later calls, see ``InstancePool``).
+final class CallSlot {
+    var state: CallState?
 }

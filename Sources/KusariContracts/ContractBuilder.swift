@@ -20,10 +20,11 @@ public struct ContractBuilder: Sendable {
 
     /// The linker flags: no entry point, exports from `@_expose(wasm)` only, the shadow stack
     /// first (so overflowing it traps instead of overwriting data), a 64 KiB stack, memory
-    /// capped at 1 MiB (16 pages), and the SDK's allocator bound to the runtime's malloc names.
+    /// capped at 1 MiB (16 pages), the SDK's allocator bound to the runtime's malloc names, and
+    /// the stack pointer (the only mutable global) exported, as deploy requires.
     public static let linkerFlags = [
         "--no-entry", "--strip-all", "--gc-sections", "--stack-first", "-z", "stack-size=65536",
-        "--max-memory=1048576", "--wrap=posix_memalign", "--wrap=free",
+        "--max-memory=1048576", "--wrap=posix_memalign", "--wrap=free", "--export=__stack_pointer",
     ]
 
     /// The SDK directory (`contracts/KusariContractSDK` in the repository).

@@ -16,6 +16,8 @@ public struct ContractCode: Sendable {
     public let initialPages: UInt64
     /// The memory's declared maximum in 64 KiB pages.
     public let maxPages: UInt64
+    /// The export names of the module's mutable globals (reset between calls).
+    let mutableGlobals: [String]
     /// The parsed module, ready to instantiate.
     let module: Module
 
@@ -34,6 +36,7 @@ public struct ContractCode: Sendable {
         self.methods = summary.methods.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         self.initialPages = summary.initialPages
         self.maxPages = summary.maxPages
+        self.mutableGlobals = summary.mutableGlobals
         self.module = module
         try ContractRuntime.validateByInstantiating(self)
     }

@@ -30,8 +30,11 @@ public enum ContractModuleError: Error, Equatable, Sendable, CustomStringConvert
     case methodSignature(name: String, actual: String)
     /// An export name that is not a valid method name.
     case invalidMethodName(String)
-    /// An export other than the memory and methods.
+    /// An export other than the memory, methods and mutable globals.
     case unsupportedExport(String)
+    /// A mutable global that is not exported (the node resets exported mutable globals when
+    /// it reuses an instance).
+    case unexportedMutableGlobal(Int)
 
     public var description: String {
         switch self {
@@ -50,7 +53,8 @@ public enum ContractModuleError: Error, Equatable, Sendable, CustomStringConvert
         case .missingExport(let name): return "missing export \"\(name)\""
         case .methodSignature(let name, let actual): return "method \(name) has type \(actual), methods must be [] -> []"
         case .invalidMethodName(let name): return "export \"\(name)\" is not a method name (1-64 bytes of a-z, 0-9 and _ )"
-        case .unsupportedExport(let name): return "export \"\(name)\" is neither the memory nor a function"
+        case .unsupportedExport(let name): return "export \"\(name)\" is neither the memory, a function nor a mutable global"
+        case .unexportedMutableGlobal(let index): return "global \(index) is mutable but not exported (link with --export=__stack_pointer)"
         }
     }
 }

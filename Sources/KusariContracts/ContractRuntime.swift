@@ -2,12 +2,13 @@ import KusariCore
 import WasmKit
 import WasmParser
 
-/// Runs contract calls with WasmKit, metered: every call gets a fresh instance of the
-/// module, a fuel budget equal to its gas limit (less the entry cost), and the host imports
-/// over a ``ContractHost``. Whatever the module does, the result is a ``ContractOutcome``;
-/// the host's state changes are kept only when the call succeeds.
+/// Runs contract calls with WasmKit, metered: every call gets an instance of the module in
+/// its initial state (fresh, or kept from an earlier call and reset, see ``InstancePool``),
+/// a fuel budget equal to its gas limit (less the entry cost), and the host imports over a
+/// ``ContractHost``. Whatever the module does, the result is a ``ContractOutcome``; the
+/// host's state changes are kept only when the call succeeds.
 ///
-/// A runtime holds no per-call state and may be shared; a call itself runs on the calling
+/// A runtime may be shared between threads (its pool is locked); a call runs on the calling
 /// thread, and the host it is given must not be used by another call at the same time.
 public struct ContractRuntime: Sendable {
     /// The WebAssembly features the parser accepts beyond WasmKit's base set (which has bulk
@@ -25,13 +26,19 @@ public struct ContractRuntime: Sendable {
     /// Whether fuel is metered (always, on a node; `false` only to measure metering's cost).
     public let metered: Bool
     let engine: Engine
+    /// Idle instances kept between calls, or nil when every call instantiates afresh.
+    let pool: InstancePool?
 
     /// A runtime with the given limits and schedule. `metered: false` runs without fuel: gas
     /// is then only the host prices, and an endless loop never ends; for benchmarks only.
-    public init(limits: ContractLimits = .standard, schedule: GasSchedule = .standard, metered: Bool = true) {
+    /// `reuseInstances` keeps instances between calls and resets them (the outcome of every
+    /// call is the same either way; reuse saves WasmKit's translation of the code per call).
+    public init(limits: ContractLimits = .standard, schedule: GasSchedule = .standard, metered: Bool = true,
+                reuseInstances: Bool = true) {
         self.limits = limits
         self.schedule = schedule
         self.metered = metered
+        self.pool = reuseInstances ? InstancePool() : nil
         self.engine = Engine(configuration: EngineConfiguration(
             compilationMode: .lazy, stackSize: limits.stackSize, features: Self.features,
             memoryBoundsChecking: .software, fuelMetering: metered))
@@ -55,15 +62,23 @@ public struct ContractRuntime: Sendable {
             return ContractOutcome(result: .failure(.insufficientFunds(balance: host.balance(of: call.caller), value: call.value)),
                                    gasUsed: entry)
         }
-        let store = Store(engine: engine)
-        store.fuel = Fuel(remaining: call.gasLimit - entry)
-        let state = CallState(host: host, call: call, block: block, limits: limits, schedule: schedule, store: store)
-        defer { state.memory = nil }  // breaks store -> host functions -> state -> memory -> store
         var failure: ContractError? = nil
+        let pooled: PooledInstance
         do {
-            let instance = try code.module.instantiate(store: store, imports: HostFunctions.imports(for: state, store: store))
-            state.memory = instance.exports[memory: "memory"]
-            guard let function = instance.exports[function: call.method] else {
+            pooled = try pool?.take(code.codeHash) ?? PooledInstance(code: code, engine: engine, limits: limits, schedule: schedule,
+                                                                  reusable: pool != nil)
+        } catch {
+            host.rollback(to: checkpoint)
+            return ContractOutcome(result: .failure(.trapped(.other("instantiation failed: \(error)"))), gasUsed: entry)
+        }
+        let store = pooled.store
+        store.fuel = Fuel(remaining: call.gasLimit - entry)
+        let state = CallState(host: host, call: call, block: block, limits: limits, schedule: schedule, store: store,
+                              memory: pooled.memory)
+        pooled.slot.state = state
+        defer { pooled.slot.state = nil }
+        do {
+            guard let function = pooled.instance.exports[function: call.method] else {
                 throw HostAbort.violation("method \(call.method) is not exported")
             }
             _ = try function.invoke([])
@@ -86,6 +101,9 @@ public struct ContractRuntime: Sendable {
             return ContractOutcome(result: .failure(failure), gasUsed: gasUsed)
         }
         host.commit(checkpoint)
+        // Only an instance that returned normally is reused (a trap or revert leaves its stack
+        // pointer and heap mid-call), and only when it can be reset.
+        if let pool, pooled.reset() { pool.give(pooled, for: code.codeHash) }
         gasUsed = min(gasUsed, call.gasLimit)
         return ContractOutcome(result: .success(state.returnData), gasUsed: gasUsed,
                                events: state.events, messages: state.messages)

@@ -11,6 +11,8 @@ struct ModuleChecker {
         var methods: [String] = []
         var initialPages: UInt64 = 0
         var maxPages: UInt64 = 0
+        /// The export names of the mutable globals (every mutable global must be exported).
+        var mutableGlobals: [String] = []
     }
 
     func check(_ bytes: [UInt8]) throws(ContractModuleError) -> Summary {
@@ -20,6 +22,7 @@ struct ModuleChecker {
         var memories: [MemoryType] = []
         var exports: [Export] = []
         var globals = 0
+        var mutable: [Bool] = []   // per defined global (imports of globals are refused)
         var bodies = 0
         var summary = Summary()
         do {
@@ -76,6 +79,7 @@ struct ModuleChecker {
                         throw ContractModuleError.tooMany(what: "globals", count: globals, limit: limits.maxGlobals)
                     }
                     for global in list {
+                        mutable.append(global.type.mutability == .variable)
                         switch global.type.valueType {
                         case .i32, .i64: break
                         case .f32, .f64: throw ContractModuleError.floatingPoint("a global of type \(HostImports.describe(global.type.valueType))")
@@ -103,7 +107,8 @@ struct ModuleChecker {
             throw .malformed(String(describing: error))
         }
         try checkMemory(memories, into: &summary)
-        summary.methods = try checkExports(exports, types: types, functionTypes: functionTypes)
+        (summary.methods, summary.mutableGlobals) = try checkExports(exports, types: types, functionTypes: functionTypes,
+                                                                     mutableGlobals: mutable)
         return summary
     }
 
@@ -159,8 +164,13 @@ struct ModuleChecker {
         summary.maxPages = max
     }
 
-    func checkExports(_ exports: [Export], types: [FunctionType?], functionTypes: [UInt32]) throws(ContractModuleError) -> [String] {
+    /// The methods and the export names of the mutable globals. Every mutable global must be
+    /// exported, so that a node can reset an instance between calls; immutable ones may not be.
+    func checkExports(_ exports: [Export], types: [FunctionType?], functionTypes: [UInt32],
+                      mutableGlobals: [Bool]) throws(ContractModuleError) -> (methods: [String], globals: [String]) {
         var methods: [String] = []
+        var globals: [String] = []
+        var exportedGlobals = Set<UInt32>()
         var hasMemory = false
         for export in exports {
             switch export.descriptor {
@@ -177,15 +187,22 @@ struct ModuleChecker {
                     throw .methodSignature(name: export.name, actual: type.map(HostImports.describe) ?? "unknown")
                 }
                 methods.append(export.name)
+            case .global(let index):
+                guard Int(index) < mutableGlobals.count, mutableGlobals[Int(index)] else { throw .unsupportedExport(export.name) }
+                exportedGlobals.insert(index)
+                globals.append(export.name)
             default:
                 throw .unsupportedExport(export.name)
             }
         }
         guard hasMemory else { throw .missingExport("memory") }
+        for (index, isMutable) in mutableGlobals.enumerated() where isMutable && !exportedGlobals.contains(UInt32(index)) {
+            throw .unexportedMutableGlobal(index)
+        }
         guard methods.count <= limits.maxMethods else {
             throw .tooMany(what: "methods", count: methods.count, limit: limits.maxMethods)
         }
-        return methods
+        return (methods, globals)
     }
 
     /// 1 to `maxLength` bytes of `a`-`z`, `0`-`9` and `_`.

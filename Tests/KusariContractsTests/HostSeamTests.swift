@@ -78,6 +78,44 @@ import Testing
         #expect(released == nil)
     }
 
+    @Test func aReusedInstanceIsIndistinguishableFromAFreshOne() throws {
+        // Each call adds one to a mutable global and to a byte of memory, grows the memory
+        // when asked, and returns both: with reuse, every call must still see them fresh.
+        let bytes = try wat(#"""
+            (import "kusari" "return_data" (func $r (param i32 i32)))
+            (import "kusari" "input_size" (func $n (result i32)))
+            (global $g (export "__g") (mut i32) (i32.const 5))
+            (data (i32.const 100) "\07")
+            (func (export "bump")
+              (global.set $g (i32.add (global.get $g) (i32.const 1)))
+              (i32.store8 (i32.const 100) (i32.add (i32.load8_u (i32.const 100)) (i32.const 1)))
+              (if (call $n) (then (drop (memory.grow (i32.const 1)))))
+              (i32.store8 (i32.const 101) (global.get $g))
+              (i32.store8 (i32.const 102) (memory.size))
+              (call $r (i32.const 100) (i32.const 3)))
+            (func (export "fail")
+              (global.set $g (i32.const 99)) (i32.store8 (i32.const 100) (i32.const 99)) unreachable)
+            """#)
+        let code = try ContractCode(bytes: bytes)
+        for reuse in [true, false] {
+            let runtime = ContractRuntime(reuseInstances: reuse)
+            let host = InMemoryContractHost()
+            func call(_ method: String, grow: Bool = false) -> ContractOutcome {
+                runtime.run(code, ContractCall(contract: contractAddress, caller: alice, method: method,
+                                               input: grow ? [1] : [], gasLimit: 100_000), block: block, host: host)
+            }
+            let first = call("bump")
+            #expect(first.returnData == [8, 6, 1])
+            #expect(call("bump") == first)
+            #expect(call("fail").error == .trapped(.unreachable))
+            #expect(call("bump") == first)
+            #expect(call("bump", grow: true).returnData == [8, 6, 2])
+            #expect(call("bump") == first)
+        }
+        let hidden = try wat(#"(global $g (mut i32) (i32.const 0)) (func (export "f") (global.set $g (i32.const 1)))"#)
+        #expect(throws: ContractModuleError.unexportedMutableGlobal(0)) { try ContractCode(bytes: hidden) }
+    }
+
     @Test func theAttachedValueMovesWithTheCallAndBackWhenItFails() throws {
         let bytes = try wat(#"""
             (func (export "keep"))

@@ -50,7 +50,7 @@ enum Examples {
 struct Deployed {
     let code: ContractCode
     let host = InMemoryContractHost()
-    let runtime = ContractRuntime()
+    var runtime = ContractRuntime()
     var address = contractAddress
 
     func call(_ method: String, from caller: AddressPayload, _ args: [ContractValue] = [], value: UInt64 = 0,

@@ -1,12 +1,14 @@
 #if arch(wasm32)
 import KusariWasmSupport
 
-// The heap of a contract call (the C names the Swift runtime calls, `posix_memalign` and
-// `free`, are bound to these by the linker flags `--wrap=posix_memalign --wrap=free`): a bump allocator over linear memory, from the linker's
-// `__heap_base` upwards, growing the memory a page at a time. Nothing is freed: a call is
-// short, and every call starts from a fresh instance. When the memory reaches the maximum
-// the module declares, the allocation traps (`unreachable`), so a contract that wants more
-// memory than the chain allows stops with a trap, never with a corrupted heap.
+// The heap of a contract call: a bump allocator over linear memory, from the linker's
+// `__heap_base` upwards, growing the memory a page at a time. (The C names the Swift runtime
+// calls, `posix_memalign` and `free`, are bound to these by the linker flags
+// `--wrap=posix_memalign --wrap=free`.) Nothing is freed: a call is short, and every call
+// starts from an instance in its initial state (the heap top is in memory, so it is reset
+// too). When the memory reaches the maximum the module declares, the allocation traps
+// (`unreachable`), so a contract that wants more memory than the chain allows stops with a
+// trap, never with a corrupted heap.
 nonisolated(unsafe) private var heapTop: UInt = 0
 
 @_cdecl("__wrap_posix_memalign")
