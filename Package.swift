@@ -246,7 +246,7 @@ let package = Package(
         // The HTTP API in process: a real Hummingbird server on 127.0.0.1, raw sockets as clients.
         .testTarget(
             name: "KusariAPITests",
-            dependencies: ["KusariCore", "KusariChain", "KusariNode", "KusariAPI", "KusariClient",
+            dependencies: ["KusariCore", "KusariChain", "KusariNode", "KusariAPI", "KusariClient", "KusariBFT",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")]

@@ -167,7 +167,8 @@ def main():
     expected_ops = {("GET", "/v1/status"), ("GET", "/v1/blocks"), ("GET", "/v1/blocks/{ref}"), ("GET", "/v1/txs/{id}"),
                     ("POST", "/v1/txs"), ("GET", "/v1/accounts/{address}"), ("GET", "/v1/accounts/{address}/txs"),
                     ("GET", "/v1/mempool"), ("GET", "/v1/events"), ("GET", "/openapi.yaml"),
-                    ("GET", "/v1/peers"), ("GET", "/v1/bans"), ("GET", "/v1/chain/tree")}
+                    ("GET", "/v1/peers"), ("GET", "/v1/bans"), ("GET", "/v1/chain/tree"),
+                    ("GET", "/v1/blocks/{ref}/commit"), ("GET", "/v1/validators"), ("GET", "/v1/evidence")}
     c.result(ops == expected_ops, "spec documents exactly the node's routes",
              "" if ops == expected_ops else f"missing {sorted(expected_ops - ops)}, extra {sorted(ops - expected_ops)}")
 
@@ -260,6 +261,9 @@ def main():
         c.check("GET /v1/txs/{id} (the posted transaction, pending or mined since)", "GET", f"/v1/txs/{pending_id}",
                 "/v1/txs/{id}", 200)
 
+    # -- consensus ----------------------------------------------------------------
+    check_consensus(c, st, b1)
+
     # -- accounts ---------------------------------------------------------------
     miner = b1.get("header", {}).get("beneficiary")
     if miner:
@@ -348,6 +352,69 @@ def main():
 
     print(f"{c.passed} passed, {c.failed} failed")
     return 1 if c.failed else 0
+
+
+def check_consensus(c, st, b1):
+    """The BFT routes: full answers on a BFT chain, 404s that say why on a proof-of-work one."""
+    tip = st.get("height", 0)
+    zeros = "0" * 64
+    if st.get("consensus") != "bft":
+        c.check("GET /v1/blocks/1/commit on proof of work", "GET", "/v1/blocks/1/commit", "/v1/blocks/{ref}/commit", 404,
+                expect_code="not_found")
+        c.check("GET /v1/validators on proof of work", "GET", "/v1/validators", "/v1/validators", 404,
+                expect_code="no_validators")
+        c.check("GET /v1/evidence on proof of work", "GET", "/v1/evidence", "/v1/evidence", 404, expect_code="no_validators")
+        c.check("GET /v1/blocks/1 has no BFT fields", "GET", "/v1/blocks/1", "/v1/blocks/{ref}", 200,
+                extra=lambda j: None if "bft" not in j["header"] and "lastCommit" not in j and "evidence" not in j
+                else "BFT fields on a proof-of-work block")
+        return
+    c.check("GET /v1/blocks/0/commit (the genesis has none)", "GET", "/v1/blocks/0/commit", "/v1/blocks/{ref}/commit", 404,
+            expect_code="not_found")
+    c.check("GET /v1/blocks/{zeros}/commit", "GET", f"/v1/blocks/{zeros}/commit", "/v1/blocks/{ref}/commit", 404,
+            expect_code="not_found")
+    c.check("GET /v1/blocks/abc/commit", "GET", "/v1/blocks/abc/commit", "/v1/blocks/{ref}/commit", 400,
+            expect_code="bad_request")
+    c.check("GET /v1/blocks/{far}/commit", "GET", f"/v1/blocks/{tip + 1000000}/commit", "/v1/blocks/{ref}/commit", 404,
+            expect_code="not_found")
+    if tip >= 1:
+        c.check("GET /v1/blocks/1/commit", "GET", "/v1/blocks/1/commit", "/v1/blocks/{ref}/commit", 200,
+                extra=lambda j: None if j["blockId"] == b1.get("id") and j["height"] == 1
+                and j["signedPower"] >= j["twoThirdsPlusOne"] else "not block 1's commit, or short of power")
+        c.check("GET /v1/blocks/1 has a BFT header, evidence and no last commit", "GET", "/v1/blocks/1", "/v1/blocks/{ref}", 200,
+                extra=lambda j: None if "bft" in j["header"] and "lastCommit" not in j and j.get("evidence") == []
+                else "expected header.bft, evidence [] and no lastCommit")
+        c.check("GET /v1/blocks/{tip}/commit", "GET", f"/v1/blocks/{tip}/commit", "/v1/blocks/{ref}/commit", 200)
+        c.check("GET /v1/validators?height={tip}: hash is the header's validatorsHash", "GET", f"/v1/validators?height={tip}",
+                "/v1/validators", 200, extra=lambda j: None if j["hash"] == c_header(c, tip).get("validatorsHash")
+                else "hash differs from the header's validatorsHash")
+        if tip >= 2:
+            c.check("GET /v1/blocks/2?txs=full carries block 1's commit", "GET", "/v1/blocks/2?txs=full", "/v1/blocks/{ref}", 200,
+                    extra=lambda j: None if j.get("lastCommit", {}).get("blockId") == b1.get("id")
+                    else "lastCommit does not name block 1")
+    c.check("GET /v1/validators (next height)", "GET", "/v1/validators", "/v1/validators", 200,
+            extra=lambda j: None if j["height"] >= tip + 1 and j["validators"] else "expected the next height's set")
+    c.check("GET /v1/validators?height=1 (no window)", "GET", "/v1/validators?height=1", "/v1/validators", 200,
+            extra=lambda j: None if "window" not in j else "height 1 has no window")
+    c.check("GET /v1/validators?height=0", "GET", "/v1/validators?height=0", "/v1/validators", 400, expect_code="bad_request")
+    c.check("GET /v1/validators?height=x", "GET", "/v1/validators?height=x", "/v1/validators", 400, expect_code="bad_request")
+    c.check("GET /v1/validators?height={far}", "GET", f"/v1/validators?height={tip + 1000000}", "/v1/validators", 404,
+            expect_code="not_found")
+    listed = c.check("GET /v1/evidence", "GET", "/v1/evidence", "/v1/evidence", 200) or {}
+    for e in listed.get("evidence", [])[:1]:
+        at = e["includedAt"]
+        c.check("GET /v1/blocks/{includedAt}?txs=full of included evidence", "GET", f"/v1/blocks/{at}?txs=full",
+                "/v1/blocks/{ref}", 200, extra=lambda j: None if any(
+                    {k: v for k, v in e.items() if k != "includedAt"} == x for x in j.get("evidence", []))
+                else "the block does not carry the evidence")
+    c.check("GET /v1/evidence?limit=1", "GET", "/v1/evidence?limit=1", "/v1/evidence", 200,
+            extra=lambda j: None if len(j["evidence"]) <= 1 else "more than limit")
+    c.check("GET /v1/evidence?limit=0", "GET", "/v1/evidence?limit=0", "/v1/evidence", 400, expect_code="bad_request")
+
+
+def c_header(c, height):
+    """The BFT fields of the header at `height` (empty when there are none)."""
+    _, _, raw = c.request("GET", f"/v1/blocks/{height}")
+    return json.loads(raw).get("header", {}).get("bft", {})
 
 
 def check_events(c, wait):

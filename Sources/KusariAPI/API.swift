@@ -21,7 +21,7 @@ public enum API {
         let methods = RouteMethods()
         router.add(middleware: ErrorMiddleware(methods: methods))
         router.add(middleware: ReadRateLimit(limiter: RateLimiter(perMinute: readsPerMinute, limitLoopback: limitLoopback)))
-        let views = Views(network: network)
+        let views = Views(node: node, network: network)
         let limiter = RateLimiter(perMinute: postsPerMinute, limitLoopback: limitLoopback)
 
         router.get("/openapi.yaml") { _, _ -> Response in
@@ -160,6 +160,7 @@ public enum API {
         router.get("/v1/events") { _, context -> Response in
             try EventStream.response(node: node, connections: connections, context: context)
         }
+        addBFTRoutes(to: router, node: node, views: views)
         try mount(router)
         methods.record(router)
         return router

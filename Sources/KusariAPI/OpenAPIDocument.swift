@@ -68,6 +68,12 @@ tags:
   - name: mempool
   - name: events
   - name: network
+  - name: consensus
+    description: |
+      BFT consensus (a genesis with `"consensus": {"engine": "bft", ...}`; docs/protocol.md,
+      section 17): the commit certificate that made each block final, the validator set
+      that votes at a height, and evidence of double signing. On a proof-of-work chain
+      these routes answer `404`.
   - name: meta
 paths:
   /v1/status:
@@ -121,7 +127,11 @@ paths:
         stored block, on the best chain or not. With `txs=full`,
         `transactions` holds whole transaction objects (schema
         `BlockWithTransactions`); otherwise it holds their ids (schema
-        `Block`).
+        `Block`). A block of a BFT chain has a version 2 header with `bft`
+        (its proposer and the hashes a light client follows), its parent's
+        commit certificate as `lastCommit` (from block 2 on) and its
+        `evidence` of double signing (often empty); the commit that made the
+        block itself final is at `/v1/blocks/{ref}/commit`.
       parameters:
         - name: ref
           in: path
@@ -148,6 +158,68 @@ paths:
                 anyOf:
                   - $ref: "#/components/schemas/Block"
                   - $ref: "#/components/schemas/BlockWithTransactions"
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/blocks/{ref}/commit:
+    get:
+      tags: [consensus]
+      operationId: getBlockCommit
+      summary: The commit certificate that made a block final (BFT chains).
+      description: |
+        The precommits stored with the block: those of more than two thirds of
+        the voting power for this block in one round (docs/protocol.md, section
+        17.6), each with its validator's address and power, the power they add
+        up to, the validators whose precommit it lacks (`absent`), and `hex`,
+        the commit's canonical encoding (`height u64 ‖ round u32 ‖ block id ‖
+        count varuint ‖ count × (validator index u32 ‖ timestamp u64 ‖
+        signature)`), which a light client hashes and verifies. It is the one
+        the next block carries as its `lastCommit`, or one with more
+        precommits (a validator stores the commit it decided on). `404`
+        `not_found` for an unknown block, for the genesis (nothing votes on it)
+        and on a proof-of-work chain; the message says which.
+      parameters:
+        - name: ref
+          in: path
+          required: true
+          description: A height (decimal) or a block id (64 hex digits).
+          schema:
+            anyOf:
+              - type: string
+                pattern: "^[0-9]{1,19}$"
+              - $ref: "#/components/schemas/HashInput"
+      responses:
+        "200":
+          description: The commit certificate.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CommitCertificate"}
+              examples:
+                twoValidators:
+                  summary: A block of a two-validator chain, committed by both in round 0.
+                  value:
+                    absent: []
+                    blockId: a3e2b7945b6036faa2c361e9527b8b685f83e0a0d84e9b38445fa4df720e83d4
+                    height: 27
+                    hex: 000000000000001b00000000a3e2b7945b6036faa2c361e9527b8b685f83e0a0d84e9b38445fa4df720e83d40200000000000001a2344f4fe95e94228206d1b20d5470c6f6d31d3b33fa55f7e110e38927c0267f1f6877eda355bbfb7ac317b26fef07322400be7050a91e87adaec9b92b0b99f7f58b376a0800000001000001a2344f4feb7fc5ffdd0233d972523aa80b0be86e749200c3d6df724dcd45872581dee4e7e159b0d7428a8e191bd1cf09518303358526710b14672cc341ab83e3fdbdcf1a03
+                    precommits:
+                    - power: 10
+                      signature: 5e94228206d1b20d5470c6f6d31d3b33fa55f7e110e38927c0267f1f6877eda355bbfb7ac317b26fef07322400be7050a91e87adaec9b92b0b99f7f58b376a08
+                      timestamp: 1796173942761
+                      validator: ksrt1qq37ehpezwv23quy7xdfydpnk92khde0e5k69ar
+                      validatorIndex: 0
+                    - power: 10
+                      signature: 7fc5ffdd0233d972523aa80b0be86e749200c3d6df724dcd45872581dee4e7e159b0d7428a8e191bd1cf09518303358526710b14672cc341ab83e3fdbdcf1a03
+                      timestamp: 1796173942763
+                      validator: ksrt1qtvzunj5d82cvjdx3zfayme3fm7m2tt854h69j4
+                      validatorIndex: 1
+                    round: 0
+                    signedPower: 20
+                    totalPower: 20
+                    twoThirdsPlusOne: 14
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {$ref: "#/components/responses/NotFound"}
         "503": {$ref: "#/components/responses/Unavailable"}
@@ -460,6 +532,116 @@ paths:
         "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
+  /v1/validators:
+    get:
+      tags: [consensus]
+      operationId: getValidators
+      summary: The validator set that votes at a height (BFT chains).
+      description: |
+        The validators that vote at `height` (default: the next height, one
+        above the tip), by index (the order votes name them by: higher power
+        first, then the lower address), each with its public key, voting power
+        and proposer priority at that height (CometBFT's proposer-priority
+        algorithm, docs/protocol.md section 17.1; `proposer` is the round-0
+        proposer of the height), and how many of the stored commits of the
+        100 blocks below `height` (`window`) carry its precommit (`signed`)
+        or lack it (`missed`). `hash` is the set's hash, the `validatorsHash`
+        of that height's header: a light client checks the one against the
+        other before it trusts the keys. `height` 0 (the genesis, not voted
+        on) is refused with `400`; above the next height is `404`
+        `not_found`. On a proof-of-work chain the answer is `404`
+        `no_validators`.
+      parameters:
+        - name: height
+          in: query
+          required: false
+          description: The height (1 to the tip + 1; default the tip + 1).
+          schema: {type: integer, minimum: 1, maximum: 18446744073709551615}
+      responses:
+        "200":
+          description: The validator set.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ValidatorSet"}
+              examples:
+                twoValidators:
+                  summary: A two-validator chain at height 27 (the two alternate as proposers).
+                  value:
+                    hash: 750611def53c8f1ed80eea500545a1cda92282982a1851335d3899daa2f05e3c
+                    height: 27
+                    proposer: ksrt1qq37ehpezwv23quy7xdfydpnk92khde0e5k69ar
+                    totalPower: 20
+                    twoThirdsPlusOne: 14
+                    validators:
+                    - address: ksrt1qq37ehpezwv23quy7xdfydpnk92khde0e5k69ar
+                      index: 0
+                      missed: 0
+                      power: 10
+                      proposerPriority: -10
+                      publicKey: e59e856244b082b9af648f2168e99e601e13cdff1105ec9041c2af9f2ed0bd7f
+                      signed: 26
+                    - address: ksrt1qtvzunj5d82cvjdx3zfayme3fm7m2tt854h69j4
+                      index: 1
+                      missed: 0
+                      power: 10
+                      proposerPriority: 10
+                      publicKey: cfc6dd9c7d3cabd80c3c214e0d390ae0cd36ccea12f116d8a2d653233338d5b6
+                      signed: 26
+                    window:
+                      from: 1
+                      to: 26
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFoundOrNoValidators"}
+        "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/evidence:
+    get:
+      tags: [consensus]
+      operationId: listEvidence
+      summary: Evidence of double signing included in committed blocks (BFT chains).
+      description: |
+        Each piece of evidence a committed block included, newest block first,
+        at most `limit`: two conflicting votes signed by one validator (the
+        same type, height and round for two different blocks, `first` the one
+        with the smaller block id; a block id of 64 zeros is a vote for nil),
+        with `includedAt`, the height of the block that included it
+        (docs/protocol.md, section 17.6). On a proof-of-work chain the answer
+        is `404` `no_validators`.
+      parameters:
+        - $ref: "#/components/parameters/Limit"
+      responses:
+        "200":
+          description: The evidence.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/EvidenceList"}
+              examples:
+                doubleVote:
+                  summary: A validator that prevoted both a block and nil at height 22, round 0 (`limit=1`).
+                  value:
+                    evidence:
+                    - first:
+                        blockId: '0000000000000000000000000000000000000000000000000000000000000000'
+                        signature: 686e50bf37ec355f46294543023db629911d88d915e4c694697842f133299c6a64ead4da4cd8531763468cdfd5f33d84599393f97a754e2415dbfdf007ad700c
+                        timestamp: 1796173942227
+                      height: 26
+                      includedAt: 27
+                      round: 0
+                      second:
+                        blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c
+                        signature: 26dd6ed80828492747067a30928f680fe3e2b7b49ba9e2213767bb6177ad164903bf4d3c71ece4ebdfdf9832f69fc57c88d64ba52a7dd7fde57405b992f0e00e
+                        timestamp: 1796173942227
+                      type: prevote
+                      validator: ksrt1qtvzunj5d82cvjdx3zfayme3fm7m2tt854h69j4
+                      validatorIndex: 1
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NoValidators"}
+        "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
   /v1/events:
     get:
       tags: [events]
@@ -500,8 +682,15 @@ paths:
           content:
             text/event-stream:
               schema:
-                type: string
-                description: Server-sent events; the `data` of each event is one of BlockEvent, TxEvent, ReorgEvent or SideEvent, by its `event` name.
+                description: |
+                  One server-sent event (OpenAPI 3.1 describes each event of a
+                  `text/event-stream` by this schema): its `event` name and its
+                  `data`, one line of JSON whose schema the name gives.
+                oneOf:
+                  - $ref: "#/components/schemas/BlockEventMessage"
+                  - $ref: "#/components/schemas/TxEventMessage"
+                  - $ref: "#/components/schemas/ReorgEventMessage"
+                  - $ref: "#/components/schemas/SideEventMessage"
               examples:
                 block:
                   value: "event: block\ndata: {\"height\":33,\"id\":\"3195df18e4a75a53441ac94ba1ade22bf77eaa1f4b44e45ad72b848f99ad117e\",\"txCount\":0}\n\n"
@@ -573,6 +762,16 @@ components:
       content:
         application/json:
           schema: {$ref: "#/components/schemas/NotFoundError"}
+    NoValidators:
+      description: "`no_validators`: the chain runs proof of work, so it has no validators (and no evidence)."
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/NoValidatorsError"}
+    NotFoundOrNoValidators:
+      description: "`not_found`: no block has been voted on at that height yet; `no_validators`: the chain runs proof of work."
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/NotFoundOrNoValidatorsError"}
     Unavailable:
       description: "`unavailable`: the node could not read its storage."
       content:
@@ -640,7 +839,7 @@ components:
             code:
               description: |
                 bad_json, bad_request, bad_address, invalid_encoding (400);
-                not_found (404); method_not_allowed (405); too_large (413); wrong_type and the mempool
+                not_found, no_validators (404); method_not_allowed (405); too_large (413); wrong_type and the mempool
                 codes wrong_chain, bad_signature, already_known, nonce_too_low,
                 nonce_too_far_ahead, fee_too_low, replacement_underpriced,
                 insufficient_balance, mempool_full (422); rate_limited (429);
@@ -654,6 +853,7 @@ components:
                     - bad_address
                     - invalid_encoding
                     - not_found
+                    - no_validators
                     - too_large
                     - wrong_type
                     - wrong_chain
@@ -701,6 +901,20 @@ components:
             error:
               properties:
                 code: {const: not_found}
+    NoValidatorsError:
+      allOf:
+        - $ref: "#/components/schemas/Error"
+        - properties:
+            error:
+              properties:
+                code: {const: no_validators}
+    NotFoundOrNoValidatorsError:
+      allOf:
+        - $ref: "#/components/schemas/Error"
+        - properties:
+            error:
+              properties:
+                code: {enum: [not_found, no_validators]}
     TooLargeError:
       allOf:
         - $ref: "#/components/schemas/Error"
@@ -751,7 +965,7 @@ components:
     # --- status ----------------------------------------------------------
     Status:
       type: object
-      required: [network, chainId, height, tip, chainwork, stateRoot, bits, difficulty, mempool, peers, syncing, bestPeerHeight, version, genesis]
+      required: [network, chainId, height, tip, chainwork, stateRoot, bits, difficulty, mempool, peers, syncing, bestPeerHeight, version, genesis, consensus]
       additionalProperties: false
       properties:
         network: {type: string, enum: [main, test, devnet]}
@@ -781,6 +995,15 @@ components:
         bestPeerHeight: {type: integer, minimum: 0, description: "The highest height a connected peer shows (its handshake, then the valid headers it sends), or ours if higher: sync progress is height / bestPeerHeight."}
         version: {type: string, description: The node's version, e.g. "0.1.0".}
         genesis: {$ref: "#/components/schemas/Hash"}
+        consensus:
+          description: |
+            The consensus engine the genesis names: `pow` (proof of work: the
+            chain with the most work wins and blocks gain confirmations) or
+            `bft` (validators vote; a block is final once committed, and
+            `bits` is `0x00000000`, `difficulty` `0.000` and `chainwork` the
+            number of blocks).
+          type: string
+          enum: [pow, bft]
 
     # --- blocks ----------------------------------------------------------
     BlockHeader:
@@ -798,6 +1021,33 @@ components:
         bits: {$ref: "#/components/schemas/Bits"}
         nonce: {$ref: "#/components/schemas/UInt64"}
         beneficiary: {$ref: "#/components/schemas/Address"}
+        bft: {$ref: "#/components/schemas/BFTHeader"}
+    BFTHeader:
+      description: |
+        The fields of a version 2 (BFT) header (docs/protocol.md, section
+        17.6), left out of version 1 (proof-of-work) headers. A version 2
+        header has `bits` `0x00000000` and `nonce` 0 (neither is encoded),
+        and its `beneficiary` is its proposer. The genesis of a BFT chain has
+        the all-zero proposer and zero `lastCommitHash` and `evidenceHash`.
+      type: object
+      required: [proposer, validatorsHash, nextValidatorsHash, lastCommitHash, evidenceHash]
+      additionalProperties: false
+      properties:
+        proposer: {$ref: "#/components/schemas/Address"}
+        validatorsHash: {$ref: "#/components/schemas/Hash"}
+        nextValidatorsHash: {$ref: "#/components/schemas/Hash"}
+        lastCommitHash:
+          description: SHA-256 of the block's `lastCommit` encoding; 64 zeros when it has none (block 1).
+          allOf: [{$ref: "#/components/schemas/Hash"}]
+        evidenceHash:
+          description: SHA-256 of the block's evidence encodings one after another; 64 zeros when it has none.
+          allOf: [{$ref: "#/components/schemas/Hash"}]
+      examples:
+        - evidenceHash: cbcbbee638d0818cb7d1a28a9929d7017b16277fedd1d2664a527878486a3309
+          lastCommitHash: 438f28f5420dca8217eefee71812e876369e46ae2704dca38baee26e19aa9513
+          nextValidatorsHash: 750611def53c8f1ed80eea500545a1cda92282982a1851335d3899daa2f05e3c
+          proposer: ksrt1qq37ehpezwv23quy7xdfydpnk92khde0e5k69ar
+          validatorsHash: 750611def53c8f1ed80eea500545a1cda92282982a1851335d3899daa2f05e3c
     Block:
       description: A block with its transactions as ids.
       type: object
@@ -809,11 +1059,13 @@ components:
         header: {$ref: "#/components/schemas/BlockHeader"}
         confirmations: {type: integer, minimum: 0, description: "1 for the tip, 0 when not on the best chain."}
         onBestChain: {type: boolean}
-        size: {type: integer, minimum: 149, description: The block's encoded size in bytes.}
+        size: {type: integer, minimum: 149, description: "The block's encoded size in bytes (at least 149 for proof of work, 267 for BFT)."}
         txCount: {type: integer, minimum: 0}
         transactions:
           type: array
           items: {$ref: "#/components/schemas/Hash"}
+        lastCommit: {$ref: "#/components/schemas/LastCommit"}
+        evidence: {$ref: "#/components/schemas/BlockEvidence"}
     BlockWithTransactions:
       description: A block with whole transactions (`txs=full`).
       type: object
@@ -830,6 +1082,8 @@ components:
         transactions:
           type: array
           items: {$ref: "#/components/schemas/Tx"}
+        lastCommit: {$ref: "#/components/schemas/LastCommit"}
+        evidence: {$ref: "#/components/schemas/BlockEvidence"}
     BlockList:
       type: object
       required: [blocks]
@@ -843,6 +1097,223 @@ components:
           description: The `before` for the next page; left out when the page is not full or ends at the genesis block.
           type: integer
           minimum: 1
+
+    # --- consensus (BFT) -------------------------------------------------
+    Signature:
+      description: An Ed25519 signature, 64 bytes as lowercase hex.
+      type: string
+      pattern: "^[0-9a-f]{128}$"
+    PublicKey:
+      description: An Ed25519 public key, 32 bytes as lowercase hex.
+      type: string
+      pattern: "^[0-9a-f]{64}$"
+    VotingPower:
+      description: A validator's voting power (1 to (2^63 - 1) / 8).
+      type: integer
+      minimum: 1
+      maximum: 1152921504606846975
+    TotalPower:
+      description: A sum of voting power (at most (2^63 - 1) / 8).
+      type: integer
+      minimum: 0
+      maximum: 1152921504606846975
+    ValidatorIndex:
+      description: A validator's index in its set (the order votes name validators by).
+      type: integer
+      minimum: 0
+      maximum: 4294967295
+    Round:
+      description: A consensus round within a height (0 first).
+      type: integer
+      minimum: 0
+      maximum: 4294967295
+    VoteTimestamp:
+      description: The voter's clock when it signed, milliseconds since the Unix epoch (part of what it signed).
+      allOf: [{$ref: "#/components/schemas/UInt64"}]
+    Precommit:
+      description: One validator's precommit for the block, as a commit carries it (its signature covers the vote sign-bytes of docs/protocol.md section 17.2 with type 2, the commit's height, round and block id, and `timestamp`).
+      type: object
+      required: [validatorIndex, validator, timestamp, signature]
+      additionalProperties: false
+      properties:
+        validatorIndex: {$ref: "#/components/schemas/ValidatorIndex"}
+        validator: {$ref: "#/components/schemas/Address"}
+        timestamp: {$ref: "#/components/schemas/VoteTimestamp"}
+        signature: {$ref: "#/components/schemas/Signature"}
+    LastCommit:
+      description: |
+        The commit certificate of the block's parent, as the block carries
+        it (left out of block 1, whose parent is the genesis, and of
+        proof-of-work blocks): the precommits, by increasing validator index,
+        of more than two thirds of the voting power for `blockId` (the
+        parent) at `height` in `round`. Its encoding's SHA-256 is the
+        header's `bft.lastCommitHash`.
+      type: object
+      required: [height, round, blockId, precommits]
+      additionalProperties: false
+      properties:
+        height: {$ref: "#/components/schemas/Height"}
+        round: {$ref: "#/components/schemas/Round"}
+        blockId: {$ref: "#/components/schemas/Hash"}
+        precommits:
+          type: array
+          maxItems: 10000
+          items: {$ref: "#/components/schemas/Precommit"}
+    SignedVote:
+      description: One of the two conflicting votes of a piece of evidence.
+      type: object
+      required: [blockId, timestamp, signature]
+      additionalProperties: false
+      properties:
+        blockId:
+          description: The block voted for; 64 zeros for a vote for nil.
+          allOf: [{$ref: "#/components/schemas/Hash"}]
+        timestamp: {$ref: "#/components/schemas/VoteTimestamp"}
+        signature: {$ref: "#/components/schemas/Signature"}
+    Evidence:
+      description: |
+        Evidence that a validator signed two conflicting votes: the same
+        `type`, `height` and `round` for two different blocks, `first` the
+        vote with the smaller block id (docs/protocol.md, section 17.6).
+        `validatorIndex` names it in the set of `height`.
+      type: object
+      required: [type, height, round, validatorIndex, validator, first, second]
+      additionalProperties: false
+      properties:
+        type: {type: string, enum: [prevote, precommit]}
+        height: {$ref: "#/components/schemas/Height"}
+        round: {$ref: "#/components/schemas/Round"}
+        validatorIndex: {$ref: "#/components/schemas/ValidatorIndex"}
+        validator: {$ref: "#/components/schemas/Address"}
+        first: {$ref: "#/components/schemas/SignedVote"}
+        second: {$ref: "#/components/schemas/SignedVote"}
+    BlockEvidence:
+      description: A BFT block's evidence of double signing, possibly empty (at most 64 pieces); left out of proof-of-work blocks.
+      type: array
+      maxItems: 64
+      items: {$ref: "#/components/schemas/Evidence"}
+    PoweredPrecommit:
+      description: A precommit of a commit certificate, with its validator's voting power.
+      type: object
+      required: [validatorIndex, validator, timestamp, signature, power]
+      additionalProperties: false
+      properties:
+        validatorIndex: {$ref: "#/components/schemas/ValidatorIndex"}
+        validator: {$ref: "#/components/schemas/Address"}
+        timestamp: {$ref: "#/components/schemas/VoteTimestamp"}
+        signature: {$ref: "#/components/schemas/Signature"}
+        power: {$ref: "#/components/schemas/VotingPower"}
+    AbsentValidator:
+      description: A validator whose precommit the commit lacks.
+      type: object
+      required: [validatorIndex, validator, power]
+      additionalProperties: false
+      properties:
+        validatorIndex: {$ref: "#/components/schemas/ValidatorIndex"}
+        validator: {$ref: "#/components/schemas/Address"}
+        power: {$ref: "#/components/schemas/VotingPower"}
+    CommitCertificate:
+      description: |
+        The commit certificate stored with a block: the precommits that made
+        it final, with the power behind them (`signedPower`, at least
+        `twoThirdsPlusOne` of `totalPower`), the validators that did not
+        precommit (`absent`), and `hex`, the commit's canonical encoding.
+      type: object
+      required: [height, round, blockId, precommits, signedPower, totalPower, twoThirdsPlusOne, absent, hex]
+      additionalProperties: false
+      properties:
+        height: {$ref: "#/components/schemas/Height"}
+        round: {$ref: "#/components/schemas/Round"}
+        blockId: {$ref: "#/components/schemas/Hash"}
+        precommits:
+          type: array
+          maxItems: 10000
+          items: {$ref: "#/components/schemas/PoweredPrecommit"}
+        signedPower: {$ref: "#/components/schemas/TotalPower"}
+        totalPower: {$ref: "#/components/schemas/TotalPower"}
+        twoThirdsPlusOne:
+          description: The least power that commits, floor(2 × totalPower / 3) + 1.
+          allOf: [{$ref: "#/components/schemas/TotalPower"}]
+        absent:
+          type: array
+          maxItems: 10000
+          items: {$ref: "#/components/schemas/AbsentValidator"}
+        hex:
+          description: "The commit's canonical encoding (docs/protocol.md, section 17.6): 45 bytes and 76 per precommit, lowercase hex."
+          type: string
+          pattern: "^([0-9a-f]{2})+$"
+    Validator:
+      description: One validator of a set.
+      type: object
+      required: [index, address, publicKey, power, proposerPriority, signed, missed]
+      additionalProperties: false
+      properties:
+        index: {$ref: "#/components/schemas/ValidatorIndex"}
+        address: {$ref: "#/components/schemas/Address"}
+        publicKey: {$ref: "#/components/schemas/PublicKey"}
+        power: {$ref: "#/components/schemas/VotingPower"}
+        proposerPriority:
+          description: Its proposer priority at the height (the highest proposes; ties go to the lower address).
+          type: integer
+          minimum: -9223372036854775808
+          maximum: 9223372036854775807
+        signed: {type: integer, minimum: 0, maximum: 100, description: "Commits in `window` that carry its precommit."}
+        missed: {type: integer, minimum: 0, maximum: 100, description: "Commits in `window` that lack it."}
+    ValidatorSet:
+      description: |
+        The validator set that votes at `height`. `window` is the range of
+        heights whose stored commits `signed` and `missed` count (the 100
+        below `height`, from 1); it is left out at height 1.
+      type: object
+      required: [height, hash, totalPower, twoThirdsPlusOne, proposer, validators]
+      additionalProperties: false
+      properties:
+        height: {type: integer, minimum: 1, maximum: 18446744073709551615}
+        hash:
+          description: The set's hash (docs/protocol.md, section 17.1), equal to the `validatorsHash` of that height's header.
+          allOf: [{$ref: "#/components/schemas/Hash"}]
+        totalPower: {$ref: "#/components/schemas/TotalPower"}
+        twoThirdsPlusOne:
+          description: The least power that commits, floor(2 × totalPower / 3) + 1.
+          allOf: [{$ref: "#/components/schemas/TotalPower"}]
+        proposer:
+          description: The proposer of the height's first round (round 0).
+          allOf: [{$ref: "#/components/schemas/Address"}]
+        validators:
+          type: array
+          minItems: 1
+          maxItems: 10000
+          items: {$ref: "#/components/schemas/Validator"}
+        window:
+          type: object
+          required: [from, to]
+          additionalProperties: false
+          properties:
+            from: {type: integer, minimum: 1}
+            to: {type: integer, minimum: 1}
+    IncludedEvidence:
+      description: Evidence of double signing (as in `Evidence`) with the height of the block that included it.
+      type: object
+      required: [includedAt, type, height, round, validatorIndex, validator, first, second]
+      additionalProperties: false
+      properties:
+        includedAt: {type: integer, minimum: 2, description: The height of the block that included it.}
+        type: {type: string, enum: [prevote, precommit]}
+        height: {type: integer, minimum: 1}
+        round: {$ref: "#/components/schemas/Round"}
+        validatorIndex: {$ref: "#/components/schemas/ValidatorIndex"}
+        validator: {$ref: "#/components/schemas/Address"}
+        first: {$ref: "#/components/schemas/SignedVote"}
+        second: {$ref: "#/components/schemas/SignedVote"}
+    EvidenceList:
+      type: object
+      required: [evidence]
+      additionalProperties: false
+      properties:
+        evidence:
+          type: array
+          maxItems: 100
+          items: {$ref: "#/components/schemas/IncludedEvidence"}
 
     # --- transactions ----------------------------------------------------
     Tx:
@@ -1141,6 +1612,46 @@ components:
           items: {$ref: "#/components/schemas/PoolEntry"}
 
     # --- events ----------------------------------------------------------
+    BlockEventMessage:
+      description: "A `block` event as the stream sends it: `data` is the JSON of a `BlockEvent`."
+      type: object
+      required: [event, data]
+      properties:
+        event: {const: block}
+        data:
+          type: string
+          contentMediaType: application/json
+          contentSchema: {$ref: "#/components/schemas/BlockEvent"}
+    TxEventMessage:
+      description: "A `tx` event as the stream sends it: `data` is the JSON of a `TxEvent`."
+      type: object
+      required: [event, data]
+      properties:
+        event: {const: tx}
+        data:
+          type: string
+          contentMediaType: application/json
+          contentSchema: {$ref: "#/components/schemas/TxEvent"}
+    ReorgEventMessage:
+      description: "A `reorg` event as the stream sends it: `data` is the JSON of a `ReorgEvent`."
+      type: object
+      required: [event, data]
+      properties:
+        event: {const: reorg}
+        data:
+          type: string
+          contentMediaType: application/json
+          contentSchema: {$ref: "#/components/schemas/ReorgEvent"}
+    SideEventMessage:
+      description: "A `side` event as the stream sends it: `data` is the JSON of a `SideEvent`."
+      type: object
+      required: [event, data]
+      properties:
+        event: {const: side}
+        data:
+          type: string
+          contentMediaType: application/json
+          contentSchema: {$ref: "#/components/schemas/SideEvent"}
     BlockEvent:
       description: Data of a `block` event.
       type: object

@@ -12,11 +12,15 @@ package enum View {
         package let bits: String, difficulty: String
         package let mempool: Pool
         package let peers: Int, syncing: Bool, bestPeerHeight: UInt64, version: String, genesis: String
+        /// The consensus engine: "pow" or "bft".
+        package let consensus: String
     }
 
     package struct Header: Encodable {
         package let id: String, height: UInt64, version: UInt32, previousId: String, merkleRoot: String, stateRoot: String
         package let timestamp: UInt64, bits: String, nonce: UInt64, beneficiary: String
+        /// The fields of a version 2 (BFT) header; left out of version 1 headers.
+        package let bft: BFTHeader?
     }
 
     package struct BlockSummary: Encodable {
@@ -24,10 +28,14 @@ package enum View {
         package let size: Int, txCount: Int
         package let transactions: [String]?
         package let fullTransactions: [Tx]?
+        /// A BFT block's last commit (its parent's); left out of block 1, the genesis and proof-of-work blocks.
+        package var lastCommit: Commit? = nil
+        /// A BFT block's evidence (possibly empty); left out of proof-of-work blocks.
+        package var evidence: [Evidence]? = nil
 
         enum CodingKeys: String, CodingKey {
             case id, height, header, confirmations, onBestChain, size, txCount
-            case transactions
+            case transactions, lastCommit, evidence
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -39,6 +47,8 @@ package enum View {
             try c.encode(onBestChain, forKey: .onBestChain)
             try c.encode(size, forKey: .size)
             try c.encode(txCount, forKey: .txCount)
+            try c.encodeIfPresent(lastCommit, forKey: .lastCommit)
+            try c.encodeIfPresent(evidence, forKey: .evidence)
             if let fullTransactions { try c.encode(fullTransactions, forKey: .transactions) } else {
                 try c.encode(transactions ?? [], forKey: .transactions)
             }
@@ -95,8 +105,22 @@ package enum View {
 /// Builds views for one network's address prefix.
 package struct Views {
     package let network: Network
+    /// The consensus engine's name ("pow" or "bft").
+    package let consensus: String
+    /// The validators' address payloads by index (empty on a proof-of-work chain), to name
+    /// the validators of commits and evidence.
+    package let validatorAddresses: [AddressPayload]
 
-    package init(network: Network) { self.network = network }
+    package init(network: Network, consensus: String = "pow", validatorAddresses: [AddressPayload] = []) {
+        self.network = network
+        self.consensus = consensus
+        self.validatorAddresses = validatorAddresses
+    }
+
+    /// The views of `node`'s chain.
+    package init(node: Node, network: Network) {
+        self.init(network: network, consensus: node.config.genesis.consensus.engineName, validatorAddresses: node.validatorAddresses)
+    }
 
     package func address(_ p: AddressPayload) -> String { Address(payload: p, network: network).string }
 
@@ -108,7 +132,7 @@ package struct Views {
             network: s.network, chainId: s.chainId, height: s.height, tip: s.tip.hex, chainwork: s.chainWork,
             stateRoot: s.stateRoot.hex, bits: bitsHex(s.bits), difficulty: difficulty,
             mempool: .init(count: s.mempoolCount, bytes: s.mempoolBytes, minFeePerByte: s.minFeePerByte), peers: s.peers, syncing: s.syncing,
-            bestPeerHeight: s.bestPeerHeight, version: s.version, genesis: s.genesis.hex)
+            bestPeerHeight: s.bestPeerHeight, version: s.version, genesis: s.genesis.hex, consensus: consensus)
     }
 
     /// One pending transaction of `GET /v1/mempool`.
@@ -144,7 +168,7 @@ package struct Views {
     package func header(_ h: BlockHeader) -> View.Header {
         View.Header(id: h.id.hex, height: h.height, version: h.version, previousId: h.previousId.hex, merkleRoot: h.merkleRoot.hex,
                     stateRoot: h.stateRoot.hex, timestamp: h.timestamp, bits: bitsHex(h.bits), nonce: h.nonce,
-                    beneficiary: address(h.beneficiary))
+                    beneficiary: address(h.beneficiary), bft: h.bft.map { bftHeader($0, proposer: h.beneficiary) })
     }
 
     package func bitsHex(_ bits: UInt32) -> String {
@@ -154,10 +178,15 @@ package struct Views {
 
     package func block(_ info: BlockInfo, full: Bool) -> View.BlockSummary {
         let txs = info.block.transactions
-        return View.BlockSummary(id: info.id.hex, height: info.block.header.height, header: header(info.block.header),
-                                 confirmations: info.confirmations, onBestChain: info.onBestChain,
-                                 size: info.block.encoded.count, txCount: txs.count,
-                                 transactions: full ? nil : txs.map { $0.id.hex }, fullTransactions: full ? txs.map(tx) : nil)
+        var view = View.BlockSummary(id: info.id.hex, height: info.block.header.height, header: header(info.block.header),
+                                     confirmations: info.confirmations, onBestChain: info.onBestChain,
+                                     size: info.block.encoded.count, txCount: txs.count,
+                                     transactions: full ? nil : txs.map { $0.id.hex }, fullTransactions: full ? txs.map(tx) : nil)
+        if info.block.header.bft != nil {
+            view.lastCommit = info.block.lastCommit.map(commit)
+            view.evidence = info.block.evidence.map(evidence)
+        }
+        return view
     }
 
     package func tx(_ t: Transaction) -> View.Tx {

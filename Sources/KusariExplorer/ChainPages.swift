@@ -23,7 +23,9 @@ extension Site {
             "status": status, "blocks": recent.map { blockRow(views.block($0, full: false), now: now) },
             "transactions": latestTxs, "mempoolBytes": Format.bytes(status.mempool.bytes),
             "tipShort": Format.short(status.tip), "hasTransactions": !latestTxs.isEmpty,
+            "isBFT": status.consensus == "bft",
         ]
+        context.merge(await consensusCards(tip: status.height)) { a, _ in a }
         // The mean interval and the hash rate it implies, over the recent blocks (the genesis time is arbitrary).
         let mined = headers.filter { $0.height > 0 }
         if mined.count >= 2, let first = mined.last, let last = mined.first {
@@ -31,7 +33,7 @@ extension Site {
             let intervals = UInt64(mined.count - 1)
             context["interval"] = "\(span / intervals).\(span * 10 / intervals % 10) s"
             context["intervalCount"] = intervals
-            if span > 0, let work = try? ChainWork.work(bits: last.bits) {
+            if span > 0, status.consensus == "pow", let work = try? ChainWork.work(bits: last.bits) {
                 context["hashRate"] = Format.rate(Format.approximate(work) * Double(intervals) / Double(span), unit: "H/s")
             }
         }
@@ -52,6 +54,7 @@ extension Site {
             "isGenesis": h == 0,
         ]
         if info.onBestChain, let next = await node.blockId(atHeight: h + 1) { context["nextId"] = next.hex }
+        context.merge(try await blockConsensus(info, view: view)) { _, b in b }
         return renderer.page("block", title: "Block \(h)", context)
     }
 
@@ -59,7 +62,8 @@ extension Site {
     func transaction(_ id: String) async throws -> Response {
         let info = try await node.transaction(try Path.hash(id, field: "id"))
         let view = views.txInfo(info)
-        var context: [String: Any] = ["info": view, "tx": txRow(view.tx, height: view.height), "pending": info.status == .pending]
+        var context: [String: Any] = ["info": view, "tx": txRow(view.tx, height: view.height), "pending": info.status == .pending,
+                                      "isBFT": views.consensus == "bft"]
         if let memo = Format.memoText(hex: view.tx.memo) { context["memoText"] = memo }
         if !view.tx.memo.isEmpty { context["memoHex"] = view.tx.memo }
         if let blockId = info.blockId, let block = try? await node.block(.id(blockId)) {

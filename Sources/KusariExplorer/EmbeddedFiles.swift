@@ -53,11 +53,12 @@ enum EmbeddedFiles {
 """##,
         "block": ##"""
 {{> head}}
-<h1>Block {{block.height}} {{#block.onBestChain}}<span class="tag ok">best chain</span>{{/block.onBestChain}}{{^block.onBestChain}}<span class="tag warn">side branch</span>{{/block.onBestChain}}</h1>
+<h1>Block {{block.height}} {{#isBFT}}<span class="tag ok" id="final-tag">final</span>{{/isBFT}}{{^isBFT}}{{#block.onBestChain}}<span class="tag ok">best chain</span>{{/block.onBestChain}}{{^block.onBestChain}}<span class="tag warn">side branch</span>{{/block.onBestChain}}{{/isBFT}}</h1>
 <p class="nav-links">
   {{^isGenesis}}<a id="prev" href="/block/{{header.previousId}}">← previous</a>{{/isGenesis}}
   {{#nextId}}<a id="next" href="/block/{{nextId}}">next →</a>{{/nextId}}
-  <a href="/learn/block?ref={{block.id}}">edit this header in /learn/block</a>
+  {{^isBFT}}<a href="/learn/block?ref={{block.id}}">edit this header in /learn/block</a>{{/isBFT}}
+  {{#isBFT}}<a href="/validators?height={{header.height}}">the validators of this height</a>{{/isBFT}}
   <a href="/learn/tokens?block={{block.id}}">trace its coins</a>
 </p>
 <table class="fields" id="header-fields">
@@ -68,18 +69,44 @@ enum EmbeddedFiles {
   <tr><th>Merkle root</th><td class="mono">{{header.merkleRoot}}</td></tr>
   <tr><th>State root</th><td class="mono">{{header.stateRoot}}</td></tr>
   <tr><th>Timestamp</th><td>{{header.timestamp}} ({{time}})</td></tr>
+  {{^isBFT}}
   <tr><th>Bits</th><td class="mono">{{header.bits}}</td></tr>
   <tr><th>Nonce</th><td>{{header.nonce}}</td></tr>
   <tr><th>Beneficiary</th><td class="mono"><a href="/account/{{header.beneficiary}}">{{header.beneficiary}}</a></td></tr>
   <tr><th>Confirmations</th><td>{{block.confirmations}}</td></tr>
   <tr><th>On the best chain</th><td>{{#block.onBestChain}}yes{{/block.onBestChain}}{{^block.onBestChain}}no{{/block.onBestChain}}</td></tr>
+  {{/isBFT}}
+  {{#isBFT}}
+  <tr><th>Proposer</th><td class="mono">{{#isGenesis}}none (the genesis is not proposed){{/isGenesis}}{{^isGenesis}}<a id="proposer" href="/account/{{bft.proposer}}">{{bft.proposer}}</a>{{/isGenesis}}</td></tr>
+  <tr><th>Validators hash</th><td class="mono" id="validators-hash">{{bft.validatorsHash}}</td></tr>
+  <tr><th>Next validators hash</th><td class="mono">{{bft.nextValidatorsHash}}</td></tr>
+  <tr><th>Last commit hash</th><td class="mono">{{bft.lastCommitHash}}</td></tr>
+  <tr><th>Evidence hash</th><td class="mono">{{bft.evidenceHash}}</td></tr>
+  <tr><th>Finality</th><td id="finality">{{#isGenesis}}final: the genesis is given, not voted on{{/isGenesis}}{{^isGenesis}}{{#commit}}final: committed in round {{round}} by {{signedPower}} of {{totalPower}} voting power ({{needed}} needed); a committed block is never reverted{{/commit}}{{/isGenesis}}</td></tr>
+  {{/isBFT}}
   <tr><th>Size</th><td>{{size}}</td></tr>
   <tr><th>Transactions</th><td>{{block.txCount}}</td></tr>
   <tr><th>Fees</th><td>{{fees}}</td></tr>
-  <tr><th>Reward</th><td>{{reward}} (subsidy {{subsidy}} + fees), credited to the beneficiary</td></tr>
+  <tr><th>Reward</th><td>{{reward}} (subsidy {{subsidy}} + fees), credited to the {{#isBFT}}proposer{{/isBFT}}{{^isBFT}}beneficiary{{/isBFT}}</td></tr>
 </table>
+{{#isBFT}}
+{{#commit}}
+<h2>Commit: what made this block final</h2>
+<p id="commit-summary">Round {{round}}{{#laterRound}} (earlier rounds did not decide){{/laterRound}}: {{count}} precommits carrying {{signedPower}} of {{totalPower}} voting power ({{share}}; more than two thirds, {{needed}}, is needed){{#missedAny}}; {{missedCount}} missed{{/missedAny}}. <a href="/v1/blocks/{{blockId}}/commit">JSON</a></p>
+{{> commit-table}}
+{{/commit}}
+<h2>Last commit: the parent's, as this block carries it</h2>
+{{^lastCommit}}<p id="no-last-commit">This block carries no last commit: {{#isGenesis}}the genesis has no parent.{{/isGenesis}}{{^isGenesis}}its parent is the genesis, which is not voted on.{{/isGenesis}}</p>{{/lastCommit}}
+{{#lastCommit}}
+<p id="last-commit-summary">Block <a href="/block/{{blockId}}">{{height}}</a>, round {{round}}: {{count}} precommits carrying {{signedPower}} of {{totalPower}} voting power ({{share}}){{#missedAny}}; {{missedCount}} missed{{/missedAny}}. The hash of its encoding is this header's last commit hash.</p>
+{{> commit-table}}
+{{/lastCommit}}
+<h2>Evidence</h2>
+{{^hasEvidence}}<p id="no-evidence">This block includes no evidence of double signing.</p>{{/hasEvidence}}
+{{#hasEvidence}}{{> evidence-table}}{{/hasEvidence}}
+{{/isBFT}}
 <h2>Transactions</h2>
-{{^transactions}}<p>This block carries no transactions; its beneficiary still receives the subsidy.</p>{{/transactions}}
+{{^transactions}}<p>This block carries no transactions; its {{#isBFT}}proposer{{/isBFT}}{{^isBFT}}beneficiary{{/isBFT}} still receives the subsidy.</p>{{/transactions}}
 <table id="block-txs">
   <thead><tr><th>Nonce</th><th>Id</th><th>From</th><th>To</th><th>Amount</th><th>Fee</th><th>Memo</th></tr></thead>
   <tbody>
@@ -138,6 +165,18 @@ enum EmbeddedFiles {
 {{> foot}}
 
 """##,
+        "commit-table": ##"""
+<table class="commit-table">
+  <thead><tr><th>Index</th><th>Validator</th><th>Power</th><th>Precommit</th><th>Signed at (UTC)</th><th>Signature</th></tr></thead>
+  <tbody>
+  {{#rows}}
+  <tr class="{{#signed}}signed{{/signed}}{{^signed}}missed{{/signed}}"><td>{{index}}</td><td class="mono"><a href="/account/{{address}}">{{address}}</a></td><td class="num">{{power}}</td>
+    <td>{{#signed}}<span class="tag ok">signed</span>{{/signed}}{{^signed}}<span class="tag warn">missed</span>{{/signed}}</td><td>{{time}}</td><td class="mono">{{signature}}</td></tr>
+  {{/rows}}
+  </tbody>
+</table>
+
+"""##,
         "dashboard": ##"""
 {{> head}}
 <div id="live" data-live="block tx reorg" data-live-every="3000">
@@ -145,8 +184,16 @@ enum EmbeddedFiles {
 <section class="cards">
   <div class="card"><h2>Height</h2><p class="big" id="height">{{status.height}}</p></div>
   <div class="card"><h2>Tip</h2><p class="mono"><a id="tip" href="/block/{{status.tip}}">{{tipShort}}</a></p></div>
+  {{^isBFT}}
+  <div class="card"><h2>Consensus</h2><p class="big" id="consensus">proof of work</p><p class="sub">most work wins; a block gains confirmations as blocks follow it</p></div>
   <div class="card"><h2>Difficulty</h2><p class="big">{{status.difficulty}}</p><p class="sub">bits {{status.bits}}</p></div>
   <div class="card"><h2>Hash rate (estimate)</h2><p class="big">{{#hashRate}}{{hashRate}}{{/hashRate}}{{^hashRate}}–{{/hashRate}}</p><p class="sub">work per block ÷ mean interval</p></div>
+  {{/isBFT}}
+  {{#isBFT}}
+  <div class="card"><h2>Consensus</h2><p class="big" id="consensus">BFT</p><p class="sub">every committed block is final: no confirmations to wait for, never reverted</p></div>
+  <div class="card"><h2>Validators</h2><p class="big"><a href="/validators" id="validator-count">{{validatorCount}}</a></p><p class="sub">next proposer (height {{nextHeight}}): <a class="mono" href="/account/{{nextProposer}}">{{nextProposerShort}}</a></p></div>
+  <div class="card"><h2>Tip's commit</h2>{{#tipCommit}}<p class="big" id="tip-commit">{{count}} of {{of}}</p><p class="sub">precommits in round {{round}}, {{signed}} of {{total}} power</p>{{/tipCommit}}{{^tipCommit}}<p class="big">–</p><p class="sub">no block committed yet</p>{{/tipCommit}}</div>
+  {{/isBFT}}
   <div class="card"><h2>Block interval</h2><p class="big">{{#interval}}{{interval}}{{/interval}}{{^interval}}–{{/interval}}</p>{{#interval}}<p class="sub">mean of the last {{intervalCount}}</p>{{/interval}}</div>
   <div class="card"><h2>Mempool</h2><p class="big"><a href="/mempool" id="mempool-count">{{status.mempool.count}}</a></p><p class="sub">{{mempoolBytes}}</p></div>
   <div class="card"><h2>Peers</h2><p class="big"><a href="/network" id="peers">{{status.peers}}</a></p>{{#status.syncing}}<p class="sub">syncing to {{status.bestPeerHeight}}</p>{{/status.syncing}}</div>
@@ -154,10 +201,10 @@ enum EmbeddedFiles {
 <section>
   <h2>Latest blocks</h2>
   <table id="latest-blocks">
-    <thead><tr><th>Height</th><th>Id</th><th>Time (UTC)</th><th>Age</th><th>Txs</th><th>Size</th></tr></thead>
+    <thead><tr><th>Height</th><th>Id</th><th>Time (UTC)</th><th>Age</th><th>Txs</th><th>Size</th>{{#isBFT}}<th>Proposer</th>{{/isBFT}}</tr></thead>
     <tbody>
     {{#blocks}}
-      <tr><td><a href="/block/{{height}}">{{height}}</a></td><td class="mono"><a href="/block/{{id}}">{{short}}</a></td><td>{{time}}</td><td>{{age}}</td><td>{{txCount}}</td><td>{{size}}</td></tr>
+      <tr><td><a href="/block/{{height}}">{{height}}</a></td><td class="mono"><a href="/block/{{id}}">{{short}}</a></td><td>{{time}}</td><td>{{age}}</td><td>{{txCount}}</td><td>{{size}}</td>{{#isBFT}}<td class="mono">{{#proposer}}<a href="/account/{{proposer}}">{{proposerShort}}</a>{{/proposer}}{{^proposer}}–{{/proposer}}</td>{{/isBFT}}</tr>
     {{/blocks}}
     </tbody>
   </table>
@@ -187,6 +234,35 @@ enum EmbeddedFiles {
 <h1>{{status}} {{reason}}</h1>
 <p class="error-message">{{message}}</p>
 <p>Search for a block height or id, a transaction id or an address with the box above, or go back to the <a href="/">dashboard</a>.</p>
+{{> foot}}
+
+"""##,
+        "evidence-table": ##"""
+<table class="evidence-table">
+  <thead><tr>{{#showIncluded}}<th>Included at</th>{{/showIncluded}}<th>Validator</th><th>Vote</th><th>Height</th><th>Round</th><th>First vote</th><th>Second vote</th></tr></thead>
+  <tbody>
+  {{#evidence}}
+  <tr>{{#showIncluded}}<td><a href="/block/{{e.includedAt}}">{{e.includedAt}}</a></td>{{/showIncluded}}
+    <td class="mono"><a href="/account/{{e.validator}}">{{e.validator}}</a> (index {{e.validatorIndex}})</td><td>{{e.type}}</td>
+    <td><a href="/block/{{e.height}}">{{e.height}}</a></td><td>{{e.round}}</td>
+    {{#first}}<td class="mono">{{#isNil}}nil{{/isNil}}{{^isNil}}<a href="/block/{{blockId}}">{{short}}</a>{{/isNil}}<br><small>{{time}} · {{signature}}</small></td>{{/first}}
+    {{#second}}<td class="mono">{{#isNil}}nil{{/isNil}}{{^isNil}}<a href="/block/{{blockId}}">{{short}}</a>{{/isNil}}<br><small>{{time}} · {{signature}}</small></td>{{/second}}</tr>
+  {{/evidence}}
+  </tbody>
+</table>
+
+"""##,
+        "evidence": ##"""
+{{> head}}
+<div id="live" data-live="block">
+<h1>Evidence <small>of double signing</small></h1>
+<p>A validator that signs two different votes of the same type for the same height and round (two blocks, or a block
+  and nil) has equivocated. Any node that sees both votes holds the proof; a proposer includes it in a block, and the
+  chain records it with that block's height. Slashing for it comes with proof of stake. <a href="/v1/evidence?limit=100">JSON</a></p>
+{{^evidence}}<p id="no-evidence">No committed block has included evidence: no validator has been caught signing two conflicting votes.</p>{{/evidence}}
+{{#hasEvidence}}<p id="evidence-count">{{count}} piece(s) of evidence, newest block first.</p>
+{{> evidence-table}}{{/hasEvidence}}
+</div>
 {{> foot}}
 
 """##,
@@ -220,6 +296,8 @@ enum EmbeddedFiles {
     <a href="/mempool">Mempool</a>
     <a href="/chain">Chain</a>
     <a href="/network">Network</a>
+    {{#bftChain}}<a href="/validators">Validators</a>
+    <a href="/evidence">Evidence</a>{{/bftChain}}
     <a href="/learn">Learn</a>
   </nav>
   <form class="search" action="/search" method="get" role="search">
@@ -470,8 +548,8 @@ enum EmbeddedFiles {
 <h1>Transaction</h1>
 <p class="mono" id="tx-id">{{info.id}}</p>
 <table class="fields">
-  <tr><th>Status</th><td id="tx-status">{{#pending}}<span class="tag warn">pending</span> in the mempool, not yet in a block{{/pending}}{{^pending}}{{#onSideBranch}}<span class="tag warn">on a side branch</span>{{/onSideBranch}}{{^onSideBranch}}<span class="tag ok">confirmed</span>{{/onSideBranch}}{{/pending}}</td></tr>
-  <tr><th>Confirmations</th><td>{{info.confirmations}}</td></tr>
+  <tr><th>Status</th><td id="tx-status">{{#pending}}<span class="tag warn">pending</span> in the mempool, not yet in a block{{/pending}}{{^pending}}{{#onSideBranch}}<span class="tag warn">on a side branch</span>{{/onSideBranch}}{{^onSideBranch}}<span class="tag ok">confirmed</span>{{#isBFT}} and final: its block was committed, and a committed block is never reverted{{/isBFT}}{{/onSideBranch}}{{/pending}}</td></tr>
+  {{^isBFT}}<tr><th>Confirmations</th><td>{{info.confirmations}}</td></tr>{{/isBFT}}
   {{#block}}<tr><th>Block</th><td><a href="/block/{{id}}">{{height}}</a> <span class="mono">{{id}}</span>, position {{info.position}}</td></tr>{{/block}}
   <tr><th>From</th><td class="mono"><a href="/account/{{tx.from}}">{{tx.from}}</a></td></tr>
   <tr><th>To</th><td class="mono"><a href="/account/{{tx.to}}">{{tx.to}}</a></td></tr>
@@ -504,6 +582,44 @@ enum EmbeddedFiles {
 </section>
 {{/proof}}
 {{^proof}}<p>No Merkle proof yet: a pending transaction is in no block.</p>{{/proof}}
+{{> foot}}
+
+"""##,
+        "validators": ##"""
+{{> head}}
+<div id="live" data-live="block">
+<h1>Validators <small>at height {{set.height}}{{#isNext}} (the next){{/isNext}}</small></h1>
+<p class="nav-links">
+  {{#hasPrevious}}<a id="prev" href="/validators?height={{previous}}">← height {{previous}}</a>{{/hasPrevious}}
+  {{#next}}<a id="next" href="/validators?height={{next}}">height {{next}} →</a>{{/next}}
+  {{^isNext}}<a href="/validators">the next height</a>{{/isNext}}
+  <a href="/evidence">evidence of double signing</a>
+  <a href="/v1/validators?height={{set.height}}">JSON</a>
+</p>
+<p>These {{count}} validators vote on the block at height {{set.height}}. A block is final once validators holding more than
+  two thirds of the voting power ({{set.twoThirdsPlusOne}} of {{set.totalPower}}) precommit it in one round; the proposer
+  of each round is chosen by proposer priority: every round each priority grows by the validator's power, the highest
+  proposes and drops by the total. The priorities below stand after height {{set.height}}'s round-0 proposer was
+  chosen, so its priority has just dropped.</p>
+<table class="fields" id="set-fields">
+  <tr><th>Set hash</th><td class="mono" id="set-hash">{{set.hash}}</td></tr>
+  <tr><th>Total power</th><td id="total-power">{{set.totalPower}}</td></tr>
+  <tr><th>Needed to commit</th><td>{{set.twoThirdsPlusOne}}</td></tr>
+  <tr><th>Proposer of round 0</th><td class="mono"><a id="set-proposer" href="/account/{{set.proposer}}">{{set.proposer}}</a></td></tr>
+  <tr><th>Signing counted over</th><td>{{#window}}the commits of blocks {{from}} to {{to}} ({{blocks}} blocks){{/window}}{{^window}}no blocks yet{{/window}}</td></tr>
+</table>
+<table id="validators">
+  <thead><tr><th>Index</th><th>Address</th><th>Public key</th><th>Power</th><th>Share</th><th>Proposer priority</th><th>Signed</th><th>Missed</th><th>Signed share</th></tr></thead>
+  <tbody>
+  {{#rows}}
+  <tr class="{{#missedAny}}missed{{/missedAny}}"><td>{{v.index}}</td><td class="mono"><a href="/account/{{v.address}}">{{v.address}}</a>{{#isProposer}} <span class="tag ok">proposes</span>{{/isProposer}}</td>
+    <td class="mono" title="{{v.publicKey}}">{{keyShort}}</td>
+    <td class="num">{{v.power}}</td><td class="num">{{share}}</td><td class="num">{{v.proposerPriority}}</td>
+    <td class="num signed-count">{{v.signed}}</td><td class="num missed-count">{{v.missed}}</td><td class="num">{{uptime}}</td></tr>
+  {{/rows}}
+  </tbody>
+</table>
+</div>
 {{> foot}}
 
 """##,
@@ -1198,6 +1314,11 @@ textarea { width: 100%; font: inherit; padding: .4rem; }
 .big-hash { font-size: 1.05rem; word-break: break-all; }
 .learn-list li { margin: .4rem 0; }
 .error-message { font-size: 1.1rem; }
+/* BFT: commits, validators and evidence */
+.commit-table tr.missed td, #validators tr.missed td.missed-count { color: var(--warn); }
+.commit-table tr.missed td:first-child { border-left: 3px solid var(--warn); }
+.commit-table tr.signed td:first-child { border-left: 3px solid var(--ok); }
+.evidence-table td small { color: #666; }
 
 """##,
     ]

@@ -11,11 +11,12 @@ import Logging
 /// a copied `kusari` executable serves them as well.
 public enum Explorer {
     /// Mounts the explorer's pages at `/`, `/block/…`, `/tx/…`, `/account/…`,
-    /// `/mempool`, `/chain`, `/network`, `/search`, `/learn/…` and its assets at
+    /// `/mempool`, `/chain`, `/network`, `/validators`, `/evidence` (BFT chains),
+    /// `/search`, `/learn/…` and its assets at
     /// `/assets/…` on the API's router. Unknown GET paths outside `/v1` get an
     /// HTML 404 page; unknown `/v1` paths keep the API's JSON 404.
     public static func mount(on router: Router<APIContext>, node: Node, network: Network, p2p: PeerNetwork?) throws {
-        let site = Site(renderer: try Renderer(), node: node, network: network, p2p: p2p, views: Views(network: network),
+        let site = Site(renderer: try Renderer(bft: node.bftEngine != nil), node: node, network: network, p2p: p2p, views: Views(node: node, network: network),
                         errorLog: ErrorLog(logger: Logger(label: "kusari.explorer")))
         let pages: [(String, @Sendable (Request, APIContext) async throws -> Response)] = [
             ("/", { _, _ in try await site.dashboard() }),
@@ -26,6 +27,8 @@ public enum Explorer {
             ("/mempool", { _, _ in await site.mempool() }),
             ("/chain", { r, _ in try await site.chain(depth: Form(r)["depth"]) }),
             ("/network", { _, _ in await site.networkPage() }),
+            ("/validators", { r, _ in try await site.validators(height: Form(r)["height"]) }),
+            ("/evidence", { _, _ in try await site.evidence() }),
             ("/search", { r, _ in try await site.search(Form(r)["q"] ?? "") }),
             ("/learn", { _, _ in site.learnIndex() }),
             ("/learn/hash", { r, _ in site.learnHash(text: Form(r).raw("text")) }),

@@ -15,6 +15,19 @@ enum Format {
                                            formatOptions: [.withInternetDateTime])
     }
 
+    /// Milliseconds since the Unix epoch (a vote's timestamp) as an ISO 8601 UTC time with milliseconds.
+    static func millis(_ ms: UInt64) -> String {
+        let t = time(ms / 1_000)
+        guard t.hasSuffix("Z") else { return t }
+        return String(t.dropLast()) + "." + String(String(ms % 1_000 + 1_000).dropFirst()) + "Z"
+    }
+
+    /// `part` of `whole` as a percentage with one decimal place (display only).
+    static func percent(_ part: UInt64, of whole: UInt64) -> String {
+        guard whole > 0 else { return "0%" }
+        return String(format: "%.1f%%", Double(part) * 100 / Double(whole))
+    }
+
     /// How long ago `seconds` was, relative to `now`.
     static func age(_ seconds: UInt64, now: UInt64) -> String {
         guard now >= seconds else { return "in the future" }

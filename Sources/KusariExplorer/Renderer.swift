@@ -10,6 +10,8 @@ import NIOCore
 /// library; the templates use no triple mustache (a test checks).
 struct Renderer: Sendable {
     let library: MustacheLibrary
+    /// True on a BFT chain: the layout links the validators and evidence pages.
+    let bft: Bool
 
     /// The Content-Security-Policy of every page: only the node's own scripts,
     /// styles and images, and requests back to the node only.
@@ -17,7 +19,8 @@ struct Renderer: Sendable {
         + "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     /// Parses every embedded template; a template that does not parse is an error at start-up.
-    init() throws {
+    init(bft: Bool = false) throws {
+        self.bft = bft
         var library = MustacheLibrary()
         for (name, text) in EmbeddedFiles.templates {
             do { try library.register(text, named: name) } catch {
@@ -32,6 +35,7 @@ struct Renderer: Sendable {
               status: HTTPResponse.Status = .ok) -> Response {
         var values = context
         values["pageTitle"] = title
+        values["bftChain"] = bft
         values["scripts"] = (["common.js"] + scripts).map { ["src": "/assets/" + $0] }
         let html = library.render(values, withTemplate: template) ?? "missing template \(template)"
         return Self.response(html, contentType: "text/html; charset=utf-8", status: status)

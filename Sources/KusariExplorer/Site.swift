@@ -48,9 +48,12 @@ struct Site: Sendable {
 
     /// A table row for a block.
     func blockRow(_ b: View.BlockSummary, now: UInt64) -> [String: Any] {
-        ["id": b.id, "short": Format.short(b.id), "height": b.height, "time": Format.time(b.header.timestamp),
-         "age": Format.age(b.header.timestamp, now: now), "txCount": b.txCount, "size": Format.bytes(b.size),
-         "onBestChain": b.onBestChain]
+        var row: [String: Any] = [
+            "id": b.id, "short": Format.short(b.id), "height": b.height, "time": Format.time(b.header.timestamp),
+            "age": Format.age(b.header.timestamp, now: now), "txCount": b.txCount, "size": Format.bytes(b.size),
+            "onBestChain": b.onBestChain]
+        if let bft = b.header.bft, b.height > 0 { row["proposer"] = bft.proposer; row["proposerShort"] = Format.short(bft.proposer) }
+        return row
     }
 
     /// A table row for a transaction.

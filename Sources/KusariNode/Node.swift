@@ -55,6 +55,8 @@ public actor Node {
     nonisolated static let journalGrowthFactor = 4
     /// The last projection of the mempool into blocks, with the version it was made from.
     nonisolated let projection = Mutex<(version: UInt64, count: Int, blocks: [[Mempool.Entry]])?>(nil)
+    /// Validator sets and commit signers remembered for the API's BFT views (`NodeBFTViews.swift`).
+    public nonisolated let bftCache = BFTViewCache()
 
     /// Opens (or creates) the data directory and replays the mempool journal
     /// (and a `mempool.dat` saved by an older version), re-validating each

@@ -18,6 +18,9 @@ extension Node: NetworkHost {
     public nonisolated var userAgent: String { "kusari/\(Node.version)" }
 
     public func offer(block: Block) -> BlockVerdict {
+        // A block this node already connected (on a BFT chain, often by consensus before
+        // the relayed copy arrives) is no failure.
+        if chain.status(block.id) == .valid { return .accepted }
         do {
             try accept(block: block)
             return .accepted

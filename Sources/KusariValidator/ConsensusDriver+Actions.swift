@@ -20,6 +20,7 @@ extension ConsensusDriver {
                 await network.publish(message.encoded, on: ConsensusChannel.proposal)
             case .broadcastVote(let vote):
                 guard log(.ownVote(vote)) else { continue }
+                _ = recentVotes.record(vote)
                 await network.publish(vote.encoded, on: ConsensusChannel.vote)
                 if let key = equivocationKey, vote.type == .prevote, vote.blockID != nil,
                    let twin = try? Vote.signed(by: key, chainID: engine.chainID, type: .prevote, height: vote.height,
@@ -60,7 +61,7 @@ extension ConsensusDriver {
     func propose(height: UInt64, round: UInt32) async {
         guard let address,
               let block = await host.buildProposal(height: height, proposer: address, evidence: evidencePool) else {
-            logger.warning("consensus: no block to propose", metadata: ["height": "\(height)", "round": "\(round)"])
+            logger.info("consensus: no block to propose (the tip moved)", metadata: ["height": "\(height)", "round": "\(round)"])
             return
         }
         blocks[block.id] = block
@@ -71,12 +72,16 @@ extension ConsensusDriver {
     /// The height is decided: connect the block with its certificate, tell the peers,
     /// and start the next height after the commit wait.
     func commit(_ certificate: CommitCertificate) async {
-        guard let block = blocks[certificate.blockID] else {
-            logger.error("consensus: decided a block this node does not hold", metadata: ["block": "\(certificate.blockID)"])
-            return
-        }
         let commit = certificate.blockCommit
+        let block = blocks[certificate.blockID]
+        // The chain may hold the block already (a peer's commit or the next block got here first).
         if (await host.committedTip()).height < certificate.height {
+            guard let block else {
+                // Not held yet: it comes by block sync, and `tick` connects it with this commit.
+                logger.notice("consensus: decided a block this node does not hold yet", metadata: [
+                    "height": "\(certificate.height)", "block": "\(certificate.blockID)"])
+                return
+            }
             guard await host.commitDecided(block, commit: commit) else {
                 logger.error("consensus: the decided block could not be connected",
                              metadata: ["height": "\(certificate.height)", "block": "\(certificate.blockID)"])
@@ -88,16 +93,18 @@ extension ConsensusDriver {
                 logger.error("consensus: the write-ahead log could not end the height", metadata: ["error": "\(error)"])
             }
         }
-        evidencePool.removeAll { item in block.evidence.contains { $0.offence == item.offence } }
+        let included = block?.evidence ?? []
+        evidencePool.removeAll { item in included.contains { $0.offence == item.offence } }
         committed.append((certificate.height, certificate.round))
         if committed.count > 1_000 { committed.removeFirst(committed.count - 1_000) }
         logger.info("consensus: committed", metadata: ["height": "\(certificate.height)", "round": "\(certificate.round)",
-                                                       "txs": "\(block.transactions.count)",
+                                                       "txs": "\(block?.transactions.count ?? 0)",
                                                        "signers": "\(commit.precommits.count)"])
         await network.publish(commit.encoded, on: ConsensusChannel.commit)
         lastProgress = Self.nowMs()
         let wait = settings.commitWaitMs
         let next = certificate.height + 1
+        scheduledStart = next
         Task { [weak self] in
             try? await Task.sleep(for: .milliseconds(Int(min(wait, UInt64(Int32.max)))))
             await self?.startAfterCommit(next)

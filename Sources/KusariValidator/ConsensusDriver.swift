@@ -60,9 +60,15 @@ public actor ConsensusDriver {
     /// Proposals for heights beyond the next (this node lags), kept to check later.
     var early: [ProposalMessage] = []
     var lastProgress: UInt64 = 0
+    /// The height a commit scheduled to start after the commit wait.
+    var scheduledStart: UInt64?
     var lastResend: UInt64 = 0
+    /// The peers connected at the last tick (a new one is sent the height's messages).
+    var knownPeers = Set<Int>()
     var ticker: Task<Void, Never>?
     var stopped = false
+    /// Votes of the last heights, to catch a conflicting vote that arrives late.
+    var recentVotes = RecentVotes()
     /// Evidence of double signing not yet included in a block, oldest first.
     var evidencePool: [DoubleSignEvidence] = []
     /// For tests of evidence only (`kusari node --test-equivocate`): this key also signs a
@@ -140,6 +146,7 @@ public actor ConsensusDriver {
             if steps > UInt64(UInt32.max) { validators = engine.validatorSet(atHeight: height) }
         }
         validatorsHeight = height
+        scheduledStart = nil
         blocks = blocks.filter { $0.value.header.height >= height }
         validity.forget(below: height, blocks: blocks)
         lastProgress = Self.nowMs()
@@ -154,32 +161,48 @@ public actor ConsensusDriver {
 
     func tick() async {
         guard !stopped else { return }
-        let tip = await host.committedTip()
-        if tip.height >= machine.height && machine.decision == nil {
-            logger.info("consensus: the chain moved ahead, joining the next height",
-                        metadata: ["tip": "\(tip.height)", "was at": "\(machine.height)"])
+        var tip = await host.committedTip()
+        // Decided, but the block had not arrived: connect it with the decision's commit once it has.
+        if let decision = machine.decision, tip.height < decision.height, await host.receiveCommit(decision.blockCommit) {
+            tip = await host.committedTip()
+        }
+        if tip.height >= machine.height && scheduledStart != machine.height + 1 {
+            if machine.decision == nil {
+                logger.info("consensus: the chain moved ahead, joining the next height",
+                            metadata: ["tip": "\(tip.height)", "was at": "\(machine.height)"])
+            }
             await startHeight(tip.height + 1)
             return
         }
+        let peers = await network.readyPeers()
+        let fresh = peers.filter { !knownPeers.contains($0) }
+        knownPeers = Set(peers)
         let now = Self.nowMs()
         if now - lastProgress >= settings.resendAfterMs && now - lastResend >= settings.resendAfterMs {
             lastResend = now
-            await resend(tipHeight: tip.height)
+            await resend(tipHeight: tip.height, to: peers)
+        } else if !fresh.isEmpty {
+            // A peer that just connected (perhaps restarted) has seen none of this height.
+            await resend(tipHeight: tip.height, to: fresh)
         }
     }
 
     /// Sends this height's proposals (with their blocks) and votes, and the tip's commit,
-    /// to every peer again.
-    func resend(tipHeight: UInt64) async {
+    /// to `peers` again.
+    func resend(tipHeight: UInt64, to peers: [Int]) async {
+        var items: [([UInt8], Inventory.Kind)] = []
         let log = machine.messageLog
         for proposal in log.proposals {
             if let block = blocks[proposal.blockID] {
-                await network.resend(ProposalMessage(proposal: proposal, block: block).encoded, on: ConsensusChannel.proposal)
+                items.append((ProposalMessage(proposal: proposal, block: block).encoded, ConsensusChannel.proposal))
             }
         }
-        for vote in log.votes { await network.resend(vote.encoded, on: ConsensusChannel.vote) }
+        for vote in log.votes { items.append((vote.encoded, ConsensusChannel.vote)) }
         if tipHeight > 0, let commit = await host.storedCommit(atHeight: tipHeight) {
-            await network.resend(commit.encoded, on: ConsensusChannel.commit)
+            items.append((commit.encoded, ConsensusChannel.commit))
+        }
+        for peer in peers {
+            for (payload, kind) in items { await network.send(payload, on: kind, to: peer) }
         }
     }
 
@@ -223,12 +246,31 @@ public actor ConsensusDriver {
     public func receiveVote(_ payload: [UInt8]) async -> ItemVerdict {
         let vote: Vote
         do { vote = try Vote(decoding: payload) } catch { return .reject(points: 20, reason: "vote: \(error)") }
+        if let earlier = await checkLate(vote) { return earlier }
         guard vote.height >= machine.height else { return .ignore }
         guard log(.vote(vote)) else { return .ignore }
         let actions = machine.handle(.vote(vote))
         if let refusal = Self.refusal(in: actions) { return refusal }
         await perform(actions)
         return .accept
+    }
+
+    /// Records a vote of a recent height (its signature checked against the set) and turns
+    /// a conflict with one seen before into evidence. Returns a verdict for a vote of a
+    /// height this node has left (which the machine would not look at), nil otherwise.
+    func checkLate(_ vote: Vote) async -> ItemVerdict? {
+        let late = vote.height < machine.height
+        guard vote.height + RecentVotes.heights >= machine.height,
+              let validator = engine.validators.validator(at: Int(vote.validatorIndex)) else { return late ? .ignore : nil }
+        guard vote.hasValidSignature(chainID: engine.chainID, publicKey: validator.publicKey) else {
+            return .reject(points: 20, reason: "vote: invalid signature")
+        }
+        if let earlier = recentVotes.record(vote),
+           let evidence = DuplicateVoteEvidence(earlier, vote, validator: validator, totalPower: engine.validators.totalPower) {
+            let item = evidence.blockEvidence
+            if await keep(item) { await network.publish(item.encoded, on: ConsensusChannel.evidence) }
+        }
+        return late ? .ignore : nil
     }
 
     /// A commit certificate from a peer: checked on its own, then given to the host, which

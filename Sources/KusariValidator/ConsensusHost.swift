@@ -25,12 +25,14 @@ public protocol ConsensusHost: Sendable {
     func storedCommit(atHeight height: UInt64) async -> BlockCommit?
 }
 
-/// What consensus asks of the network: flood an item it made, and send an item again to
-/// every connected peer (for peers that restarted and missed it; each peer drops what it
-/// has seen).
+/// What consensus asks of the network: flood an item it made, and send items again to
+/// chosen peers directly (peers that just connected, or all when a height stalls; each
+/// peer drops what it has seen).
 public protocol ConsensusNetwork: Sendable {
     /// Publishes an item on a channel (relayed by the channel's policy).
     func publish(_ payload: [UInt8], on kind: Inventory.Kind) async
-    /// Sends an item to every connected peer directly.
-    func resend(_ payload: [UInt8], on kind: Inventory.Kind) async
+    /// The ids of the peers connected now.
+    func readyPeers() async -> [Int]
+    /// Sends an item to one peer directly.
+    func send(_ payload: [UInt8], on kind: Inventory.Kind, to peer: Int) async
 }

@@ -13,8 +13,10 @@ public struct PeerConsensusNetwork: ConsensusNetwork {
         _ = try? await peers.publish(payload, on: kind)
     }
 
-    public func resend(_ payload: [UInt8], on kind: Inventory.Kind) async {
-        for peer in await peers.readyPeers() { _ = try? await peers.send(payload, on: kind, to: peer) }
+    public func readyPeers() async -> [Int] { await peers.readyPeers() }
+
+    public func send(_ payload: [UInt8], on kind: Inventory.Kind, to peer: Int) async {
+        _ = try? await peers.send(payload, on: kind, to: peer)
     }
 }
 

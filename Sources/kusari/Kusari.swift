@@ -26,6 +26,7 @@ struct Kusari: AsyncParsableCommand {
             BenchCommand.self,
             ConformanceCommand.self,
             DevnetCommand.self,
+            LightCommand.self,
         ]
     )
 }

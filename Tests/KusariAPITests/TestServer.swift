@@ -20,8 +20,10 @@ final class TestServer: Sendable {
     private let directory: URL
 
     /// Runs `body` against a fresh server and stops it afterwards, whatever happens.
-    static func with<T>(limits: ConnectionLimits = .defaults, _ body: (TestServer) async throws -> T) async throws -> T {
-        let server = try await TestServer(limits: limits)
+    /// `genesis` defaults to the devnet's (proof of work).
+    static func with<T>(limits: ConnectionLimits = .defaults, genesis: Genesis? = nil,
+                        _ body: (TestServer) async throws -> T) async throws -> T {
+        let server = try await TestServer(limits: limits, genesis: genesis)
         do {
             let result = try await body(server)
             await server.stop()
@@ -32,12 +34,13 @@ final class TestServer: Sendable {
         }
     }
 
-    private init(limits: ConnectionLimits) async throws {
+    private init(limits: ConnectionLimits, genesis: Genesis?) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("kusari-api-\(UUID().uuidString)")
         let log = LogCapture()
         self.log = log
         let logger = Logger(label: "kusari-test") { _ in log.handler() }
-        node = try Node(config: NodeConfig(dataDirectory: directory.path, genesis: try DevnetGenesis.genesis), logger: logger)
+        node = try Node(config: NodeConfig(dataDirectory: directory.path, genesis: try genesis ?? DevnetGenesis.genesis),
+                        logger: logger)
         let connections = ConnectionTable(limits: limits, logger: logger)
         self.connections = connections
         let router = try API.router(node: node, network: .devnet, p2p: nil, postsPerMinute: 600, limitLoopback: false,

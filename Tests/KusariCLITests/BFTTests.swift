@@ -30,7 +30,7 @@ import KusariCore
 
     /// Validator `i` (its key and data directory), peering with `peer`.
     func validator(_ i: Int, genesis: String, peer: String?) throws -> NodeProcess {
-        var arguments = ["--genesis", genesis, "--p2p", "127.0.0.1:0", "--validator-key", path("v\(i).key"), "--no-discover"]
+        var arguments = ["--genesis", genesis, "--p2p", "127.0.0.1:0", "--validator-key", path("v\(i).key"), "--no-discover", "--log-level", "info"]
         if let peer { arguments += ["--peer", peer] }
         return try NodeProcess(datadir: path("n\(i)"), arguments: arguments)
     }
@@ -110,5 +110,113 @@ import KusariCore
             }
             #expect(ids.count == 1, "height \(h) has \(ids.count) blocks")
         }
+    }
+}
+
+extension BFTTests {
+    /// A validator SIGKILLed at random moments, 50 times (each time after it rejoined),
+    /// never signs two conflicting votes: no validator reports evidence against anyone,
+    /// and it commits with the others after the last restart. C is down throughout, so
+    /// every commit needs D: each crash stalls the height D was voting in, and D comes
+    /// back into that very height and round, where a signer that forgot what it signed
+    /// would sign again differently. The moments come from a seed printed on failure
+    /// (`KUSARI_CRASH_SEED=N` replays it).
+    @Test func aValidatorKilledFiftyTimesNeverDoubleSigns() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let seed = ProcessInfo.processInfo.environment["KUSARI_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...1_000_000)
+        var rng = SplitMix64(seed: seed)
+        let genesis = try makeGenesis()
+        let a = try validator(0, genesis: genesis, peer: nil)
+        defer { a.stop() }
+        let b = try validator(1, genesis: genesis, peer: a.p2p)
+        defer { b.stop() }
+        let c = try validator(2, genesis: genesis, peer: b.p2p)
+        defer { c.stop() }
+        // D peers with A and C, so that killing it never cuts the others apart.
+        func startD() throws -> NodeProcess {
+            try NodeProcess(datadir: path("n3"), arguments: ["--genesis", genesis, "--p2p", "127.0.0.1:0", "--validator-key",
+                                                             path("v3.key"), "--no-discover", "--log-level", "info", "--peer", a.p2p ?? "",
+                                                             "--peer", c.p2p ?? ""])
+        }
+        var d = try startD()
+        defer { d.stop() }
+        try await a.waitFor("four validators at height 2", seconds: 60) {
+            try await NetworkTests.onOneChain([a, b, c, d], atLeast: 2)
+        }
+        c.crash()
+        for round in 0..<50 {
+            // Rejoined: without C, a block above the one D came back to needs D's votes.
+            let target = try await Self.height(a) + 1
+            try await d.waitFor("D (seed \(seed), life \(round)) rejoined: height \(target) committed", seconds: 60) {
+                let atD = try await Self.height(d), atA = try await Self.height(a)
+                return atD >= target && atA >= target
+            }
+            // Then a random moment of its life: mid-round, mid-commit, mid-write.
+            let ms = Int(rng.next() % 1_200)
+            try await Task.sleep(for: .milliseconds(ms))
+            d.crash()
+            d = try startD()
+        }
+        let last = try await Self.height(a)
+        let c2 = try validator(2, genesis: genesis, peer: b.p2p)
+        defer { c2.stop() }
+        try await a.waitFor("all four commit together after the last restart (seed \(seed))", seconds: 90) {
+            try await NetworkTests.onOneChain([a, b, c2, d], atLeast: last + 3)
+        }
+        for name in ["n0", "n1", "n2", "n3"] {
+            let log = (try? String(contentsOfFile: path(name) + "/node.log", encoding: .utf8)) ?? ""
+            #expect(!log.contains("evidence of double signing"), "\(name) saw double signing (seed \(seed))")
+            #expect(!log.contains("a decided block was refused"), "\(name) (seed \(seed))")
+        }
+    }
+}
+
+extension BFTTests {
+    /// A validator started with the test-only equivocation switch double-signs prevotes;
+    /// the others catch it and a block includes the evidence. Then the light client
+    /// verifies the real chain from block 1 to the tip and an account against the
+    /// verified state root, and refuses a trusted block the node does not hold.
+    @Test func evidenceIsIncludedAndTheLightClientVerifiesTheChain() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let genesis = try makeGenesis()
+        let a = try validator(0, genesis: genesis, peer: nil)
+        defer { a.stop() }
+        let b = try validator(1, genesis: genesis, peer: a.p2p)
+        defer { b.stop() }
+        let c = try validator(2, genesis: genesis, peer: b.p2p)
+        defer { c.stop() }
+        let d = try NodeProcess(datadir: path("n3"), arguments: ["--genesis", genesis, "--p2p", "127.0.0.1:0", "--validator-key",
+                                                                 path("v3.key"), "--no-discover", "--peer", c.p2p ?? "",
+                                                                 "--test-equivocate"])
+        defer { d.stop() }
+        let equivocator = AddressPayload(publicKey: validators[3].publicKey)
+        let address = Address(payload: equivocator, network: .devnet).string
+        try await a.waitFor("evidence against D included in a block", seconds: 90) {
+            let list = try await a.get("/v1/evidence").json["evidence"] as? [[String: Any]] ?? []
+            return list.contains { $0["validator"] as? String == address && ($0["includedAt"] as? Int ?? 0) > 0 }
+        }
+        let item = try #require((try await a.get("/v1/evidence").json["evidence"] as? [[String: Any]])?.first)
+        let includedAt = try #require(item["includedAt"] as? Int)
+        let block = try await a.get("/v1/blocks/\(includedAt)").json
+        #expect((block["evidence"] as? [[String: Any]])?.isEmpty == false)
+        // Every node holds the same block with the evidence.
+        try await d.waitFor("D at the evidence's block", seconds: 30) { try await Self.height(d) >= includedAt }
+        #expect(try await d.get("/v1/blocks/\(includedAt)").json["id"] as? String == block["id"] as? String)
+
+        // The light client: trust block 1, verify the tip and the faucet's account.
+        let first = try #require(try await a.get("/v1/blocks/1").json["id"] as? String)
+        let faucet = TestKeys.faucet.address(on: .devnet).string
+        let verified = try Kusari.run(["light", "verify", "--api", a.base, "--trust", "1:\(first)", "--address", faucet])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let out = verified.object
+        let height = try #require(out["height"] as? Int)
+        #expect(height >= includedAt)
+        #expect(out["stateRoot"] as? String == (try await a.get("/v1/blocks/\(height)").json["header"] as? [String: Any])?["stateRoot"] as? String)
+        #expect((out["account"] as? [String: Any])?["proofVerified"] as? Bool == true)
+        #expect((out["account"] as? [String: Any])?["balance"] as? Int == 1_000_000 * 100_000_000)
+        // A trusted block the node does not hold is refused with the reason.
+        let wrong = try Kusari.run(["light", "verify", "--api", a.base, "--trust", "1:\(String(repeating: "ab", count: 32))"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("not the trusted"), "\(wrong.stderr)")
     }
 }
