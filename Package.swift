@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swiftwasm/WasmKit.git", exact: "0.4.2"),
     ],
     targets: [
         // Data layer: hashes, keys, addresses, the canonical codec, transactions,
@@ -46,6 +47,27 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"]
         ),
+        // Smart contracts: deploy-time checks of WebAssembly modules, metered execution with
+        // WasmKit (fuel as gas), the host API seam, the argument codec, the contract builder.
+        .target(
+            name: "KusariContracts",
+            dependencies: ["KusariCore",
+                           .product(name: "WasmKit", package: "WasmKit"),
+                           .product(name: "WasmParser", package: "WasmKit"),
+                           .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]
+        ),
+        // The contract SDK built natively, so that a contract's logic is unit-tested without a
+        // node (the same sources are compiled by Embedded Swift to wasm32 by ContractBuilder).
+        .target(name: "KusariContractSDK", path: "contracts/KusariContractSDK",
+                exclude: ["README.md", "WasmSupport"]),
+        // The example contracts, built natively over the SDK for their unit tests.
+        .target(name: "TokenContract", dependencies: ["KusariContractSDK"], path: "contracts/examples/token",
+                exclude: ["README.md"]),
+        .target(name: "RegistryContract", dependencies: ["KusariContractSDK"], path: "contracts/examples/registry",
+                exclude: ["README.md"]),
+        .target(name: "EscrowContract", dependencies: ["KusariContractSDK"], path: "contracts/examples/escrow",
+                exclude: ["README.md"]),
         // Durable storage: blocks, the header index, the best chain, account state,
         // undo records and the transaction index in SQLite (GRDB), one transaction per change.
         .target(
@@ -193,6 +215,11 @@ let package = Package(
         ),
         .testTarget(name: "KusariCoreTests", dependencies: ["KusariCore", "KusariBench"]),
         .testTarget(name: "KusariConsensusTests", dependencies: ["KusariCore", "KusariConsensus"]),
+        .testTarget(name: "KusariContractsTests",
+                    dependencies: ["KusariCore", "KusariContracts",
+                                   .product(name: "WAT", package: "WasmKit")]),
+        .testTarget(name: "KusariContractSDKTests",
+                    dependencies: ["KusariContractSDK", "TokenContract", "RegistryContract", "EscrowContract"]),
         .testTarget(name: "KusariBFTTests", dependencies: ["KusariCore", "KusariBFT"]),
         .testTarget(name: "KusariValidatorTests", dependencies: ["KusariCore", "KusariBFT", "KusariValidator"]),
         .testTarget(name: "KusariMempoolTests", dependencies: ["KusariCore", "KusariMempool"]),

@@ -1,0 +1,78 @@
+import Foundation
+import KusariCore
+import WasmKit
+
+/// An instance of a contract's module, ready for a call, with what it takes to make it new
+/// again: its memory's initial image and its mutable globals' initial values.
+///
+/// WasmKit translates a function the first time an instance calls it, and that translation
+/// costs far more than running a typical call; an instance kept between calls keeps its
+/// translations. Reset, it is indistinguishable from a fresh one: its state is its memory
+/// and its mutable globals (tables cannot change and segments cannot be dropped, 18.4).
+final class PooledInstance {
+    let store: Store
+    let instance: Instance
+    let memory: Memory?
+    let slot: CallSlot
+    let memoryImage: [UInt8]
+    let globals: [(global: Global, initial: Value)]
+
+    /// Instantiates `code`; `reusable: false` skips keeping the initial image (the instance
+    /// will serve one call).
+    init(code: ContractCode, engine: Engine, limits: ContractLimits, schedule: GasSchedule, reusable: Bool) throws {
+        store = Store(engine: engine)
+        slot = CallSlot()
+        let instance = try code.module.instantiate(
+            store: store, imports: HostFunctions.imports(for: slot, store: store, limits: limits, schedule: schedule))
+        self.instance = instance
+        memory = instance.exports[memory: "memory"]
+        if reusable, let memory {
+            memoryImage = memory.withUnsafeBufferPointer(offset: 0, count: memory.byteCount) { Array($0) }
+        } else {
+            memoryImage = []
+        }
+        globals = code.mutableGlobals.compactMap { name in
+            instance.exports[global: name].map { (global: $0, initial: $0.value) }
+        }
+    }
+
+    /// Puts memory and globals back as they were after instantiation; false when that is not
+    /// possible (the memory grew), and the instance must not be reused.
+    func reset() -> Bool {
+        guard let memory else { return true }
+        guard memory.byteCount == memoryImage.count else { return false }
+        memory.withUnsafeMutableBufferPointer(offset: 0, count: memoryImage.count) { $0.copyBytes(from: memoryImage) }
+        for (global, initial) in globals {
+            do { try global.assign(initial) } catch { return false }
+        }
+        return true
+    }
+}
+
+/// Idle instances by code hash, at most `perCode` for each code and `codes` codes (the code
+/// used longest ago is dropped first). Thread-safe; an instance is used by one call at a time.
+final class InstancePool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [Hash256: [PooledInstance]] = [:]
+    private var order: [Hash256] = []
+    let perCode: Int
+    let codes: Int
+
+    init(perCode: Int = 4, codes: Int = 64) {
+        self.perCode = perCode
+        self.codes = codes
+    }
+
+    func take(_ hash: Hash256) -> PooledInstance? {
+        lock.lock(); defer { lock.unlock() }
+        return idle[hash]?.popLast()
+    }
+
+    func give(_ instance: PooledInstance, for hash: Hash256) {
+        lock.lock(); defer { lock.unlock() }
+        if let index = order.firstIndex(of: hash) { order.remove(at: index) }
+        order.append(hash)
+        if (idle[hash]?.count ?? 0) < perCode { idle[hash, default: []].append(instance) }
+        while order.count > codes { idle[order.removeFirst()] = nil }
+    }
+}
