@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KusariBench
+import KusariDevnet
 import KusariJSON
 
 /// `kusari bench ...`: figures measured beside the machine's own limits.
@@ -152,6 +153,13 @@ extension BenchCommand {
         @Option(help: "The most load steps.") var steps = 8
         @Option(help: "Where to put the scratch devnet.") var dir: String?
         func run() throws {
+            try Self.measure(json: json, nodes: nodes, seconds: seconds, firstRate: firstRate, steps: steps, dir: dir,
+                         consensus: .proofOfWork)
+        }
+
+        /// The end-to-end benchmark on a devnet of either engine (`bench e2e`, `bench bft`).
+        static func measure(json: Bool, nodes: Int, seconds: Double, firstRate: Double, steps: Int, dir: String?,
+                        consensus: DevnetOptions.Consensus) throws {
             try checkRange("steps", steps, 1...20)
             try checkRange("nodes", nodes, 1...16)
             try checkRange("seconds", seconds, 1...3600)
@@ -159,7 +167,7 @@ extension BenchCommand {
             printMeasurements(try EndToEndBenchmark.run(executable: BenchCommand.executable,
                                                         directory: dir ?? FileManager.default.temporaryDirectory.path,
                                                         nodes: nodes, seconds: seconds, firstRate: firstRate, maxSteps: steps,
-                                                        log: BenchCommand.log),
+                                                        consensus: consensus, log: BenchCommand.log),
                               json: json)
         }
     }
@@ -183,15 +191,8 @@ extension BenchCommand {
         @Option(help: "The most load steps.") var steps = 6
         @Option(help: "Where to put the scratch devnet.") var dir: String?
         func run() throws {
-            try checkRange("steps", steps, 1...20)
-            try checkRange("nodes", nodes, 1...16)
-            try checkRange("seconds", seconds, 1...3600)
-            try checkRange("first-rate", firstRate, 1...100_000)
-            printMeasurements(try EndToEndBenchmark.run(executable: BenchCommand.executable,
-                                                        directory: dir ?? FileManager.default.temporaryDirectory.path,
-                                                        nodes: nodes, seconds: seconds, firstRate: firstRate, maxSteps: steps,
-                                                        consensus: .bft, log: BenchCommand.log),
-                              json: json)
+            try EndToEnd.measure(json: json, nodes: nodes, seconds: seconds, firstRate: firstRate, steps: steps, dir: dir,
+                             consensus: .bft)
         }
     }
 }

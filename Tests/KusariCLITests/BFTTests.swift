@@ -28,11 +28,12 @@ import KusariCore
         return path("genesis.json")
     }
 
-    /// Validator `i` (its key and data directory), peering with `peer`.
-    func validator(_ i: Int, genesis: String, peer: String?) throws -> NodeProcess {
-        var arguments = ["--genesis", genesis, "--p2p", "127.0.0.1:0", "--validator-key", path("v\(i).key"), "--no-discover", "--log-level", "info"]
+    /// Validator `i` (its key and data directory), peering with `peer`, with `also` added.
+    func validator(_ i: Int, genesis: String, peer: String?, also: [String] = []) throws -> NodeProcess {
+        var arguments = ["--genesis", genesis, "--p2p", "127.0.0.1:0", "--validator-key", path("v\(i).key"), "--no-discover",
+                         "--log-level", "info"]
         if let peer { arguments += ["--peer", peer] }
-        return try NodeProcess(datadir: path("n\(i)"), arguments: arguments)
+        return try NodeProcess(datadir: path("n\(i)"), arguments: arguments + also)
     }
 
     static func height(_ node: NodeProcess) async throws -> Int {
@@ -133,11 +134,7 @@ extension BFTTests {
         let c = try validator(2, genesis: genesis, peer: b.p2p)
         defer { c.stop() }
         // D peers with A and C, so that killing it never cuts the others apart.
-        func startD() throws -> NodeProcess {
-            try NodeProcess(datadir: path("n3"), arguments: ["--genesis", genesis, "--p2p", "127.0.0.1:0", "--validator-key",
-                                                             path("v3.key"), "--no-discover", "--log-level", "info", "--peer", a.p2p ?? "",
-                                                             "--peer", c.p2p ?? ""])
-        }
+        func startD() throws -> NodeProcess { try validator(3, genesis: genesis, peer: a.p2p, also: ["--peer", c.p2p ?? ""]) }
         var d = try startD()
         defer { d.stop() }
         try await a.waitFor("four validators at height 2", seconds: 60) {
@@ -185,9 +182,7 @@ extension BFTTests {
         defer { b.stop() }
         let c = try validator(2, genesis: genesis, peer: b.p2p)
         defer { c.stop() }
-        let d = try NodeProcess(datadir: path("n3"), arguments: ["--genesis", genesis, "--p2p", "127.0.0.1:0", "--validator-key",
-                                                                 path("v3.key"), "--no-discover", "--peer", c.p2p ?? "",
-                                                                 "--test-equivocate"])
+        let d = try validator(3, genesis: genesis, peer: c.p2p, also: ["--test-equivocate"])
         defer { d.stop() }
         let equivocator = AddressPayload(publicKey: validators[3].publicKey)
         let address = Address(payload: equivocator, network: .devnet).string
