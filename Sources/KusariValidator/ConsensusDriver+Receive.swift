@@ -39,7 +39,14 @@ extension ConsensusDriver {
             return .ignore
         }
         // The round's proposer, in the set of this height or the next.
-        let set = h == validatorsHeight ? validators : validators.incrementedProposerPriority(times: UInt32(clamping: h - validatorsHeight))
+        let set: ValidatorSet
+        if h == validatorsHeight {
+            set = validators
+        } else if h > validatorsHeight {
+            set = validators.incrementedProposerPriority(times: UInt32(clamping: h - validatorsHeight))
+        } else {
+            set = engine.validatorSet(atHeight: h)
+        }
         guard proposal.round <= machine.round + Self.maxRoundsAhead || h > machine.height else { return .ignore }
         guard proposal.round <= Self.maxRoundsAhead || h == machine.height else { return .ignore }
         guard set.proposerIndex(forRound: proposal.round) == Int(proposal.proposerIndex) else {
