@@ -82,7 +82,7 @@ let package = Package(
         // over KusariStorage and a ConsensusEngine.
         .target(
             name: "KusariChain",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariBFT", "KusariStorage"],
+            dependencies: ["KusariCore", "KusariConsensus", "KusariBFT", "KusariStorage", "KusariContracts"],
             exclude: ["README.md"]
         ),
         // The peer-to-peer wire protocol: messages, frames, the NIO decoder.

@@ -326,10 +326,10 @@ def main():
     truncated = args.tx_hex[: len(args.tx_hex) // 2 // 2 * 2] if args.tx_hex else "00000003" + "ab" * 40
     c.check("POST a truncated transaction", "POST", "/v1/txs", "/v1/txs", 400, body=json.dumps({"tx": truncated}),
             expect_code="invalid_encoding")
-    c.check("POST a transaction over 402 bytes", "POST", "/v1/txs", "/v1/txs", 413, body=json.dumps({"tx": "00" * 403}),
-            expect_code="too_large")
-    c.check("POST a body over 64 KiB", "POST", "/v1/txs", "/v1/txs", 413,
-            body=json.dumps({"tx": "00" * 40000}), expect_code="too_large")
+    c.check("POST a transaction over 196,751 bytes", "POST", "/v1/txs", "/v1/txs", 413,
+            body=json.dumps({"tx": "00" * 196752}), expect_code="too_large")
+    c.check("POST a body over 512 KiB", "POST", "/v1/txs", "/v1/txs", 413,
+            body=json.dumps({"tx": "00" * 270000}), expect_code="too_large")
     c.check('POST {"txs": []}', "POST", "/v1/txs", "/v1/txs", 400, body='{"txs": []}', expect_code="bad_request")
     c.check('POST {"txs": 5}', "POST", "/v1/txs", "/v1/txs", 422, body='{"txs": 5}', expect_code="wrong_type")
     c.check('POST {"txs": [5]}', "POST", "/v1/txs", "/v1/txs", 422, body='{"txs": [5]}', expect_code="wrong_type")
@@ -340,7 +340,7 @@ def main():
         want = ["bad_request", "too_large", "invalid_encoding"]
         return None if codes == want and parsed.get("accepted") == 0 else f"results {codes}, expected {want}"
     c.check("POST a batch of bad items", "POST", "/v1/txs", "/v1/txs", 200,
-            body=json.dumps({"txs": ["zz", "00" * 403, truncated]}), extra=batch_codes)
+            body=json.dumps({"txs": ["zz", "00" * 196752, truncated]}), extra=batch_codes)
     if args.tx_hex:
         c.check("POST the same transaction again", "POST", "/v1/txs", "/v1/txs", 422, body=json.dumps({"tx": args.tx_hex}),
                 expect_code=["already_known", "nonce_too_low"])

@@ -15,7 +15,7 @@ public struct APIContext: RequestContext {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
         channelID = ObjectIdentifier(source.channel)
-        bodyLimit = 64 << 10
+        bodyLimit = 512 << 10   // a contract deploy of the largest module, in hex, fits
     }
 
     public var maxUploadSize: Int { bodyLimit }

@@ -12,7 +12,7 @@ enum BatchSubmit {
     /// The most transactions in one batch.
     static let maxTransactions = 256
     /// The largest batch body (256 transactions of the largest size, in hex, fit).
-    static let maxBodyBytes = 262_144
+    static let maxBodyBytes = 1 << 20
 
     /// One transaction's outcome: its id when it decoded, and an error when it was refused.
     struct Item: Encodable {

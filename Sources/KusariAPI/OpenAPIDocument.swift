@@ -261,7 +261,7 @@ paths:
       summary: Submit a signed transaction (or a batch of them) to the mempool.
       description: |
         The body is `{"tx": "<hex>"}`: the transaction's canonical encoding
-        (docs/protocol.md, section 6) in hex, 145 to 402 bytes. Other members
+        (docs/protocol.md, section 6) in hex, 145 to 196,751 bytes. Other members
         of the object are ignored. On success the transaction is in the
         mempool and the answer is `202` with its id; it is announced on
         `/v1/events` as a `tx` event.
@@ -274,10 +274,10 @@ paths:
         request per transaction against the rate limit.
 
         Checks, in order: a client that has used its minute's rate limit
-        (`429 rate_limited`, before the body is read); body at most 262,144
+        (`429 rate_limited`, before the body is read); body at most 1,048,576
         bytes (`413 too_large`); body
         is JSON (`400 bad_json`, or `413 too_large` when it is also over
-        65,536 bytes) and an object (`400 bad_request`). A batch
+        524,288 bytes) and an object (`400 bad_request`). A batch
         (`txs` present): `txs` is an array (`422 wrong_type`) of 1
         (`400 bad_request`) to 256 (`413 too_large`; also when more than the
         client's rate limit allows in a minute) strings (`422 wrong_type`);
@@ -285,11 +285,11 @@ paths:
         mempool_full` for the whole batch, before any signature is checked,
         with `Retry-After`); then each transaction as below, in
         its result (`Retry-After` is sent when one of them met a full
-        mempool). A single transaction: body at most 65,536
+        mempool). A single transaction: body at most 524,288
         bytes (`413 too_large`); rate limit (`429 rate_limited`); a `tx`
         member (`400 bad_request`) that is a string (`422 wrong_type`) of an
-        even number of hex digits (`400 bad_request`) encoding at most 402
-        bytes (`413 too_large`) that decode as a canonical transaction
+        even number of hex digits (`400 bad_request`) encoding at most 196,751
+        bytes (`413 too_large`; a contract deploy of the largest module) that decode as a canonical transaction
         (`400 invalid_encoding`) with a valid signature (`422
         bad_signature`); then the mempool's rules (`422` with the mempool's
         code, or `429 mempool_full`).
@@ -321,7 +321,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/SubmitBadRequestError"}
         "413":
-          description: "`too_large`: the body is over 65,536 bytes, or the transaction over 402 bytes."
+          description: "`too_large`: the body is over 524,288 bytes, or the transaction over 196,751 bytes."
           content:
             application/json:
               schema: {$ref: "#/components/schemas/TooLargeError"}
@@ -1341,7 +1341,7 @@ components:
           description: Ed25519 signature, 64 bytes.
           type: string
           pattern: "^[0-9a-f]{128}$"
-        size: {type: integer, minimum: 145, maximum: 402, description: Encoded size in bytes.}
+        size: {type: integer, minimum: 145, maximum: 196751, description: Encoded size in bytes.}
     MerkleProof:
       description: Inclusion proof of a transaction id in its block's Merkle tree.
       type: object
@@ -1391,7 +1391,7 @@ components:
       not: {required: [txs]}
       properties:
         tx:
-          description: The transaction's canonical encoding as hex (145 to 402 bytes).
+          description: The transaction's canonical encoding as hex (145 to 196,751 bytes).
           type: string
           pattern: "^([0-9a-fA-F]{2})+$"
           minLength: 290
@@ -1409,7 +1409,7 @@ components:
         txs:
           description: |
             1 to 256 transactions, each its canonical encoding as hex (145 to
-            402 bytes). An item that is not (odd or non-hex digits, too long,
+            196,751 bytes). An item that is not (odd or non-hex digits, too long,
             not a canonical transaction) does not refuse the batch: its result
             carries the error (`bad_request`, `too_large`, `invalid_encoding`).
           type: array
@@ -1597,7 +1597,7 @@ components:
         nonce: {$ref: "#/components/schemas/UInt64"}
         amount: {$ref: "#/components/schemas/Amount"}
         fee: {$ref: "#/components/schemas/Amount"}
-        size: {type: integer, minimum: 145, maximum: 402}
+        size: {type: integer, minimum: 145, maximum: 196751}
         arrival: {type: integer, minimum: 0, description: When it entered the mempool, Unix time in seconds.}
     Mempool:
       type: object

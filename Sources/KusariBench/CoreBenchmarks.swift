@@ -143,7 +143,8 @@ struct TransferChain {
         for b in 0..<scale.blocks {
             let body = Array(txs[(b * scale.transactionsPerBlock)..<((b + 1) * scale.transactionsPerBlock)])
             let height = UInt64(b + 1)
-            guard let applied = try? BlockApplication.execute(body, on: state, height: height, beneficiary: payloads[0],
+            guard let applied = try? BlockApplication.execute(body, on: state, height: height, time: 1_764_000_000 + height,
+                                                             beneficiary: payloads[0],
                                                              rules: rules, signatures: .alreadyVerified) else { break }
             let header = BlockHeader(height: height, previousId: previous, merkleRoot: MerkleTree.root(leaves: body.map(\.id)),
                                      stateRoot: applied.state.root, timestamp: 1_764_000_000 + height, bits: 0x207fffff,

@@ -107,7 +107,7 @@ extension Blockchain {
         }
         // Only a block whose body applies to the tip waits (a junk body never pushes a real block out).
         if !awaitingCommit.contains(where: { $0.id == id }) {
-            do { _ = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures) } catch {
+            do { _ = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts) } catch {
                 throw .invalidBlock(height: header.height, error)
             }
             if awaitingCommit.count >= Self.maxAwaitingCommit { awaitingCommit.removeFirst() }
@@ -153,14 +153,15 @@ extension Blockchain {
             lastCommit = stored
         }
         let applied: AppliedBlock
+        let time = max(timestamp ?? clock(), parent.header.timestamp)
         do {
-            applied = try BlockApplication.execute(transactions, on: state, height: height, beneficiary: proposer,
-                                                   rules: rules, signatures: signatures)
+            applied = try BlockApplication.execute(transactions, on: state, height: height, time: time, beneficiary: proposer,
+                                                   rules: rules, signatures: signatures, contracts: contracts)
         } catch { throw .invalidBlock(height: height, error) }
         guard let parentFields = parent.header.bft else { throw .corrupt("the tip is not a BFT header") }
         let header = BlockHeader(height: height, previousId: parent.id,
                                  merkleRoot: MerkleTree.root(leaves: transactions.map(\.id)),
-                                 stateRoot: applied.state.root, timestamp: max(timestamp ?? clock(), parent.header.timestamp),
+                                 stateRoot: applied.state.root, timestamp: time,
                                  proposer: proposer,
                                  bft: BFTHeaderFields(validatorsHash: parentFields.nextValidatorsHash,
                                                       nextValidatorsHash: parentFields.nextValidatorsHash,

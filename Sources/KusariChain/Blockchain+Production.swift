@@ -38,8 +38,9 @@ extension Blockchain {
         let height = parent.header.height + 1
         let applied: AppliedBlock
         do {
-            applied = try BlockApplication.execute(transactions, on: state, height: height, beneficiary: beneficiary,
-                                                   rules: rules, signatures: signatures)
+            applied = try BlockApplication.execute(transactions, on: state, height: height, time: timestamp,
+                                                   beneficiary: beneficiary, rules: rules, signatures: signatures,
+                                                   contracts: contracts)
         } catch { throw .invalidBlock(height: height, error) }
         let header = BlockHeader(height: height, previousId: parent.id, merkleRoot: MerkleTree.root(leaves: transactions.map(\.id)),
                                  stateRoot: applied.state.root, timestamp: timestamp, bits: bits, beneficiary: beneficiary,

@@ -25,6 +25,7 @@ extension Blockchain {
             // Unwind the best chain to the fork point, in memory.
             var working = state
             var touched = Set<AddressPayload>()
+            var touchedStorage: [AddressPayload: Set<[UInt8]>] = [:]
             var removedTxs: [Hash256] = []
             for height in stride(from: Int(height), to: Int(forkHeight), by: -1) {
                 let id = best[height]
@@ -33,8 +34,9 @@ extension Blockchain {
                     throw .corrupt("undo record of height \(height) is missing or unreadable")
                 }
                 guard let old = try block(id) else { throw .corrupt("block at height \(height) is missing") }
-                working = working.updating(undo.entries)
+                working = working.reverting(undo)
                 undo.entries.forEach { touched.insert($0.0) }
+                for (contract, keys) in undo.storage { touchedStorage[contract, default: []].formUnion(keys.map(\.0)) }
                 removedTxs += old.transactions.map(\.id)
             }
 
@@ -46,10 +48,13 @@ extension Blockchain {
                     throw .corrupt("body of \(entry.id) is missing")
                 }
                 do {
-                    let applied = try BlockApplication.apply(blk, to: working, rules: rules)
+                    let applied = try BlockApplication.apply(blk, to: working, rules: rules, contracts: contracts)
                     working = applied.state
                     applied.undo.forEach { touched.insert($0.0) }
-                    batch.undoRecords.append((entry.id, BlockUndo(entries: applied.undo).encoded))
+                    for (contract, keys) in applied.storageUndo { touchedStorage[contract, default: []].formUnion(keys.map(\.0)) }
+                    batch.code += applied.newCode
+                    batch.receipts += applied.receipts.map { ($0.transaction, $0.encoded) }
+                    batch.undoRecords.append((entry.id, applied.undoRecord.encoded))
                     batch.chainAdditions.append((entry.header.height, entry.id))
                     batch.transactionsAdded += applied.transactionIds.enumerated().map {
                         ($1, TransactionLocation(blockId: entry.id, height: entry.header.height, position: $0))
@@ -73,6 +78,10 @@ extension Blockchain {
             batch.truncateChainFrom = forkHeight + 1
             batch.transactionsRemoved = removedTxs
             batch.accounts = touched.sorted().map { ($0, working.account($0)) }
+            batch.storage = touchedStorage.sorted { $0.key < $1.key }.map { contract, keys in
+                let storage = working.storage(contract)
+                return (contract, keys.sorted { $0.lexicographicallyPrecedes($1) }.map { ($0, storage.value($0)) })
+            }
             batch.tip = candidate.id
             try commit(batch, .immediate)
             let disconnected = Int(height - forkHeight)

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import KusariConsensus
+import KusariContracts
 import KusariCore
 import KusariStorage
 
@@ -20,6 +21,8 @@ public final class Blockchain {
     public let params: PowParameters
     /// The account state at the tip.
     public internal(set) var state: StateTree
+    /// Runs contract transactions (a ledger rule: every node runs the same engine).
+    public let contracts: any ContractExecutor = ContractEngine()
     /// The best chain's block ids by height.
     public internal(set) var best: [Hash256]
     /// On a BFT chain, blocks that extend the tip and wait for their commit certificate
@@ -138,7 +141,7 @@ public final class Blockchain {
                 best.append(id)
             }
             guard best.first == genesisId else { throw ChainError.corrupt("best chain does not start at the genesis") }
-            let state = StateTree(accounts: snapshot.accounts)
+            let state = StateTree(accounts: snapshot.accounts, storage: snapshot.storage).adding(code: try store.allCode())
             guard let tip = best.last, let tipEntry = index[tip], tipEntry.header.stateRoot == state.root else {
                 throw ChainError.corrupt("stored accounts do not match the tip's state root")
             }
@@ -291,7 +294,7 @@ public final class Blockchain {
         let id = entry.id, header = entry.header
         var entry = entry
         let applied: AppliedBlock
-        do { applied = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures) } catch {
+        do { applied = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts) } catch {
             try rejectBody(entry, error)
             throw .invalidBlock(height: header.height, error)
         }
@@ -303,9 +306,10 @@ public final class Blockchain {
         batch.transactionsAdded = applied.transactionIds.enumerated().map {
             ($1, TransactionLocation(blockId: id, height: header.height, position: $0))
         }
-        batch.undoRecords = [(id, BlockUndo(entries: applied.undo).encoded)]
+        batch.undoRecords = [(id, applied.undoRecord.encoded)]
         batch.addressEntries = AddressEntry.entries(of: block.transactions, height: header.height, ids: applied.transactionIds)
         batch.accounts = applied.undo.map { ($0.0, applied.state.account($0.0)) }
+        batch.recordContracts(of: applied)
         if let certificate { batch.commits = [(id, certificate.encoded)] }
         batch.evidence = block.evidence.map { ($0.offence, header.height, $0.encoded) }
         batch.tip = id
@@ -344,7 +348,7 @@ public final class Blockchain {
         while h > height {
             guard let bytes = try wrap({ () throws(StorageError) in try store.undo(best[Int(h)]) }),
                   let undo = try? BlockUndo(decoding: bytes) else { throw .corrupt("undo record of height \(h) is unreadable") }
-            working = working.updating(undo.entries)
+            working = working.reverting(undo)
             h -= 1
         }
         return working

@@ -1,5 +1,6 @@
 import Foundation
 import KusariConsensus
+import KusariContracts
 import KusariCore
 import KusariStorage
 
@@ -20,13 +21,13 @@ public enum ChainVerifier {
     }
 
     /// Verifies the chain in `directory`, returning its summary when all is well.
-    public static func verify(directory: String, now: UInt64 = UInt64(max(0, Date().timeIntervalSince1970)))
-        throws(ChainError) -> ChainSummary {
+    public static func verify(directory: String, now: UInt64 = UInt64(max(0, Date().timeIntervalSince1970)),
+                              contracts: any ContractExecutor = ContractEngine()) throws(ChainError) -> ChainSummary {
         let store: ChainStore
         do { store = try ChainStore(directory: directory, mode: .readWrite) } catch { throw .storage(error) }
         defer { store.close() }
         do {
-            return try run(store, now: now)
+            return try run(store, now: now, contracts: contracts)
         } catch let f as Failure {
             throw .corrupt(f.description)
         } catch let e as StorageError {
@@ -36,7 +37,7 @@ public enum ChainVerifier {
         }
     }
 
-    static func run(_ store: ChainStore, now: UInt64) throws -> ChainSummary {
+    static func run(_ store: ChainStore, now: UInt64, contracts: any ContractExecutor) throws -> ChainSummary {
         func fail(_ height: UInt64?, _ problem: String) -> Failure { Failure(height: height, problem: problem) }
 
         let quick = try store.integrityCheck()
@@ -88,11 +89,11 @@ public enum ChainVerifier {
                 undo = BlockUndo(entries: [])
             } else {
                 let applied: AppliedBlock
-                do { applied = try BlockApplication.apply(block, to: state, rules: rules) } catch {
+                do { applied = try BlockApplication.apply(block, to: state, rules: rules, contracts: contracts) } catch {
                     throw fail(height, "\(error)")
                 }
                 state = applied.state
-                undo = BlockUndo(entries: applied.undo)
+                undo = applied.undoRecord
             }
             guard let storedUndo, storedUndo == undo.encoded else {
                 throw fail(height, "undo record is missing or was changed")
@@ -162,12 +163,24 @@ public enum ChainVerifier {
         state.forEach { replayed.append(($0, $1)) }
         let stored = try store.accounts()
         for (i, (key, account)) in replayed.enumerated() {
-            guard i < stored.count, stored[i].0 == key, stored[i].1 == account else {
+            guard i < stored.count, stored[i].0 == key, stored[i].1.balance == account.balance,
+                  stored[i].1.nonce == account.nonce, stored[i].1.codeHash == account.codeHash else {
                 throw fail(tipHeight, "stored account state differs from the replay at account \(key.hex)")
             }
         }
         guard stored.count == replayed.count else {
             throw fail(tipHeight, "stored account state has \(stored.count) accounts, the replay \(replayed.count)")
+        }
+        let storedStorage = try store.storageEntries()
+        let replayedStorage = state.contractsWithStorage.map { ($0, state.storage($0).entries) }
+        guard storedStorage.count == replayedStorage.count,
+              zip(storedStorage, replayedStorage).allSatisfy({ $0.0 == $1.0 && $0.1 == $1.1 }) else {
+            throw fail(tipHeight, "stored contract storage differs from the replay")
+        }
+        for (_, account) in replayed {
+            if let hash = account.codeHash, try store.code(hash).map(Hash256.sha256) != hash {
+                throw fail(tipHeight, "the code of hash \(hash) is missing or was changed")
+            }
         }
         guard state.root == headers[headers.count - 1].stateRoot else { throw fail(tipHeight, "state root differs") }
         return ChainSummary(network: genesis.network.rawValue, height: tipHeight, tip: tipId, chainWork: work.hexString,

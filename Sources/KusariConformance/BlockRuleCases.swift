@@ -108,7 +108,7 @@ enum BlockRuleCases {
         let applied: AppliedBlock
         do {
             applied = try BlockApplication.execute(txs, on: StateTree(accounts: state), height: height,
-                                                   beneficiary: beneficiary, rules: rules)
+                                                   time: 1_764_000_000 + height * 2, beneficiary: beneficiary, rules: rules)
         } catch { throw .generation("block rule case: \(error)") }
         let header = BlockHeader(height: height, previousId: Hash256.sha256(Array("parent \(height)".utf8)),
                                  merkleRoot: MerkleTree.root(leaves: txs.map(\.id)), stateRoot: applied.state.root,

@@ -29,12 +29,18 @@ public enum BlockApplication {
         }
     }
 
+    /// The most gas the contract transactions of one block may buy together (the sum of
+    /// their gas limits).
+    public static let maxBlockGas: UInt64 = 2 * GasTerms.maxGasLimit
+
     /// Checks the block's body against its header and applies its transactions
-    /// and coinbase (subsidy + fees to the beneficiary) to `state`.
+    /// and coinbase (subsidy + fees to the beneficiary) to `state`. Contract
+    /// transactions run on `contracts`; without it a block holding one is refused.
     ///
     /// - Throws: `BlockError` for the first broken rule, naming the transaction.
     public static func apply(_ block: Block, to state: StateTree, rules: LedgerRules,
-                             signatures: SignatureCheck = .verify) throws(BlockError) -> AppliedBlock {
+                             signatures: SignatureCheck = .verify,
+                             contracts: (any ContractExecutor)? = nil) throws(BlockError) -> AppliedBlock {
         guard block.transactions.count <= Block.maxTransactions else {
             throw .tooManyTransactions(block.transactions.count)
         }
@@ -44,8 +50,9 @@ public enum BlockApplication {
             throw .merkleRootMismatch(header: block.header.merkleRoot, computed: merkle)
         }
         try checkSignatures(block.transactions, ids: ids, signatures)
-        var applied = try execute(block.transactions, on: state, height: block.header.height,
-                                  beneficiary: block.header.beneficiary, rules: rules, signatures: .alreadyVerified)
+        var applied = try execute(block.transactions, on: state, height: block.header.height, time: block.header.timestamp,
+                                  beneficiary: block.header.beneficiary, rules: rules, signatures: .alreadyVerified,
+                                  contracts: contracts, ids: ids)
         applied.transactionIds = ids
         guard applied.state.root == block.header.stateRoot else {
             throw .stateRootMismatch(header: block.header.stateRoot, computed: applied.state.root)
@@ -53,22 +60,42 @@ public enum BlockApplication {
         return applied
     }
 
-    /// Applies `transactions` and the coinbase of a block at `height` paying
+    /// Applies `transactions` and the coinbase of a block at `height` and `time` paying
     /// `beneficiary`, without a header to compare against: block producers use
     /// it to learn the state root to put in their header.
-    public static func execute(_ transactions: [Transaction], on state: StateTree, height: UInt64,
+    public static func execute(_ transactions: [Transaction], on state: StateTree, height: UInt64, time: UInt64,
                                beneficiary: AddressPayload, rules: LedgerRules,
-                               signatures: SignatureCheck = .verify) throws(BlockError) -> AppliedBlock {
-        try checkSignatures(transactions, signatures)
-        var ledger = AccountChanges(state: state)
+                               signatures: SignatureCheck = .verify,
+                               contracts: (any ContractExecutor)? = nil,
+                               ids knownIds: [Hash256]? = nil) throws(BlockError) -> AppliedBlock {
+        try checkSignatures(transactions, ids: knownIds, signatures)
+        let ledger = LedgerWorkspace(state: state)
+        let block = BlockEnvironment(height: height, time: time)
         var fees: UInt64 = 0
+        var gas: UInt64 = 0
+        var receipts: [ContractReceipt] = []
         for (i, tx) in transactions.enumerated() {
-            do { try ledger.apply(tx, chainId: rules.chainId) } catch { throw .transaction(index: i, error) }
-            fees += tx.fee   // each fee was paid out of an existing balance, so the sum stays under the cap
+            if let terms = tx.action.gas {
+                gas += terms.limit   // each limit is at most 10^8, so the sum cannot overflow
+                guard gas <= maxBlockGas else { throw .tooMuchGas(index: i, maximum: maxBlockGas) }
+            }
+            do {
+                if tx.isContract {
+                    let receipt = try ledger.applyContract(tx, id: knownIds?[i] ?? tx.id, chainId: rules.chainId,
+                                                           executor: contracts, block: block)
+                    fees += receipt.charged
+                    receipts.append(receipt.receipt)
+                } else {
+                    try ledger.apply(tx, chainId: rules.chainId)
+                    fees += tx.fee   // each fee was paid out of an existing balance, so the sum stays under the cap
+                }
+            } catch { throw .transaction(index: i, error) }
         }
         let subsidy = rules.subsidy(height: height)
         do { try ledger.credit(beneficiary, subsidy + fees) } catch { throw .coinbaseOverflow }
-        return AppliedBlock(state: state.updating(ledger.changes), undo: ledger.undo, fees: fees, subsidy: subsidy)
+        return AppliedBlock(state: ledger.updatedState, undo: ledger.undo, storageUndo: ledger.storageUndo,
+                            newCode: ledger.newCode.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                            receipts: receipts, fees: fees, subsidy: subsidy)
     }
 }
 
@@ -79,6 +106,12 @@ public struct AppliedBlock: Sendable {
     /// Each account the block touched, with its value before the block, in key
     /// order: applying these to `state` gives back the state before the block.
     public var undo: [(AddressPayload, Account)]
+    /// Each contract storage key the block wrote, with its value before (nil: absent).
+    public var storageUndo: [(AddressPayload, [([UInt8], [UInt8]?)])] = []
+    /// Code first deployed by the block, by hash (the state holds only hashes).
+    public var newCode: [(Hash256, [UInt8])] = []
+    /// What each contract transaction did, in block order.
+    public var receipts: [ContractReceipt] = []
     /// Fees paid by the block's transactions.
     public var fees: UInt64
     /// New coins created by the block.
@@ -86,25 +119,21 @@ public struct AppliedBlock: Sendable {
     /// The ids of the block's transactions in order (filled in by `apply`,
     /// which computes them for the Merkle root anyway).
     public var transactionIds: [Hash256] = []
+
+    /// The undo record of the block.
+    public var undoRecord: BlockUndo { BlockUndo(entries: undo, storage: storageUndo) }
 }
 
-/// The accounts touched while applying transactions, over an unchanged state.
-struct AccountChanges {
-    let state: StateTree
-    private var current: [AddressPayload: Account] = [:]
-    private var before: [AddressPayload: Account] = [:]
-
-    init(state: StateTree) { self.state = state }
-
-    func account(_ key: AddressPayload) -> Account { current[key] ?? state.account(key) }
-
-    private mutating func set(_ key: AddressPayload, _ account: Account) {
-        if before[key] == nil { before[key] = state.account(key) }
-        current[key] = account
+extension LedgerWorkspace {
+    /// Applies one transfer's rules: chain id, nonce, balance, overflow.
+    func apply(_ tx: Transaction, chainId: UInt32) throws(TransactionError) {
+        _ = try payUpFront(tx, chainId: chainId)
+        try credit(tx.to, tx.amount)
     }
 
-    /// Applies one transfer's rules: chain id, nonce, balance, overflow.
-    mutating func apply(_ tx: Transaction, chainId: UInt32) throws(TransactionError) {
+    /// Checks chain id, nonce and that the sender can pay amount + fee; takes amount +
+    /// fee and uses the nonce. Returns the sender.
+    private func payUpFront(_ tx: Transaction, chainId: UInt32) throws(TransactionError) -> AddressPayload {
         guard tx.chainId == chainId else { throw .wrongChain(expected: chainId, found: tx.chainId) }
         let from = tx.from
         var sender = account(from)
@@ -115,27 +144,26 @@ struct AccountChanges {
         guard sender.nonce < UInt64.max else { throw .field("nonce", "account nonce is exhausted") }
         sender.balance -= tx.totalCost
         sender.nonce += 1
-        set(from, sender)
-        try credit(tx.to, tx.amount)
+        setAccount(from, sender)
+        return from
     }
 
-    /// Adds `amount` to an account; refuses a balance over the supply cap.
-    mutating func credit(_ key: AddressPayload, _ amount: UInt64) throws(TransactionError) {
-        var acct = account(key)
-        let (sum, overflow) = acct.balance.addingReportingOverflow(amount)
-        guard !overflow, sum <= Amount.maxSupply else { throw .balanceOverflow }
-        acct.balance = sum
-        set(key, acct)
-    }
-
-    /// The final value of every touched account, in key order.
-    var changes: [(AddressPayload, Account)] {
-        current.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    }
-
-    /// The value before of every touched account, in key order.
-    var undo: [(AddressPayload, Account)] {
-        before.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    /// Applies a deploy or call: the sender pays the maximum fee and uses its nonce
+    /// whatever happens; the executor runs it (moving `amount` itself, so the sender
+    /// is charged amount + fee up front and gets the amount back before the run); the
+    /// unused gas is refunded. Returns the receipt and the fee charged.
+    func applyContract(_ tx: Transaction, id: Hash256, chainId: UInt32, executor: (any ContractExecutor)?,
+                       block: BlockEnvironment) throws(TransactionError) -> (receipt: ContractReceipt, charged: UInt64) {
+        guard let executor else { throw .field("kind", "contract transactions are not run by this ledger") }
+        guard let gas = tx.action.gas else { throw .field("kind", "not a contract transaction") }
+        let from = try payUpFront(tx, chainId: chainId)
+        // The amount goes back to the sender: the executor moves it to the contract inside the call.
+        try credit(from, tx.amount)
+        var receipt = executor.execute(tx, id: id, ledger: self, block: block)
+        receipt.gasUsed = min(receipt.gasUsed, gas.limit)
+        let charged = receipt.gasUsed * gas.price   // at most limit x price = fee, which is under the cap
+        try credit(from, tx.fee - charged)
+        return (receipt, charged)
     }
 }
 
@@ -146,6 +174,7 @@ public enum BlockError: Error, Equatable, CustomStringConvertible {
     case transaction(index: Int, TransactionError)
     case coinbaseOverflow
     case stateRootMismatch(header: Hash256, computed: Hash256)
+    case tooMuchGas(index: Int, maximum: UInt64)
 
     public var description: String {
         switch self {
@@ -154,6 +183,7 @@ public enum BlockError: Error, Equatable, CustomStringConvertible {
         case .transaction(let i, let e): return "transactions[\(i)].\(e.description)"
         case .coinbaseOverflow: return "header.beneficiary: subsidy and fees would exceed the supply cap"
         case .stateRootMismatch(let h, let c): return "header.stateRoot: header says \(h), applying the block gives \(c)"
+        case .tooMuchGas(let i, let m): return "transactions[\(i)].gasLimit: the block's contract transactions buy more than \(m) gas"
         }
     }
 }

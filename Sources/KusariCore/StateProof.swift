@@ -38,13 +38,13 @@ public struct StateProof: Hashable, Sendable {
         switch terminal {
         case .account(let a):
             guard !a.isEmpty else { return false }
-            h = StateTreeNode.leafHash(key: key, account: a)
+            h = Account.leafHash(key: key, value: a)
         case .empty:
             h = .zero
         case .otherLeaf(let other, let a):
             guard other != key, !a.isEmpty else { return false }
             for d in 0..<siblings.count where other.bit(d) != key.bit(d) { return false }
-            h = StateTreeNode.leafHash(key: other, account: a)
+            h = Account.leafHash(key: other, value: a)
         }
         for depth in stride(from: siblings.count - 1, through: 0, by: -1) {
             h = key.bit(depth) ? Hash256.node(tag: 0x01, siblings[depth], h)

@@ -1,4 +1,5 @@
-/// A transfer in the account model, signed with Ed25519.
+/// A transaction in the account model, signed with Ed25519: a transfer, or (typed,
+/// see ``TransactionAction``) a contract deploy or call.
 ///
 /// Encoding (docs/protocol.md, "Transaction"): `chainId` u32, `publicKey` 32
 /// bytes, `nonce` u64, `to` 20 bytes, `amount` u64, `fee` u64, `memo` varuint
@@ -10,9 +11,13 @@ public struct Transaction: Hashable, Sendable {
     public static let maxMemoLength = 256
     /// The domain tag that starts every signing payload.
     public static let signingTag: [UInt8] = Array("KUSARI/TX/V1".utf8)
-    /// The smallest and largest possible encodings, in bytes.
+    /// The smallest possible encoding, in bytes (a transfer with no memo).
     public static let minEncodedSize = 4 + 32 + 8 + 20 + 8 + 8 + 1 + 64
-    public static let maxEncodedSize = minEncodedSize + 1 + maxMemoLength
+    /// The largest transfer's encoding, in bytes.
+    public static let maxTransferEncodedSize = minEncodedSize + 1 + maxMemoLength
+    /// The largest encoding of any transaction (a deploy with the largest code and input).
+    public static let maxEncodedSize = 4 + 1 + 4 + 32 + 8 + 8 + 8 + 8 + 3 + ContractDeploy.maxCodeLength
+        + 3 + ContractInvocation.maxInputLength + 64
 
     public var chainId: UInt32
     /// The sender's public key; the sender's account is its address payload.
@@ -23,6 +28,9 @@ public struct Transaction: Hashable, Sendable {
     public var amount: UInt64
     public var fee: UInt64
     public var memo: [UInt8]
+    /// What the transaction does: a transfer unless it is a typed contract transaction.
+    /// For a contract action `fee` is the gas limit times the gas price, and `memo` is empty.
+    public var action: TransactionAction
     public var signature: Signature
 
     /// The sender's account key.
@@ -43,19 +51,35 @@ public struct Transaction: Hashable, Sendable {
         self.amount = amount
         self.fee = fee
         self.memo = memo
+        self.action = .transfer
         self.signature = Signature(validated: [UInt8](repeating: 0, count: Signature.byteCount))
         do { self.signature = try key.sign(signingPayload) } catch { throw .field("signature", error.description) }
     }
 
+    /// A transaction from its fields, as decoded (no checks, no signing).
+    init(chainId: UInt32, publicKey: PublicKey, nonce: UInt64, to: AddressPayload, amount: UInt64, fee: UInt64,
+         memo: [UInt8], action: TransactionAction, signature: Signature) {
+        self.chainId = chainId
+        self.publicKey = publicKey
+        self.nonce = nonce
+        self.to = to
+        self.amount = amount
+        self.fee = fee
+        self.memo = memo
+        self.action = action
+        self.signature = signature
+    }
+
     /// The bytes the sender signs: the tag, then every field but the signature.
     public var signingPayload: [UInt8] {
-        var w = ByteWriter(capacity: Self.maxEncodedSize)
+        var w = ByteWriter(capacity: Self.signingTag.count + encodedSize)
         w.writeBytes(Self.signingTag)
         encodeUnsigned(to: &w)
         return w.bytes
     }
 
     func encodeUnsigned(to w: inout ByteWriter) {
+        guard case .transfer = action else { return encodeTypedBody(to: &w) }
         w.writeUInt32(chainId)
         w.writeBytes(publicKey.bytes)
         w.writeUInt64(nonce)
@@ -71,7 +95,27 @@ public struct Transaction: Hashable, Sendable {
     /// True when the signature is valid for the signing payload.
     public var hasValidSignature: Bool { publicKey.isValidSignature(signature, for: signingPayload) }
 
-    /// Total the sender pays: amount + fee (cannot overflow: both are capped).
+    /// The size of the encoding in bytes, without encoding.
+    public var encodedSize: Int {
+        func varSize(_ n: Int) -> Int { n < 0x80 ? 1 : n < 0x4000 ? 2 : 3 }
+        switch action {
+        case .transfer:
+            return 144 + varSize(memo.count) + memo.count
+        case .deploy(let d):
+            return 4 + 1 + 4 + 32 + 8 + 8 + 8 + 8 + varSize(d.code.count) + d.code.count + varSize(d.input.count) + d.input.count + 64
+        case .call(let c):
+            let m = c.method.utf8.count
+            return 4 + 1 + 4 + 32 + 8 + 20 + 8 + 8 + 8 + varSize(m) + m + varSize(c.input.count) + c.input.count + 64
+        }
+    }
+
+    /// True for a contract deploy or call.
+    public var isContract: Bool {
+        if case .transfer = action { return false }
+        return true
+    }
+
+    /// Total the sender pays at most: amount + fee (cannot overflow: both are capped).
     public var totalCost: UInt64 { amount + fee }
 }
 
@@ -83,6 +127,11 @@ extension Transaction: CanonicalCodable {
 
     public init(from r: inout ByteReader) throws(CanonicalDecodingError) {
         chainId = try r.readUInt32(field: "chainId")
+        if chainId == Self.typedMarker {
+            self = try Self.decodeTyped(from: &r)
+            return
+        }
+        action = .transfer
         let pk = try r.readBytes(PublicKey.byteCount, field: "publicKey")
         publicKey = PublicKey(validated: pk)
         nonce = try r.readUInt64(field: "nonce")

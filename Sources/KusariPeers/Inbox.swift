@@ -109,8 +109,8 @@ package final class Inbox: @unchecked Sendable {
         case .inv(let items), .getdata(let items), .notfound(let items): return 32 + items.count * 40
         case .headers(let headers): return 32 + headers.count * BlockHeader.encodedSize
         case .addr(let list): return 32 + list.count * 40
-        case .tx: return 32 + Transaction.maxEncodedSize
-        case .block(let b): return 32 + BlockHeader.encodedSize + b.transactions.count * Transaction.maxEncodedSize
+        case .tx(let t): return 32 + t.encodedSize
+        case .block(let b): return 32 + BlockHeader.encodedSize + b.transactions.reduce(0) { $0 + $1.encodedSize }
         case .getheaders(let locator, _): return 64 + locator.count * 32
         case .item(_, let payload): return 32 + payload.count
         default: return 64

@@ -56,6 +56,18 @@ extension ChainStore {
                 CREATE INDEX evidence_by_height ON evidence(height);
                 """)
         }
+        // v4: contracts. A contract account's code hash; each contract's storage (the
+        // state tree's storage trees are rebuilt from it); code by hash; the receipt of
+        // each contract transaction of a connected block.
+        m.registerMigration("v4") { db in
+            try db.execute(sql: """
+                ALTER TABLE accounts ADD COLUMN code_hash BLOB;
+                CREATE TABLE storage (contract BLOB NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL,
+                    PRIMARY KEY (contract, key)) WITHOUT ROWID;
+                CREATE TABLE code (hash BLOB PRIMARY KEY, code BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE receipts (txid BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

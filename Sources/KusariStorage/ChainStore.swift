@@ -81,7 +81,7 @@ public final class ChainStore: @unchecked Sendable {
     private let openLock = NSLock()
     private var isClosed = false
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StorageError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(StorageError) -> T {
         openLock.lock()
         defer { openLock.unlock() }
         guard !isClosed else { throw .closed(directory) }
@@ -95,6 +95,8 @@ public final class ChainStore: @unchecked Sendable {
         public var headers: [StoredHeader]
         public var chain: [(UInt64, Hash256)]
         public var accounts: [(AddressPayload, Account)]
+        /// Each contract's stored entries, contracts in key order.
+        public var storage: [(AddressPayload, [StorageEntry])]
     }
 
     /// Reads a consistent snapshot of the chain.
@@ -102,7 +104,8 @@ public final class ChainStore: @unchecked Sendable {
         do {
             return try queue.read { db in
                 Snapshot(genesis: try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'genesis'"),
-                         headers: try Self.headers(db), chain: try Self.chain(db), accounts: try Self.accounts(db))
+                         headers: try Self.headers(db), chain: try Self.chain(db), accounts: try Self.accounts(db),
+                         storage: try Self.storage(db))
             }
         } catch { throw StorageError.from(error, path: directory) }
     }
@@ -181,9 +184,11 @@ public final class ChainStore: @unchecked Sendable {
     public func accounts() throws(StorageError) -> [(AddressPayload, Account)] { try read(Self.accounts) }
 
     static func accounts(_ db: Database) throws -> [(AddressPayload, Account)] {
-        try Row.fetchAll(db, sql: "SELECT key, balance, nonce FROM accounts ORDER BY key").map { row in
-            (AddressPayload(bytes: row["key"] as Data) ?? .zero,
-             Account(balance: UInt64(bitPattern: row["balance"]), nonce: UInt64(bitPattern: row["nonce"])))
+        try Row.fetchAll(db, sql: "SELECT key, balance, nonce, code_hash FROM accounts ORDER BY key").map { row in
+            let code: Data? = row["code_hash"]
+            return (AddressPayload(bytes: row["key"] as Data) ?? .zero,
+                    Account(balance: UInt64(bitPattern: row["balance"]), nonce: UInt64(bitPattern: row["nonce"]),
+                            codeHash: code.flatMap { Hash256(bytes: $0) }))
         }
     }
 
@@ -343,8 +348,9 @@ public final class ChainStore: @unchecked Sendable {
             }
             if !batch.accounts.isEmpty {
                 let upsert = try db.cachedStatement(sql: """
-                    INSERT INTO accounts(key, balance, nonce) VALUES (?, ?, ?)
-                    ON CONFLICT(key) DO UPDATE SET balance = excluded.balance, nonce = excluded.nonce
+                    INSERT INTO accounts(key, balance, nonce, code_hash) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(key) DO UPDATE SET balance = excluded.balance, nonce = excluded.nonce,
+                        code_hash = excluded.code_hash
                     """)
                 let delete = try db.cachedStatement(sql: "DELETE FROM accounts WHERE key = ?")
                 for (key, account) in batch.accounts {
@@ -352,10 +358,11 @@ public final class ChainStore: @unchecked Sendable {
                         try delete.execute(arguments: [Data(key.bytes)])
                     } else {
                         try upsert.execute(arguments: [Data(key.bytes), Int64(bitPattern: account.balance),
-                                                       Int64(bitPattern: account.nonce)])
+                                                       Int64(bitPattern: account.nonce), account.codeHash.map { Data($0.bytes) }])
                     }
                 }
             }
+            try Self.applyContracts(batch, db)
             if let tip = batch.tip {
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('tip', ?)", arguments: [Data(tip.bytes)])
             }

@@ -63,6 +63,12 @@ public struct StoreBatch: Sendable {
     public var addressEntries: [AddressEntry] = []
     /// Final values of changed accounts; an empty account is deleted.
     public var accounts: [(AddressPayload, Account)] = []
+    /// Final values of written contract storage keys (nil: deleted), by contract.
+    public var storage: [(AddressPayload, [([UInt8], [UInt8]?)])] = []
+    /// Contract code to keep, by code hash (kept once, never deleted).
+    public var code: [(Hash256, [UInt8])] = []
+    /// Contract receipts of connected blocks: transaction id and encoded receipt.
+    public var receipts: [(Hash256, [UInt8])] = []
     public var tip: Hash256?
 
     public init() {}
@@ -71,6 +77,7 @@ public struct StoreBatch: Sendable {
         newHeaders.isEmpty && statusChanges.isEmpty && bodies.isEmpty && truncateChainFrom == nil
             && chainAdditions.isEmpty && transactionsRemoved.isEmpty && transactionsAdded.isEmpty
             && undoRecords.isEmpty && commits.isEmpty && evidence.isEmpty && accounts.isEmpty && tip == nil && addressEntries.isEmpty
+            && storage.isEmpty && code.isEmpty && receipts.isEmpty
     }
 }
 

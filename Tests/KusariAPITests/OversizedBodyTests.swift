@@ -33,8 +33,8 @@ import Testing
             let (answer, closed) = try await offPool {
                 let client = try RawHTTP(port: server.port, timeout: 10)
                 try client.send("POST /v1/txs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(1 << 30)\r\n\r\n")
-                // More than the route reads (a batch may be 256 KiB) but far less than declared.
-                try client.send([UInt8](repeating: 0x61, count: 300_000))
+                // More than the route reads (a batch may be 1 MiB) but far less than declared.
+                try client.send([UInt8](repeating: 0x61, count: 1_200_000))
                 return (try client.answer(), client.isClosedByServer())
             }
             #expect(answer.status == 413)

@@ -16,7 +16,7 @@ import Testing
 
     /// A block with a correct Merkle root and state root, built with `execute`.
     func block(_ txs: [Transaction], on state: StateTree, height: UInt64 = 1) throws -> Block {
-        let applied = try BlockApplication.execute(txs, on: state, height: height, beneficiary: m, rules: rules)
+        let applied = try BlockApplication.execute(txs, on: state, height: height, time: 1, beneficiary: m, rules: rules)
         return Block(header: BlockHeader(height: height, previousId: .zero, merkleRoot: MerkleTree.root(leaves: txs.map(\.id)),
                                          stateRoot: applied.state.root, timestamp: 1, bits: 0x207fffff,
                                          beneficiary: m, nonce: 0), transactions: txs)
@@ -56,7 +56,7 @@ import Testing
         var forged = try send(1_000, nonce: 1)
         forged.amount = 999   // signature no longer matches
         let txs = [good, forged]
-        let applied = try BlockApplication.execute(txs, on: genesis, height: 1, beneficiary: m, rules: rules,
+        let applied = try BlockApplication.execute(txs, on: genesis, height: 1, time: 1, beneficiary: m, rules: rules,
                                                    signatures: .alreadyVerified)
         let blk = Block(header: BlockHeader(height: 1, previousId: .zero, merkleRoot: MerkleTree.root(leaves: txs.map(\.id)),
                                             stateRoot: applied.state.root, timestamp: 1, bits: 0x207fffff,
@@ -120,7 +120,7 @@ import Testing
         let rich = StateTree(accounts: [(a, Account(balance: Amount.maxSupply)), (b, Account(balance: 200))])
         let tx = try send(Amount.maxSupply - 100, fee: 0, nonce: 0, key: alice, to: b)
         #expect(throws: BlockError.transaction(index: 0, .balanceOverflow)) {
-            try BlockApplication.execute([tx], on: rich, height: 1, beneficiary: m, rules: capped)
+            try BlockApplication.execute([tx], on: rich, height: 1, time: 1, beneficiary: m, rules: capped)
         }
     }
 

@@ -61,7 +61,7 @@ import Testing
 
         let tx = try Transaction(decoding: try Hex.decode(try value(t, "transaction")))
         let recipient = tx.to
-        let applied = try BlockApplication.execute([tx], on: try genesis.state(), height: 1, beneficiary: recipient,
+        let applied = try BlockApplication.execute([tx], on: try genesis.state(), height: 1, time: 1_764_000_060, beneficiary: recipient,
                                                    rules: genesis.rules)
         let header = BlockHeader(height: 1, previousId: genesisBlock.id, merkleRoot: MerkleTree.root(leaves: [tx.id]),
                                  stateRoot: applied.state.root, timestamp: 1_764_000_060, bits: 0x207fffff,

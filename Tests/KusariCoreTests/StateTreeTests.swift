@@ -6,7 +6,7 @@ import Testing
     func referenceRoot(_ entries: [(AddressPayload, Account)], depth: Int = 0) -> Hash256 {
         let live = entries.filter { !$0.1.isEmpty }
         if live.isEmpty { return .zero }
-        if live.count == 1 { return StateTreeNode.leafHash(key: live[0].0, account: live[0].1) }
+        if live.count == 1 { return Account.leafHash(key: live[0].0, value: live[0].1) }
         let left = live.filter { !$0.0.bit(depth) }, right = live.filter { $0.0.bit(depth) }
         return Hash256.node(tag: 1, referenceRoot(left, depth: depth + 1), referenceRoot(right, depth: depth + 1))
     }

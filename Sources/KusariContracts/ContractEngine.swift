@@ -1,0 +1,197 @@
+import KusariCore
+import Synchronization
+
+/// The ledger's contract executor (docs/protocol.md 18.7): runs deploy and call
+/// transactions on a block's ``LedgerWorkspace`` with ``ContractRuntime``, runs the
+/// messages a successful call queued (in order, each after the call that sent it,
+/// all inside the transaction's checkpoint: all or nothing), and keeps checked modules
+/// by code hash so a contract's code is parsed once per node.
+public final class ContractEngine: ContractExecutor {
+    /// The most messages one transaction may run (its own call's and theirs).
+    public static let maxMessagesPerTransaction = 64
+    /// The method a deploy runs when the module exports it.
+    public static let initMethod = "init"
+
+    public let runtime: ContractRuntime
+    private let modules = Mutex<[Hash256: ContractCode]>([:])
+    /// The most modules kept parsed.
+    let moduleCacheSize = 256
+
+    public init(runtime: ContractRuntime = ContractRuntime()) { self.runtime = runtime }
+
+    /// The gas a deploy pays before `init` runs: storing the code.
+    public func deployCost(codeLength: Int) -> UInt64 {
+        runtime.schedule.storageWrite + runtime.schedule.perByteWritten * UInt64(codeLength)
+    }
+
+    /// The checked module of `bytes` whose hash is `hash`, parsed once.
+    public func module(_ bytes: [UInt8], hash: Hash256) throws(ContractModuleError) -> ContractCode {
+        if let known = modules.withLock({ $0[hash] }) { return known }
+        let code = try ContractCode(bytes: bytes, limits: runtime.limits)
+        modules.withLock { cache in
+            if cache.count >= moduleCacheSize, let any = cache.keys.first { cache[any] = nil }
+            cache[hash] = code
+        }
+        return code
+    }
+
+    public func execute(_ tx: Transaction, id: Hash256, ledger: LedgerWorkspace, block: BlockEnvironment) -> ContractReceipt {
+        let context = BlockContext(height: block.height, time: Int64(clamping: block.time))
+        let host = LedgerHost(ledger)
+        switch tx.action {
+        case .transfer:
+            return ContractReceipt(transaction: id, contract: tx.to, gasUsed: 0, failure: "not a contract transaction",
+                                   events: [], output: [])
+        case .deploy(let deploy):
+            return runDeploy(tx, deploy: deploy, id: id, ledger: ledger, host: host, context: context)
+        case .call(let call):
+            let receipt = { (gas: UInt64, failure: String?, events: [ReceiptEvent], output: [UInt8]) in
+                ContractReceipt(transaction: id, contract: tx.to, gasUsed: gas, failure: failure, events: events, output: output)
+            }
+            let account = ledger.account(tx.to)
+            guard let hash = account.codeHash, let bytes = ledger.code(hash) else {
+                return receipt(0, "no contract at this address", [], [])
+            }
+            let code: ContractCode
+            do { code = try module(bytes, hash: hash) } catch { return receipt(0, "stored code: \(error)", [], []) }
+            let first = ContractCall(contract: tx.to, caller: tx.from, method: call.method, input: call.input,
+                                     value: tx.amount, gasLimit: call.gas.limit)
+            let run = runWithMessages(code, first, ledger: ledger, host: host, context: context)
+            return receipt(run.gasUsed, run.failure, run.events, run.output)
+        }
+    }
+
+    private func runDeploy(_ tx: Transaction, deploy: ContractDeploy, id: Hash256, ledger: LedgerWorkspace,
+                           host: LedgerHost, context: BlockContext) -> ContractReceipt {
+        let limit = deploy.gas.limit
+        let receipt = { (gas: UInt64, failure: String?, events: [ReceiptEvent], output: [UInt8]) in
+            ContractReceipt(transaction: id, contract: tx.to, gasUsed: gas, failure: failure, events: events, output: output)
+        }
+        let storing = deployCost(codeLength: deploy.code.count)
+        guard limit >= storing else { return receipt(limit, "out of gas: storing the code costs \(storing) gas", [], []) }
+        let hash = deploy.codeHash
+        let code: ContractCode
+        do { code = try module(deploy.code, hash: hash) } catch { return receipt(storing, "code: \(error)", [], []) }
+        var account = ledger.account(tx.to)
+        guard !account.isContract else { return receipt(storing, "a contract already lives at \(tx.to.hex)", [], []) }
+        let checkpoint = ledger.checkpoint()
+        account.codeHash = hash
+        ledger.setAccount(tx.to, account)
+        var run = Run(gasUsed: storing, failure: nil, events: [], output: [])
+        if code.hasMethod(Self.initMethod) {
+            let call = ContractCall(contract: tx.to, caller: tx.from, method: Self.initMethod, input: deploy.input,
+                                    value: tx.amount, gasLimit: limit - storing)
+            let inner = runWithMessages(code, call, ledger: ledger, host: host, context: context)
+            run = Run(gasUsed: storing + inner.gasUsed, failure: inner.failure, events: inner.events, output: inner.output)
+        } else if !deploy.input.isEmpty {
+            run.failure = "the module has no init method to take the deploy's input"
+        } else if !ledger.transfer(from: tx.from, to: tx.to, amount: tx.amount) {
+            run.failure = "the sender cannot pay the \(tx.amount) units attached"
+        }
+        if run.failure != nil {
+            ledger.rollback(to: checkpoint)
+        } else {
+            ledger.commit(checkpoint)
+            ledger.storeCode(deploy.code, hash: hash)
+        }
+        return receipt(min(run.gasUsed, limit), run.failure, run.events, run.output)
+    }
+
+    /// Runs `method` of the contract at `contract` on `state` as a read-only query: nothing
+    /// is kept, nothing is paid (the gas limit only bounds the work). Messages are not run.
+    public func query(_ state: StateTree, contract: AddressPayload, method: String, input: [UInt8],
+                      caller: AddressPayload = .zero, gasLimit: UInt64 = GasTerms.maxGasLimit,
+                      block: BlockEnvironment) -> ContractOutcome {
+        let ledger = LedgerWorkspace(state: state)
+        guard let hash = ledger.account(contract).codeHash, let bytes = ledger.code(hash) else {
+            return ContractOutcome(result: .failure(.hostViolation("no contract at \(contract.hex)")), gasUsed: 0)
+        }
+        let code: ContractCode
+        do { code = try module(bytes, hash: hash) } catch {
+            return ContractOutcome(result: .failure(.hostViolation("stored code: \(error)")), gasUsed: 0)
+        }
+        let call = ContractCall(contract: contract, caller: caller, method: method, input: input, gasLimit: gasLimit)
+        return runtime.run(code, call, block: BlockContext(height: block.height, time: Int64(clamping: block.time)),
+                           host: LedgerHost(ledger))
+    }
+
+    struct Run {
+        var gasUsed: UInt64
+        var failure: String?
+        var events: [ReceiptEvent]
+        var output: [UInt8]
+    }
+
+    /// Runs `first`, then the messages it and they queue, in order, inside one checkpoint:
+    /// if any fails, everything is undone and the gas used so far is charged.
+    func runWithMessages(_ code: ContractCode, _ first: ContractCall, ledger: LedgerWorkspace, host: LedgerHost,
+                         context: BlockContext) -> Run {
+        let checkpoint = ledger.checkpoint()
+        let limit = first.gasLimit
+        var used: UInt64 = 0
+        var events: [ReceiptEvent] = []
+        var queue: [ContractMessage] = []
+        var ran = 0
+        func fail(_ reason: String) -> Run {
+            ledger.rollback(to: checkpoint)
+            return Run(gasUsed: min(used, limit), failure: reason, events: [], output: [])
+        }
+        let outcome = runtime.run(code, first, block: context, host: host)
+        used = outcome.gasUsed
+        guard let output = outcome.returnData else { return fail(outcome.error?.description ?? "failed") }
+        events += outcome.events.map { ReceiptEvent(contract: $0.contract, topic: $0.topic, data: $0.data) }
+        queue += outcome.messages
+        while !queue.isEmpty {
+            let message = queue.removeFirst()
+            ran += 1
+            guard ran <= Self.maxMessagesPerTransaction else {
+                return fail("more than \(Self.maxMessagesPerTransaction) messages in one transaction")
+            }
+            let target = ledger.account(message.contract)
+            guard let hash = target.codeHash, let bytes = ledger.code(hash) else {
+                return fail("message \(ran) to \(message.contract.hex): no contract at this address")
+            }
+            let targetCode: ContractCode
+            do { targetCode = try module(bytes, hash: hash) } catch { return fail("message \(ran): stored code: \(error)") }
+            let call = ContractCall(contract: message.contract, caller: message.sender, method: message.method,
+                                    input: message.input, value: message.value, gasLimit: limit - used)
+            let result = runtime.run(targetCode, call, block: context, host: host)
+            used += result.gasUsed
+            guard result.succeeded else {
+                return fail("message \(ran) (\(message.method) of \(message.contract.hex)): \(result.error?.description ?? "failed")")
+            }
+            events += result.events.map { ReceiptEvent(contract: $0.contract, topic: $0.topic, data: $0.data) }
+            queue += result.messages
+        }
+        ledger.commit(checkpoint)
+        return Run(gasUsed: min(used, limit), failure: nil, events: events, output: output)
+    }
+}
+
+/// ``ContractHost`` over a block's ``LedgerWorkspace``: contract storage and KSR balances
+/// as the ledger holds them.
+final class LedgerHost: ContractHost {
+    let ledger: LedgerWorkspace
+
+    init(_ ledger: LedgerWorkspace) { self.ledger = ledger }
+
+    func storageGet(_ contract: AddressPayload, key: [UInt8]) -> [UInt8]? { ledger.storageGet(contract, key: key) }
+    func storageSet(_ contract: AddressPayload, key: [UInt8], value: [UInt8]) {
+        ledger.storageSet(contract, key: key, value: value)
+    }
+    func storageRemove(_ contract: AddressPayload, key: [UInt8]) -> Bool {
+        guard ledger.storageGet(contract, key: key) != nil else { return false }
+        ledger.storageSet(contract, key: key, value: nil)
+        return true
+    }
+    func storageNext(_ contract: AddressPayload, prefix: [UInt8], after: [UInt8]?) -> [UInt8]? {
+        ledger.storageNext(contract, prefix: prefix, after: after)
+    }
+    func balance(of address: AddressPayload) -> UInt64 { ledger.account(address).balance }
+    func transfer(from: AddressPayload, to: AddressPayload, amount: UInt64) -> Bool {
+        ledger.transfer(from: from, to: to, amount: amount)
+    }
+    func checkpoint() -> Int { ledger.checkpoint() }
+    func commit(_ checkpoint: Int) { ledger.commit(checkpoint) }
+    func rollback(to checkpoint: Int) { ledger.rollback(to: checkpoint) }
+}
