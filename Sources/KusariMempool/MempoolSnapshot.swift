@@ -28,11 +28,14 @@ extension Mempool {
             var heads = Heap(runs.indices.map { Head(entry: runs[$0][0], run: $0, index: 0) })
             var out: [Transaction] = []
             var used = 0
+            var gas: UInt64 = 0
             while out.count < maxCount, let head = heads.popMin() {
-                // Too big for the room left: this sender's run stops here.
-                guard used + head.entry.size <= maxBytes else { continue }
+                // Too big for the room left, or buying more gas than a block may: this sender's run stops here.
+                let buys = head.entry.tx.action.gas?.limit ?? 0
+                guard used + head.entry.size <= maxBytes, gas + buys <= BlockApplication.maxBlockGas else { continue }
                 out.append(head.entry.tx)
                 used += head.entry.size
+                gas += buys
                 let next = head.index + 1
                 if next < runs[head.run].count { heads.insert(Head(entry: runs[head.run][next], run: head.run, index: next)) }
             }
