@@ -233,7 +233,7 @@ enum EmbeddedFiles {
   block they precommit it; more than two thirds of precommits decide the height. A round that gathers no such majority
   ends by a timeout, and the next round has the next proposer.</p>
 <p id="role">{{#isValidator}}This node is validator {{validatorIndex}}: its own votes are among those counted.{{/isValidator}}{{^isValidator}}This node is a follower: it runs the rounds without voting and counts the votes gossip brings it, so a vote that never reached it is not shown.{{/isValidator}}
-  It keeps the last {{kept}} heights it ran, in memory only (from when it last started); it is deciding height {{currentHeight}}.</p>
+  It keeps the last {{kept}} heights it ran, in memory only (from when it last started); its current height is {{currentHeight}}.</p>
 {{^hasHeights}}<p id="no-heights">No height recorded yet.</p>{{/hasHeights}}
 {{#hasHeights}}
 <table id="consensus-heights">
