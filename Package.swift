@@ -130,7 +130,7 @@ let package = Package(
         // The HTTP API (Hummingbird 2): JSON for wallets and explorers, server-sent events.
         .target(
             name: "KusariAPI",
-            dependencies: ["KusariCore", "KusariNode", "KusariPeers", "KusariMempool", "KusariChain",
+            dependencies: ["KusariCore", "KusariNode", "KusariPeers", "KusariMempool", "KusariChain", "KusariBFT", "KusariValidator",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
@@ -144,6 +144,7 @@ let package = Package(
         .target(
             name: "KusariExplorer",
             dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "KusariPeers", "KusariAPI", "KusariChain", "KusariMempool",
+                           "KusariBFT", "KusariValidator",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log"),
@@ -246,7 +247,8 @@ let package = Package(
         // The HTTP API in process: a real Hummingbird server on 127.0.0.1, raw sockets as clients.
         .testTarget(
             name: "KusariAPITests",
-            dependencies: ["KusariCore", "KusariChain", "KusariNode", "KusariAPI", "KusariClient", "KusariBFT",
+            dependencies: ["KusariCore", "KusariChain", "KusariNode", "KusariAPI", "KusariClient", "KusariBFT", "KusariValidator",
+                           "KusariNetwork",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")]

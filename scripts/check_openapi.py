@@ -168,7 +168,8 @@ def main():
                     ("POST", "/v1/txs"), ("GET", "/v1/accounts/{address}"), ("GET", "/v1/accounts/{address}/txs"),
                     ("GET", "/v1/mempool"), ("GET", "/v1/events"), ("GET", "/openapi.yaml"),
                     ("GET", "/v1/peers"), ("GET", "/v1/bans"), ("GET", "/v1/chain/tree"),
-                    ("GET", "/v1/blocks/{ref}/commit"), ("GET", "/v1/validators"), ("GET", "/v1/evidence")}
+                    ("GET", "/v1/blocks/{ref}/commit"), ("GET", "/v1/validators"), ("GET", "/v1/evidence"),
+                    ("GET", "/v1/consensus/heights"), ("GET", "/v1/consensus/heights/{height}")}
     c.result(ops == expected_ops, "spec documents exactly the node's routes",
              "" if ops == expected_ops else f"missing {sorted(expected_ops - ops)}, extra {sorted(ops - expected_ops)}")
 
@@ -364,6 +365,10 @@ def check_consensus(c, st, b1):
         c.check("GET /v1/validators on proof of work", "GET", "/v1/validators", "/v1/validators", 404,
                 expect_code="no_validators")
         c.check("GET /v1/evidence on proof of work", "GET", "/v1/evidence", "/v1/evidence", 404, expect_code="no_validators")
+        c.check("GET /v1/consensus/heights on proof of work", "GET", "/v1/consensus/heights", "/v1/consensus/heights", 404,
+                expect_code="no_validators")
+        c.check("GET /v1/consensus/heights/1 on proof of work", "GET", "/v1/consensus/heights/1",
+                "/v1/consensus/heights/{height}", 404, expect_code="no_validators")
         c.check("GET /v1/blocks/1 has no BFT fields", "GET", "/v1/blocks/1", "/v1/blocks/{ref}", 200,
                 extra=lambda j: None if "bft" not in j["header"] and "lastCommit" not in j and "evidence" not in j
                 else "BFT fields on a proof-of-work block")
@@ -409,6 +414,25 @@ def check_consensus(c, st, b1):
     c.check("GET /v1/evidence?limit=1", "GET", "/v1/evidence?limit=1", "/v1/evidence", 200,
             extra=lambda j: None if len(j["evidence"]) <= 1 else "more than limit")
     c.check("GET /v1/evidence?limit=0", "GET", "/v1/evidence?limit=0", "/v1/evidence", 400, expect_code="bad_request")
+    check_rounds(c, tip)
+
+
+def check_rounds(c, tip):
+    """The consensus rounds a node saw: 200 where its driver ran the height, typed 404s elsewhere
+    (and a 404 `not_found` for every height on a node that runs no consensus driver)."""
+    path, one = "/v1/consensus/heights", "/v1/consensus/heights/{height}"
+    c.check("GET /v1/consensus/heights/x", "GET", f"{path}/x", one, 400, expect_code="bad_request")
+    c.check("GET /v1/consensus/heights?limit=0", "GET", f"{path}?limit=0", path, 400, expect_code="bad_request")
+    c.check("GET /v1/consensus/heights/0 (the genesis)", "GET", f"{path}/0", one, 404, expect_code="not_found")
+    c.check("GET /v1/consensus/heights/{far}", "GET", f"{path}/{tip + 1000000}", one, 404, expect_code="not_found")
+    status, _, raw = c.request("GET", path)
+    if status == 404:
+        c.check("GET /v1/consensus/heights (no consensus driver)", "GET", path, path, 404, expect_code="not_found")
+        return
+    listed = c.check("GET /v1/consensus/heights", "GET", path, path, 200) or {}
+    for h in listed.get("heights", [])[1:2]:
+        c.check("GET /v1/consensus/heights/{recorded}", "GET", f"{path}/{h['height']}", one, 200,
+                extra=lambda j: None if j["height"] == h["height"] and j["rounds"] else "not the height asked, or no rounds")
 
 
 def c_header(c, height):

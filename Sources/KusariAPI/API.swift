@@ -161,6 +161,7 @@ public enum API {
             try EventStream.response(node: node, connections: connections, context: context)
         }
         addBFTRoutes(to: router, node: node, views: views)
+        addRoundRoutes(to: router, node: node, views: views)
         try mount(router)
         methods.record(router)
         return router

@@ -72,8 +72,8 @@ tags:
     description: |
       BFT consensus (a genesis with `"consensus": {"engine": "bft", ...}`; docs/protocol.md,
       section 17): the commit certificate that made each block final, the validator set
-      that votes at a height, and evidence of double signing. On a proof-of-work chain
-      these routes answer `404`.
+      that votes at a height, evidence of double signing, and the rounds of recent heights
+      as this node saw them. On a proof-of-work chain these routes answer `404`.
   - name: meta
 paths:
   /v1/status:
@@ -639,6 +639,149 @@ paths:
         "400": {$ref: "#/components/responses/BadRequest"}
         "404": {$ref: "#/components/responses/NoValidators"}
         "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/consensus/heights:
+    get:
+      tags: [consensus]
+      operationId: listConsensusHeights
+      summary: The recent heights' consensus rounds as this node saw them (BFT chains).
+      description: |
+        A summary of each height this node's consensus driver ran, newest
+        first, at most `limit`: how many rounds it saw, how many timeouts
+        fired, and the decision it reached (left out while the height is
+        being decided, and for a height this node left without deciding
+        itself, when the block came with a peer's commit). The record is kept
+        in memory for the last `kept` (200) heights and starts empty when the
+        node starts. `role` says what the node saw them as: a `validator`
+        (its own votes among them) or a `follower`, which runs the rounds
+        without voting and counts the votes gossip brings it. On a
+        proof-of-work chain the answer is `404` `no_validators`; a node that
+        runs no consensus driver answers `404` `not_found`.
+      parameters:
+        - $ref: "#/components/parameters/Limit"
+      responses:
+        "200":
+          description: The recent heights.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ConsensusHeights"}
+              examples:
+                twoHeights:
+                  summary: A validator whose height 41 needed a second round (`limit=2`).
+                  value:
+                    currentHeight: 42
+                    heights:
+                    - height: 42
+                      rounds: 1
+                      startedAt: 1796173942227
+                      timeouts: 0
+                    - decided: {blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c, decidedMs: 2565, round: 1}
+                      height: 41
+                      rounds: 2
+                      startedAt: 1796173939512
+                      timeouts: 2
+                    kept: 200
+                    role: validator
+                    validatorIndex: 0
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFoundOrNoValidators"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/consensus/heights/{height}:
+    get:
+      tags: [consensus]
+      operationId: getConsensusHeight
+      summary: One height's consensus rounds as this node saw them (BFT chains).
+      description: |
+        Each round of `height` this node saw, in order: its proposer (left
+        out for a round seen only through votes), when the node entered it,
+        the proposal (left out if none arrived), the prevotes and precommits
+        it counted (one per validator and choice, with the validator's power;
+        `blockId` is left out of a vote for nil), the power behind each
+        choice against the `twoThirdsPlusOne` that a rule needs
+        (`prevoteTally`, `precommitTally`), and the timeouts that fired while
+        their step was still current (`propose`: no proposal in time, the
+        node prevoted nil; `prevote`: no block gathered two thirds of the
+        prevotes, it precommitted nil; `precommit`: no block gathered two
+        thirds of the precommits, it went on to the next round). `decided`
+        is the round and block this node decided, left out while
+        `inProgress` or when it moved on by a peer's commit. Times are
+        milliseconds since the node started the height (negative: the
+        message arrived before). This is one node's view, not a signed
+        record: a vote that never reached it is not here, and the commit
+        stored with the block (`/v1/blocks/{ref}/commit`) is what made it
+        final. The record is in memory for the last 200 heights this node
+        ran: an older height, one not started yet, one that came by block
+        sync or before the node started, the genesis, and any height on a
+        node that runs no consensus driver are `404` `not_found` (the
+        message says which); on a proof-of-work chain `404`
+        `no_validators`.
+      parameters:
+        - name: height
+          in: path
+          required: true
+          description: The height (decimal).
+          schema: {type: string, pattern: "^[0-9]{1,19}$"}
+      responses:
+        "200":
+          description: The rounds of the height.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/ConsensusHeight"}
+              examples:
+                timedOutRound:
+                  summary: Round 0's proposer (index 2) was silent; round 1 decided.
+                  value:
+                    decided: {blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c, decidedMs: 2565, round: 1}
+                    droppedRounds: 0
+                    height: 41
+                    inProgress: false
+                    role: validator
+                    rounds:
+                    - precommitPower: 20
+                      precommitTally:
+                      - {power: 20, twoThirds: true, votes: 2}
+                      precommits:
+                      - {power: 10, receivedMs: 1530, validator: ksrt1qq37ehpezwv23quy7xdfydpnk92khde0e5k69ar, validatorIndex: 0}
+                      - {power: 10, receivedMs: 1533, validator: ksrt1qtvzunj5d82cvjdx3zfayme3fm7m2tt854h69j4, validatorIndex: 1}
+                      prevotePower: 20
+                      prevoteTally:
+                      - {power: 20, twoThirds: true, votes: 2}
+                      prevotes:
+                      - {power: 10, receivedMs: 1001, validator: ksrt1qq37ehpezwv23quy7xdfydpnk92khde0e5k69ar, validatorIndex: 0}
+                      - {power: 10, receivedMs: 1004, validator: ksrt1qtvzunj5d82cvjdx3zfayme3fm7m2tt854h69j4, validatorIndex: 1}
+                      proposer: {address: ksrt1qz5f2q0j4jpmxvxx4y4akdl7wrdx5h8nxdj5ult, index: 2, power: 1, publicKey: 0d2a41f4b5a5e8b0b8dc2c9eaf1fbd4a3fd8bd0c8c18d2b1c0f5a4ee9e37a1d2}
+                      round: 0
+                      startedMs: 0
+                      timeouts:
+                      - {durationMs: 1000, firedMs: 1000, kind: propose}
+                      - {durationMs: 1000, firedMs: 2530, kind: precommit}
+                    - precommitPower: 20
+                      precommitTally:
+                      - {blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c, power: 20, twoThirds: true, votes: 2}
+                      precommits:
+                      - {blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c, power: 10, receivedMs: 2560, validator: ksrt1qq37ehpezwv23quy7xdfydpnk92khde0e5k69ar, validatorIndex: 0}
+                      - {blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c, power: 10, receivedMs: 2563, validator: ksrt1qtvzunj5d82cvjdx3zfayme3fm7m2tt854h69j4, validatorIndex: 1}
+                      prevotePower: 20
+                      prevoteTally:
+                      - {blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c, power: 20, twoThirds: true, votes: 2}
+                      prevotes:
+                      - {blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c, power: 10, receivedMs: 2540, validator: ksrt1qq37ehpezwv23quy7xdfydpnk92khde0e5k69ar, validatorIndex: 0}
+                      - {blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c, power: 10, receivedMs: 2543, validator: ksrt1qtvzunj5d82cvjdx3zfayme3fm7m2tt854h69j4, validatorIndex: 1}
+                      proposal: {blockId: d0c33d2acecc2e7bfb22c1caeeb6860693c9d85443183648a0729e3128f9eb2c, own: true, polRound: -1, receivedMs: 2532}
+                      proposer: {address: ksrt1qq37ehpezwv23quy7xdfydpnk92khde0e5k69ar, index: 0, power: 10, publicKey: e59e856244b082b9af648f2168e99e601e13cdff1105ec9041c2af9f2ed0bd7f}
+                      round: 1
+                      startedMs: 2530
+                      timeouts: []
+                    startedAt: 1796173939512
+                    totalPower: 21
+                    twoThirdsPlusOne: 15
+                    validatorIndex: 0
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFoundOrNoValidators"}
         "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
@@ -1314,6 +1457,148 @@ components:
           type: array
           maxItems: 100
           items: {$ref: "#/components/schemas/IncludedEvidence"}
+    ConsensusRole:
+      description: |
+        What the node saw consensus as: a `validator` (with its `validatorIndex`; its own
+        votes are among those counted) or a `follower` (it runs the rounds without voting
+        and counts the votes gossip brings it).
+      type: string
+      enum: [validator, follower]
+    RoundMs:
+      description: Milliseconds since the node started the height (negative when the message arrived before it did).
+      type: integer
+      minimum: -9223372036854775808
+      maximum: 9223372036854775807
+    RoundDecision:
+      description: The round whose precommits decided the height on this node, and the block.
+      type: object
+      required: [round, blockId, decidedMs]
+      additionalProperties: false
+      properties:
+        round: {$ref: "#/components/schemas/Round"}
+        blockId: {$ref: "#/components/schemas/Hash"}
+        decidedMs: {$ref: "#/components/schemas/RoundMs"}
+    RoundVote:
+      description: A prevote or precommit the node counted; `blockId` is left out of a vote for nil.
+      type: object
+      required: [validatorIndex, validator, power, receivedMs]
+      additionalProperties: false
+      properties:
+        validatorIndex: {$ref: "#/components/schemas/ValidatorIndex"}
+        validator: {$ref: "#/components/schemas/Address"}
+        blockId: {$ref: "#/components/schemas/Hash"}
+        power: {$ref: "#/components/schemas/VotingPower"}
+        receivedMs: {$ref: "#/components/schemas/RoundMs"}
+    RoundTally:
+      description: |
+        The power of the validators that voted for one choice (a block, or nil when
+        `blockId` is left out), and whether it reaches the height's `twoThirdsPlusOne`.
+      type: object
+      required: [power, votes, twoThirds]
+      additionalProperties: false
+      properties:
+        blockId: {$ref: "#/components/schemas/Hash"}
+        power: {$ref: "#/components/schemas/TotalPower"}
+        votes: {type: integer, minimum: 1, maximum: 10000}
+        twoThirds: {type: boolean}
+    ConsensusRound:
+      description: |
+        One round as the node saw it. `proposer` and `startedMs` are left out of a round
+        the node saw only through votes (it never entered it); `proposal` is left out when
+        none arrived. `prevotePower` and `precommitPower` count each validator once.
+      type: object
+      required: [round, prevotes, precommits, prevoteTally, precommitTally, prevotePower, precommitPower, timeouts]
+      additionalProperties: false
+      properties:
+        round: {$ref: "#/components/schemas/Round"}
+        proposer:
+          type: object
+          required: [index, address, publicKey, power]
+          additionalProperties: false
+          properties:
+            index: {$ref: "#/components/schemas/ValidatorIndex"}
+            address: {$ref: "#/components/schemas/Address"}
+            publicKey: {$ref: "#/components/schemas/PublicKey"}
+            power: {$ref: "#/components/schemas/VotingPower"}
+        startedMs: {$ref: "#/components/schemas/RoundMs"}
+        proposal:
+          type: object
+          required: [blockId, polRound, receivedMs, own]
+          additionalProperties: false
+          properties:
+            blockId: {$ref: "#/components/schemas/Hash"}
+            polRound:
+              description: The round whose prevotes back a re-proposed block, -1 for a fresh one.
+              type: integer
+              minimum: -1
+              maximum: 4294967294
+            receivedMs: {$ref: "#/components/schemas/RoundMs"}
+            own: {type: boolean, description: Whether this node proposed it.}
+        prevotes: {type: array, maxItems: 20000, items: {$ref: "#/components/schemas/RoundVote"}}
+        precommits: {type: array, maxItems: 20000, items: {$ref: "#/components/schemas/RoundVote"}}
+        prevoteTally: {type: array, maxItems: 20000, items: {$ref: "#/components/schemas/RoundTally"}}
+        precommitTally: {type: array, maxItems: 20000, items: {$ref: "#/components/schemas/RoundTally"}}
+        prevotePower: {$ref: "#/components/schemas/TotalPower"}
+        precommitPower: {$ref: "#/components/schemas/TotalPower"}
+        timeouts:
+          type: array
+          maxItems: 3
+          items:
+            type: object
+            required: [kind, durationMs, firedMs]
+            additionalProperties: false
+            properties:
+              kind: {type: string, enum: [propose, prevote, precommit]}
+              durationMs: {$ref: "#/components/schemas/UInt64"}
+              firedMs: {$ref: "#/components/schemas/RoundMs"}
+    ConsensusHeight:
+      description: |
+        One height's rounds as the node saw them. `startedAt` (Unix milliseconds, for
+        display) is left out while the node has only seen messages of the height arrive
+        early; `decided` is left out while `inProgress` or when the node moved on by a
+        peer's commit. `droppedRounds` counts rounds not kept (at most 32 are).
+      type: object
+      required: [height, role, inProgress, totalPower, twoThirdsPlusOne, rounds, droppedRounds]
+      additionalProperties: false
+      properties:
+        height: {type: integer, minimum: 1, maximum: 18446744073709551615}
+        role: {$ref: "#/components/schemas/ConsensusRole"}
+        validatorIndex: {$ref: "#/components/schemas/ValidatorIndex"}
+        startedAt: {$ref: "#/components/schemas/UInt64"}
+        inProgress: {type: boolean}
+        totalPower: {$ref: "#/components/schemas/TotalPower"}
+        twoThirdsPlusOne:
+          description: The least power that a rule needs, floor(2 × totalPower / 3) + 1.
+          allOf: [{$ref: "#/components/schemas/TotalPower"}]
+        rounds: {type: array, maxItems: 32, items: {$ref: "#/components/schemas/ConsensusRound"}}
+        droppedRounds: {type: integer, minimum: 0}
+        decided: {$ref: "#/components/schemas/RoundDecision"}
+    ConsensusHeights:
+      description: |
+        The recent heights the node's consensus driver ran, newest first; `kept` is how
+        many heights the node keeps in memory. `startedAt` and `decided` are left out as
+        in `ConsensusHeight`.
+      type: object
+      required: [role, currentHeight, kept, heights]
+      additionalProperties: false
+      properties:
+        role: {$ref: "#/components/schemas/ConsensusRole"}
+        validatorIndex: {$ref: "#/components/schemas/ValidatorIndex"}
+        currentHeight: {$ref: "#/components/schemas/UInt64"}
+        kept: {type: integer, minimum: 1}
+        heights:
+          type: array
+          maxItems: 100
+          items:
+            type: object
+            required: [height, rounds, timeouts]
+            additionalProperties: false
+            properties:
+              height: {type: integer, minimum: 1, maximum: 18446744073709551615}
+              startedAt: {$ref: "#/components/schemas/UInt64"}
+              rounds: {type: integer, minimum: 0, maximum: 32}
+              timeouts: {type: integer, minimum: 0}
+              decided: {$ref: "#/components/schemas/RoundDecision"}
 
     # --- transactions ----------------------------------------------------
     Tx:

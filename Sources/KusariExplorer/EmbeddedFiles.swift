@@ -59,6 +59,7 @@ enum EmbeddedFiles {
   {{#nextId}}<a id="next" href="/block/{{nextId}}">next →</a>{{/nextId}}
   {{^isBFT}}<a href="/learn/block?ref={{block.id}}">edit this header in /learn/block</a>{{/isBFT}}
   {{#isBFT}}<a href="/validators?height={{header.height}}">the validators of this height</a>{{/isBFT}}
+  {{#isBFT}}{{^isGenesis}}<a id="rounds-link" href="/consensus/{{header.height}}">the rounds of this height</a>{{/isGenesis}}{{/isBFT}}
   <a href="/learn/tokens?block={{block.id}}">trace its coins</a>
 </p>
 <table class="fields" id="header-fields">
@@ -175,6 +176,78 @@ enum EmbeddedFiles {
   {{/rows}}
   </tbody>
 </table>
+
+"""##,
+        "consensus-height": ##"""
+{{> head}}
+<div id="{{regionId}}" data-live="block">
+<h1>Consensus at height {{height}} {{#decided}}<span class="tag ok" id="decided-tag">decided in round {{round}}</span>{{/decided}}{{#inProgress}}<span class="tag warn">deciding</span>{{/inProgress}}</h1>
+<p class="nav-links">
+  {{#hasPrevious}}<a id="prev" href="/consensus/{{previous}}">← height {{previous}}</a>{{/hasPrevious}}
+  <a id="next" href="/consensus/{{next}}">height {{next}} →</a>
+  <a href="/consensus">recent heights</a>
+  {{#decided}}<a href="/block/{{blockId}}">the block</a>{{/decided}}
+  <a href="/validators?height={{height}}">the validators of this height</a>
+  <a href="/v1/consensus/heights/{{height}}">JSON</a>
+</p>
+<p id="role">{{#isValidator}}Seen by this node, validator {{validatorIndex}}: its own votes are among those counted.{{/isValidator}}{{^isValidator}}Seen by this node, a follower: it runs the rounds without voting and counts the votes gossip brought it; a vote that never reached it is not shown.{{/isValidator}}
+  A rule needs more than two thirds of the voting power: {{needed}} of {{totalPower}}. Times are milliseconds since this node started the height{{#startedAt}} ({{startedAt}} UTC){{/startedAt}}.
+  This is one node's view; the commit stored with the block is what made it final.</p>
+{{#decided}}<p id="decision">Decided in round {{round}}: block <a class="mono" href="/block/{{blockId}}">{{blockId}}</a>, at +{{decidedMs}} ms.</p>{{/decided}}
+{{^decided}}{{^inProgress}}<p id="decision">This node reached no decision of its own here: it moved on when the block came with a peer's commit.</p>{{/inProgress}}{{/decided}}
+{{#dropped}}<p>{{dropped}} earlier round(s) were not kept.</p>{{/dropped}}
+{{#rounds}}
+<section class="round" id="round-{{round}}">
+<h2>Round {{round}} {{#decidedHere}}<span class="tag ok">decided</span>{{/decidedHere}}{{#timedOut}}<span class="tag warn">timed out</span>{{/timedOut}}</h2>
+<table class="fields">
+  <tr><th>Proposer</th><td class="mono">{{#proposer}}{{index}}: <a href="/account/{{address}}">{{address}}</a> (power {{power}}){{/proposer}}{{^proposer}}not known here (this node never entered the round){{/proposer}}</td></tr>
+  <tr><th>Entered</th><td>{{#entered}}+{{entered}} ms{{/entered}}{{^entered}}never (it saw votes of this round only){{/entered}}</td></tr>
+  <tr><th>Proposal</th><td class="proposal">{{#proposal}}<span class="mono" title="{{blockId}}">{{short}}</span> received at +{{receivedMs}} ms{{#own}} (proposed by this node){{/own}}{{#reproposed}}; re-proposed with the prevotes of round {{polRound}}{{/reproposed}}{{/proposal}}{{^proposal}}none arrived{{/proposal}}</td></tr>
+  <tr><th>Prevotes</th><td class="tally prevote-tally">{{#prevoteTally}}<span class="choice">{{label}}: {{power}} of {{totalPower}} ({{votes}} vote(s)) {{#twoThirds}}<span class="tag ok">more than two thirds</span>{{/twoThirds}}</span>{{#more}}; {{/more}}{{/prevoteTally}}{{^prevoteTally}}none{{/prevoteTally}}</td></tr>
+  <tr><th>Precommits</th><td class="tally precommit-tally">{{#precommitTally}}<span class="choice">{{label}}: {{power}} of {{totalPower}} ({{votes}} vote(s)) {{#twoThirds}}<span class="tag ok">more than two thirds</span>{{/twoThirds}}</span>{{#more}}; {{/more}}{{/precommitTally}}{{^precommitTally}}none{{/precommitTally}}</td></tr>
+  <tr><th>Timeouts fired</th><td class="timeouts">{{#timeouts}}<span class="timeout">{{kind}} ({{durationMs}} ms) at +{{firedMs}} ms: {{effect}}</span>{{#more}}; {{/more}}{{/timeouts}}{{^timeouts}}none{{/timeouts}}</td></tr>
+</table>
+<table class="votes-table">
+  <thead><tr><th>Index</th><th>Validator</th><th>Power</th><th>Prevote</th><th>at</th><th>Precommit</th><th>at</th></tr></thead>
+  <tbody>
+  {{#rows}}
+  <tr><td>{{index}}</td><td class="mono"><a href="/account/{{address}}">{{address}}</a></td><td class="num">{{power}}</td>
+    <td class="prevote">{{#prevote}}{{label}}{{/prevote}}{{^prevote}}<span class="unseen">not seen</span>{{/prevote}}</td><td class="num">{{#prevote}}+{{at}} ms{{/prevote}}</td>
+    <td class="precommit">{{#precommit}}{{label}}{{/precommit}}{{^precommit}}<span class="unseen">not seen</span>{{/precommit}}</td><td class="num">{{#precommit}}+{{at}} ms{{/precommit}}</td></tr>
+  {{/rows}}
+  </tbody>
+</table>
+</section>
+{{/rounds}}
+</div>
+{{> foot}}
+
+"""##,
+        "consensus": ##"""
+{{> head}}
+<div id="live" data-live="block">
+<h1>Consensus <small>rounds of the recent heights</small></h1>
+<p class="nav-links"><a href="/validators">validators</a> <a href="/evidence">evidence</a> <a href="/v1/consensus/heights?limit=100">JSON</a></p>
+<p>At each height the validators run rounds: the round's proposer proposes a block, every validator prevotes (for the
+  block, or nil when it saw no valid proposal in time), and once more than two thirds of the voting power prevoted one
+  block they precommit it; more than two thirds of precommits decide the height. A round that gathers no such majority
+  ends by a timeout, and the next round has the next proposer.</p>
+<p id="role">{{#isValidator}}This node is validator {{validatorIndex}}: its own votes are among those counted.{{/isValidator}}{{^isValidator}}This node is a follower: it runs the rounds without voting and counts the votes gossip brings it, so a vote that never reached it is not shown.{{/isValidator}}
+  It keeps the last {{kept}} heights it ran, in memory only (from when it last started); its current height is {{currentHeight}}.</p>
+{{^hasHeights}}<p id="no-heights">No height recorded yet.</p>{{/hasHeights}}
+{{#hasHeights}}
+<table id="consensus-heights">
+  <thead><tr><th>Height</th><th>Started (UTC)</th><th>Rounds</th><th>Timeouts</th><th>Decided</th></tr></thead>
+  <tbody>
+  {{#heights}}
+  <tr class="{{#extraRounds}}missed{{/extraRounds}}"><td><a href="/consensus/{{height}}">{{height}}</a></td><td>{{started}}</td><td class="num">{{rounds}}</td><td class="num">{{timeouts}}</td>
+    <td>{{#decided}}round {{round}}: <a class="mono" href="/block/{{blockId}}">{{short}}</a>{{/decided}}{{^decided}}{{#current}}<span class="tag warn">deciding</span>{{/current}}{{^current}}by a peer's commit{{/current}}{{/decided}}</td></tr>
+  {{/heights}}
+  </tbody>
+</table>
+{{/hasHeights}}
+</div>
+{{> foot}}
 
 """##,
         "dashboard": ##"""
@@ -297,7 +370,8 @@ enum EmbeddedFiles {
     <a href="/chain">Chain</a>
     <a href="/network">Network</a>
     {{#bftChain}}<a href="/validators">Validators</a>
-    <a href="/evidence">Evidence</a>{{/bftChain}}
+    <a href="/evidence">Evidence</a>
+    <a href="/consensus">Consensus</a>{{/bftChain}}
     <a href="/learn">Learn</a>
   </nav>
   <form class="search" action="/search" method="get" role="search">
@@ -1319,6 +1393,11 @@ textarea { width: 100%; font: inherit; padding: .4rem; }
 .commit-table tr.missed td:first-child { border-left: 3px solid var(--warn); }
 .commit-table tr.signed td:first-child { border-left: 3px solid var(--ok); }
 .evidence-table td small { color: #666; }
+/* Consensus rounds */
+section.round { margin-top: 1.5rem; }
+.votes-table .unseen { color: var(--muted); }
+.tally .choice, .timeouts .timeout { white-space: nowrap; }
+#consensus-heights tr.missed td:first-child { border-left: 3px solid var(--warn); }
 
 """##,
     ]

@@ -11,7 +11,8 @@ import Logging
 /// a copied `kusari` executable serves them as well.
 public enum Explorer {
     /// Mounts the explorer's pages at `/`, `/block/…`, `/tx/…`, `/account/…`,
-    /// `/mempool`, `/chain`, `/network`, `/validators`, `/evidence` (BFT chains),
+    /// `/mempool`, `/chain`, `/network`, `/validators`, `/evidence`, `/consensus`,
+    /// `/consensus/{height}` (BFT chains),
     /// `/search`, `/learn/…` and its assets at
     /// `/assets/…` on the API's router. Unknown GET paths outside `/v1` get an
     /// HTML 404 page; unknown `/v1` paths keep the API's JSON 404.
@@ -29,6 +30,8 @@ public enum Explorer {
             ("/network", { _, _ in await site.networkPage() }),
             ("/validators", { r, _ in try await site.validators(height: Form(r)["height"]) }),
             ("/evidence", { _, _ in try await site.evidence() }),
+            ("/consensus", { _, _ in try await site.consensusHeights() }),
+            ("/consensus/:height", { _, c in try await site.consensusHeight(c.parameters.get("height") ?? "") }),
             ("/search", { r, _ in try await site.search(Form(r)["q"] ?? "") }),
             ("/learn", { _, _ in site.learnIndex() }),
             ("/learn/hash", { r, _ in site.learnHash(text: Form(r).raw("text")) }),

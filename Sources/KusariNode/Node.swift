@@ -5,6 +5,7 @@ import KusariCore
 import KusariMempool
 import KusariPeers
 import KusariStorage
+import KusariValidator
 import Logging
 import Synchronization
 
@@ -57,6 +58,9 @@ public actor Node {
     nonisolated let projection = Mutex<(version: UInt64, count: Int, blocks: [[Mempool.Entry]])?>(nil)
     /// Validator sets and commit signers remembered for the API's BFT views (`NodeBFTViews.swift`).
     public nonisolated let bftCache = BFTViewCache()
+    /// What this node's consensus driver saw of the recent heights' rounds (`NodeRounds.swift`);
+    /// empty, with no role, until a driver attaches to it.
+    public nonisolated let consensusRounds = RoundRecorder()
 
     /// Opens (or creates) the data directory and replays the mempool journal
     /// (and a `mempool.dat` saved by an older version), re-validating each

@@ -50,11 +50,15 @@ extension ConsensusDriver {
     func fire(_ timeout: Timeout) async {
         guard !stopped else { return }
         // Only a timeout of the height and round still running does anything.
-        if timeout.height == machine.height, timeout.round == machine.round, machine.decision == nil {
+        let current = timeout.height == machine.height && timeout.round == machine.round && machine.decision == nil
+        if current {
             logger.info("consensus: timeout", metadata: ["timeout": "\(timeout)", "step": "\(machine.step)"])
             guard log(.timeout(timeout)) else { return }
         }
-        await perform(machine.handle(.timeout(timeout)))
+        let step = machine.step
+        let actions = feed(.timeout(timeout))
+        if current && (machine.round != timeout.round || machine.step != step) { noteTimeout(timeout) }
+        await perform(actions)
     }
 
     /// Our turn to propose: the host builds a block on the tip.
@@ -66,7 +70,7 @@ extension ConsensusDriver {
         }
         blocks[block.id] = block
         validity.set(block.id, true)
-        await perform(machine.handle(.proposeValue(height: height, round: round, blockID: block.id)))
+        await perform(feed(.proposeValue(height: height, round: round, blockID: block.id)))
     }
 
     /// The height is decided: connect the block with its certificate, tell the peers,
@@ -74,6 +78,7 @@ extension ConsensusDriver {
     func commit(_ certificate: CommitCertificate) async {
         // From here the next height is this commit's to start (after the commit wait).
         scheduledStart = certificate.height + 1
+        noteDecision(certificate)
         let commit = certificate.blockCommit
         let block = blocks[certificate.blockID]
         // The chain may hold the block already (a peer's commit or the next block got here first).

@@ -51,7 +51,7 @@ extension ConsensusDriver {
     func replay(_ records: [WALRecord]) -> [ConsensusAction] {
         var actions: [ConsensusAction] = []
         for record in records {
-            if let event = record.event { actions += machine.handle(event) }
+            if let event = record.event { actions += feed(event) }
         }
         return actions
     }

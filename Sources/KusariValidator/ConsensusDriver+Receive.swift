@@ -63,7 +63,7 @@ extension ConsensusDriver {
             blocks[id] = message.block
         }
         guard h >= machine.height, log(.proposal(message)) else { return .ignore }
-        let actions = machine.handle(.proposal(proposal))
+        let actions = feed(.proposal(proposal))
         if let refusal = Self.refusal(in: actions) { return refusal }
         await perform(actions)
         return .accept
@@ -90,7 +90,7 @@ extension ConsensusDriver {
             if await keep(item) { await network.publish(item.encoded, on: ConsensusChannel.evidence) }
         }
         guard vote.height >= machine.height, log(.vote(vote)) else { return .ignore }
-        let actions = machine.handle(.vote(vote))
+        let actions = feed(.vote(vote))
         if let refusal = Self.refusal(in: actions) { return refusal }
         await perform(actions)
         return .accept

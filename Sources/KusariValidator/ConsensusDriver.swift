@@ -85,6 +85,10 @@ public actor ConsensusDriver {
     var blocksPerRound: [RoundKey: Int] = [:]
     /// What happened, for tests and the explorer: heights committed here with their round.
     public internal(set) var committed: [(height: UInt64, round: UInt32)] = []
+    /// The record of rounds for the API and the explorer (nil: none is kept).
+    let rounds: RoundRecorder?
+    /// The last (height, round) noted as entered in `rounds`.
+    var enteredRound: (height: UInt64, round: UInt32)?
 
     /// The most proposals of far heights kept while this node catches up.
     static let maxEarly = 16
@@ -107,10 +111,15 @@ public actor ConsensusDriver {
 
     /// A driver for the validator at `address` signing with `signer` (both nil: a
     /// follower), logging to `wal` (a validator's, so that it comes back after a crash
-    /// with the locks and votes it had).
+    /// with the locks and votes it had), noting what it sees of each height's rounds in
+    /// `rounds` (which it marks with this node's role).
     public init(host: any ConsensusHost, network: any ConsensusNetwork, engine: BFTEngine, signer: (any ConsensusSigner)?,
-                address: AddressPayload?, wal: ConsensusWAL? = nil, settings: Settings = Settings(), logger: Logger) {
+                address: AddressPayload?, wal: ConsensusWAL? = nil, settings: Settings = Settings(),
+                rounds: RoundRecorder? = nil, logger: Logger) {
         self.host = host
+        self.rounds = rounds
+        let role: ConsensusRole = address.flatMap { engine.validators.index(of: $0) }.map { .validator(index: $0) } ?? .follower
+        rounds?.update { $0.role = role }
         self.wal = wal
         self.network = network
         self.engine = engine
@@ -184,7 +193,7 @@ public actor ConsensusDriver {
         // The log's blocks are checked first; then the height starts and its records are fed
         // with no suspension between, so nothing from a peer comes before a logged lock.
         let records = await replayRecords(height)
-        var actions = machine.handle(.startHeight(height, validators: validators))
+        var actions = feed(.startHeight(height, validators: validators))
         actions += replay(records)
         await perform(actions)
         // Proposals that came while this node was behind.

@@ -253,7 +253,7 @@ extension NodeCommand {
             }
         }
         let driver = ConsensusDriver(host: node, network: PeerConsensusNetwork(peers: network), engine: engine,
-                                     signer: signer, address: address, wal: wal, logger: logger)
+                                     signer: signer, address: address, wal: wal, rounds: node.consensusRounds, logger: logger)
         if testEquivocate {
             guard let validatorKey else { throw CLIError("test-equivocate: needs --validator-key") }
             await driver.equivocate(with: try loadKey(validatorKey).key)

@@ -8,7 +8,7 @@ import FoundationNetworking
 /// The API and the explorer of a real BFT node (one validator of power 10, which commits
 /// alone): every response matches docs/openapi.yaml (scripts/check_openapi.py, the BFT
 /// routes included), and the consensus pages show the proposer, the commit that made a
-/// block final, the validators and the evidence page.
+/// block final, the validators, the evidence page and the rounds of a height.
 @Suite(.serialized) struct BFTExplorerAPITests {
     let dir: URL
     let validatorKey = (try? KeyPair(seed: [UInt8](repeating: 77, count: 32))) ?? KeyPair()
@@ -83,5 +83,17 @@ import FoundationNetworking
         #expect(try await html(node, "/validators?height=99999999").status == 404)
         let evidence = try await html(node, "/evidence")
         #expect(evidence.status == 200 && evidence.body.contains("id=\"no-evidence\""))
+        // The rounds this validator ran: linked from a block page and the layout, one round each (it commits alone).
+        #expect(text.contains("PASS GET /v1/consensus/heights/{recorded}"), "\(text.suffix(2000))")
+        #expect(block.body.contains("href=\"/consensus/2\"") && dashboard.body.contains("href=\"/consensus\""))
+        let list = try await html(node, "/consensus")
+        #expect(list.status == 200 && list.body.contains("This node is validator 0") && list.body.contains("href=\"/consensus/2\""))
+        let rounds = try await html(node, "/consensus/2")
+        #expect(rounds.status == 200 && rounds.body.contains("id=\"round-0\"") && rounds.body.contains(validator))
+        #expect(rounds.body.contains("10 of 10 (1 vote(s)) <span class=\"tag ok\">more than two thirds</span>"))
+        #expect(rounds.body.contains("Decided in round 0") && rounds.body.contains("(proposed by this node)"))
+        #expect(try await html(node, "/consensus/0").status == 404)
+        #expect(try await html(node, "/consensus/x").status == 404)
+        #expect(try await html(node, "/consensus/99999999").body.contains("has not started on this node"))
     }
 }

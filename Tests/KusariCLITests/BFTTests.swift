@@ -41,7 +41,8 @@ import KusariCore
     }
 
     /// Four validators commit blocks and a transfer; with one crashed the other three go
-    /// on; with two crashed nothing more is committed (no side has more than two thirds);
+    /// on (its turns to propose time out into a later round, as the record of rounds
+    /// shows); with two crashed nothing more is committed (no side has more than two thirds);
     /// both restarted, commits resume on the same chain at every node (no fork).
     @Test func fourValidatorsCommitGoOnWithThreeStopWithTwoAndResume() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -80,6 +81,22 @@ import KusariCore
         try await a.waitFor("three validators commit 3 more blocks", seconds: 60) {
             try await NetworkTests.onOneChain([a, b, c], atLeast: withFour + 3)
         }
+        // D's turns to propose now time out: A's record of rounds shows such a height, decided in a later round.
+        let dAddress = validators[3].address(on: .devnet).string
+        var turn: [String: Any]?
+        try await a.waitFor("a height whose round-0 proposer (D) is down, decided in a later round", seconds: 60) {
+            for h in try await a.get("/v1/consensus/heights?limit=20").json["heights"] as? [[String: Any]] ?? [] {
+                guard ((h["decided"] as? [String: Any])?["round"] as? Int ?? 0) >= 1, let height = h["height"] as? Int else { continue }
+                let record = try await a.get("/v1/consensus/heights/\(height)").json
+                let first = (record["rounds"] as? [[String: Any]])?.first
+                if (first?["proposer"] as? [String: Any])?["address"] as? String == dAddress { turn = record; return true }
+            }
+            return false
+        }
+        let first = (turn?["rounds"] as? [[String: Any]])?.first
+        #expect((first?["timeouts"] as? [[String: Any]])?.first?["kind"] as? String == "propose", "\(turn ?? [:])")
+        #expect(first?["proposal"] == nil && turn?["role"] as? String == "validator")
+        #expect((first?["prevotes"] as? [[String: Any]])?.allSatisfy { $0["blockId"] == nil && $0["validator"] as? String != dAddress } == true)
 
         // C crashes too: A and B hold 20 of 40, not more than two thirds; nothing more is committed.
         c.crash()

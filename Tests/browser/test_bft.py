@@ -5,7 +5,8 @@ test-only double-signing switch so that B catches it and evidence is included. T
 dashboard says the chain is final and names the validators; a block page shows the
 proposer, the set hashes, the commit that made it final with who missed, the last commit
 and evidence; the validators page shows power, priority and missed signatures; the
-evidence page lists what blocks included. And a proof-of-work node has no such pages."""
+evidence page lists what blocks included; a consensus page shows a height's rounds (C's
+timed out, the next decided by prevotes past two thirds). And a proof-of-work node has no such pages."""
 import json
 import pathlib
 import shutil
@@ -136,6 +137,54 @@ def test_evidence_page_lists_the_double_signing_and_its_block_shows_it(bft, brow
     assert "nil" in first[5]
     browser.get(bft["base"] + link)
     assert browser.find_elements(By.CSS_SELECTOR, "table.evidence-table tbody tr")
+    assert not severe_logs(browser)
+
+
+def test_consensus_page_shows_rounds_votes_with_power_and_timeouts(bft, browser):
+    """C (power 1) proposes now and then but never runs: its rounds time out and the next round decides.
+    A height page shows each round: proposer, proposal, every validator's prevote and precommit with its
+    power, the tally against the two-thirds threshold, the timeouts that fired, and the decision."""
+    # A height whose round 0 was C's to propose, decided in a later round, among those node A ran.
+    def c_turn():
+        listed = get_json(bft["base"], "/v1/consensus/heights?limit=100")["heights"]
+        for h in listed:
+            if h.get("decided", {}).get("round", 0) >= 1:
+                record = get_json(bft["base"], f"/v1/consensus/heights/{h['height']}")
+                if record["rounds"][0].get("proposer", {}).get("address") == bft["c"]:
+                    return record
+        return None
+    wait_until("a height where C's silent turn timed out", c_turn)
+    api = c_turn()
+    height = api["height"]
+    assert api["role"] == "validator" and api["twoThirdsPlusOne"] == 15 and api["totalPower"] == 21
+    # Reach it as a user would: from the list page.
+    browser.get(bft["base"] + "/consensus")
+    assert "This node is validator" in text_of(browser, "role")
+    browser.find_element(By.CSS_SELECTOR, f"#consensus-heights a[href='/consensus/{height}']").click()
+    wait(browser).until(lambda d: d.find_elements(By.ID, "round-0"))
+    decided = api["decided"]["round"]
+    assert f"decided in round {decided}" in text_of(browser, "decided-tag")
+    # Round 0 had C as its proposer: no proposal came, the propose timeout fired, and the page says so.
+    first = browser.find_element(By.ID, "round-0")
+    assert "timed out" in first.find_element(By.TAG_NAME, "h2").text
+    assert any(t["kind"] == "propose" for t in api["rounds"][0]["timeouts"])
+    assert "propose (" in first.find_element(By.CSS_SELECTOR, "td.timeouts").text
+    assert first.find_element(By.CSS_SELECTOR, "td.proposal").text == "none arrived"
+    # The deciding round: A and B (10 + 10 of 21) prevoted the block, past the 15 needed.
+    last = browser.find_element(By.ID, f"round-{decided}")
+    tally = last.find_element(By.CSS_SELECTOR, "td.prevote-tally").text
+    assert "20 of 21" in tally and "more than two thirds" in tally, tally
+    rows = last.find_elements(By.CSS_SELECTOR, "table.votes-table tbody tr")
+    assert len(rows) == 3
+    cells = {r.find_elements(By.TAG_NAME, "td")[1].text: [c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in rows}
+    block = api["decided"]["blockId"]
+    for who in (bft["a"], bft["b"]):
+        assert cells[who][2] == "10" and block[:16] in cells[who][3] and block[:16] in cells[who][5], cells[who]
+    assert cells[bft["c"]][2] == "1" and cells[bft["c"]][3] == "not seen"
+    # And the block page links its rounds.
+    browser.get(f"{bft['base']}/block/{height}")
+    browser.find_element(By.ID, "rounds-link").click()
+    wait(browser).until(lambda d: d.find_elements(By.ID, f"round-{decided}"))
     assert not severe_logs(browser)
 
 
