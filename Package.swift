@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "KusariNode",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariMempool", "CKusariSHA",
-                           "KusariNetwork", "KusariPeers", "KusariBFT", "KusariValidator",
+                           "KusariNetwork", "KusariPeers", "KusariBFT", "KusariValidator", "KusariContracts",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"]
@@ -131,6 +131,7 @@ let package = Package(
         .target(
             name: "KusariAPI",
             dependencies: ["KusariCore", "KusariNode", "KusariPeers", "KusariMempool", "KusariChain", "KusariBFT", "KusariValidator",
+                           "KusariContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
@@ -196,6 +197,7 @@ let package = Package(
                 "KusariChain",
                 "KusariMempool",
                 "KusariNode",
+                "KusariContracts",
                 "KusariPeers",
                 "KusariPeersNIO",
                 "KusariBFT",
@@ -239,7 +241,8 @@ let package = Package(
         ),
         .testTarget(
             name: "KusariCLITests",
-            dependencies: ["KusariCore", "KusariNetwork", "KusariClient", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["KusariCore", "KusariNetwork", "KusariClient", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "WAT", package: "WasmKit")]
         ),
         .testTarget(name: "KusariWalletTests", dependencies: ["KusariCore", "KusariWallet"]),
         .testTarget(name: "KusariConformanceTests", dependencies: ["KusariCore", "KusariConsensus", "KusariConformance", "KusariJSON"]),

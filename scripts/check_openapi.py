@@ -148,6 +148,7 @@ def main():
     ap.add_argument("base_url")
     ap.add_argument("--tx-hex", help="a signed transaction to POST first (expects 202), then look up as pending")
     ap.add_argument("--events-wait", type=float, default=5.0, help="seconds to wait for one server-sent event")
+    ap.add_argument("--contract", help="the address of a deployed contract (its routes are then checked with 200s too)")
     args = ap.parse_args()
 
     with open(args.spec) as f:
@@ -169,7 +170,9 @@ def main():
                     ("GET", "/v1/mempool"), ("GET", "/v1/events"), ("GET", "/openapi.yaml"),
                     ("GET", "/v1/peers"), ("GET", "/v1/bans"), ("GET", "/v1/chain/tree"),
                     ("GET", "/v1/blocks/{ref}/commit"), ("GET", "/v1/validators"), ("GET", "/v1/evidence"),
-                    ("GET", "/v1/consensus/heights"), ("GET", "/v1/consensus/heights/{height}")}
+                    ("GET", "/v1/consensus/heights"), ("GET", "/v1/consensus/heights/{height}"),
+                    ("GET", "/v1/contracts/{address}"), ("GET", "/v1/contracts/{address}/storage"),
+                    ("GET", "/v1/contracts/{address}/storage/{key}"), ("POST", "/v1/contracts/{address}/query")}
     c.result(ops == expected_ops, "spec documents exactly the node's routes",
              "" if ops == expected_ops else f"missing {sorted(expected_ops - ops)}, extra {sorted(ops - expected_ops)}")
 
@@ -264,6 +267,9 @@ def main():
 
     # -- consensus ----------------------------------------------------------------
     check_consensus(c, st, b1)
+
+    # -- contracts ----------------------------------------------------------------
+    check_contracts(c, b1.get("header", {}).get("beneficiary"), args.contract)
 
     # -- accounts ---------------------------------------------------------------
     miner = b1.get("header", {}).get("beneficiary")
@@ -433,6 +439,51 @@ def check_rounds(c, tip):
     for h in listed.get("heights", [])[1:2]:
         c.check("GET /v1/consensus/heights/{recorded}", "GET", f"{path}/{h['height']}", one, 200,
                 extra=lambda j: None if j["height"] == h["height"] and j["rounds"] else "not the height asked, or no rounds")
+
+
+def check_contracts(c, plain, contract):
+    """The contract routes: 404 for an account without code, 400s for bad input, and with
+    `contract` (a deployed contract) its code, storage, one key with proofs and a query."""
+    one, storage, key, query = ("/v1/contracts/{address}", "/v1/contracts/{address}/storage",
+                                "/v1/contracts/{address}/storage/{key}", "/v1/contracts/{address}/query")
+    c.check("GET /v1/contracts/x (bad address)", "GET", "/v1/contracts/x", one, 400, expect_code="bad_address")
+    if plain:
+        c.check("GET /v1/contracts/{plain account}", "GET", f"/v1/contracts/{plain}", one, 404, expect_code="not_found")
+        c.check("GET /v1/contracts/{plain}/storage", "GET", f"/v1/contracts/{plain}/storage", storage, 404,
+                expect_code="not_found")
+        c.check("GET /v1/contracts/{plain}/storage/00", "GET", f"/v1/contracts/{plain}/storage/00", key, 404,
+                expect_code="not_found")
+        c.check("POST /v1/contracts/{plain}/query", "POST", f"/v1/contracts/{plain}/query", query, 404,
+                body=json.dumps({"method": "get"}), expect_code="not_found")
+        c.check("POST a query without a method", "POST", f"/v1/contracts/{plain}/query", query, 400,
+                body="{}", expect_code="bad_request")
+        c.check("POST a query with a bad method name", "POST", f"/v1/contracts/{plain}/query", query, 400,
+                body=json.dumps({"method": "Bad-Name"}), expect_code="bad_request")
+        c.check("POST a query with args 5", "POST", f"/v1/contracts/{plain}/query", query, 422,
+                body=json.dumps({"method": "get", "args": 5}), expect_code="wrong_type")
+        c.check("POST a query that is not JSON", "POST", f"/v1/contracts/{plain}/query", query, 400,
+                body="{", expect_code="bad_json")
+        c.check("GET /v1/contracts/{plain}/storage?prefix=zz", "GET", f"/v1/contracts/{plain}/storage?prefix=zz", storage,
+                400, expect_code="bad_request")
+        c.check("GET /v1/contracts/{plain}/storage?limit=1001", "GET", f"/v1/contracts/{plain}/storage?limit=1001",
+                storage, 400, expect_code="bad_request")
+    if not contract:
+        return
+    info = c.check("GET /v1/contracts/{contract}", "GET", f"/v1/contracts/{contract}", one, 200,
+                   extra=lambda j: None if j["methods"] else "no methods") or {}
+    listing = c.check("GET /v1/contracts/{contract}/storage", "GET", f"/v1/contracts/{contract}/storage", storage, 200,
+                      extra=lambda j: None if j["entries"] else "expected stored entries") or {}
+    c.check("GET /v1/contracts/{contract}/storage?limit=1", "GET", f"/v1/contracts/{contract}/storage?limit=1", storage, 200,
+            extra=lambda j: None if len(j["entries"]) == 1 and ("next" in j) == (info.get("storageKeys", 0) > 1)
+            else "expected one entry and a next cursor exactly when there are more")
+    for entry in listing.get("entries", [])[:1]:
+        c.check("GET /v1/contracts/{contract}/storage/{key}", "GET", f"/v1/contracts/{contract}/storage/{entry['key']}", key,
+                200, extra=lambda j: None if j.get("value") == entry["value"] else "value differs from the listing")
+    c.check("GET /v1/contracts/{contract}/storage/{absent key}", "GET", f"/v1/contracts/{contract}/storage/ffffffff", key,
+            200, extra=lambda j: None if "value" not in j and j["proof"]["terminal"]["kind"] != "value" else "expected absence")
+    for method in info.get("methods", [])[:2]:
+        c.check(f"POST /v1/contracts/{{contract}}/query {method}", "POST", f"/v1/contracts/{contract}/query", query, 200,
+                body=json.dumps({"method": method}))
 
 
 def c_header(c, height):

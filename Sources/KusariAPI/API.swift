@@ -162,19 +162,23 @@ public enum API {
         }
         addBFTRoutes(to: router, node: node, views: views)
         addRoundRoutes(to: router, node: node, views: views)
+        addContractRoutes(to: router, node: node, network: network, views: views)
         try mount(router)
         methods.record(router)
         return router
     }
 }
 
-/// The per-client limit on GET requests (account proofs and history pages cost the node work).
+/// The per-client limit on reads: GET requests (account proofs and history pages cost the node
+/// work) and contract queries (they run contract code).
 struct ReadRateLimit: RouterMiddleware {
     typealias Context = APIContext
     let limiter: RateLimiter
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
-        if request.method == .get, !limiter.allow(context.remoteAddress) {
-            throw APIError(.tooManyRequests, "rate_limited", "too many requests; at most \(limiter.perMinute) GET requests a minute")
+        let isRead = request.method == .get || (request.method == .post && request.uri.path.hasSuffix("/query"))
+        if isRead, !limiter.allow(context.remoteAddress) {
+            throw APIError(.tooManyRequests, "rate_limited",
+                           "too many requests; at most \(limiter.perMinute) reads (GET requests and contract queries) a minute")
         }
         return try await next(request, context)
     }

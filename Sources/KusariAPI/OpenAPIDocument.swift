@@ -74,6 +74,11 @@ tags:
       section 17): the commit certificate that made each block final, the validator set
       that votes at a height, evidence of double signing, and the rounds of recent heights
       as this node saw them. On a proof-of-work chain these routes answer `404`.
+  - name: contracts
+    description: |
+      Smart contracts (docs/protocol.md, sections 6.5, 10.5 and 18): a contract's code hash
+      and methods, its storage with proofs against the state root, and read-only queries.
+      Deploys and calls are transactions, submitted with `POST /v1/txs`.
   - name: meta
 paths:
   /v1/status:
@@ -435,6 +440,126 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/NotFoundError"}
         "503": {$ref: "#/components/responses/Unavailable"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/contracts/{address}:
+    get:
+      tags: [contracts]
+      operationId: getContract
+      summary: A contract's code hash, methods, balance and storage root at the tip.
+      parameters:
+        - $ref: "#/components/parameters/Address"
+      responses:
+        "200":
+          description: The contract.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Contract"}
+        "400": {$ref: "#/components/responses/BadAddressOrRequest"}
+        "404": {$ref: "#/components/responses/NoContract"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/contracts/{address}/storage:
+    get:
+      tags: [contracts]
+      operationId: getContractStorage
+      summary: A contract's storage entries in key order, by prefix.
+      description: |
+        Entries whose key starts with `prefix` (default: all), strictly after
+        the key `after` (default: from the first), in bytewise key order, at
+        most `limit`. When the page is full, `next` is its last key, to pass
+        as `after` for the next page.
+      parameters:
+        - $ref: "#/components/parameters/Address"
+        - $ref: "#/components/parameters/KeyPrefix"
+        - $ref: "#/components/parameters/KeyAfter"
+        - name: limit
+          in: query
+          required: false
+          description: How many at most (1 to 1,000, default 100).
+          schema: {type: integer, minimum: 1, maximum: 1000, default: 100}
+      responses:
+        "200":
+          description: A page of the contract's storage.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/StorageListing"}
+        "400": {$ref: "#/components/responses/BadAddressOrRequest"}
+        "404": {$ref: "#/components/responses/NoContract"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/contracts/{address}/storage/{key}:
+    get:
+      tags: [contracts]
+      operationId: getContractStorageKey
+      summary: One storage key of a contract, with its proof against the state root.
+      description: |
+        The key's value (absent when the contract stores nothing under it)
+        with a proof against the contract's storage root, and the contract
+        account's proof (its leaf holds the storage root) against the tip's
+        state root: together they prove the value from the state root alone.
+      parameters:
+        - $ref: "#/components/parameters/Address"
+        - name: key
+          in: path
+          required: true
+          description: The key's bytes as hex, 1 to 128 bytes.
+          schema: {type: string, pattern: "^([0-9a-fA-F]{2}){1,128}$"}
+      responses:
+        "200":
+          description: The key, its value and the proofs.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/StorageAnswer"}
+        "400": {$ref: "#/components/responses/BadAddressOrRequest"}
+        "404": {$ref: "#/components/responses/NoContract"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/contracts/{address}/query:
+    post:
+      tags: [contracts]
+      operationId: queryContract
+      summary: Runs a contract method read-only, at no cost.
+      description: |
+        Runs `method` with the encoded arguments `args` (hex, docs/protocol.md
+        18.3) on the tip's state as `caller` (default the all-zero address),
+        with at most 10,000,000 gas. Nothing it writes is kept and nobody
+        pays; messages it queues are not run. A method that reverts, traps or
+        runs out of gas is still a `200`, with `succeeded` false and the
+        reason in `failure`. Queries count against the client's read rate limit.
+      parameters:
+        - $ref: "#/components/parameters/Address"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/QueryRequest"}
+      responses:
+        "200":
+          description: What the method returned, or why it failed.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/QueryAnswer"}
+        "400":
+          description: "`bad_json` (not JSON), `bad_request` (not an object, no `method`, a method name that is not 1-64 of `a-z0-9_`, `args` not even-length hex), `bad_address` (the path or `caller` is not an address of this network)."
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/QueryBadRequestError"}
+        "404": {$ref: "#/components/responses/NoContract"}
+        "413":
+          description: "`too_large`: the body is over 135,168 bytes."
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/TooLargeError"}
+        "422":
+          description: "`wrong_type`: `method`, `args` or `caller` is not a string."
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/WrongTypeError"}
         "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
@@ -877,6 +1002,18 @@ components:
       description: Only blocks below this height (default all, from the tip).
       description: Only blocks (or transactions in blocks) with heights below this one; default none.
       schema: {type: integer, minimum: 0, maximum: 18446744073709551615}
+    KeyPrefix:
+      name: prefix
+      in: query
+      required: false
+      description: Only keys starting with these bytes (hex, at most 128 bytes; default all).
+      schema: {type: string, pattern: "^([0-9a-fA-F]{2}){0,128}$"}
+    KeyAfter:
+      name: after
+      in: query
+      required: false
+      description: Only keys sorting after this one (hex, at most 128 bytes; default from the first).
+      schema: {type: string, pattern: "^([0-9a-fA-F]{2}){0,128}$"}
     Limit:
       name: limit
       in: query
@@ -915,6 +1052,11 @@ components:
       content:
         application/json:
           schema: {$ref: "#/components/schemas/NotFoundOrNoValidatorsError"}
+    NoContract:
+      description: "`not_found`: no contract lives at that address."
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/NotFoundError"}
     Unavailable:
       description: "`unavailable`: the node could not read its storage."
       content:
@@ -1037,6 +1179,20 @@ components:
             error:
               properties:
                 code: {enum: [bad_json, bad_request, invalid_encoding]}
+    WrongTypeError:
+      allOf:
+        - $ref: "#/components/schemas/Error"
+        - properties:
+            error:
+              properties:
+                code: {const: wrong_type}
+    QueryBadRequestError:
+      allOf:
+        - $ref: "#/components/schemas/Error"
+        - properties:
+            error:
+              properties:
+                code: {enum: [bad_json, bad_request, bad_address]}
     NotFoundError:
       allOf:
         - $ref: "#/components/schemas/Error"
@@ -1602,9 +1758,14 @@ components:
 
     # --- transactions ----------------------------------------------------
     Tx:
-      description: A signed transfer.
+      description: |
+        A signed transaction: a transfer, or a contract deploy or call
+        (`kind`; docs/protocol.md 6.5). For a deploy `to` is the new
+        contract's address and for a call the contract called; `amount` is
+        attached to the contract; `fee` is the gas limit times the gas price
+        (the most it can cost; the unused gas is refunded) and `memo` is empty.
       type: object
-      required: [id, chainId, from, to, amount, fee, nonce, memo, publicKey, signature, size]
+      required: [id, chainId, from, to, amount, fee, nonce, memo, publicKey, signature, size, kind]
       additionalProperties: false
       properties:
         id: {$ref: "#/components/schemas/Hash"}
@@ -1627,6 +1788,23 @@ components:
           type: string
           pattern: "^[0-9a-f]{128}$"
         size: {type: integer, minimum: 145, maximum: 196751, description: Encoded size in bytes.}
+        kind: {type: string, enum: [transfer, deploy, call]}
+        contract: {$ref: "#/components/schemas/ContractAction"}
+    ContractAction:
+      description: A deploy's or call's own fields (left out of transfers).
+      type: object
+      required: [gasLimit, gasPrice, input]
+      additionalProperties: false
+      properties:
+        gasLimit: {type: integer, minimum: 0, maximum: 100000000}
+        gasPrice: {$ref: "#/components/schemas/Amount"}
+        method: {type: string, pattern: "^[a-z0-9_]{1,64}$", description: The method a call runs.}
+        input:
+          description: The encoded arguments (of `init` for a deploy) as lowercase hex.
+          type: string
+          pattern: "^([0-9a-f]{2})*$"
+        codeHash: {$ref: "#/components/schemas/Hash"}
+        codeSize: {type: integer, minimum: 0, maximum: 131072, description: A deploy's module size in bytes.}
     MerkleProof:
       description: Inclusion proof of a transaction id in its block's Merkle tree.
       type: object
@@ -1653,6 +1831,7 @@ components:
         confirmations: {type: integer, minimum: 0}
         tx: {$ref: "#/components/schemas/Tx"}
         proof: {$ref: "#/components/schemas/MerkleProof"}
+        receipt: {$ref: "#/components/schemas/Receipt"}
       if:
         properties:
           status: {const: confirmed}
@@ -1680,7 +1859,7 @@ components:
           type: string
           pattern: "^([0-9a-fA-F]{2})+$"
           minLength: 290
-          maxLength: 804
+          maxLength: 393502
     Submitted:
       type: object
       required: [id]
@@ -1735,7 +1914,7 @@ components:
     Terminal:
       description: Where the proof's walk down the state tree ended.
       oneOf:
-        - description: The key's own leaf (inclusion).
+        - description: The key's own leaf (inclusion); a contract's leaf also holds its code hash and storage root.
           type: object
           required: [kind, balance, nonce]
           additionalProperties: false
@@ -1743,6 +1922,8 @@ components:
             kind: {const: account}
             balance: {$ref: "#/components/schemas/Amount"}
             nonce: {$ref: "#/components/schemas/UInt64"}
+            codeHash: {$ref: "#/components/schemas/Hash"}
+            storageRoot: {$ref: "#/components/schemas/Hash"}
         - description: An empty subtree (the account is absent).
           type: object
           required: [kind]
@@ -1758,6 +1939,8 @@ components:
             key: {$ref: "#/components/schemas/AddressKey"}
             balance: {$ref: "#/components/schemas/Amount"}
             nonce: {$ref: "#/components/schemas/UInt64"}
+            codeHash: {$ref: "#/components/schemas/Hash"}
+            storageRoot: {$ref: "#/components/schemas/Hash"}
     StateProof:
       type: object
       required: [key, siblings, terminal]
@@ -1784,6 +1967,136 @@ components:
         stateRoot: {$ref: "#/components/schemas/Hash"}
         proof: {$ref: "#/components/schemas/StateProof"}
         gap: {$ref: "#/components/schemas/NonceGap"}
+        codeHash:
+          description: A contract's code hash (left out of other accounts).
+          $ref: "#/components/schemas/Hash"
+        storageRoot:
+          description: A contract's storage root (left out of other accounts).
+          $ref: "#/components/schemas/Hash"
+    # --- contracts -------------------------------------------------------
+    HexBytes:
+      description: Bytes as lowercase hex.
+      type: string
+      pattern: "^([0-9a-f]{2})*$"
+    Contract:
+      type: object
+      required: [address, codeHash, codeSize, methods, balance, storageRoot, storageKeys, height, stateRoot]
+      additionalProperties: false
+      properties:
+        address: {$ref: "#/components/schemas/Address"}
+        codeHash: {$ref: "#/components/schemas/Hash"}
+        codeSize: {type: integer, minimum: 0, maximum: 131072}
+        methods:
+          description: The exported methods, sorted.
+          type: array
+          items: {type: string, pattern: "^[a-z0-9_]{1,64}$"}
+        balance: {$ref: "#/components/schemas/Amount"}
+        storageRoot: {$ref: "#/components/schemas/Hash"}
+        storageKeys: {type: integer, minimum: 0}
+        height: {$ref: "#/components/schemas/Height"}
+        stateRoot: {$ref: "#/components/schemas/Hash"}
+    StorageListing:
+      type: object
+      required: [contract, entries]
+      additionalProperties: false
+      properties:
+        contract: {$ref: "#/components/schemas/Address"}
+        entries:
+          type: array
+          items:
+            type: object
+            required: [key, value]
+            additionalProperties: false
+            properties:
+              key: {$ref: "#/components/schemas/HexBytes"}
+              value: {$ref: "#/components/schemas/HexBytes"}
+        next: {$ref: "#/components/schemas/HexBytes"}
+    StorageAnswer:
+      type: object
+      required: [contract, key, storageRoot, proof, accountProof, height, stateRoot]
+      additionalProperties: false
+      properties:
+        contract: {$ref: "#/components/schemas/Address"}
+        key: {$ref: "#/components/schemas/HexBytes"}
+        value:
+          description: The stored value (left out when the key is absent).
+          $ref: "#/components/schemas/HexBytes"
+        storageRoot: {$ref: "#/components/schemas/Hash"}
+        proof:
+          description: The key's walk down the storage tree, along the bits of SHA-256(key).
+          type: object
+          required: [key, siblings, terminal]
+          additionalProperties: false
+          properties:
+            key: {$ref: "#/components/schemas/HexBytes"}
+            siblings:
+              type: array
+              maxItems: 256
+              items: {$ref: "#/components/schemas/Hash"}
+            terminal:
+              oneOf:
+                - type: object
+                  required: [kind, value]
+                  additionalProperties: false
+                  properties:
+                    kind: {const: value}
+                    value: {$ref: "#/components/schemas/HexBytes"}
+                - type: object
+                  required: [kind]
+                  additionalProperties: false
+                  properties:
+                    kind: {const: empty}
+                - type: object
+                  required: [kind, keyHash, valueHash]
+                  additionalProperties: false
+                  properties:
+                    kind: {const: otherLeaf}
+                    keyHash: {$ref: "#/components/schemas/Hash"}
+                    valueHash: {$ref: "#/components/schemas/Hash"}
+        accountProof: {$ref: "#/components/schemas/StateProof"}
+        height: {$ref: "#/components/schemas/Height"}
+        stateRoot: {$ref: "#/components/schemas/Hash"}
+    Event:
+      type: object
+      required: [contract, topic, data]
+      additionalProperties: false
+      properties:
+        contract: {$ref: "#/components/schemas/Address"}
+        topic: {type: string, description: The topic as UTF-8 (invalid sequences replaced).}
+        data: {$ref: "#/components/schemas/HexBytes"}
+    Receipt:
+      description: What a confirmed deploy or call did. A failed one's writes were undone; it paid its gas all the same.
+      type: object
+      required: [contract, gasUsed, succeeded, events, output]
+      additionalProperties: false
+      properties:
+        contract: {$ref: "#/components/schemas/Address"}
+        gasUsed: {type: integer, minimum: 0, maximum: 100000000}
+        succeeded: {type: boolean}
+        failure: {type: string, description: Why it failed (left out when it succeeded).}
+        events: {type: array, items: {$ref: "#/components/schemas/Event"}}
+        output: {$ref: "#/components/schemas/HexBytes"}
+    QueryRequest:
+      type: object
+      required: [method]
+      properties:
+        method: {type: string, pattern: "^[a-z0-9_]{1,64}$"}
+        args:
+          description: The encoded arguments as hex (docs/protocol.md 18.3; default none).
+          type: string
+          pattern: "^([0-9a-fA-F]{2})*$"
+        caller: {$ref: "#/components/schemas/Address"}
+    QueryAnswer:
+      type: object
+      required: [succeeded, output, gasUsed, events, height]
+      additionalProperties: false
+      properties:
+        succeeded: {type: boolean}
+        failure: {type: string}
+        output: {$ref: "#/components/schemas/HexBytes"}
+        gasUsed: {type: integer, minimum: 0, maximum: 10000000}
+        events: {type: array, items: {$ref: "#/components/schemas/Event"}}
+        height: {$ref: "#/components/schemas/Height"}
     NonceGap:
       description: Pending transactions of the sender that wait behind a nonce the node does not hold.
       type: object

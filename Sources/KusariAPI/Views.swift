@@ -60,6 +60,10 @@ package enum View {
     package struct Tx: Encodable {
         package let id: String, chainId: UInt32, from: String, to: String, amount: UInt64, fee: UInt64, nonce: UInt64
         package let memo: String, publicKey: String, signature: String, size: Int
+        /// `transfer`, `deploy` (`to` is the new contract) or `call`.
+        package let kind: String
+        /// A deploy's or call's gas, method, input and code; left out of transfers.
+        package let contract: ContractAction?
     }
 
     package struct Proof: Encodable { package let index: UInt64, treeSize: UInt64, path: [String] }
@@ -67,15 +71,23 @@ package enum View {
     package struct TxInfo: Encodable {
         package let id: String, status: String, blockId: String?, height: UInt64?, position: Int?, confirmations: UInt64
         package let tx: Tx, proof: Proof?
+        /// What a confirmed deploy or call did; left out of transfers and pending transactions.
+        package let receipt: Receipt?
     }
 
-    package struct Terminal: Encodable { package let kind: String; package let key: String?; package let balance: UInt64?; package let nonce: UInt64? }
+    package struct Terminal: Encodable {
+        package let kind: String; package let key: String?; package let balance: UInt64?; package let nonce: UInt64?
+        /// A contract account's code hash and storage root (they are in its leaf); left out otherwise.
+        package let codeHash: String?; package let storageRoot: String?
+    }
     package struct StateProof: Encodable { package let key: String; package let siblings: [String]; package let terminal: Terminal }
 
     package struct AccountInfo: Encodable {
         package let address: String, balance: UInt64, nonce: UInt64, pendingNonce: UInt64, pending: Int
         package let height: UInt64, stateRoot: String, proof: StateProof
         package let gap: Gap?
+        /// A contract's code hash and storage root; left out of other accounts.
+        package let codeHash: String?, storageRoot: String?
     }
 
     /// Pending transactions waiting behind a nonce the node does not hold.
@@ -192,26 +204,31 @@ package struct Views {
     package func tx(_ t: Transaction) -> View.Tx {
         View.Tx(id: t.id.hex, chainId: t.chainId, from: address(t.from), to: address(t.to), amount: t.amount, fee: t.fee,
                 nonce: t.nonce, memo: Hex.encode(t.memo), publicKey: t.publicKey.hex, signature: t.signature.hex,
-                size: t.encoded.count)
+                size: t.encodedSize, kind: Self.kindName(t.action), contract: contractAction(t))
+    }
+
+    /// The API's name of a transaction's kind.
+    package static func kindName(_ action: TransactionAction) -> String {
+        switch action {
+        case .transfer: return "transfer"
+        case .deploy: return "deploy"
+        case .call: return "call"
+        }
     }
 
     package func txInfo(_ i: TransactionInfo) -> View.TxInfo {
         View.TxInfo(id: i.id.hex, status: i.status.rawValue, blockId: i.blockId?.hex, height: i.height, position: i.position,
                     confirmations: i.confirmations, tx: tx(i.tx),
-                    proof: i.proof.map { View.Proof(index: $0.index, treeSize: $0.treeSize, path: $0.path.map(\.hex)) })
+                    proof: i.proof.map { View.Proof(index: $0.index, treeSize: $0.treeSize, path: $0.path.map(\.hex)) },
+                    receipt: i.receipt.map(receipt))
     }
 
     package func account(_ a: AccountInfo) -> View.AccountInfo {
-        let terminal: View.Terminal
-        switch a.proof.terminal {
-        case .account(let acct): terminal = .init(kind: "account", key: nil, balance: acct.balance, nonce: acct.nonce)
-        case .empty: terminal = .init(kind: "empty", key: nil, balance: nil, nonce: nil)
-        case .otherLeaf(let k, let acct): terminal = .init(kind: "otherLeaf", key: k.hex, balance: acct.balance, nonce: acct.nonce)
-        }
-        return View.AccountInfo(address: address(a.address), balance: a.account.balance, nonce: a.account.nonce,
-                                pendingNonce: a.pendingNonce, pending: a.pendingCount, height: a.height,
-                                stateRoot: a.stateRoot.hex,
-                                proof: .init(key: a.proof.key.hex, siblings: a.proof.siblings.map(\.hex), terminal: terminal),
-                                gap: a.gap.map { View.Gap(missingNonce: $0.missingNonce, waitingFrom: $0.waitingFrom, waiting: $0.waiting) })
+        View.AccountInfo(address: address(a.address), balance: a.account.balance, nonce: a.account.nonce,
+                         pendingNonce: a.pendingNonce, pending: a.pendingCount, height: a.height,
+                         stateRoot: a.stateRoot.hex, proof: stateProof(a.proof),
+                         gap: a.gap.map { View.Gap(missingNonce: $0.missingNonce, waitingFrom: $0.waitingFrom, waiting: $0.waiting) },
+                         codeHash: a.account.codeHash?.hex,
+                         storageRoot: a.account.codeHash == nil ? nil : a.account.storageRoot.hex)
     }
 }

@@ -22,7 +22,7 @@ public final class Blockchain {
     /// The account state at the tip.
     public internal(set) var state: StateTree
     /// Runs contract transactions (a ledger rule: every node runs the same engine).
-    public let contracts: any ContractExecutor = ContractEngine()
+    public let contracts = ContractEngine()
     /// The best chain's block ids by height.
     public internal(set) var best: [Hash256]
     /// On a BFT chain, blocks that extend the tip and wait for their commit certificate

@@ -85,7 +85,8 @@ extension Node {
         return TransactionInfo(tx: block.transactions[location.position], id: id, status: .confirmed,
                                blockId: location.blockId, height: location.height, position: location.position,
                                confirmations: chain.height - location.height + 1,
-                               proof: MerkleTree.proof(leaves: ids, index: location.position))
+                               proof: MerkleTree.proof(leaves: ids, index: location.position),
+                               receipt: block.transactions[location.position].isContract ? receipt(id) : nil)
     }
 
     /// An account's state, with a proof against the state root of `height` (default: the tip).

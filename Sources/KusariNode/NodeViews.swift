@@ -43,6 +43,8 @@ public struct TransactionInfo: Sendable {
     public var position: Int?
     public var confirmations: UInt64
     public var proof: MerkleProof?
+    /// What a confirmed deploy or call did.
+    public var receipt: ContractReceipt? = nil
 }
 
 /// An account at a height, with its proof.

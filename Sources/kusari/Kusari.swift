@@ -14,6 +14,7 @@ struct Kusari: AsyncParsableCommand {
             AddressCommand.self,
             GenesisCommand.self,
             TxCommand.self,
+            ContractCommand.self,
             PowCommand.self,
             NodeCommand.self,
             InitCommand.self,
