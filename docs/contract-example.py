@@ -179,3 +179,37 @@ h0 = node(h1, EMPTY)
 assert h0 == storage_root
 for d, h in ((4, h4), (3, h3), (2, h2), (1, h1), (0, h0)):
     print(f"d={d} {h.hex()}")
+
+# --- Block 1 of a devnet chain whose genesis gives the sender 10 KSR (sections 11.3, 11.5, 18.7) ---
+# The 8-byte module exports no memory, so it is refused (18.4): the deploy fails at step 2 of 18.7
+# and uses the storing cost; the call then finds no contract at its address and uses no gas.
+beneficiary = bytes([0xBE]) * 20
+storing = 2_000 + 20 * len(code)
+deploy_charged = storing * 10
+call_charged = 0
+sender_balance = 1_000_000_000 - deploy_charged - call_charged
+beneficiary_balance = 5_000_000_000 + deploy_charged + call_charged
+
+
+def account_leaf0(key: bytes, balance: int, nonce: int) -> bytes:  # section 10.2
+    return sha256(b"\x00" + key + u64(balance) + u64(nonce))
+
+
+state_items = [(sender, account_leaf0(sender, sender_balance, 2)),
+               (beneficiary, account_leaf0(beneficiary, beneficiary_balance, 0))]
+state_root = subtree(state_items, 0)
+
+
+def receipt(txid: bytes, contract_: bytes, gas: int, failure: str) -> bytes:  # section 11.6
+    return txid + contract_ + u64(gas) + lp(failure.encode()) + b"\x00" + varuint(0) + lp(b"")
+
+
+call_receipt = receipt(sha256(call_tx), contract, 0, "no contract at this address")
+print(f"storingCost {storing}")
+print(f"deployCharged {deploy_charged} refund {500_000 - deploy_charged}")
+print(f"senderBalance {sender_balance}")
+print(f"beneficiaryBalance {beneficiary_balance}")
+print(f"senderLeaf {state_items[0][1].hex()}")
+print(f"beneficiaryLeaf {state_items[1][1].hex()}")
+print(f"stateRoot {state_root.hex()}")
+print(f"callReceipt {call_receipt.hex()}")
