@@ -65,14 +65,17 @@ public struct ReceiptEvent: Hashable, Sendable {
 }
 
 extension ContractReceipt: CanonicalCodable {
-    /// The most events a receipt holds (a decoding bound).
-    static let maxEvents = 1024
+    /// The most events a receipt holds (a decoding bound): 64 per call, for the call and up
+    /// to 64 messages.
+    static let maxEvents = 65 * 64
+    /// The longest failure text a receipt holds (a revert message is at most 64 KiB).
+    static let maxFailureLength = 1 << 17
 
     public func encode(to w: inout ByteWriter) {
         w.writeHash(transaction)
         w.writeBytes(contract.bytes)
         w.writeUInt64(gasUsed)
-        w.writeLengthPrefixed(Array((failure ?? "").utf8))
+        w.writeLengthPrefixed(Array((failure ?? "").utf8.prefix(Self.maxFailureLength)))
         w.writeUInt8(failure == nil ? 1 : 0)
         w.writeVarUInt(UInt64(events.count))
         for e in events {
@@ -87,7 +90,7 @@ extension ContractReceipt: CanonicalCodable {
         transaction = try r.readHash(field: "receipt.transaction")
         contract = AddressPayload(bytes: try r.readBytes(20, field: "receipt.contract")) ?? .zero
         gasUsed = try r.readUInt64(field: "receipt.gasUsed")
-        let reason = String(decoding: try r.readLengthPrefixed(field: "receipt.failure", maximum: 4096), as: UTF8.self)
+        let reason = String(decoding: try r.readLengthPrefixed(field: "receipt.failure", maximum: Self.maxFailureLength), as: UTF8.self)
         let ok = try r.readUInt8(field: "receipt.succeeded")
         guard ok <= 1 else { throw .invalid(field: "receipt.succeeded", reason: "must be 0 or 1") }
         failure = ok == 1 ? nil : reason

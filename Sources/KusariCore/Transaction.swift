@@ -39,6 +39,7 @@ public struct Transaction: Hashable, Sendable {
     /// Builds and signs a transaction.
     public init(chainId: UInt32, key: KeyPair, nonce: UInt64, to: AddressPayload, amount: UInt64,
                 fee: UInt64, memo: [UInt8] = []) throws(TransactionError) {
+        guard chainId != Self.typedMarker else { throw .field("chainId", "may not be 0 (it marks a typed transaction)") }
         guard amount <= Amount.maxSupply else { throw .field("amount", "exceeds the 21,000,000 KSR supply cap") }
         guard fee <= Amount.maxSupply else { throw .field("fee", "exceeds the 21,000,000 KSR supply cap") }
         guard memo.count <= Self.maxMemoLength else {

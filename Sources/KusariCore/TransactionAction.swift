@@ -63,6 +63,9 @@ public struct GasTerms: Hashable, Sendable {
 public struct ContractDeploy: Hashable, Sendable {
     /// The largest module in bytes.
     public static let maxCodeLength = 128 * 1024
+    /// The smallest: a WebAssembly module's header (magic and version) alone is 8 bytes, so
+    /// no deploy is shorter than the smallest transfer (147 bytes against 145).
+    public static let minCodeLength = 8
     public var code: [UInt8]
     public var input: [UInt8]
     public var gas: GasTerms
@@ -168,6 +171,9 @@ extension Transaction {
         let action: TransactionAction
         if kind == TransactionKind.deploy {
             let code = try r.readLengthPrefixed(field: "code", maximum: ContractDeploy.maxCodeLength)
+            guard code.count >= ContractDeploy.minCodeLength else {
+                throw .invalid(field: "code", reason: "\(code.count) bytes; a module is at least \(ContractDeploy.minCodeLength) (its header)")
+            }
             let input = try r.readLengthPrefixed(field: "input", maximum: ContractInvocation.maxInputLength)
             action = .deploy(ContractDeploy(code: code, input: input, gas: gas))
             to = .contract(deployer: AddressPayload(publicKey: publicKey), nonce: nonce)
@@ -189,6 +195,9 @@ extension Transaction {
     public init(chainId: UInt32, key: KeyPair, nonce: UInt64, deploy: ContractDeploy, amount: UInt64 = 0) throws(TransactionError) {
         guard deploy.code.count <= ContractDeploy.maxCodeLength else {
             throw .field("code", "is \(deploy.code.count) bytes, at most \(ContractDeploy.maxCodeLength) allowed")
+        }
+        guard deploy.code.count >= ContractDeploy.minCodeLength else {
+            throw .field("code", "is \(deploy.code.count) bytes; a module is at least \(ContractDeploy.minCodeLength) (its header)")
         }
         try self.init(chainId: chainId, key: key, nonce: nonce,
                       to: .contract(deployer: AddressPayload(publicKey: key.publicKey), nonce: nonce),

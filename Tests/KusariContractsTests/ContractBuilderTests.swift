@@ -49,11 +49,11 @@ import Testing
         }
         """#
 
-    @Test func swiftCodeThatMisbehavesTrapsCleanly() throws {
+    @Test func swiftCodeThatMisbehavesTrapsCleanly() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.hostileSource.write(to: dir.appendingPathComponent("Hostile.swift"), atomically: true, encoding: .utf8)
-        let built = try ContractBuilder(sdkDirectory: Examples.sdk).build(contractDirectory: dir)
+        let built = try await offPool { try ContractBuilder(sdkDirectory: Examples.sdk).build(contractDirectory: dir) }
         #expect(built.code.methods == ["hog", "overflow", "recurse"])
         let deployed = Deployed(code: built.code)
         #expect(deployed.call("hog", from: alice).error == .trapped(.unreachable))
@@ -65,21 +65,23 @@ import Testing
         #expect(deployed.call("overflow", from: alice, [.u64(UInt64.max)]).error == .trapped(.unreachable))
     }
 
-    @Test func aDirectoryWithoutSourcesIsAClearError() throws {
+    @Test func aDirectoryWithoutSourcesIsAClearError() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(throws: ContractBuildError.self) { try ContractBuilder(sdkDirectory: Examples.sdk).build(contractDirectory: dir) }
+        await #expect(throws: ContractBuildError.self) {
+            try await offPool { try ContractBuilder(sdkDirectory: Examples.sdk).build(contractDirectory: dir) }
+        }
     }
 
-    @Test func aCompileErrorIsReportedWithTheCompilersWords() throws {
+    @Test func aCompileErrorIsReportedWithTheCompilersWords() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try "let x: Int = \"no\"\n".write(to: dir.appendingPathComponent("Bad.swift"), atomically: true, encoding: .utf8)
         do {
-            _ = try ContractBuilder(sdkDirectory: Examples.sdk).build(contractDirectory: dir)
+            _ = try await offPool { try ContractBuilder(sdkDirectory: Examples.sdk).build(contractDirectory: dir) }
             Issue.record("a broken contract built")
         } catch {
-            guard case .compileFailed(let output) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .compileFailed(let output)? = error as? ContractBuildError else { Issue.record("wrong error \(error)"); return }
             #expect(output.contains("Bad.swift"))
         }
     }

@@ -6,8 +6,8 @@ import Testing
 /// The example contracts, built from their Swift sources with the real toolchain (Embedded
 /// Swift to wasm32), deployed into an in-memory host and exercised through the runtime.
 @Suite struct ExampleContractTests {
-    func deploy(_ build: Result<ContractBuild, ContractBuildError>) throws -> Deployed {
-        let built = try build.get()
+    func deploy(_ build: @autoclosure @escaping @Sendable () -> Result<ContractBuild, ContractBuildError>) async throws -> Deployed {
+        let built = try await Examples.built(build)
         #expect(built.size < 32 * 1024)
         #expect(built.codeHash == Hash256.sha256(built.wasm))
         return Deployed(code: built.code)
@@ -18,8 +18,8 @@ import Testing
         return v
     }
 
-    @Test func theTokenMintsTransfersApprovesAndSpendsAllowances() throws {
-        let token = try deploy(Examples.token)
+    @Test func theTokenMintsTransfersApprovesAndSpendsAllowances() async throws {
+        let token = try await deploy(Examples.token)
         #expect(token.code.methods == ["allowance", "approve", "balance_of", "init", "total_supply", "transfer", "transfer_from"])
         let initialised = token.call("init", from: alice, [.u64(1_000)])
         #expect(initialised.succeeded, "\(initialised)")
@@ -46,8 +46,8 @@ import Testing
         #expect(try u64(token.call("total_supply", from: bob), token) == 1_000)
     }
 
-    @Test func aRevertedTransferLeavesNoTraceButItsGas() throws {
-        let token = try deploy(Examples.token)
+    @Test func aRevertedTransferLeavesNoTraceButItsGas() async throws {
+        let token = try await deploy(Examples.token)
         #expect(token.call("init", from: alice, [.u64(100)]).succeeded)
         let before = token.host.entries(of: contractAddress)
         let failed = token.call("transfer", from: bob, [.address(alice), .u64(1)])
@@ -57,8 +57,8 @@ import Testing
         #expect(token.host.entries(of: contractAddress).map(\.value) == before.map(\.value))
     }
 
-    @Test func garbageArgumentsRevert() throws {
-        let token = try deploy(Examples.token)
+    @Test func garbageArgumentsRevert() async throws {
+        let token = try await deploy(Examples.token)
         #expect(token.call("init", from: alice, [.u64(100)]).succeeded)
         let garbage = token.runtime.run(token.code, ContractCall(contract: contractAddress, caller: alice, method: "transfer",
                                                                  input: [0xFF, 0x00, 0x13], gasLimit: 1_000_000),
@@ -68,8 +68,8 @@ import Testing
         #expect(token.call("transfer", from: alice, [.address(bob), .u64(1), .u64(1)]).error == .reverted("invalid arguments"))
     }
 
-    @Test func tooLittleGasRunsOutAndChargesTheLimit() throws {
-        let token = try deploy(Examples.token)
+    @Test func tooLittleGasRunsOutAndChargesTheLimit() async throws {
+        let token = try await deploy(Examples.token)
         #expect(token.call("init", from: alice, [.u64(100)]).succeeded)
         // The first transfer to bob costs less (his balance is absent, a shorter read);
         // from the second on, every transfer reads and writes the same sizes.
@@ -82,20 +82,21 @@ import Testing
         print("token transfer to an existing holder: \(full.gasUsed) gas")
     }
 
-    @Test func tokenTransfersAreDeterministic() throws {
+    @Test func tokenTransfersAreDeterministic() async throws {
         // Fresh instances every call, and reused ones, give the same outcomes.
-        let runs = try [true, false, true].map { reuse -> [ContractOutcome] in
-            var token = try deploy(Examples.token)
+        var runs: [[ContractOutcome]] = []
+        for reuse in [true, false, true] {
+            var token = try await deploy(Examples.token)
             token.runtime = ContractRuntime(reuseInstances: reuse)
-            return [token.call("init", from: alice, [.u64(1_000)]),
-                    token.call("transfer", from: alice, [.address(bob), .u64(7)]),
-                    token.call("transfer", from: bob, [.address(carol), .u64(8)])]
+            runs.append([token.call("init", from: alice, [.u64(1_000)]),
+                         token.call("transfer", from: alice, [.address(bob), .u64(7)]),
+                         token.call("transfer", from: bob, [.address(carol), .u64(8)])])
         }
         #expect(runs[0] == runs[1] && runs[1] == runs[2])
     }
 
-    @Test func theRegistryRegistersResolvesTransfersListsAndReleases() throws {
-        let registry = try deploy(Examples.registry)
+    @Test func theRegistryRegistersResolvesTransfersListsAndReleases() async throws {
+        let registry = try await deploy(Examples.registry)
         registry.host.setBalance(alice, 1_000)
         registry.host.setBalance(bob, 1_000)
         #expect(registry.call("init", from: alice, [.u64(10)]).succeeded)
@@ -126,8 +127,8 @@ import Testing
         #expect(registry.call("owner", from: carol, [.bytes(Array("alice".utf8))]).error == .reverted("name is not registered"))
     }
 
-    @Test func theEscrowReleasesToTheSellerOrRefundsTheBuyer() throws {
-        let escrow = try deploy(Examples.escrow)
+    @Test func theEscrowReleasesToTheSellerOrRefundsTheBuyer() async throws {
+        let escrow = try await deploy(Examples.escrow)
         escrow.host.setBalance(alice, 500)
         let deadline: Int64 = block.time + 3_600
         #expect(escrow.call("init", from: alice, [.address(bob), .address(carol), .i64(deadline)]).succeeded)
@@ -148,7 +149,7 @@ import Testing
         #expect(escrow.call("refund", from: carol).error == .reverted("escrow is already settled"))
 
         // A second escrow: the buyer takes the deposit back after the deadline.
-        let late = try deploy(Examples.escrow)
+        let late = try await deploy(Examples.escrow)
         late.host.setBalance(alice, 500)
         #expect(late.call("init", from: alice, [.address(bob), .address(carol), .i64(deadline)]).succeeded)
         #expect(late.call("deposit", from: alice, value: 200).succeeded)

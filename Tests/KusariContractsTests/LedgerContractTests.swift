@@ -27,8 +27,8 @@ import Testing
                                      rules: rules, contracts: engine)
     }
 
-    func deployToken(supply: UInt64 = 1_000) throws -> (tx: Transaction, applied: AppliedBlock) {
-        let wasm = try Examples.token.get().wasm
+    func deployToken(supply: UInt64 = 1_000) async throws -> (tx: Transaction, applied: AppliedBlock) {
+        let wasm = try await Examples.built { Examples.token }.wasm
         let tx = try Transaction(chainId: chainId, key: deployer, nonce: 0,
                                  deploy: ContractDeploy(code: wasm, input: ContractValue.encode([.u64(supply)]),
                                                         gas: GasTerms(limit: 2_000_000, price: 2)))
@@ -42,9 +42,9 @@ import Testing
         return v
     }
 
-    @Test func typedTransactionsRoundTripAndNeverReadAsTransfers() throws {
+    @Test func typedTransactionsRoundTripAndNeverReadAsTransfers() async throws {
         let deploy = try Transaction(chainId: chainId, key: deployer, nonce: 4,
-                                     deploy: ContractDeploy(code: [0, 97, 115, 109], input: [1, 2], gas: GasTerms(limit: 1000, price: 3)))
+                                     deploy: ContractDeploy(code: [0, 97, 115, 109, 1, 0, 0, 0], input: [1, 2], gas: GasTerms(limit: 1000, price: 3)))
         let decoded = try Transaction(decoding: deploy.encoded)
         #expect(decoded == deploy)
         #expect(decoded.hasValidSignature)
@@ -71,8 +71,8 @@ import Testing
         }
     }
 
-    @Test func aDeployedTokenLivesInTheStateTreeWithProofsAndFees() throws {
-        let (tx, applied) = try deployToken()
+    @Test func aDeployedTokenLivesInTheStateTreeWithProofsAndFees() async throws {
+        let (tx, applied) = try await deployToken()
         let receipt = try #require(applied.receipts.first)
         #expect(receipt.succeeded, "\(receipt.failure ?? "")")
         let token = tx.to
@@ -106,8 +106,8 @@ import Testing
         #expect(accountProof.account == account && accountProof.verify(root: applied.state.root))
     }
 
-    @Test func callsMoveTokensAndFailedCallsLeaveOnlyTheirFee() throws {
-        let (deploy, first) = try deployToken()
+    @Test func callsMoveTokensAndFailedCallsLeaveOnlyTheirFee() async throws {
+        let (deploy, first) = try await deployToken()
         let token = deploy.to
         let bob = address(0xB0)
         let transfer = try Transaction(chainId: chainId, key: deployer, nonce: 1, contract: token,
@@ -144,7 +144,7 @@ import Testing
         #expect(again.state.root == second.state.root)
     }
 
-    @Test func aHostileModuleIsRefusedAtDeployAndPaysForTheAttempt() throws {
+    @Test func aHostileModuleIsRefusedAtDeployAndPaysForTheAttempt() async throws {
         let float = try wat("(func (export \"init\") (drop (f32.add (f32.const 1) (f32.const 2))))")
         let tx = try Transaction(chainId: chainId, key: deployer, nonce: 0,
                                  deploy: ContractDeploy(code: float, gas: GasTerms(limit: 100_000, price: 1)))
@@ -166,8 +166,8 @@ import Testing
         #expect(!second.state.account(looping.to).isContract)
     }
 
-    @Test func blocksWithoutAnEngineOrOverTheGasCapAreRefused() throws {
-        let (deploy, _) = try deployToken()
+    @Test func blocksWithoutAnEngineOrOverTheGasCapAreRefused() async throws {
+        let (deploy, _) = try await deployToken()
         #expect(throws: BlockError.self) {
             try BlockApplication.execute([deploy], on: genesis, height: 1, time: 1, beneficiary: miner, rules: rules)
         }

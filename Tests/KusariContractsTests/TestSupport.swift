@@ -65,3 +65,20 @@ struct Deployed {
         try ContractValue.decode(try outcome.result.get())
     }
 }
+
+/// Runs `body` (a swiftc build of several seconds, or a wait for one) on a Dispatch thread and
+/// awaits it, so that no Swift concurrency thread is held meanwhile: on a 2-core machine the
+/// cooperative pool has two threads, and other suites' async work (the API test servers)
+/// needs them.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+extension Examples {
+    /// An example's build (once per process), awaited off the cooperative pool.
+    static func built(_ example: @escaping @Sendable () -> Result<ContractBuild, ContractBuildError>) async throws -> ContractBuild {
+        try await offPool { try example().get() }
+    }
+}

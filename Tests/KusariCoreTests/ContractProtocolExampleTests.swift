@@ -255,15 +255,16 @@ import Testing
 
         #expect(error(typed(kind: 1, deployBody(codeLength: 131_073))) == .oversize(field: "code", length: 131_073, maximum: 131_072))
         #expect(error(typed(kind: 1, deployBody(codeLength: 131_072))) == nil)
-        #expect(error(typed(kind: 1, deployBody(codeLength: 0, inputLength: 65_537)))
+        #expect(error(typed(kind: 1, deployBody(codeLength: 8, inputLength: 65_537)))
                 == .oversize(field: "input", length: 65_537, maximum: 65_536))
+        #expect(error(typed(kind: 1, deployBody(codeLength: 7)))?.field == "code")
         #expect(error(typed(kind: 2, callBody()) + [0]) == .trailingBytes(count: 1))
     }
 
     @Test func sizesAndCapsAreTheDocumented() throws {
         let key = try KeyPair(seed: [UInt8](repeating: 7, count: 32))
         let gas = GasTerms(limit: 1, price: 1)
-        let smallestDeploy = try Transaction(chainId: 3, key: key, nonce: 0, deploy: ContractDeploy(code: [], gas: gas))
+        let smallestDeploy = try Transaction(chainId: 3, key: key, nonce: 0, deploy: ContractDeploy(code: [UInt8](repeating: 0, count: 8), gas: gas))
         let largestDeploy = try Transaction(chainId: 3, key: key, nonce: 0,
                                             deploy: ContractDeploy(code: [UInt8](repeating: 1, count: 131_072),
                                                                    input: [UInt8](repeating: 2, count: 65_536), gas: gas))
@@ -272,7 +273,7 @@ import Testing
         let largestCall = try Transaction(chainId: 3, key: key, nonce: 0, contract: .zero,
                                           call: ContractInvocation(method: String(repeating: "a", count: 64),
                                                                    input: [UInt8](repeating: 2, count: 65_536), gas: gas))
-        #expect(smallestDeploy.encoded.count == 139 && document.contains("| 139 (empty code and input) |"))
+        #expect(smallestDeploy.encoded.count == 147 && document.contains("| 147 (8-byte code, no input) |"))
         #expect(largestDeploy.encoded.count == 196_751 && Transaction.maxEncodedSize == 196_751)
         #expect(largestDeploy.encodedSize == largestDeploy.encoded.count)
         #expect(document.contains("**196,751** = 137 + 3 + 131,072 + 3 + 65,536 (`Transaction.maxEncodedSize`"))
@@ -291,7 +292,7 @@ import Testing
 
         // The builders refuse what the decoder refuses.
         #expect(throws: TransactionError.self) {
-            try Transaction(chainId: 0, key: key, nonce: 0, deploy: ContractDeploy(code: [], gas: gas))
+            try Transaction(chainId: 0, key: key, nonce: 0, deploy: ContractDeploy(code: [UInt8](repeating: 0, count: 8), gas: gas))
         }
         #expect(throws: TransactionError.self) {
             try Transaction(chainId: 3, key: key, nonce: 0, contract: .zero,
@@ -303,29 +304,39 @@ import Testing
         }
     }
 
-    // MARK: - Known bugs the document describes (each test fails once the bug is fixed, so the text is updated)
+    // MARK: - Bounds the document states
 
-    @Test func aShortDeployIsBelowTheBlockDecodersBound() throws {
+    @Test func deploysShorterThanAModuleHeaderAreRefusedSoNoTransactionIsBelow145Bytes() throws {
         let key = try KeyPair(seed: [UInt8](repeating: 7, count: 32))
-        let deploy = try Transaction(chainId: 3, key: key, nonce: 0, deploy: ContractDeploy(code: [], gas: GasTerms(limit: 0, price: 0)))
-        #expect(deploy.encoded.count < Transaction.minEncodedSize)
-        let header = BlockHeader(height: 1, previousId: .zero, merkleRoot: MerkleTree.root(leaves: [deploy.id]), stateRoot: .zero,
-                                 timestamp: 0, bits: 0x207fffff, beneficiary: .zero, nonce: 0)
-        withKnownIssue("docs/protocol.md 6.5 and 8.2: the block decoder's count bound assumes 145-byte transactions") {
-            _ = try Block(decoding: Block(header: header, transactions: [deploy]).encoded)
+        #expect(throws: TransactionError.self) {
+            try Transaction(chainId: 3, key: key, nonce: 0, deploy: ContractDeploy(code: [0, 97, 115, 109, 1, 0, 0], gas: GasTerms(limit: 0, price: 0)))
         }
+        let smallest = try Transaction(chainId: 3, key: key, nonce: 0,
+                                       deploy: ContractDeploy(code: [0, 97, 115, 109, 1, 0, 0, 0], gas: GasTerms(limit: 0, price: 0)))
+        #expect(smallest.encoded.count == 147 && smallest.encoded.count >= Transaction.minEncodedSize)
+        // The same bytes with a 7-byte code: the decoder names the field.
+        var bytes = smallest.encoded
+        bytes[73] = 7
+        bytes.remove(at: 81)
+        #expect(throws: CanonicalDecodingError.invalid(field: "code", reason: "7 bytes; a module is at least 8 (its header)")) {
+            try Transaction(decoding: bytes)
+        }
+        let header = BlockHeader(height: 1, previousId: .zero, merkleRoot: MerkleTree.root(leaves: [smallest.id]), stateRoot: .zero,
+                                 timestamp: 0, bits: 0x207fffff, beneficiary: .zero, nonce: 0)
+        let block = Block(header: header, transactions: [smallest])
+        #expect(try Block(decoding: block.encoded).transactions == [smallest])
+        #expect(throws: TransactionError.self) { try Transaction(chainId: 0, key: key, nonce: 0, to: .zero, amount: 1, fee: 1) }
     }
 
-    @Test func receiptDecoderBoundsAreBelowWhatATransactionCanProduce() throws {
+    @Test func receiptsHoldWhatATransactionCanProduce() throws {
         let events = [ReceiptEvent](repeating: ReceiptEvent(contract: .zero, topic: [1], data: []), count: 65 * 64)
         let many = ContractReceipt(transaction: .zero, contract: .zero, gasUsed: 0, failure: nil, events: events, output: [])
+        #expect(try ContractReceipt(decoding: many.encoded) == many)
         let long = ContractReceipt(transaction: .zero, contract: .zero, gasUsed: 0,
                                    failure: "reverted: " + String(repeating: "x", count: 64 * 1024), events: [], output: [])
-        withKnownIssue("docs/protocol.md 11.6: a receipt may hold 4,160 events; the decoder takes 1,024") {
-            _ = try ContractReceipt(decoding: many.encoded)
-        }
-        withKnownIssue("docs/protocol.md 11.6: a failure text may be over 64 KiB; the decoder takes 4,096 bytes") {
-            _ = try ContractReceipt(decoding: long.encoded)
-        }
+        #expect(try ContractReceipt(decoding: long.encoded) == long)
+        let tooLong = ContractReceipt(transaction: .zero, contract: .zero, gasUsed: 0,
+                                      failure: String(repeating: "y", count: 200_000), events: [], output: [])
+        #expect(try ContractReceipt(decoding: tooLong.encoded).failure?.utf8.count == 131_072)
     }
 }
