@@ -188,7 +188,7 @@ import KusariCore
             ("POST", "/v1/txs", Data(#"{"tx": "zz"}"#.utf8), 400, "bad_request"),
             ("POST", "/v1/txs", Data(#"{"tx": "\#(hex.prefix(100))"}"#.utf8), 400, "invalid_encoding"),
             ("POST", "/v1/txs", Data(#"{"tx": "\#(hex)00"}"#.utf8), 400, "invalid_encoding"),
-            ("POST", "/v1/txs", Data(repeating: 0x20, count: 200_000), 413, "too_large"),
+            ("POST", "/v1/txs", Data(repeating: 0x20, count: 600_000), 413, "too_large"),
             ("POST", "/v1/txs", Data(#"{"tx": "\#(Hex.encode(try transfer(faucet, to: bob, amount: 1, nonce: 0, chain: 1).encoded))"}"#.utf8), 422, "wrong_chain"),
             ("POST", "/v1/txs", Data(#"{"tx": "\#(Hex.encode(try transfer(bob, to: faucet, amount: 1, nonce: 0).encoded))"}"#.utf8), 422, "insufficient_balance"),
             ("POST", "/v1/txs", Data(#"{"tx": "\#(Hex.encode(try transfer(faucet, to: bob, amount: 1, nonce: 0, fee: 3).encoded))"}"#.utf8), 422, "fee_too_low"),
