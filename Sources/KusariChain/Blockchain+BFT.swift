@@ -107,7 +107,9 @@ extension Blockchain {
         }
         // Only a block whose body applies to the tip waits (a junk body never pushes a real block out).
         if !awaitingCommit.contains(where: { $0.id == id }) {
-            do { _ = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts) } catch {
+            do {
+                rememberApplied(id, try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts))
+            } catch {
                 throw .invalidBlock(height: header.height, error)
             }
             if awaitingCommit.count >= Self.maxAwaitingCommit { awaitingCommit.removeFirst() }
@@ -167,6 +169,10 @@ extension Blockchain {
                                                       nextValidatorsHash: parentFields.nextValidatorsHash,
                                                       lastCommitHash: lastCommit?.hash ?? .zero,
                                                       evidenceHash: DoubleSignEvidence.listHash(evidence)))
-        return Block(header: header, transactions: transactions, lastCommit: lastCommit, evidence: evidence)
+        let block = Block(header: header, transactions: transactions, lastCommit: lastCommit, evidence: evidence)
+        var known = applied
+        known.transactionIds = transactions.map(\.id)
+        rememberApplied(block.id, known)
+        return block
     }
 }

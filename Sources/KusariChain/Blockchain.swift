@@ -28,6 +28,11 @@ public final class Blockchain {
     /// On a BFT chain, blocks that extend the tip and wait for their commit certificate
     /// (at most `maxAwaitingCommit`, oldest dropped first).
     var awaitingCommit: [Block] = []
+    /// Bodies already applied to the tip's state (BFT: checked proposals and waiting blocks,
+    /// and this node's own proposals), by block id, so connecting one does not apply it
+    /// again. Valid only while `tipId` is `appliedOn`; emptied when the tip moves.
+    var appliedBodies: [Hash256: AppliedBlock] = [:]
+    var appliedOn = Hash256.zero
     /// The blocks the last reorganisation took off the best chain, oldest first.
     public internal(set) var lastDisconnected: [Hash256] = []
     let index: HeaderIndex
@@ -294,9 +299,13 @@ public final class Blockchain {
         let id = entry.id, header = entry.header
         var entry = entry
         let applied: AppliedBlock
-        do { applied = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts) } catch {
-            try rejectBody(entry, error)
-            throw .invalidBlock(height: header.height, error)
+        if appliedOn == tipId, let known = appliedBodies[id] {
+            applied = known
+        } else {
+            do { applied = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts) } catch {
+                try rejectBody(entry, error)
+                throw .invalidBlock(height: header.height, error)
+            }
         }
         entry.status = .valid
         var batch = StoreBatch()
@@ -317,7 +326,16 @@ public final class Blockchain {
         index.insert(entry)
         best.append(id)
         state = applied.state
+        appliedBodies.removeAll()
         return .connected(height: header.height)
+    }
+
+    /// Remembers that `id`'s body, applied to the tip's state, gives `applied` (at most a
+    /// few bodies: the waiting blocks and this node's proposals).
+    func rememberApplied(_ id: Hash256, _ applied: AppliedBlock) {
+        if appliedOn != tipId { appliedBodies.removeAll(); appliedOn = tipId }
+        if appliedBodies.count >= 2 * Self.maxAwaitingCommit, let any = appliedBodies.keys.min() { appliedBodies[any] = nil }
+        appliedBodies[id] = applied
     }
 
     /// Stores a header (and its body) without touching the best chain.

@@ -67,8 +67,12 @@ struct LightCommand: ParsableCommand {
             if let address {
                 let parsed = try Arguments.address(address, network: network, field: "address")
                 let account = try await source.account(parsed, height: verified.height, root: verified.header.stateRoot)
-                fields.append(("account", .object([("address", .string(parsed.string)), ("balance", .uint(account.balance)),
-                                                   ("nonce", .uint(account.nonce)), ("proofVerified", .bool(true))])))
+                var shown: [(String, JSON)] = [("address", .string(parsed.string)), ("balance", .uint(account.balance)),
+                                                ("nonce", .uint(account.nonce))]
+                if let code = account.codeHash {
+                    shown += [("codeHash", .string(code.hex)), ("storageRoot", .string(account.storageRoot.hex))]
+                }
+                fields.append(("account", .object(shown + [("proofVerified", .bool(true))])))
             }
             Output.print(.object(fields))
         }
@@ -148,15 +152,23 @@ struct LightSource: Sendable {
             siblings.append(h)
         }
         let balance = (terminal["balance"] as? NSNumber)?.uint64Value ?? 0, nonce = (terminal["nonce"] as? NSNumber)?.uint64Value ?? 0
+        // A contract's leaf also holds its code hash and storage root (docs/protocol.md 10.5).
+        func hash(_ name: String) throws -> Hash256? {
+            guard let text = terminal[name] as? String else { return nil }
+            guard let h = try? Hash256(hex: text) else { throw CLIError("api: the proof's \(name) is not 64 hex digits") }
+            return h
+        }
+        let code = try hash("codeHash"), storageRoot = try hash("storageRoot") ?? .zero
+        func leafAccount() -> Account { Account(balance: balance, nonce: nonce, codeHash: code, storageRoot: code == nil ? .zero : storageRoot) }
         let end: StateProof.Terminal
         switch kind {
-        case "account": end = .account(Account(balance: balance, nonce: nonce))
+        case "account": end = .account(leafAccount())
         case "empty": end = .empty
         case "otherLeaf":
             guard let keyText = terminal["key"] as? String, let bytes = try? Hex.decode(keyText), let key = AddressPayload(bytes: bytes) else {
                 throw CLIError("api: the proof's other leaf has no key")
             }
-            end = .otherLeaf(key: key, account: Account(balance: balance, nonce: nonce))
+            end = .otherLeaf(key: key, account: leafAccount())
         default: throw CLIError("api: the proof's terminal kind '\(kind)' is unknown")
         }
         let stateProof = StateProof(key: address.payload, siblings: siblings, terminal: end)
