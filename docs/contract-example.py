@@ -182,11 +182,16 @@ for d, h in ((4, h4), (3, h3), (2, h2), (1, h1), (0, h0)):
 
 # --- Block 1 of a devnet chain whose genesis gives the sender 10 KSR (sections 11.3, 11.5, 18.7) ---
 # The 8-byte module exports no memory, so it is refused (18.4): the deploy fails at step 2 of 18.7
-# and uses the storing cost; the call then finds no contract at its address and uses no gas.
+# and uses its intrinsic gas (11.5) and the storing cost; the call then finds no contract at its
+# address and uses only its intrinsic gas.
 beneficiary = bytes([0xBE]) * 20
+def intrinsic(tx: bytes) -> int:  # section 11.5: 5,000 plus 16 per byte of the encoding
+    return 5_000 + 16 * len(tx)
 storing = 2_000 + 20 * len(code)
-deploy_charged = storing * 10
-call_charged = 0
+deploy_gas = intrinsic(deploy_tx) + storing
+call_gas = intrinsic(call_tx)
+deploy_charged = deploy_gas * 10
+call_charged = call_gas * 10
 sender_balance = 1_000_000_000 - deploy_charged - call_charged
 beneficiary_balance = 5_000_000_000 + deploy_charged + call_charged
 
@@ -204,7 +209,9 @@ def receipt(txid: bytes, contract_: bytes, gas: int, failure: str) -> bytes:  # 
     return txid + contract_ + u64(gas) + lp(failure.encode()) + b"\x00" + varuint(0) + lp(b"")
 
 
-call_receipt = receipt(sha256(call_tx), contract, 0, "no contract at this address")
+call_receipt = receipt(sha256(call_tx), contract, call_gas, "no contract at this address")
+print(f"intrinsic deploy {intrinsic(deploy_tx)} call {intrinsic(call_tx)}")
+print(f"deployGas {deploy_gas} callGas {call_gas} callCharged {call_charged} refund {1_000_000 - call_charged}")
 print(f"storingCost {storing}")
 print(f"deployCharged {deploy_charged} refund {500_000 - deploy_charged}")
 print(f"senderBalance {sender_balance}")

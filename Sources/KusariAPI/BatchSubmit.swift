@@ -11,7 +11,8 @@ import NIOCore
 enum BatchSubmit {
     /// The most transactions in one batch.
     static let maxTransactions = 256
-    /// The largest batch body (256 transactions of the largest size, in hex, fit).
+    /// The largest batch body: 256 transfers of the largest size in hex fit many times over,
+    /// and so do two deploys of the largest module.
     static let maxBodyBytes = 1 << 20
 
     /// One transaction's outcome: its id when it decoded, and an error when it was refused.

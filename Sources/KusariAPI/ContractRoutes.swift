@@ -20,7 +20,10 @@ extension API {
             let after = try Query.hexBytes(request, "after")
             let limit = try Query.limit(request, maximum: Node.maxStorageListing, fallback: 100)
             let entries = try await node.storage(address, prefix: prefix, after: after, limit: limit)
-            let next = entries.count == limit ? entries.last.map { Hex.encode($0.key) } : nil
+            // A page that stopped at its entry or byte budget may have more after it.
+            let bytes = entries.reduce(0) { $0 + $1.key.count + $1.value.count }
+            let full = entries.count == limit || bytes >= Node.maxStorageListingBytes
+            let next = full ? entries.last.map { Hex.encode($0.key) } : nil
             return JSONBody.response(View.StorageListing(contract: views.address(address),
                                                          entries: entries.map { View.StorageEntry(key: Hex.encode($0.key), value: Hex.encode($0.value)) },
                                                          next: next))
@@ -55,8 +58,11 @@ extension API {
             }
             _ = try await node.contract(address)   // 404 when there is no contract
             let q = await node.queryContext()
-            let outcome = q.engine.query(q.state, contract: address, method: method, input: input, caller: caller,
-                                         gasLimit: Node.maxQueryGas, block: q.block)
+            let (args, from) = (input, caller)
+            let outcome = await QueryLane.shared.run {
+                q.engine.query(q.state, contract: address, method: method, input: args, caller: from,
+                               gasLimit: Node.maxQueryGas, block: q.block)
+            }
             return JSONBody.response(views.query(outcome, height: q.block.height))
         }
     }
@@ -79,5 +85,17 @@ extension Path {
             throw APIError(.badRequest, "bad_request", "\(field): \(bytes.count) bytes, at most \(maximum)")
         }
         return bytes
+    }
+}
+
+/// Runs read-only queries one at a time on a thread of their own, so that however many
+/// clients query, contract code never holds the cooperative threads the node and its
+/// peers run on (a query may take milliseconds).
+final class QueryLane: Sendable {
+    static let shared = QueryLane()
+    private let queue = DispatchQueue(label: "kusari.api.queries")
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume(returning: body()) } }
     }
 }

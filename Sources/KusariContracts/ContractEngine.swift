@@ -9,11 +9,16 @@ import Synchronization
 public final class ContractEngine: ContractExecutor {
     /// The most messages one transaction may run (its own call's and theirs).
     public static let maxMessagesPerTransaction = 64
-    /// The method a deploy runs when the module exports it.
+    /// The method a deploy runs when the module exports it (and only a deploy: a call or a
+    /// message naming it fails).
     public static let initMethod = "init"
+    /// The most events one transaction may emit, and their most bytes (topics and data):
+    /// beyond either it fails, so a receipt stays small beside its block.
+    public static let maxEventsPerTransaction = 256
+    public static let maxEventBytesPerTransaction = 256 * 1024
 
     public let runtime: ContractRuntime
-    private let modules = Mutex<[Hash256: ContractCode]>([:])
+    private let modules = Mutex<ModuleCache>(ModuleCache())
     /// The most modules kept parsed.
     let moduleCacheSize = 256
 
@@ -26,16 +31,14 @@ public final class ContractEngine: ContractExecutor {
 
     /// The checked module of `bytes` whose hash is `hash`, parsed once.
     public func module(_ bytes: [UInt8], hash: Hash256) throws(ContractModuleError) -> ContractCode {
-        if let known = modules.withLock({ $0[hash] }) { return known }
+        if let known = modules.withLock({ $0.get(hash) }) { return known }
         let code = try ContractCode(bytes: bytes, limits: runtime.limits)
-        modules.withLock { cache in
-            if cache.count >= moduleCacheSize, let any = cache.keys.first { cache[any] = nil }
-            cache[hash] = code
-        }
+        modules.withLock { $0.put(hash, code, capacity: moduleCacheSize) }
         return code
     }
 
-    public func execute(_ tx: Transaction, id: Hash256, ledger: LedgerWorkspace, block: BlockEnvironment) -> ContractReceipt {
+    public func execute(_ tx: Transaction, id: Hash256, gasLimit: UInt64, ledger: LedgerWorkspace,
+                        block: BlockEnvironment) -> ContractReceipt {
         let context = BlockContext(height: block.height, time: Int64(clamping: block.time))
         let host = LedgerHost(ledger)
         switch tx.action {
@@ -43,7 +46,7 @@ public final class ContractEngine: ContractExecutor {
             return ContractReceipt(transaction: id, contract: tx.to, gasUsed: 0, failure: "not a contract transaction",
                                    events: [], output: [])
         case .deploy(let deploy):
-            return runDeploy(tx, deploy: deploy, id: id, ledger: ledger, host: host, context: context)
+            return runDeploy(tx, deploy: deploy, id: id, limit: gasLimit, ledger: ledger, host: host, context: context)
         case .call(let call):
             let receipt = { (gas: UInt64, failure: String?, events: [ReceiptEvent], output: [UInt8]) in
                 ContractReceipt(transaction: id, contract: tx.to, gasUsed: gas, failure: failure, events: events, output: output)
@@ -54,16 +57,16 @@ public final class ContractEngine: ContractExecutor {
             }
             let code: ContractCode
             do { code = try module(bytes, hash: hash) } catch { return receipt(0, "stored code: \(error)", [], []) }
+            guard call.method != Self.initMethod else { return receipt(0, "init runs only when the contract is deployed", [], []) }
             let first = ContractCall(contract: tx.to, caller: tx.from, method: call.method, input: call.input,
-                                     value: tx.amount, gasLimit: call.gas.limit)
+                                     value: tx.amount, gasLimit: gasLimit)
             let run = runWithMessages(code, first, ledger: ledger, host: host, context: context)
             return receipt(run.gasUsed, run.failure, run.events, run.output)
         }
     }
 
-    private func runDeploy(_ tx: Transaction, deploy: ContractDeploy, id: Hash256, ledger: LedgerWorkspace,
+    private func runDeploy(_ tx: Transaction, deploy: ContractDeploy, id: Hash256, limit: UInt64, ledger: LedgerWorkspace,
                            host: LedgerHost, context: BlockContext) -> ContractReceipt {
-        let limit = deploy.gas.limit
         let receipt = { (gas: UInt64, failure: String?, events: [ReceiptEvent], output: [UInt8]) in
             ContractReceipt(transaction: id, contract: tx.to, gasUsed: gas, failure: failure, events: events, output: output)
         }
@@ -77,6 +80,9 @@ public final class ContractEngine: ContractExecutor {
         let checkpoint = ledger.checkpoint()
         account.codeHash = hash
         ledger.setAccount(tx.to, account)
+        // The code is known from here on, inside the checkpoint (a rollback forgets it): `init`
+        // and its messages find the new contract's code on every node alike.
+        ledger.storeCode(deploy.code, hash: hash)
         var run = Run(gasUsed: storing, failure: nil, events: [], output: [])
         if code.hasMethod(Self.initMethod) {
             let call = ContractCall(contract: tx.to, caller: tx.from, method: Self.initMethod, input: deploy.input,
@@ -92,7 +98,6 @@ public final class ContractEngine: ContractExecutor {
             ledger.rollback(to: checkpoint)
         } else {
             ledger.commit(checkpoint)
-            ledger.storeCode(deploy.code, hash: hash)
         }
         return receipt(min(run.gasUsed, limit), run.failure, run.events, run.output)
     }
@@ -136,10 +141,18 @@ public final class ContractEngine: ContractExecutor {
             ledger.rollback(to: checkpoint)
             return Run(gasUsed: min(used, limit), failure: reason, events: [], output: [])
         }
+        var eventBytes = 0
+        /// Adds a call's events; false when the transaction's would pass the caps.
+        func keep(_ emitted: [ContractEvent]) -> Bool {
+            events += emitted.map { ReceiptEvent(contract: $0.contract, topic: $0.topic, data: $0.data) }
+            eventBytes += emitted.reduce(0) { $0 + $1.topic.count + $1.data.count }
+            return events.count <= Self.maxEventsPerTransaction && eventBytes <= Self.maxEventBytesPerTransaction
+        }
+        let eventsTooMany = "more than \(Self.maxEventsPerTransaction) events or \(Self.maxEventBytesPerTransaction) bytes of events in one transaction"
         let outcome = runtime.run(code, first, block: context, host: host)
         used = outcome.gasUsed
         guard let output = outcome.returnData else { return fail(outcome.error?.description ?? "failed") }
-        events += outcome.events.map { ReceiptEvent(contract: $0.contract, topic: $0.topic, data: $0.data) }
+        guard keep(outcome.events) else { return fail(eventsTooMany) }
         queue += outcome.messages
         while !queue.isEmpty {
             let message = queue.removeFirst()
@@ -153,6 +166,7 @@ public final class ContractEngine: ContractExecutor {
             }
             let targetCode: ContractCode
             do { targetCode = try module(bytes, hash: hash) } catch { return fail("message \(ran): stored code: \(error)") }
+            guard message.method != Self.initMethod else { return fail("message \(ran): init runs only when a contract is deployed") }
             let call = ContractCall(contract: message.contract, caller: message.sender, method: message.method,
                                     input: message.input, value: message.value, gasLimit: limit - used)
             let result = runtime.run(targetCode, call, block: context, host: host)
@@ -160,7 +174,7 @@ public final class ContractEngine: ContractExecutor {
             guard result.succeeded else {
                 return fail("message \(ran) (\(message.method) of \(message.contract.hex)): \(result.error?.description ?? "failed")")
             }
-            events += result.events.map { ReceiptEvent(contract: $0.contract, topic: $0.topic, data: $0.data) }
+            guard keep(result.events) else { return fail(eventsTooMany) }
             queue += result.messages
         }
         ledger.commit(checkpoint)
@@ -187,6 +201,7 @@ final class LedgerHost: ContractHost {
     func storageNext(_ contract: AddressPayload, prefix: [UInt8], after: [UInt8]?) -> [UInt8]? {
         ledger.storageNext(contract, prefix: prefix, after: after)
     }
+    var entriesExaminedByLastNext: Int { ledger.entriesExaminedByLastNext }
     func balance(of address: AddressPayload) -> UInt64 { ledger.account(address).balance }
     func transfer(from: AddressPayload, to: AddressPayload, amount: UInt64) -> Bool {
         ledger.transfer(from: from, to: to, amount: amount)
@@ -194,4 +209,25 @@ final class LedgerHost: ContractHost {
     func checkpoint() -> Int { ledger.checkpoint() }
     func commit(_ checkpoint: Int) { ledger.commit(checkpoint) }
     func rollback(to checkpoint: Int) { ledger.rollback(to: checkpoint) }
+}
+
+/// Checked modules by code hash, the least recently used dropped first.
+struct ModuleCache {
+    private var entries: [Hash256: (code: ContractCode, used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+
+    mutating func get(_ hash: Hash256) -> ContractCode? {
+        guard let entry = entries[hash] else { return nil }
+        clock += 1
+        entries[hash] = (entry.code, clock)
+        return entry.code
+    }
+
+    mutating func put(_ hash: Hash256, _ code: ContractCode, capacity: Int) {
+        clock += 1
+        if entries[hash] == nil, entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            entries[oldest] = nil
+        }
+        entries[hash] = (code, clock)
+    }
 }

@@ -21,6 +21,9 @@ public protocol ContractHost: AnyObject {
     /// The smallest key of `contract` that starts with `prefix` and sorts (bytewise) after
     /// `after`, or after nothing when `after` is nil; nil when there is none.
     func storageNext(_ contract: AddressPayload, prefix: [UInt8], after: [UInt8]?) -> [UInt8]?
+    /// How many entries the last ``storageNext(_:prefix:after:)`` examined (at least 1);
+    /// `storage_next` charges ``GasSchedule/storageScan`` for each.
+    var entriesExaminedByLastNext: Int { get }
     /// The KSR balance of `address` in units.
     func balance(of address: AddressPayload) -> UInt64
     /// Moves `amount` units from `from` to `to`; false (and nothing moved) when `from` holds less.
@@ -32,6 +35,11 @@ public protocol ContractHost: AnyObject {
     func commit(_ checkpoint: Int)
     /// Undoes everything done since `checkpoint`.
     func rollback(to checkpoint: Int)
+}
+
+extension ContractHost {
+    /// A host whose scans cost the same whatever they hold (the in-memory host of tests).
+    public var entriesExaminedByLastNext: Int { 1 }
 }
 
 /// The block a call runs in.

@@ -33,18 +33,21 @@ public struct GasSchedule: Sendable, Equatable {
     public var message: UInt64
     /// Per byte of message method and arguments.
     public var perMessageByte: UInt64
+    /// Per entry a `storage_next` examines: the result, and the block's writes to the
+    /// contract and its removed keys that the scan steps over (docs/protocol.md 18.5).
+    public var storageScan: UInt64
 
     /// The schedule in force (docs/protocol.md 18.5).
     public static let standard = GasSchedule(
         callBase: 5_000, perCodeKiB: 200, perMemoryPage: 500, hostCall: 100, perDataByte: 1,
         perByteRead: 2, storageWrite: 2_000, perByteWritten: 20, storageRemove: 500, balance: 200,
-        transfer: 1_000, event: 500, perEventByte: 4, message: 2_000, perMessageByte: 4)
+        transfer: 1_000, event: 500, perEventByte: 4, message: 2_000, perMessageByte: 4, storageScan: 20)
 
     /// A schedule with every price given.
     public init(callBase: UInt64, perCodeKiB: UInt64, perMemoryPage: UInt64, hostCall: UInt64, perDataByte: UInt64,
                 perByteRead: UInt64, storageWrite: UInt64, perByteWritten: UInt64, storageRemove: UInt64,
                 balance: UInt64, transfer: UInt64, event: UInt64, perEventByte: UInt64, message: UInt64,
-                perMessageByte: UInt64) {
+                perMessageByte: UInt64, storageScan: UInt64 = 20) {
         self.callBase = callBase
         self.perCodeKiB = perCodeKiB
         self.perMemoryPage = perMemoryPage
@@ -60,6 +63,7 @@ public struct GasSchedule: Sendable, Equatable {
         self.perEventByte = perEventByte
         self.message = message
         self.perMessageByte = perMessageByte
+        self.storageScan = storageScan
     }
 
     /// The fixed cost of a call of `code`, charged before it runs.

@@ -62,7 +62,9 @@ enum HostFunctions {
                 after = try state.read(args[2], args[3], limit: limits.maxKeyLength, what: "storage cursor")
             }
             try state.charge(0, perByte: s.perByteRead, bytes: prefix.count + (after?.count ?? 0))
-            guard let key = state.host.storageNext(state.call.contract, prefix: prefix, after: after) else {
+            let found = state.host.storageNext(state.call.contract, prefix: prefix, after: after)
+            try state.charge(0, perByte: s.storageScan, bytes: state.host.entriesExaminedByLastNext)
+            guard let key = found else {
                 return [.i32(UInt32(bitPattern: -1))]
             }
             try state.charge(0, perByte: s.perByteRead, bytes: key.count)

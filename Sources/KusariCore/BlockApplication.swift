@@ -159,8 +159,10 @@ extension LedgerWorkspace {
         let from = try payUpFront(tx, chainId: chainId)
         // The amount goes back to the sender: the executor moves it to the contract inside the call.
         try credit(from, tx.amount)
-        var receipt = executor.execute(tx, id: id, ledger: self, block: block)
-        receipt.gasUsed = min(receipt.gasUsed, gas.limit)
+        // The intrinsic gas is paid whatever happens (the decoder made sure the limit covers it).
+        let intrinsic = min(GasTerms.intrinsic(encodedSize: tx.encodedSize), gas.limit)
+        var receipt = executor.execute(tx, id: id, gasLimit: gas.limit - intrinsic, ledger: self, block: block)
+        receipt.gasUsed = intrinsic + min(receipt.gasUsed, gas.limit - intrinsic)
         let charged = receipt.gasUsed * gas.price   // at most limit x price = fee, which is under the cap
         try credit(from, tx.fee - charged)
         return (receipt, charged)

@@ -9,7 +9,7 @@ public enum BlockSequence {
     /// after every block with its index, the block and its result. Stops at the
     /// first invalid block; everything before it was applied and reported.
     public static func apply(encoded blocks: [[UInt8]], to state: StateTree, rules: LedgerRules,
-                             threads: Int = SignatureBatch.defaultThreads,
+                             threads: Int = SignatureBatch.defaultThreads, contracts: (any ContractExecutor)? = nil,
                              each: (Int, Block, AppliedBlock) -> Void = { _, _, _ in })
         throws(BlockSequenceError) -> StateTree {
         guard !blocks.isEmpty else { return state }
@@ -28,7 +28,8 @@ public enum BlockSequence {
             case .success(let b): block = b
             }
             do {
-                let applied = try BlockApplication.apply(block, to: current, rules: rules, signatures: .alreadyVerified)
+                let applied = try BlockApplication.apply(block, to: current, rules: rules, signatures: .alreadyVerified,
+                                                         contracts: contracts)
                 each(index, block, applied)
                 current = applied.state
             } catch {

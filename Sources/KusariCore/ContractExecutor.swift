@@ -6,8 +6,10 @@ public protocol ContractExecutor: AnyObject, Sendable {
     /// Runs the deploy or call `tx` on `ledger`, all or nothing: on success its writes
     /// stay, on any failure none do (the executor checkpoints and rolls back). The sender
     /// has already paid the maximum fee and used its nonce; the executor moves `amount`
-    /// itself. `gasUsed` in the receipt is at most the transaction's gas limit.
-    func execute(_ tx: Transaction, id: Hash256, ledger: LedgerWorkspace, block: BlockEnvironment) -> ContractReceipt
+    /// itself. It may use at most `gasLimit` (the transaction's limit less its intrinsic
+    /// gas), and `gasUsed` in the receipt is what it used of that.
+    func execute(_ tx: Transaction, id: Hash256, gasLimit: UInt64, ledger: LedgerWorkspace,
+                 block: BlockEnvironment) -> ContractReceipt
 }
 
 /// The block a transaction runs in.

@@ -20,6 +20,7 @@ public final class LedgerWorkspace {
     private enum JournalEntry {
         case account(AddressPayload, Account?)
         case storage(AddressPayload, [UInt8], [UInt8]??)
+        case code(Hash256)
     }
     private var journal: [JournalEntry] = []
     private var openCheckpoints: [Int] = []
@@ -79,16 +80,23 @@ public final class LedgerWorkspace {
         storage[contract, default: [:]][key] = .some(value)
     }
 
+    /// How many entries the last ``storageNext(_:prefix:after:)`` looked at: stored keys this
+    /// block removed that it stepped over, and this block's writes to the contract. Contract
+    /// execution charges gas for each, so a scan's cost follows its work.
+    public private(set) var entriesExaminedByLastNext = 0
+
     /// The smallest key of `contract` starting with `prefix` after `after` (or after
     /// nothing), with this block's writes; nil when there is none.
     public func storageNext(_ contract: AddressPayload, prefix: [UInt8], after: [UInt8]?) -> [UInt8]? {
         let base = state.storage(contract)
         let writes = storage[contract] ?? [:]
+        var examined = 1 + writes.count
+        defer { entriesExaminedByLastNext = examined }
         // The first stored key not removed by this block.
         var cursor = after
         var fromBase: [UInt8]? = nil
         while let k = base.next(prefix: prefix, after: cursor) {
-            if let w = writes[k], w == nil { cursor = k; continue }
+            if let w = writes[k], w == nil { cursor = k; examined += 1; continue }
             fromBase = k
             break
         }
@@ -106,9 +114,12 @@ public final class LedgerWorkspace {
         }
     }
 
-    /// Records code first stored by this block (accounts keep only its hash).
+    /// Records code stored by this block (accounts keep only its hash); a rollback past
+    /// this point forgets it again.
     public func storeCode(_ code: [UInt8], hash: Hash256) {
-        if state.code(hash) == nil { newCode[hash] = code }
+        guard state.code(hash) == nil, newCode[hash] == nil else { return }
+        if !openCheckpoints.isEmpty { journal.append(.code(hash)) }
+        newCode[hash] = code
     }
 
     /// The code whose hash is `hash`, stored before or by this block.
@@ -138,6 +149,7 @@ public final class LedgerWorkspace {
             switch journal.removeLast() {
             case .account(let key, let old): current[key] = old
             case .storage(let contract, let key, let old): storage[contract]?[key] = old
+            case .code(let hash): newCode[hash] = nil
             }
         }
         if openCheckpoints.isEmpty { journal.removeAll(keepingCapacity: true) }

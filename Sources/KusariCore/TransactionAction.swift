@@ -43,6 +43,14 @@ public enum TransactionKind {
 public struct GasTerms: Hashable, Sendable {
     /// The most gas one transaction may buy.
     public static let maxGasLimit: UInt64 = 100_000_000
+    /// The gas every contract transaction pays whatever happens (carrying it, storing it,
+    /// checking it): 5,000 plus 16 per byte of its encoding. A transaction whose gas limit is
+    /// below it is not a valid encoding.
+    public static let intrinsicBase: UInt64 = 5_000
+    public static let intrinsicPerByte: UInt64 = 16
+
+    /// The intrinsic gas of a transaction of `encodedSize` bytes.
+    public static func intrinsic(encodedSize: Int) -> UInt64 { intrinsicBase + intrinsicPerByte * UInt64(encodedSize) }
     public var limit: UInt64
     /// Base units per unit of gas.
     public var price: UInt64
@@ -187,8 +195,13 @@ extension Transaction {
             action = .call(ContractInvocation(method: method, input: input, gas: gas))
         }
         let signature = Signature(validated: try r.readBytes(Signature.byteCount, field: "signature"))
-        return Transaction(chainId: chainId, publicKey: publicKey, nonce: nonce, to: to, amount: amount, fee: fee,
-                           memo: [], action: action, signature: signature)
+        let tx = Transaction(chainId: chainId, publicKey: publicKey, nonce: nonce, to: to, amount: amount, fee: fee,
+                             memo: [], action: action, signature: signature)
+        let intrinsic = GasTerms.intrinsic(encodedSize: tx.encodedSize)
+        guard gas.limit >= intrinsic else {
+            throw .invalid(field: "gasLimit", reason: "\(gas.limit) is below the \(intrinsic) gas a transaction of \(tx.encodedSize) bytes pays")
+        }
+        return tx
     }
 
     /// Builds and signs a contract deploy (`to` becomes the new contract's address).
@@ -232,6 +245,10 @@ extension Transaction {
         }
         self.init(chainId: chainId, publicKey: key.publicKey, nonce: nonce, to: to, amount: amount, fee: fee, memo: [],
                   action: action, signature: Signature(validated: [UInt8](repeating: 0, count: Signature.byteCount)))
+        let intrinsic = GasTerms.intrinsic(encodedSize: encodedSize)
+        guard gas.limit >= intrinsic else {
+            throw .field("gasLimit", "\(gas.limit) is below the \(intrinsic) gas a transaction of \(encodedSize) bytes pays")
+        }
         do { self.signature = try key.sign(signingPayload) } catch { throw .field("signature", error.description) }
     }
 }

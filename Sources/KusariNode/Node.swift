@@ -29,7 +29,8 @@ public actor Node {
     let mempool: Mempool
     let logger: Logger
     /// Fees of the last template handed to the miner, to see when a better one is worth a restart.
-    private var templateFees: UInt64 = 0
+    /// The template's transactions' fee fields summed (what `mempool.totalFees` sums).
+    private var templateMaxFees: UInt64 = 0
     private var templateCount = 0
     /// Connected peers, and the best height they report, as the network layer tells.
     var peerCount = 0
@@ -174,7 +175,8 @@ public actor Node {
         unannounced?.append(admission.id)
         events.publish(.transaction(id: admission.id))
         // Restart the miner when the pool now pays clearly more than its template.
-        if templateCount == 0 || mempool.totalFees > templateFees + templateFees / 10 { bumpWork() }
+        // Both sides count each transaction's fee field (a contract's most: gas limit x price).
+        if templateCount == 0 || mempool.totalFees > templateMaxFees + templateMaxFees / 10 { bumpWork() }
         logger.debug("transaction admitted", metadata: ["id": "\(admission.id)"])
         return admission.id
     }
@@ -236,7 +238,7 @@ public actor Node {
         do {
             // Signatures were checked on admission.
             let t = try chain.template(beneficiary: beneficiary, transactions: txs, signatures: .alreadyVerified)
-            templateFees = t.fees
+            templateMaxFees = txs.reduce(0) { $0 &+ $1.fee }
             templateCount = txs.count
             return (t, generation, chain.params)
         } catch {

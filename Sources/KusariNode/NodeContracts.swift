@@ -37,10 +37,12 @@ public struct QueryContext: Sendable {
 
 /// What the node answers about contracts.
 extension Node {
-    /// The most gas a read-only query may use (about 10 ms of work).
-    public nonisolated static let maxQueryGas: UInt64 = 10_000_000
-    /// The most storage entries one listing returns.
+    /// The most gas a read-only query may use (about 2 ms of work).
+    public nonisolated static let maxQueryGas: UInt64 = 2_000_000
+    /// The most storage entries one listing returns, and about the most bytes (keys and
+    /// values): a page ends early, with its cursor, when it has that much.
     public nonisolated static let maxStorageListing = 1_000
+    public nonisolated static let maxStorageListingBytes = 256 * 1024
 
     /// The contract at `address`.
     public func contract(_ address: AddressPayload) throws(NodeError) -> ContractInfo {
@@ -57,8 +59,11 @@ extension Node {
         let storage = chain.state.storage(address)
         var out: [StorageEntry] = []
         var cursor = after
-        while out.count < limit, let key = storage.next(prefix: prefix, after: cursor) {
-            out.append(StorageEntry(key: key, value: storage.value(key) ?? []))
+        var bytes = 0
+        while out.count < limit, bytes < Self.maxStorageListingBytes, let key = storage.next(prefix: prefix, after: cursor) {
+            let value = storage.value(key) ?? []
+            out.append(StorageEntry(key: key, value: value))
+            bytes += key.count + value.count
             cursor = key
         }
         return out

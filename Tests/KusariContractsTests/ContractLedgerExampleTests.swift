@@ -47,7 +47,7 @@ import Testing
         #expect(deployReceipt.gasUsed == (try number(b, "deployGasUsed")))
         #expect(deployReceipt.failure?.hasPrefix("code: ") == true)
         #expect(deployReceipt.contract.hex == (try value(t, "contract")))
-        #expect(applied.fees == (try number(b, "deployCharged")))
+        #expect(applied.fees == (try number(b, "deployCharged")) + 10 * (try number(b, "callGasUsed")))
         let callReceipt = try #require(applied.receipts.last)
         #expect(callReceipt.gasUsed == (try number(b, "callGasUsed")))
         #expect(Hex.encode(callReceipt.encoded) == (try value(b, "callReceipt")))

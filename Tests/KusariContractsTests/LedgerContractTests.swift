@@ -44,16 +44,16 @@ import Testing
 
     @Test func typedTransactionsRoundTripAndNeverReadAsTransfers() async throws {
         let deploy = try Transaction(chainId: chainId, key: deployer, nonce: 4,
-                                     deploy: ContractDeploy(code: [0, 97, 115, 109, 1, 0, 0, 0], input: [1, 2], gas: GasTerms(limit: 1000, price: 3)))
+                                     deploy: ContractDeploy(code: [0, 97, 115, 109, 1, 0, 0, 0], input: [1, 2], gas: GasTerms(limit: 100_000, price: 3)))
         let decoded = try Transaction(decoding: deploy.encoded)
         #expect(decoded == deploy)
         #expect(decoded.hasValidSignature)
-        #expect(decoded.fee == 3_000)
+        #expect(decoded.fee == 300_000)
         #expect(decoded.to == .contract(deployer: from, nonce: 4))
         #expect(deploy.encoded.prefix(5) == [0, 0, 0, 0, TransactionKind.deploy])
         #expect(deploy.encodedSize == deploy.encoded.count)
         let call = try Transaction(chainId: chainId, key: deployer, nonce: 5, contract: address(0xC0),
-                                   call: ContractInvocation(method: "transfer", input: [9], gas: GasTerms(limit: 10, price: 1)),
+                                   call: ContractInvocation(method: "transfer", input: [9], gas: GasTerms(limit: 100_000, price: 1)),
                                    amount: 7)
         #expect(try Transaction(decoding: call.encoded) == call)
         #expect(call.encodedSize == call.encoded.count)
@@ -151,7 +151,11 @@ import Testing
         let applied = try run([tx], on: genesis, height: 1)
         let receipt = try #require(applied.receipts.first)
         #expect(receipt.failure?.hasPrefix("code:") == true, "\(receipt.failure ?? "")")
-        #expect(receipt.gasUsed == engine.deployCost(codeLength: float.count))
+        #expect(receipt.gasUsed == GasTerms.intrinsic(encodedSize: tx.encodedSize) + engine.deployCost(codeLength: float.count))
+        // Below its intrinsic gas a transaction cannot even be made.
+        #expect(throws: TransactionError.self) {
+            try Transaction(chainId: chainId, key: deployer, nonce: 0, deploy: ContractDeploy(code: float, gas: GasTerms(limit: 5_000, price: 1)))
+        }
         #expect(!applied.state.account(tx.to).isContract)
         #expect(applied.newCode.isEmpty)
         #expect(applied.state.account(from).nonce == 1)

@@ -208,7 +208,7 @@ import Testing
             w.writeBytes([UInt8](repeating: 0x11, count: 32))
             w.writeUInt64(0)
             w.writeUInt64(0)
-            w.writeUInt64(1)
+            w.writeUInt64(5_000_000)
             w.writeUInt64(1)
             w.writeVarUInt(codeLength)
             w.writeBytes([UInt8](repeating: 0, count: Int(min(codeLength, 1 << 18))))
@@ -263,7 +263,7 @@ import Testing
 
     @Test func sizesAndCapsAreTheDocumented() throws {
         let key = try KeyPair(seed: [UInt8](repeating: 7, count: 32))
-        let gas = GasTerms(limit: 1, price: 1)
+        let gas = GasTerms(limit: 5_000_000, price: 1)
         let smallestDeploy = try Transaction(chainId: 3, key: key, nonce: 0, deploy: ContractDeploy(code: [UInt8](repeating: 0, count: 8), gas: gas))
         let largestDeploy = try Transaction(chainId: 3, key: key, nonce: 0,
                                             deploy: ContractDeploy(code: [UInt8](repeating: 1, count: 131_072),
@@ -309,10 +309,10 @@ import Testing
     @Test func deploysShorterThanAModuleHeaderAreRefusedSoNoTransactionIsBelow145Bytes() throws {
         let key = try KeyPair(seed: [UInt8](repeating: 7, count: 32))
         #expect(throws: TransactionError.self) {
-            try Transaction(chainId: 3, key: key, nonce: 0, deploy: ContractDeploy(code: [0, 97, 115, 109, 1, 0, 0], gas: GasTerms(limit: 0, price: 0)))
+            try Transaction(chainId: 3, key: key, nonce: 0, deploy: ContractDeploy(code: [0, 97, 115, 109, 1, 0, 0], gas: GasTerms(limit: 50_000, price: 0)))
         }
         let smallest = try Transaction(chainId: 3, key: key, nonce: 0,
-                                       deploy: ContractDeploy(code: [0, 97, 115, 109, 1, 0, 0, 0], gas: GasTerms(limit: 0, price: 0)))
+                                       deploy: ContractDeploy(code: [0, 97, 115, 109, 1, 0, 0, 0], gas: GasTerms(limit: 50_000, price: 0)))
         #expect(smallest.encoded.count == 147 && smallest.encoded.count >= Transaction.minEncodedSize)
         // The same bytes with a 7-byte code: the decoder names the field.
         var bytes = smallest.encoded
