@@ -116,6 +116,46 @@ import WAT
         let proved = try await c.get("/v1/contracts/\(tokenAddress)/storage/\(firstKey)").json
         #expect(proved["value"] != nil && proved["accountProof"] != nil)
 
+        // The name registry: a paid registration and its owner, at every node.
+        let registry = Kusari.packageRoot.appendingPathComponent("contracts/examples/registry").path
+        _ = try kusari(["contract", "build", registry, "--output", path("registry.wasm")])
+        let registryDeploy = try kusari(["contract", "deploy", path("registry.wasm"), "--key", path("faucet.json"), "--init", "100", "--wait"] + api)
+        let registryAddress = try #require(registryDeploy["contract"] as? String)
+        let name = "bytes:" + Hex.encode(Array("kusari".utf8))
+        let registered = try kusari(["contract", "call", registryAddress, "register", name, "--amount", "100",
+                                     "--key", path("faucet.json"), "--wait"] + api)
+        #expect(registered["succeeded"] as? Bool == true, "\(registered)")
+        let taken = try kusari(["contract", "call", registryAddress, "register", name, "--amount", "100",
+                                "--key", path("faucet.json"), "--wait"] + api, expect: 1)
+        #expect((taken["failure"] as? String)?.contains("name is taken") == true, "\(taken)")
+        try await agree(nodes, atLeast: taken["height"] as? Int ?? 1, "registrations")
+        for node in nodes {
+            let q = try kusari(["contract", "query", registryAddress, "owner", name, "--api", String(node.base.dropFirst("http://".count))])
+            #expect((q["result"] as? [[String: Any]])?.first?["address"] as? String == faucet.address(on: .devnet).string)
+        }
+
+        // The escrow: the buyer deposits KSR, releases it, and the contract pays the seller.
+        let escrow = Kusari.packageRoot.appendingPathComponent("contracts/examples/escrow").path
+        _ = try kusari(["contract", "build", escrow, "--output", path("escrow.wasm")])
+        let seller = AddressPayload(publicKey: try KeyPair(seed: [UInt8](repeating: 9, count: 32)).publicKey)
+        let sellerAddress = Address(payload: seller, network: .devnet).string
+        let escrowDeploy = try kusari(["contract", "deploy", path("escrow.wasm"), "--key", path("faucet.json"), "--init",
+                                       sellerAddress, bob.address(on: .devnet).string, "i64:4000000000", "--wait"] + api)
+        #expect(escrowDeploy["succeeded"] as? Bool == true, "\(escrowDeploy)")
+        let escrowAddress = try #require(escrowDeploy["contract"] as? String)
+        let deposited = try kusari(["contract", "call", escrowAddress, "deposit", "--amount", "5000", "--key", path("faucet.json"), "--wait"] + api)
+        #expect(deposited["succeeded"] as? Bool == true, "\(deposited)")
+        #expect(try await c.get("/v1/contracts/\(escrowAddress)").json["balance"] as? Int == 5000)
+        let released = try kusari(["contract", "call", escrowAddress, "release", "--key", path("faucet.json"), "--wait"] + api)
+        #expect(released["succeeded"] as? Bool == true, "\(released)")
+        let releasedAt = released["height"] as? Int ?? 0
+        try await agree(nodes, atLeast: releasedAt, "the escrow's release")
+        #expect(try await b.get("/v1/contracts/\(escrowAddress)").json["balance"] as? Int == 0)
+        // The seller, an address that held nothing, got the 5,000 units from the contract.
+        #expect(try await a.get("/v1/accounts/\(sellerAddress)").json["balance"] as? Int == 5000)
+        let state = try kusari(["contract", "query", escrowAddress, "state"] + api)
+        #expect((state["result"] as? [[String: Any]])?.first?["u64"] as? Int == 1)
+
         // Hostile input: garbage arguments revert; an endless loop runs out of gas and pays its
         // whole limit; a float instruction is refused at deploy. Every node agrees on each.
         let tokenPayload = try Address(parsing: tokenAddress, network: .devnet).payload
