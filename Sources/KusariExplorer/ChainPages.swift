@@ -58,12 +58,14 @@ extension Site {
         return renderer.page("block", title: "Block \(h)", context)
     }
 
-    /// `/tx/{id}`: mirrors `/v1/txs/{id}`, and draws the Merkle proof against the block header.
+    /// `/tx/{id}`: mirrors `/v1/txs/{id}`, and draws the Merkle proof against the block header;
+    /// a deploy or call also shows its gas, input and receipt.
     func transaction(_ id: String) async throws -> Response {
         let info = try await node.transaction(try Path.hash(id, field: "id"))
         let view = views.txInfo(info)
         var context: [String: Any] = ["info": view, "tx": txRow(view.tx, height: view.height), "pending": info.status == .pending,
                                       "isBFT": views.consensus == "bft"]
+        context.merge(contractDetails(info.tx, receipt: info.receipt, pending: info.status == .pending)) { a, _ in a }
         if let memo = Format.memoText(hex: view.tx.memo) { context["memoText"] = memo }
         if !view.tx.memo.isEmpty { context["memoHex"] = view.tx.memo }
         if let blockId = info.blockId, let block = try? await node.block(.id(blockId)) {
@@ -77,7 +79,8 @@ extension Site {
         return renderer.page("tx", title: "Transaction \(Format.short(view.id))", scripts: ["proofs.js"], context)
     }
 
-    /// `/account/{address}`: mirrors `/v1/accounts/{address}` and `/v1/accounts/{address}/txs`.
+    /// `/account/{address}`: mirrors `/v1/accounts/{address}` and `/v1/accounts/{address}/txs`;
+    /// a contract's account links its contract page.
     func account(_ text: String, before: String?) async throws -> Response {
         let address = try Path.address(text, network: network)
         // The proof and the header whose state root it was made against, from one view of the chain.
@@ -94,6 +97,7 @@ extension Site {
         var context: [String: Any] = ["account": info, "balance": Format.ksr(info.balance), "history": rows,
                                       "siblings": info.proof.siblings.enumerated().map { ["depth": $0.offset, "hash": $0.element] }]
         context["headerStateRoot"] = header.stateRoot.hex
+        context["isContract"] = account.account.isContract
         if history.count == limit, let last = history.last, let h = last.height { context["next"] = "\(h):\(last.position ?? 0)" }
         return renderer.page("account", title: "Account \(info.address)", scripts: ["proofs.js"], context)
     }
