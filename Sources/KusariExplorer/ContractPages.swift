@@ -67,7 +67,7 @@ extension Site {
             gas = d.gas
             out["isDeploy"] = true
             out["input"] = ContractFormat.blob(d.input, network: network)
-            out["deployedCode"] = ["codeHash": d.codeHash.hex, "codeBytes": d.code.count]
+            out["deployedCode"] = ["codeHash": d.codeHash.hex, "codeBytes": d.code.count] as [String: Any]
         case .call(let c):
             gas = c.gas
             out["isCall"] = true
