@@ -16,11 +16,13 @@ enum EmbeddedFiles {
   <tr><th>At height</th><td><a href="/block/{{account.height}}">{{account.height}}</a></td></tr>
 </table>
 <section id="state-proof" class="proof" data-key="{{account.proof.key}}" data-root="{{headerStateRoot}}" data-kind="{{account.proof.terminal.kind}}"
-  data-leaf-key="{{account.proof.terminal.key}}" data-balance="{{account.proof.terminal.balance}}" data-nonce="{{account.proof.terminal.nonce}}">
+  data-leaf-key="{{account.proof.terminal.key}}" data-balance="{{account.proof.terminal.balance}}" data-nonce="{{account.proof.terminal.nonce}}"
+  data-code-hash="{{account.proof.terminal.codeHash}}" data-storage-root="{{account.proof.terminal.storageRoot}}">
   <h2>State proof</h2>
   <p>Every block header commits to all balances through one hash, the state root: a sparse Merkle tree keyed by the
     address's 20-byte payload, one bit per level. This proof walks from the account's leaf
-    (SHA-256 of <code>00 ‖ key ‖ balance ‖ nonce</code>) up to the root, joining one sibling per level
+    (SHA-256 of <code>00 ‖ key ‖ balance ‖ nonce</code>; a contract's leaf is SHA-256 of
+    <code>02 ‖ key ‖ balance ‖ nonce ‖ code hash ‖ storage root</code>) up to the root, joining one sibling per level
     (SHA-256 of <code>01 ‖ left ‖ right</code>, left when the key's bit is 0). Your browser recomputes it;
     change a digit of a sibling and the check fails.</p>
   <p>Key (address payload): <span class="mono">{{account.proof.key}}</span>; terminal: {{account.proof.terminal.kind}}
@@ -1366,8 +1368,15 @@ enum EmbeddedFiles {
     if (!key || key.length !== 20 || n > 160 || siblings.includes(null)) return null;
     // The terminal's account: present and well formed for `account` and `otherLeaf`.
     const balance = uint64(d0.balance), nonce = uint64(d0.nonce);
-    const leaf = (k) => K.sha256(K.concat([0], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8)));
-    const nonEmpty = balance !== null && nonce !== null && (balance !== 0n || nonce !== 0n);
+    // A contract's leaf (tag 02) also holds its code hash and storage root (section 10.2).
+    const hash32 = (text) => { const b = typeof text === "string" && text !== "" ? K.hexToBytes(text) : null; return b && b.length === 32 ? b : null; };
+    const isContract = typeof d0.codeHash === "string" && d0.codeHash !== "";
+    const codeHash = hash32(d0.codeHash), storageRoot = hash32(d0.storageRoot);
+    if (isContract && (!codeHash || !storageRoot)) return null;
+    const leaf = (k) => isContract
+      ? K.sha256(K.concat([2], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8), codeHash, storageRoot))
+      : K.sha256(K.concat([0], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8)));
+    const nonEmpty = balance !== null && nonce !== null && (balance !== 0n || nonce !== 0n || isContract);
     let h;
     const kind = d0.kind;
     if (kind === "account") {

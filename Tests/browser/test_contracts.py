@@ -106,6 +106,11 @@ def test_search_and_the_account_page_lead_to_the_contract(chain, token, browser)
                lambda: browser.current_url.endswith(f"/contract/{token['address']}"), 30)
     browser.find_element(By.ID, "account-link").click()
     wait_until("the account page", lambda: f"/account/{token['address']}" in browser.current_url, 30)
+    # The contract's account proof checks in the page: its leaf holds the code hash and storage root.
+    section = browser.find_element(By.ID, "state-proof")
+    assert section.get_attribute("data-code-hash") == token["info"]["codeHash"]
+    wait_until("the contract's state proof to verify",
+               lambda: browser.find_element(By.ID, "state-verdict").text.startswith("verified"), 30)
     browser.find_element(By.ID, "contract-link").click()
     wait_until("back on the contract page", lambda: browser.current_url.endswith(f"/contract/{token['address']}"), 30)
     assert severe_logs(browser) == []
