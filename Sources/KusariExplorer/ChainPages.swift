@@ -40,18 +40,38 @@ extension Site {
         return renderer.page("dashboard", title: "Kusari explorer", scripts: ["live.js"], context)
     }
 
-    /// `/block/{id or height}`: mirrors `/v1/blocks/{ref}?txs=full`.
+    /// `/block/{id or height}`: mirrors `/v1/blocks/{ref}?txs=full`; contract transactions are
+    /// marked with their kind, method and gas used, and count the fee they paid, not the one they reserved.
     func block(_ ref: String) async throws -> Response {
         let info = try await blockInfo(ref)
         let view = views.block(info, full: true)
         let h = info.block.header.height
-        let fees = info.block.transactions.reduce(UInt64(0)) { $0 &+ $1.fee }
+        // A deploy or call pays gas used x gas price of the fee it reserved (the rest is refunded): its
+        // receipt, stored when the block joined the best chain, says how much. One read per contract transaction.
+        var fees: UInt64 = 0, feesAtMost = false
+        var rows: [[String: Any]] = []
+        for (t, v) in zip(info.block.transactions, view.fullTransactions ?? []) {
+            var row = txRow(v, height: nil)
+            row["hasGasUsed"] = false
+            var paid = t.fee
+            if let gas = t.action.gas {
+                if info.onBestChain, let receipt = await node.receipt(t.id) {
+                    paid = ContractFormat.feePaid(gasUsed: receipt.gasUsed, price: gas.price)
+                    row["gasUsed"] = receipt.gasUsed
+                    row["hasGasUsed"] = true
+                    row["fee"] = Format.ksr(paid)
+                } else {
+                    feesAtMost = true
+                }
+            }
+            fees &+= paid
+            rows.append(row)
+        }
         let subsidy = node.config.genesis.rules.scheduledSubsidy(height: h)
         var context: [String: Any] = [
             "block": view, "header": view.header, "size": Format.bytes(view.size), "time": Format.time(view.header.timestamp),
             "fees": Format.ksr(fees), "subsidy": Format.ksr(subsidy), "reward": Format.ksr(subsidy &+ fees),
-            "transactions": (view.fullTransactions ?? []).map { txRow($0, height: nil) },
-            "isGenesis": h == 0,
+            "feesAtMost": feesAtMost, "transactions": rows, "isGenesis": h == 0,
         ]
         if info.onBestChain, let next = await node.blockId(atHeight: h + 1) { context["nextId"] = next.hex }
         context.merge(try await blockConsensus(info, view: view)) { _, b in b }

@@ -25,7 +25,7 @@ extension Site {
         let entries = try await node.storage(address, prefix: prefix, after: after, limit: Self.storagePage)
         let history = try await node.history(address, before: height, position: position, limit: Self.callsPage)
         var context: [String: Any] = [
-            "contract": view, "balance": Format.ksr(view.balance), "codeSize": Format.bytes(view.codeSize),
+            "contract": view, "balance": Format.ksr(view.balance), "codeSize": "\(view.codeSize) bytes",
             "methods": view.methods.map { ["methodName": $0] }, "hasMethods": !view.methods.isEmpty,
             "storage": entries.map { e in
                 ["key": ContractFormat.key(e.key, network: network), "value": ContractFormat.blob(e.value, network: network),

@@ -90,8 +90,8 @@ enum EmbeddedFiles {
   {{/isBFT}}
   <tr><th>Size</th><td>{{size}}</td></tr>
   <tr><th>Transactions</th><td>{{block.txCount}}</td></tr>
-  <tr><th>Fees</th><td>{{fees}}</td></tr>
-  <tr><th>Reward</th><td>{{reward}} (subsidy {{subsidy}} + fees), credited to the {{#isBFT}}proposer{{/isBFT}}{{^isBFT}}beneficiary{{/isBFT}}</td></tr>
+  <tr><th>Fees</th><td id="block-fees">{{#feesAtMost}}at most {{/feesAtMost}}{{fees}}{{#feesAtMost}} (a contract transaction's receipt is not held: it is counted at the fee it reserved, though it paid only the gas it used){{/feesAtMost}}</td></tr>
+  <tr><th>Reward</th><td>{{#feesAtMost}}at most {{/feesAtMost}}{{reward}} (subsidy {{subsidy}} + fees), credited to the {{#isBFT}}proposer{{/isBFT}}{{^isBFT}}beneficiary{{/isBFT}}</td></tr>
 </table>
 {{#isBFT}}
 {{#commit}}
@@ -116,7 +116,7 @@ enum EmbeddedFiles {
   <tbody>
   {{#transactions}}
   <tr{{#isContract}} class="contract-tx"{{/isContract}}><td>{{nonce}}</td><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td>
-    <td class="tx-kind">{{#isContract}}<span class="tag contract">{{kind}}</span>{{#hasRowMethod}} <span class="mono">{{rowMethod}}</span>{{/hasRowMethod}}{{/isContract}}{{^isContract}}{{kind}}{{/isContract}}</td>
+    <td class="tx-kind">{{#isContract}}<span class="tag contract">{{kind}}</span>{{#hasRowMethod}} <span class="mono">{{rowMethod}}</span>{{/hasRowMethod}}{{#hasGasUsed}}<br><span class="sub">{{gasUsed}} gas</span>{{/hasGasUsed}}{{/isContract}}{{^isContract}}{{kind}}{{/isContract}}</td>
     <td class="mono"><a href="/account/{{from}}">{{from}}</a></td>
     <td class="mono"><a href="{{toHref}}">{{to}}</a></td><td class="num">{{amount}}</td><td class="num">{{fee}}</td><td class="memo">{{memo}}</td></tr>
   {{/transactions}}

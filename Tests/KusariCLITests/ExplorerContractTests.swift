@@ -98,6 +98,10 @@ extension ExplorerTests {
         #expect(try await page(node, "/tx/\(deploy.id.hex)").body.contains(Hash256.sha256(code).hex))
         let blockPage = try await page(node, "/block/\(height)").body
         #expect(blockPage.contains("contract-tx") && blockPage.contains("href=\"/contract/\(contract)\""))
+        // The call is alone in its block (each transaction was confirmed before the next was sent): the block's
+        // fees are what it paid, gas used x gas price, not the fee it reserved.
+        #expect(blockPage.contains("\(gasUsed) gas</span>"))
+        #expect(blockPage.contains("id=\"block-fees\">" + Amount.format(UInt64(gasUsed) * 2) + " KSR</td>"), "block fees")
         #expect(try await page(node, "/account/\(contract)").body.contains("id=\"contract-link\""))
         #expect(try await page(node, "/search?q=\(contract)").finalPath == "/contract/\(contract)")
 

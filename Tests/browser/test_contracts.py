@@ -93,7 +93,7 @@ def test_transaction_page_shows_the_receipt(chain, token, browser):
     wait_until("the contract page", lambda: browser.current_url.endswith(f"/contract/{token['address']}"), 30)
     browser.get(f"{chain.base}/block/{token['height']}")
     marked = browser.find_elements(By.CSS_SELECTOR, "#block-txs tr.contract-tx .tx-kind")
-    assert any(e.text == "call transfer" for e in marked), [e.text for e in marked]
+    assert any(e.text.split() == ["call", "transfer", str(gas_used), "gas"] for e in marked), [e.text for e in marked]
     assert severe_logs(browser) == []
 
 
