@@ -3,6 +3,7 @@ example is built with `kusari contract build`, deployed and called (`transfer` t
 the CLI on the fixture's mining node; the contract page shows its code hash, a storage
 entry decoded, and the call with its `transfer` event and gas; the call's page shows its
 receipt; search and the links lead there; no page logs a JavaScript error."""
+import hashlib
 import json
 import subprocess
 
@@ -113,4 +114,19 @@ def test_search_and_the_account_page_lead_to_the_contract(chain, token, browser)
                lambda: browser.find_element(By.ID, "state-verdict").text.startswith("verified"), 30)
     browser.find_element(By.ID, "contract-link").click()
     wait_until("back on the contract page", lambda: browser.current_url.endswith(f"/contract/{token['address']}"), 30)
+    assert severe_logs(browser) == []
+
+
+def test_editing_a_calls_amount_in_the_blockchain_lesson_edits_its_amount_field(chain, token, browser):
+    severe_logs(browser)
+    browser.get(f"{chain.base}/learn/blockchain?from={token['height']}")
+    tx = browser.find_element(By.CSS_SELECTOR, f".tx[data-id='{token['call']}']")
+    raw = bytes.fromhex(tx.get_attribute("data-raw"))
+    # A call's amount is at byte 69 (section 6.5: marker, kind, chain id, public key, nonce, contract).
+    assert raw[:5] == b"\0\0\0\0\x02" and raw[69:77] == (0).to_bytes(8, "big")
+    expected = hashlib.sha256(raw[:69] + (7).to_bytes(8, "big") + raw[77:]).hexdigest()
+    box = tx.find_element(By.CLASS_NAME, "tx-amount")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("7")
+    wait_until("the edited call's id", lambda: tx.find_element(By.CLASS_NAME, "f-txid").text == expected, 30)
     assert severe_logs(browser) == []
