@@ -20,7 +20,14 @@ extension Site {
         let prefix = try Path.hexBytes(prefixText, field: "prefix", maximum: maxKey)
         let after = try form["after"].map { try Path.hexBytes($0, field: "after", maximum: maxKey) }
         let (height, position) = try Query.historyCursor(form["before"])
-        let info = try await node.contract(address)
+        let info: ContractInfo
+        do { info = try await node.contract(address) } catch {
+            guard case .notFound = error else { throw error }
+            // A plain account, or where a deploy failed: say so, and link the account page.
+            let text = views.address(address)
+            return renderer.errorPage(status: .notFound, message: "no contract at \(text): no code is stored there "
+                                      + "(it is a plain account, or a deploy to it failed)", seeAlso: ("/account/" + text, "its account page"))
+        }
         let view = views.contract(info)
         let entries = try await node.storage(address, prefix: prefix, after: after, limit: Self.storagePage)
         let history = try await node.history(address, before: height, position: position, limit: Self.callsPage)
@@ -58,7 +65,7 @@ extension Site {
         var out: [String: Any] = ["isDeploy": false, "isCall": false, "hasReceipt": false, "awaitingReceipt": false,
                                   "gasLimit": 0, "gasPrice": 0, "callMethod": "", "hasCallMethod": false,
                                   "input": ContractFormat.blob([], network: network), "deployedCode": false,
-                                  "contractAddress": "", "receiptMissing": false, "receipt": false]
+                                  "contractAddress": "", "receiptMissing": false, "receipt": false, "deployFailed": false]
         let gas: GasTerms
         switch tx.action {
         case .transfer:
@@ -85,6 +92,7 @@ extension Site {
         }
         let paid = ContractFormat.feePaid(gasUsed: receipt.gasUsed, price: gas.price)
         out["hasReceipt"] = true
+        out["deployFailed"] = out["isDeploy"] as? Bool == true && !receipt.succeeded
         out["receipt"] = [
             "succeeded": receipt.succeeded, "failed": !receipt.succeeded, "failure": receipt.failure ?? "",
             "gasUsed": receipt.gasUsed, "gasShare": Format.percent(receipt.gasUsed, of: gas.limit),

@@ -373,6 +373,7 @@ enum EmbeddedFiles {
 {{> head}}
 <h1>{{status}} {{reason}}</h1>
 <p class="error-message">{{message}}</p>
+{{#seeAlso}}<p><a id="see-also" href="{{href}}">{{text}}</a></p>{{/seeAlso}}
 <p>Search for a block height or id, a transaction id or an address with the box above, or go back to the <a href="/">dashboard</a>.</p>
 {{> foot}}
 
@@ -739,6 +740,7 @@ enum EmbeddedFiles {
   <tr><th>Gas limit</th><td id="tx-gas-limit">{{gasLimit}}</td></tr>
   <tr><th>Gas price</th><td id="tx-gas-price">{{gasPrice}} base units per unit of gas</td></tr>
 </table>
+{{#deployFailed}}<p id="deploy-failed">The deploy failed, so no contract was created at this address.</p>{{/deployFailed}}
 <h2>Receipt</h2>
 {{#awaitingReceipt}}<p id="no-receipt">{{#receiptMissing}}This node holds no receipt for it.{{/receiptMissing}}{{^receiptMissing}}No receipt yet: a contract transaction runs when its block is applied.{{/receiptMissing}}</p>{{/awaitingReceipt}}
 {{> receipt}}

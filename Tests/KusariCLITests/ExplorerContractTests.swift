@@ -105,6 +105,25 @@ extension ExplorerTests {
         #expect(try await page(node, "/account/\(contract)").body.contains("id=\"contract-link\""))
         #expect(try await page(node, "/search?q=\(contract)").finalPath == "/contract/\(contract)")
 
+        // A deploy whose init traps creates no contract: its page says so, and the contract page of its address
+        // is a 404 page that links the account page. A call still in the mempool has no receipt yet.
+        let trapping = try wat2wasm(#"(module (func (export "init") unreachable) (memory (export "memory") 1 16))"#)
+        let badDeploy = try Transaction(chainId: 3, key: faucet, nonce: 3, deploy: ContractDeploy(code: trapping, gas: gas))
+        #expect((try await confirm(badDeploy, at: node)["receipt"] as? [String: Any])?["succeeded"] as? Bool == false)
+        let badPage = try await page(node, "/tx/\(badDeploy.id.hex)")
+        expectHTML(badPage, "/tx/\(badDeploy.id.hex)")
+        #expect(badPage.body.contains("id=\"deploy-failed\"") && badPage.body.contains("tag bad"))
+        let noContract = Address(payload: badDeploy.to, network: .devnet).string
+        let missing = try await page(node, "/contract/\(noContract)")
+        expectHTML(missing, "/contract/\(noContract)", status: 404)
+        #expect(missing.body.contains("id=\"see-also\" href=\"/account/\(noContract)\""))
+        let queued = try Transaction(chainId: 3, key: faucet, nonce: 9, contract: deploy.to,
+                                     call: ContractInvocation(method: "poke", gas: gas))
+        #expect(try await node.postTx(Hex.encode(queued.encoded)).status == 202)
+        let pendingPage = try await page(node, "/tx/\(queued.id.hex)")
+        expectHTML(pendingPage, "/tx/\(queued.id.hex)")
+        #expect(pendingPage.body.contains("id=\"no-receipt\">No receipt yet"))
+
         // A plain account, a malformed address and malformed cursors are 404 pages.
         for path in ["/contract/\(bob.address(on: .devnet).string)", "/contract/garbage", "/contract/\(contract)?after=zz",
                      "/contract/\(contract)?prefix=abc", "/contract/\(contract)?before=x",
