@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "KusariExplorer",
             dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "KusariPeers", "KusariAPI", "KusariChain", "KusariMempool",
-                           "KusariBFT", "KusariValidator",
+                           "KusariBFT", "KusariValidator", "KusariContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log"),

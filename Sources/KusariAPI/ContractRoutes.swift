@@ -78,7 +78,7 @@ extension Query {
 
 extension Path {
     /// Even-length hex of at most `maximum` bytes.
-    static func hexBytes(_ text: String, field: String, maximum: Int) throws -> [UInt8] {
+    package static func hexBytes(_ text: String, field: String, maximum: Int) throws -> [UInt8] {
         let bytes: [UInt8]
         do { bytes = try Hex.decode(text, field: field) } catch { throw APIError(.badRequest, "bad_request", "\(error)") }
         guard bytes.count <= maximum else {

@@ -40,30 +40,52 @@ extension Site {
         return renderer.page("dashboard", title: "Kusari explorer", scripts: ["live.js"], context)
     }
 
-    /// `/block/{id or height}`: mirrors `/v1/blocks/{ref}?txs=full`.
+    /// `/block/{id or height}`: mirrors `/v1/blocks/{ref}?txs=full`; contract transactions are
+    /// marked with their kind, method and gas used, and count the fee they paid, not the one they reserved.
     func block(_ ref: String) async throws -> Response {
         let info = try await blockInfo(ref)
         let view = views.block(info, full: true)
         let h = info.block.header.height
-        let fees = info.block.transactions.reduce(UInt64(0)) { $0 &+ $1.fee }
+        // A deploy or call pays gas used x gas price of the fee it reserved (the rest is refunded): its
+        // receipt, stored when the block joined the best chain, says how much. One read per contract transaction.
+        var fees: UInt64 = 0, feesAtMost = false
+        var rows: [[String: Any]] = []
+        for (t, v) in zip(info.block.transactions, view.fullTransactions ?? []) {
+            var row = txRow(v, height: nil)
+            row["hasGasUsed"] = false
+            var paid = t.fee
+            if let gas = t.action.gas {
+                if info.onBestChain, let receipt = await node.receipt(t.id) {
+                    paid = ContractFormat.feePaid(gasUsed: receipt.gasUsed, price: gas.price)
+                    row["gasUsed"] = receipt.gasUsed
+                    row["hasGasUsed"] = true
+                    row["fee"] = Format.ksr(paid)
+                } else {
+                    feesAtMost = true
+                }
+            }
+            fees &+= paid
+            rows.append(row)
+        }
         let subsidy = node.config.genesis.rules.scheduledSubsidy(height: h)
         var context: [String: Any] = [
             "block": view, "header": view.header, "size": Format.bytes(view.size), "time": Format.time(view.header.timestamp),
             "fees": Format.ksr(fees), "subsidy": Format.ksr(subsidy), "reward": Format.ksr(subsidy &+ fees),
-            "transactions": (view.fullTransactions ?? []).map { txRow($0, height: nil) },
-            "isGenesis": h == 0,
+            "feesAtMost": feesAtMost, "transactions": rows, "isGenesis": h == 0,
         ]
         if info.onBestChain, let next = await node.blockId(atHeight: h + 1) { context["nextId"] = next.hex }
         context.merge(try await blockConsensus(info, view: view)) { _, b in b }
         return renderer.page("block", title: "Block \(h)", context)
     }
 
-    /// `/tx/{id}`: mirrors `/v1/txs/{id}`, and draws the Merkle proof against the block header.
+    /// `/tx/{id}`: mirrors `/v1/txs/{id}`, and draws the Merkle proof against the block header;
+    /// a deploy or call also shows its gas, input and receipt.
     func transaction(_ id: String) async throws -> Response {
         let info = try await node.transaction(try Path.hash(id, field: "id"))
         let view = views.txInfo(info)
         var context: [String: Any] = ["info": view, "tx": txRow(view.tx, height: view.height), "pending": info.status == .pending,
                                       "isBFT": views.consensus == "bft"]
+        context.merge(contractDetails(info.tx, receipt: info.receipt, pending: info.status == .pending)) { a, _ in a }
         if let memo = Format.memoText(hex: view.tx.memo) { context["memoText"] = memo }
         if !view.tx.memo.isEmpty { context["memoHex"] = view.tx.memo }
         if let blockId = info.blockId, let block = try? await node.block(.id(blockId)) {
@@ -77,7 +99,8 @@ extension Site {
         return renderer.page("tx", title: "Transaction \(Format.short(view.id))", scripts: ["proofs.js"], context)
     }
 
-    /// `/account/{address}`: mirrors `/v1/accounts/{address}` and `/v1/accounts/{address}/txs`.
+    /// `/account/{address}`: mirrors `/v1/accounts/{address}` and `/v1/accounts/{address}/txs`;
+    /// a contract's account links its contract page.
     func account(_ text: String, before: String?) async throws -> Response {
         let address = try Path.address(text, network: network)
         // The proof and the header whose state root it was made against, from one view of the chain.
@@ -94,6 +117,7 @@ extension Site {
         var context: [String: Any] = ["account": info, "balance": Format.ksr(info.balance), "history": rows,
                                       "siblings": info.proof.siblings.enumerated().map { ["depth": $0.offset, "hash": $0.element] }]
         context["headerStateRoot"] = header.stateRoot.hex
+        context["isContract"] = account.account.isContract
         if history.count == limit, let last = history.last, let h = last.height { context["next"] = "\(h):\(last.position ?? 0)" }
         return renderer.page("account", title: "Account \(info.address)", scripts: ["proofs.js"], context)
     }

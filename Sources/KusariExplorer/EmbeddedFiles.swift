@@ -7,19 +7,22 @@ enum EmbeddedFiles {
     static let templates: [String: String] = [
         "account": ##"""
 {{> head}}
-<h1>Account</h1>
+<h1>Account{{#isContract}} <span class="tag contract">contract</span>{{/isContract}}</h1>
 <p class="mono" id="account-address">{{account.address}}</p>
+{{#isContract}}<p id="contract-note">This account holds a contract's code. <a id="contract-link" href="/contract/{{account.address}}">Its contract page</a> shows the code hash, methods, storage and calls with their events and gas.</p>{{/isContract}}
 <table class="fields">
   <tr><th>Balance</th><td id="balance">{{balance}}</td></tr>
   <tr><th>Nonce</th><td>{{account.nonce}} (next transaction: {{account.pendingNonce}}, {{account.pending}} pending)</td></tr>
   <tr><th>At height</th><td><a href="/block/{{account.height}}">{{account.height}}</a></td></tr>
 </table>
 <section id="state-proof" class="proof" data-key="{{account.proof.key}}" data-root="{{headerStateRoot}}" data-kind="{{account.proof.terminal.kind}}"
-  data-leaf-key="{{account.proof.terminal.key}}" data-balance="{{account.proof.terminal.balance}}" data-nonce="{{account.proof.terminal.nonce}}">
+  data-leaf-key="{{account.proof.terminal.key}}" data-balance="{{account.proof.terminal.balance}}" data-nonce="{{account.proof.terminal.nonce}}"
+  data-code-hash="{{account.proof.terminal.codeHash}}" data-storage-root="{{account.proof.terminal.storageRoot}}">
   <h2>State proof</h2>
   <p>Every block header commits to all balances through one hash, the state root: a sparse Merkle tree keyed by the
     address's 20-byte payload, one bit per level. This proof walks from the account's leaf
-    (SHA-256 of <code>00 ‖ key ‖ balance ‖ nonce</code>) up to the root, joining one sibling per level
+    (SHA-256 of <code>00 ‖ key ‖ balance ‖ nonce</code>; a contract's leaf is SHA-256 of
+    <code>02 ‖ key ‖ balance ‖ nonce ‖ code hash ‖ storage root</code>) up to the root, joining one sibling per level
     (SHA-256 of <code>01 ‖ left ‖ right</code>, left when the key's bit is 0). Your browser recomputes it;
     change a digit of a sibling and the check fails.</p>
   <p>Key (address payload): <span class="mono">{{account.proof.key}}</span>; terminal: {{account.proof.terminal.kind}}
@@ -42,7 +45,7 @@ enum EmbeddedFiles {
   {{#history}}
   <tr><td><a href="/block/{{height}}">{{height}}</a></td><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td>
     {{#incoming}}<td>from</td><td class="mono"><a href="/account/{{from}}">{{from}}</a></td>{{/incoming}}
-    {{^incoming}}<td>to</td><td class="mono"><a href="/account/{{to}}">{{to}}</a></td>{{/incoming}}
+    {{^incoming}}<td>{{#isContract}}{{kind}}{{#hasRowMethod}} <span class="mono">{{rowMethod}}</span>{{/hasRowMethod}} to{{/isContract}}{{^isContract}}to{{/isContract}}</td><td class="mono"><a href="{{toHref}}">{{to}}</a></td>{{/incoming}}
     <td class="num">{{amount}}</td><td class="num">{{fee}}</td><td class="memo">{{memo}}</td></tr>
   {{/history}}
   </tbody>
@@ -87,8 +90,8 @@ enum EmbeddedFiles {
   {{/isBFT}}
   <tr><th>Size</th><td>{{size}}</td></tr>
   <tr><th>Transactions</th><td>{{block.txCount}}</td></tr>
-  <tr><th>Fees</th><td>{{fees}}</td></tr>
-  <tr><th>Reward</th><td>{{reward}} (subsidy {{subsidy}} + fees), credited to the {{#isBFT}}proposer{{/isBFT}}{{^isBFT}}beneficiary{{/isBFT}}</td></tr>
+  <tr><th>Fees</th><td id="block-fees">{{#feesAtMost}}at most {{/feesAtMost}}{{fees}}{{#feesAtMost}} (a contract transaction's receipt is not held: it is counted at the fee it reserved, though it paid only the gas it used){{/feesAtMost}}</td></tr>
+  <tr><th>Reward</th><td>{{#feesAtMost}}at most {{/feesAtMost}}{{reward}} (subsidy {{subsidy}} + fees), credited to the {{#isBFT}}proposer{{/isBFT}}{{^isBFT}}beneficiary{{/isBFT}}</td></tr>
 </table>
 {{#isBFT}}
 {{#commit}}
@@ -109,11 +112,13 @@ enum EmbeddedFiles {
 <h2>Transactions</h2>
 {{^transactions}}<p>This block carries no transactions; its {{#isBFT}}proposer{{/isBFT}}{{^isBFT}}beneficiary{{/isBFT}} still receives the subsidy.</p>{{/transactions}}
 <table id="block-txs">
-  <thead><tr><th>Nonce</th><th>Id</th><th>From</th><th>To</th><th>Amount</th><th>Fee</th><th>Memo</th></tr></thead>
+  <thead><tr><th>Nonce</th><th>Id</th><th>Kind</th><th>From</th><th>To</th><th>Amount</th><th>Fee</th><th>Memo</th></tr></thead>
   <tbody>
   {{#transactions}}
-  <tr><td>{{nonce}}</td><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td><td class="mono"><a href="/account/{{from}}">{{from}}</a></td>
-    <td class="mono"><a href="/account/{{to}}">{{to}}</a></td><td class="num">{{amount}}</td><td class="num">{{fee}}</td><td class="memo">{{memo}}</td></tr>
+  <tr{{#isContract}} class="contract-tx"{{/isContract}}><td>{{nonce}}</td><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td>
+    <td class="tx-kind">{{#isContract}}<span class="tag contract">{{kind}}</span>{{#hasRowMethod}} <span class="mono">{{rowMethod}}</span>{{/hasRowMethod}}{{#hasGasUsed}}<br><span class="sub">{{gasUsed}} gas</span>{{/hasGasUsed}}{{/isContract}}{{^isContract}}{{kind}}{{/isContract}}</td>
+    <td class="mono"><a href="/account/{{from}}">{{from}}</a></td>
+    <td class="mono"><a href="{{toHref}}">{{to}}</a></td><td class="num">{{amount}}</td><td class="num">{{fee}}</td><td class="memo">{{memo}}</td></tr>
   {{/transactions}}
   </tbody>
 </table>
@@ -140,6 +145,10 @@ enum EmbeddedFiles {
   <p class="field">nonce {{nonce}}, time {{time}}</p>
   <p class="field id">id <span class="mono f-id">{{id}}</span></p>
 </article>
+
+"""##,
+        "bytes": ##"""
+{{#empty}}<span class="muted">none</span>{{/empty}}{{^empty}}{{#decodes}}<span class="decoded">{{#hasName}}<span class="mono key-name">{{name}}</span> {{/hasName}}{{#cvItems}}<span class="cv"><span class="cv-type">{{cvType}}</span> {{#cvIsLink}}<a class="mono" href="{{cvHref}}">{{cvText}}</a>{{/cvIsLink}}{{^cvIsLink}}<span class="cv-text">{{cvText}}</span>{{/cvIsLink}}</span> {{/cvItems}}</span>{{/decodes}}<span class="mono hex wrap">{{hex}}</span>{{/empty}}
 
 """##,
         "chain": ##"""
@@ -250,6 +259,64 @@ enum EmbeddedFiles {
 {{> foot}}
 
 """##,
+        "contract": ##"""
+{{> head}}
+<h1>Contract <span class="tag contract">code</span></h1>
+<p class="mono" id="contract-address">{{contract.address}}</p>
+<p class="nav-links"><a id="account-link" href="/account/{{contract.address}}">its account: nonce, history and state proof</a>
+  <a href="/v1/contracts/{{contract.address}}">JSON</a></p>
+<table class="fields" id="contract-fields">
+  <tr><th>Code hash</th><td class="mono" id="code-hash">{{contract.codeHash}}</td></tr>
+  <tr><th>Code size</th><td id="code-size">{{codeSize}}</td></tr>
+  <tr><th>Methods</th><td id="methods">{{#methods}}<span class="mono method">{{methodName}}</span> {{/methods}}{{^hasMethods}}none (the stored code no longer parses){{/hasMethods}}</td></tr>
+  <tr><th>Balance</th><td id="contract-balance">{{balance}}</td></tr>
+  <tr><th>Storage root</th><td class="mono" id="storage-root">{{contract.storageRoot}}</td></tr>
+  <tr><th>Storage keys</th><td id="storage-keys">{{contract.storageKeys}}</td></tr>
+  <tr><th>At height</th><td><a href="/block/{{contract.height}}">{{contract.height}}</a> (state root <span class="mono">{{contract.stateRoot}}</span>)</td></tr>
+</table>
+<p>The code hash is SHA-256 of the WebAssembly module; the storage root is the root of the contract's own sparse Merkle
+  tree of keys and values, and it sits in the contract's leaf of the state tree, so every block header commits to
+  every stored value. Keys and values are bytes; where they are in the argument encoding they are also shown decoded.</p>
+<h2>Storage</h2>
+<form class="inline" action="/contract/{{contract.address}}" method="get">
+  <label>Key prefix (hex) <input name="prefix" class="mono" value="{{prefix}}" spellcheck="false" size="40"></label>
+  <button type="submit">Filter</button>
+</form>
+{{^storage}}<p id="no-storage">{{#filtered}}No keys start with this prefix{{/filtered}}{{^filtered}}{{#paged}}No more keys{{/paged}}{{^paged}}Nothing stored{{/paged}}{{/filtered}}.</p>{{/storage}}
+<table id="storage">
+  <thead><tr><th>Key</th><th>Value</th><th></th></tr></thead>
+  <tbody>
+  {{#storage}}
+  <tr class="storage-entry"><td class="storage-key">{{#key}}{{> bytes}}{{/key}}</td><td class="storage-value">{{#value}}{{> bytes}}{{/value}}</td>
+    <td><a href="/v1/contracts/{{contract.address}}/storage/{{keyHex}}">proof</a></td></tr>
+  {{/storage}}
+  </tbody>
+</table>
+{{#storageNext}}<p><a id="storage-next" href="{{storageNext}}">more keys →</a></p>{{/storageNext}}
+<h2>Calls</h2>
+<p>The deploy and every call of this contract, newest first, with what each receipt says. Calls made to it by other
+  contracts run as messages inside their callers' transactions: their events are in those receipts.</p>
+{{^calls}}<p id="no-calls">No confirmed transactions.</p>{{/calls}}
+<table id="calls">
+  <thead><tr><th>Block</th><th>Id</th><th>Call</th><th>Caller</th><th>Arguments</th><th>Amount</th><th>Gas used</th><th>Fee paid</th><th>Outcome</th><th>Events</th></tr></thead>
+  <tbody>
+  {{#calls}}
+  <tr class="call"><td><a href="/block/{{height}}">{{height}}</a></td><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td>
+    <td class="call-method">{{#isDeploy}}<span class="tag contract">deploy</span>{{/isDeploy}}{{#isCall}}<span class="mono">{{callMethod}}</span>{{/isCall}}{{^isContract}}transfer{{/isContract}}</td>
+    <td class="mono"><a href="/account/{{from}}">{{from}}</a></td>
+    <td>{{#input}}{{> bytes}}{{/input}}</td>
+    <td class="num">{{amount}}</td>
+    {{#receipt}}<td class="num call-gas">{{gasUsed}}</td><td class="num">{{feePaid}}</td>
+    <td class="call-outcome">{{#succeeded}}<span class="tag ok">succeeded</span>{{/succeeded}}{{#failed}}<span class="tag bad">failed</span> {{failure}}{{/failed}}</td>
+    <td class="call-events">{{#events}}<div class="event"><span class="mono event-topic">{{topic}}</span> {{#data}}{{> bytes}}{{/data}}</div>{{/events}}</td>{{/receipt}}
+    {{^hasReceipt}}<td></td><td class="num">{{fee}}</td><td>{{#isContract}}no receipt{{/isContract}}</td><td></td>{{/hasReceipt}}</tr>
+  {{/calls}}
+  </tbody>
+</table>
+{{#callsNext}}<p><a id="older" href="{{callsNext}}">older calls →</a></p>{{/callsNext}}
+{{> foot}}
+
+"""##,
         "dashboard": ##"""
 {{> head}}
 <div id="live" data-live="block tx reorg" data-live-every="3000">
@@ -291,7 +358,7 @@ enum EmbeddedFiles {
     <tbody>
     {{#transactions}}
       <tr><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td><td><a href="/block/{{height}}">{{height}}</a></td>
-        <td class="mono"><a href="/account/{{from}}">{{from}}</a></td><td class="mono"><a href="/account/{{to}}">{{to}}</a></td>
+        <td class="mono"><a href="/account/{{from}}">{{from}}</a></td><td class="mono"><a href="{{toHref}}">{{to}}</a></td>
         <td class="num">{{amount}}</td><td class="memo">{{memo}}</td></tr>
     {{/transactions}}
     </tbody>
@@ -306,6 +373,7 @@ enum EmbeddedFiles {
 {{> head}}
 <h1>{{status}} {{reason}}</h1>
 <p class="error-message">{{message}}</p>
+{{#seeAlso}}<p><a id="see-also" href="{{href}}">{{text}}</a></p>{{/seeAlso}}
 <p>Search for a block height or id, a transaction id or an address with the box above, or go back to the <a href="/">dashboard</a>.</p>
 {{> foot}}
 
@@ -617,6 +685,30 @@ enum EmbeddedFiles {
 {{> foot}}
 
 """##,
+        "receipt": ##"""
+{{#receipt}}
+<table class="fields" id="receipt">
+  <tr><th>Outcome</th><td id="receipt-outcome">{{#succeeded}}<span class="tag ok">succeeded</span>{{/succeeded}}{{#failed}}<span class="tag bad">failed</span> <span class="failure">{{failure}}</span>: its writes, transfers and events were undone; it still paid its gas{{/failed}}</td></tr>
+  <tr><th>Gas used</th><td id="receipt-gas">{{gasUsed}} of {{gasLimit}} ({{gasShare}})</td></tr>
+  <tr><th>Fee paid</th><td id="receipt-fee">{{feePaid}} (gas used × gas price {{gasPrice}}); {{refund}} of the reserved fee refunded</td></tr>
+  <tr><th>Output</th><td id="receipt-output">{{#output}}{{> bytes}}{{/output}}</td></tr>
+</table>
+<h3>Events ({{eventCount}})</h3>
+{{^hasEvents}}<p class="muted">No events{{#failed}}: a failed call keeps none{{/failed}}.</p>{{/hasEvents}}
+{{#hasEvents}}
+<table class="events">
+  <thead><tr><th>Topic</th><th>Data</th></tr></thead>
+  <tbody>
+  {{#events}}
+  <tr class="event"><td class="mono event-topic">{{topic}}{{#fromOther}} <span class="muted">from <a href="/contract/{{emitter}}">{{emitter}}</a></span>{{/fromOther}}</td>
+    <td class="event-data">{{#data}}{{> bytes}}{{/data}}</td></tr>
+  {{/events}}
+  </tbody>
+</table>
+{{/hasEvents}}
+{{/receipt}}
+
+"""##,
         "tx": ##"""
 {{> head}}
 <h1>Transaction</h1>
@@ -625,10 +717,11 @@ enum EmbeddedFiles {
   <tr><th>Status</th><td id="tx-status">{{#pending}}<span class="tag warn">pending</span> in the mempool, not yet in a block{{/pending}}{{^pending}}{{#onSideBranch}}<span class="tag warn">on a side branch</span>{{/onSideBranch}}{{^onSideBranch}}<span class="tag ok">confirmed</span>{{#isBFT}} and final: its block was committed, and a committed block is never reverted{{/isBFT}}{{/onSideBranch}}{{/pending}}</td></tr>
   {{^isBFT}}<tr><th>Confirmations</th><td>{{info.confirmations}}</td></tr>{{/isBFT}}
   {{#block}}<tr><th>Block</th><td><a href="/block/{{id}}">{{height}}</a> <span class="mono">{{id}}</span>, position {{info.position}}</td></tr>{{/block}}
+  <tr><th>Kind</th><td id="tx-kind">{{#tx.isContract}}<span class="tag contract">{{tx.kind}}</span>{{/tx.isContract}}{{^tx.isContract}}{{tx.kind}}{{/tx.isContract}}</td></tr>
   <tr><th>From</th><td class="mono"><a href="/account/{{tx.from}}">{{tx.from}}</a></td></tr>
-  <tr><th>To</th><td class="mono"><a href="/account/{{tx.to}}">{{tx.to}}</a></td></tr>
-  <tr><th>Amount</th><td>{{tx.amount}}</td></tr>
-  <tr><th>Fee</th><td>{{tx.fee}}</td></tr>
+  <tr><th>To</th><td class="mono"><a id="tx-to" href="{{tx.toHref}}">{{tx.to}}</a>{{#isDeploy}} (the new contract){{/isDeploy}}</td></tr>
+  <tr><th>Amount</th><td>{{tx.amount}}{{#tx.isContract}} (attached to the contract){{/tx.isContract}}</td></tr>
+  <tr><th>Fee</th><td>{{tx.fee}}{{#tx.isContract}} reserved (gas limit × gas price); the receipt says what was paid{{/tx.isContract}}</td></tr>
   <tr><th>Nonce</th><td>{{tx.nonce}}</td></tr>
   <tr><th>Chain id</th><td>{{info.tx.chainId}}</td></tr>
   <tr><th>Memo</th><td id="memo">{{#memoText}}<span class="memo">{{memoText}}</span>{{/memoText}}{{^memoText}}{{#memoHex}}<span class="mono">{{memoHex}}</span> (not UTF-8){{/memoHex}}{{^memoHex}}none{{/memoHex}}{{/memoText}}</td></tr>
@@ -636,6 +729,22 @@ enum EmbeddedFiles {
   <tr><th>Signature</th><td class="mono wrap">{{info.tx.signature}} <a href="/learn/keys?tx={{info.id}}">verify it</a></td></tr>
   <tr><th>Size</th><td>{{info.tx.size}} B</td></tr>
 </table>
+{{#tx.isContract}}
+<h2 id="contract-action">{{#isDeploy}}Deploy{{/isDeploy}}{{#isCall}}Call{{/isCall}}</h2>
+<table class="fields" id="action-fields">
+  <tr><th>Contract</th><td class="mono"><a id="action-contract" href="/contract/{{contractAddress}}">{{contractAddress}}</a></td></tr>
+  {{#isCall}}<tr><th>Method</th><td class="mono" id="tx-method">{{callMethod}}</td></tr>{{/isCall}}
+  {{#isDeploy}}<tr><th>Method</th><td id="tx-method"><span class="mono">init</span>, when the module exports it</td></tr>{{/isDeploy}}
+  {{#deployedCode}}<tr><th>Code</th><td><span class="mono" id="tx-code-hash">{{codeHash}}</span> ({{codeBytes}} bytes; stored once per code hash)</td></tr>{{/deployedCode}}
+  <tr><th>Arguments</th><td id="tx-input">{{#input}}{{> bytes}}{{/input}}</td></tr>
+  <tr><th>Gas limit</th><td id="tx-gas-limit">{{gasLimit}}</td></tr>
+  <tr><th>Gas price</th><td id="tx-gas-price">{{gasPrice}} base units per unit of gas</td></tr>
+</table>
+{{#deployFailed}}<p id="deploy-failed">The deploy failed, so no contract was created at this address.</p>{{/deployFailed}}
+<h2>Receipt</h2>
+{{#awaitingReceipt}}<p id="no-receipt">{{#receiptMissing}}This node holds no receipt for it.{{/receiptMissing}}{{^receiptMissing}}No receipt yet: a contract transaction runs when its block is applied.{{/receiptMissing}}</p>{{/awaitingReceipt}}
+{{> receipt}}
+{{/tx.isContract}}
 {{#proof}}
 <section id="merkle" class="proof" data-leaf="{{info.id}}" data-index="{{proof.index}}" data-size="{{block.txCount}}" data-root="{{block.header.merkleRoot}}">
   <h2>Merkle proof</h2>
@@ -757,9 +866,17 @@ enum EmbeddedFiles {
   B.meets = function (idHex, targetHex) { return targetHex !== null && idHex <= targetHex; };
 
   // A transaction's encoding with its amount (offset 64, 8 bytes) replaced.
+  // The amount sits after chain id, public key, nonce and recipient in a transfer (section 6.1, byte 64);
+  // a typed transaction (section 6.5: chain id 0, then a kind byte) puts the kind and its chain id first,
+  // and a deploy has no recipient (byte 49), a call has one (byte 69).
+  B.amountOffset = function (raw) {
+    const typed = raw.length > 4 && raw[0] === 0 && raw[1] === 0 && raw[2] === 0 && raw[3] === 0;
+    return !typed ? 64 : raw[4] === 1 ? 49 : 69;
+  };
+
   B.withAmount = function (raw, amount) {
     const out = raw.slice();
-    out.set(K.uint(amount, 8), 64);
+    out.set(K.uint(amount, 8), B.amountOffset(raw));
     return out;
   };
 
@@ -1261,8 +1378,15 @@ enum EmbeddedFiles {
     if (!key || key.length !== 20 || n > 160 || siblings.includes(null)) return null;
     // The terminal's account: present and well formed for `account` and `otherLeaf`.
     const balance = uint64(d0.balance), nonce = uint64(d0.nonce);
-    const leaf = (k) => K.sha256(K.concat([0], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8)));
-    const nonEmpty = balance !== null && nonce !== null && (balance !== 0n || nonce !== 0n);
+    // A contract's leaf (tag 02) also holds its code hash and storage root (section 10.2).
+    const hash32 = (text) => { const b = typeof text === "string" && text !== "" ? K.hexToBytes(text) : null; return b && b.length === 32 ? b : null; };
+    const isContract = typeof d0.codeHash === "string" && d0.codeHash !== "";
+    const codeHash = hash32(d0.codeHash), storageRoot = hash32(d0.storageRoot);
+    if (isContract && (!codeHash || !storageRoot)) return null;
+    const leaf = (k) => isContract
+      ? K.sha256(K.concat([2], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8), codeHash, storageRoot))
+      : K.sha256(K.concat([0], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8)));
+    const nonEmpty = balance !== null && nonce !== null && (balance !== 0n || nonce !== 0n || isContract);
     let h;
     const kind = d0.kind;
     if (kind === "account") {
@@ -1398,6 +1522,21 @@ section.round { margin-top: 1.5rem; }
 .votes-table .unseen { color: var(--muted); }
 .tally .choice, .timeouts .timeout { white-space: nowrap; }
 #consensus-heights tr.missed td:first-child { border-left: 3px solid var(--warn); }
+/* Contracts: kinds, outcomes, decoded argument-encoding values beside their hex. */
+.tag.bad { background: var(--bad); }
+.tag.contract { background: #5b3e96; }
+.muted { color: var(--muted); }
+.decoded { display: block; }
+.cv { white-space: nowrap; margin-right: .4rem; }
+.cv-type { font-size: .75rem; color: var(--muted); }
+.cv-text { word-break: break-word; white-space: pre-wrap; }
+.hex { display: block; color: var(--muted); font-size: .78em; }
+.key-name { font-weight: 600; }
+.method { margin-right: .5rem; }
+.event + .event { margin-top: .3rem; }
+.failure { color: var(--bad); }
+form.inline { display: flex; gap: .5rem; align-items: center; margin: .5rem 0; }
+tr.contract-tx td:first-child { border-left: 3px solid #5b3e96; }
 
 """##,
     ]

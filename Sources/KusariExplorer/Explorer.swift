@@ -10,7 +10,7 @@ import Logging
 /// Every template and asset is compiled into the binary (`EmbeddedFiles`), so
 /// a copied `kusari` executable serves them as well.
 public enum Explorer {
-    /// Mounts the explorer's pages at `/`, `/block/…`, `/tx/…`, `/account/…`,
+    /// Mounts the explorer's pages at `/`, `/block/…`, `/tx/…`, `/account/…`, `/contract/…`,
     /// `/mempool`, `/chain`, `/network`, `/validators`, `/evidence`, `/consensus`,
     /// `/consensus/{height}` (BFT chains),
     /// `/search`, `/learn/…` and its assets at
@@ -25,6 +25,7 @@ public enum Explorer {
             ("/tx/:id", { _, c in try await site.transaction(c.parameters.get("id") ?? "") }),
             ("/account/:address", { r, c in try await site.account(c.parameters.get("address") ?? "",
                                                                    before: Form(r)["before"]) }),
+            ("/contract/:address", { r, c in try await site.contract(c.parameters.get("address") ?? "", form: Form(r)) }),
             ("/mempool", { _, _ in await site.mempool() }),
             ("/chain", { r, _ in try await site.chain(depth: Form(r)["depth"]) }),
             ("/network", { _, _ in await site.networkPage() }),

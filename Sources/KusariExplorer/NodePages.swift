@@ -69,7 +69,8 @@ extension Site {
         ])
     }
 
-    /// `/search?q=`: a height, a block id, a transaction id or an address, else a 404 page.
+    /// `/search?q=`: a height, a block id, a transaction id or an address (a contract's to its
+    /// contract page), else a 404 page.
     func search(_ query: String) async throws -> Response {
         let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !q.isEmpty else { return renderer.errorPage(status: .notFound, message: "type a block height or id, a transaction id or an address") }
@@ -79,7 +80,9 @@ extension Site {
             if await node.knowsBlock(hash) { return Renderer.redirect("/block/\(hash.hex)") }
             if await node.knowsTransaction(hash) { return Renderer.redirect("/tx/\(hash.hex)") }
         } else if let address = try? Address(parsing: q, network: network) {
-            return Renderer.redirect("/account/\(address.string)")
+            // An address with code goes to its contract page (which links its account page).
+            let isContract = (try? await node.account(address.payload, atHeight: nil))?.account.isContract ?? false
+            return Renderer.redirect((isContract ? "/contract/" : "/account/") + address.string)
         }
         return renderer.errorPage(status: .notFound, message: "nothing on this chain matches '\(q)'")
     }

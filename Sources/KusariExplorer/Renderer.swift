@@ -41,10 +41,11 @@ struct Renderer: Sendable {
         return Self.response(html, contentType: "text/html; charset=utf-8", status: status)
     }
 
-    /// The not-found (or bad-request) page.
-    func errorPage(status: HTTPResponse.Status, message: String) -> Response {
-        page("error", title: "\(status.code) \(status.reasonPhrase)",
-             ["status": status.code, "reason": status.reasonPhrase, "message": message], status: status)
+    /// The not-found (or bad-request) page, with a link to a page that may help (`seeAlso`: its path and text).
+    func errorPage(status: HTTPResponse.Status, message: String, seeAlso: (href: String, text: String)? = nil) -> Response {
+        var context: [String: Any] = ["status": status.code, "reason": status.reasonPhrase, "message": message]
+        if let seeAlso { context["seeAlso"] = ["href": seeAlso.href, "text": seeAlso.text] }
+        return page("error", title: "\(status.code) \(status.reasonPhrase)", context, status: status)
     }
 
     /// A response with the explorer's headers.

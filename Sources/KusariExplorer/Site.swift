@@ -56,10 +56,14 @@ struct Site: Sendable {
         return row
     }
 
-    /// A table row for a transaction.
+    /// A table row for a transaction. A deploy's or call's `to` is a contract: it links to the
+    /// contract page (`toHref`), and the row carries its kind and method.
     func txRow(_ t: View.Tx, height: UInt64?) -> [String: Any] {
+        let isContract = t.kind != "transfer"
         var row: [String: Any] = ["id": t.id, "short": Format.short(t.id), "from": t.from, "to": t.to,
-                                  "amount": Format.ksr(t.amount), "fee": Format.ksr(t.fee), "nonce": t.nonce, "size": t.size]
+                                  "amount": Format.ksr(t.amount), "fee": Format.ksr(t.fee), "nonce": t.nonce, "size": t.size,
+                                  "kind": t.kind, "isContract": isContract, "toHref": (isContract ? "/contract/" : "/account/") + t.to,
+                                  "rowMethod": t.contract?.method ?? "", "hasRowMethod": t.contract?.method != nil]
         if let height { row["height"] = height }
         if let memo = Format.memoText(hex: t.memo) { row["memo"] = memo }
         return row

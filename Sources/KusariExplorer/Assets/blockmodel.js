@@ -53,9 +53,17 @@
   B.meets = function (idHex, targetHex) { return targetHex !== null && idHex <= targetHex; };
 
   // A transaction's encoding with its amount (offset 64, 8 bytes) replaced.
+  // The amount sits after chain id, public key, nonce and recipient in a transfer (section 6.1, byte 64);
+  // a typed transaction (section 6.5: chain id 0, then a kind byte) puts the kind and its chain id first,
+  // and a deploy has no recipient (byte 49), a call has one (byte 69).
+  B.amountOffset = function (raw) {
+    const typed = raw.length > 4 && raw[0] === 0 && raw[1] === 0 && raw[2] === 0 && raw[3] === 0;
+    return !typed ? 64 : raw[4] === 1 ? 49 : 69;
+  };
+
   B.withAmount = function (raw, amount) {
     const out = raw.slice();
-    out.set(K.uint(amount, 8), 64);
+    out.set(K.uint(amount, 8), B.amountOffset(raw));
     return out;
   };
 

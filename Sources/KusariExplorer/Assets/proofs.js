@@ -71,8 +71,15 @@
     if (!key || key.length !== 20 || n > 160 || siblings.includes(null)) return null;
     // The terminal's account: present and well formed for `account` and `otherLeaf`.
     const balance = uint64(d0.balance), nonce = uint64(d0.nonce);
-    const leaf = (k) => K.sha256(K.concat([0], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8)));
-    const nonEmpty = balance !== null && nonce !== null && (balance !== 0n || nonce !== 0n);
+    // A contract's leaf (tag 02) also holds its code hash and storage root (section 10.2).
+    const hash32 = (text) => { const b = typeof text === "string" && text !== "" ? K.hexToBytes(text) : null; return b && b.length === 32 ? b : null; };
+    const isContract = typeof d0.codeHash === "string" && d0.codeHash !== "";
+    const codeHash = hash32(d0.codeHash), storageRoot = hash32(d0.storageRoot);
+    if (isContract && (!codeHash || !storageRoot)) return null;
+    const leaf = (k) => isContract
+      ? K.sha256(K.concat([2], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8), codeHash, storageRoot))
+      : K.sha256(K.concat([0], k, K.uint(d0.balance, 8), K.uint(d0.nonce, 8)));
+    const nonEmpty = balance !== null && nonce !== null && (balance !== 0n || nonce !== 0n || isContract);
     let h;
     const kind = d0.kind;
     if (kind === "account") {
