@@ -11,18 +11,11 @@ extension ContractCommand {
             abstract: "Deploy a module (from `contract build`) with a key file; prints the new contract's address.")
 
         @Argument(help: "The module (.wasm).") var file: String
-        @Option(help: "Key file of the deployer.") var key: String
         @Option(parsing: .upToNextOption, help: "Arguments of init (TYPE:VALUE or a bare value; see `contract call --help`).") var `init`: [String] = []
-        @Option(help: "Gas limit.") var gas: UInt64 = 5_000_000
-        @Option(help: "Gas price in base units (default: enough for the node's minimum fee).") var gasPrice: UInt64?
-        @Option(help: "KSR attached to the contract (base units, or KSR with the suffix ksr).") var amount = "0"
-        @Option(help: "The node's API, HOST:PORT or a URL.") var api = "127.0.0.1:8645"
-        @Flag(help: "Wait until it is mined and print its receipt.") var wait = false
-        @Option(help: "Seconds to wait with --wait.") var timeout: Double = 120
+        @OptionGroup var tx: ContractTxOptions
 
         func run() async throws {
-            let node = try await WalletNode.connect(api: api, network: nil)
-            let (keyPair, _) = try loadKey(key)
+            let (node, keyPair) = try await tx.connect()
             let code = try Files.read(file, limit: ContractDeploy.maxCodeLength + 1)
             guard code.count <= ContractDeploy.maxCodeLength else {
                 throw CLIError("\(file): more than \(ContractDeploy.maxCodeLength) bytes, the largest module a deploy takes")
@@ -30,13 +23,13 @@ extension ContractCommand {
             do { _ = try ContractCode(bytes: [UInt8](code)) } catch { throw CLIError("\(file): \(error)") }
             let input = ContractValue.encode(try ContractArguments.parse(self.`init`, network: node.network))
             let nonce = try await ContractTx.nonce(node, keyPair)
-            let units = try ContractTx.amount(amount)
-            let tx = try ContractTx.sign(node: node, gas: gas, price: gasPrice) { terms in
+            let units = try ContractTx.amount(tx.amount)
+            let signed = try ContractTx.sign(node: node, gas: tx.gas ?? 5_000_000, price: tx.gasPrice) { terms in
                 try Transaction(chainId: node.chainId, key: keyPair, nonce: nonce,
                                 deploy: ContractDeploy(code: [UInt8](code), input: input, gas: terms), amount: units)
             }
-            try await ContractTx.post(tx, node: node, wait: wait, timeout: timeout,
-                                      extra: [("contract", .string(Address(payload: tx.to, network: node.network).string))])
+            try await ContractTx.post(signed, node: node, wait: tx.wait, timeout: tx.timeout,
+                                      extra: [("contract", .string(Address(payload: signed.to, network: node.network).string))])
         }
     }
 
@@ -53,27 +46,20 @@ extension ContractCommand {
         @Argument(help: "The contract's address.") var contract: String
         @Argument(help: "The method.") var method: String
         @Argument(help: "The method's arguments.") var args: [String] = []
-        @Option(help: "Key file of the caller.") var key: String
-        @Option(help: "Gas limit.") var gas: UInt64 = 1_000_000
-        @Option(help: "Gas price in base units (default: enough for the node's minimum fee).") var gasPrice: UInt64?
-        @Option(help: "KSR attached (base units, or KSR with the suffix ksr).") var amount = "0"
-        @Option(help: "The node's API, HOST:PORT or a URL.") var api = "127.0.0.1:8645"
-        @Flag(help: "Wait until it is mined and print its receipt.") var wait = false
-        @Option(help: "Seconds to wait with --wait.") var timeout: Double = 120
+        @OptionGroup var tx: ContractTxOptions
 
         func run() async throws {
-            let node = try await WalletNode.connect(api: api, network: nil)
-            let (keyPair, _) = try loadKey(key)
+            let (node, keyPair) = try await tx.connect()
             let target = try Arguments.address(contract, network: node.network, field: "contract")
             guard ContractInvocation.isValidMethod(method) else { throw CLIError("method: 1-64 characters from a-z, 0-9 and _") }
             let input = ContractValue.encode(try ContractArguments.parse(args, network: node.network))
             let nonce = try await ContractTx.nonce(node, keyPair)
-            let units = try ContractTx.amount(amount)
-            let tx = try ContractTx.sign(node: node, gas: gas, price: gasPrice) { terms in
+            let units = try ContractTx.amount(tx.amount)
+            let signed = try ContractTx.sign(node: node, gas: tx.gas ?? 1_000_000, price: tx.gasPrice) { terms in
                 try Transaction(chainId: node.chainId, key: keyPair, nonce: nonce, contract: target.payload,
                                 call: ContractInvocation(method: method, input: input, gas: terms), amount: units)
             }
-            try await ContractTx.post(tx, node: node, wait: wait, timeout: timeout, extra: [])
+            try await ContractTx.post(signed, node: node, wait: tx.wait, timeout: tx.timeout, extra: [])
         }
     }
 
@@ -134,6 +120,23 @@ extension ContractCommand {
                 ("storageKeys", .uint(jsonUInt(info.json["storageKeys"]) ?? 0)), ("storage", .array(list)),
             ]))
         }
+    }
+}
+
+/// The options a deploy and a call share.
+struct ContractTxOptions: ParsableArguments {
+    @Option(help: "Key file of the sender.") var key: String
+    @Option(help: "Gas limit (default: 5,000,000 for a deploy, 1,000,000 for a call).") var gas: UInt64?
+    @Option(help: "Gas price in base units (default: enough for the node's minimum fee).") var gasPrice: UInt64?
+    @Option(help: "KSR attached to the contract (base units, or KSR with the suffix ksr).") var amount = "0"
+    @Option(help: "The node's API, HOST:PORT or a URL.") var api = "127.0.0.1:8645"
+    @Flag(help: "Wait until it is mined and print its receipt.") var wait = false
+    @Option(help: "Seconds to wait with --wait.") var timeout: Double = 120
+
+    /// The node and the sender's key.
+    func connect() async throws -> (WalletNode, KeyPair) {
+        let node = try await WalletNode.connect(api: api, network: nil)
+        return (node, try loadKey(key).key)
     }
 }
 
