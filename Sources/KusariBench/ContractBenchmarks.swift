@@ -17,10 +17,12 @@ public enum ContractBenchmarks {
         public var senders: Int
         /// Timed blocks of each kind.
         public var blocks: Int
+        /// Transfers in each block.
         public var perBlock: Int
         /// Each figure is the median of passes over the blocks for about this long.
         public var seconds: Double
 
+        /// A scale with every size given.
         public init(senders: Int, blocks: Int, perBlock: Int, seconds: Double) {
             self.senders = senders
             self.blocks = blocks
@@ -30,6 +32,7 @@ public enum ContractBenchmarks {
 
         /// Ten blocks of 1,000 transfers among 2,000 accounts.
         public static let full = Scale(senders: 2_000, blocks: 10, perBlock: 1_000, seconds: 3)
+        /// Two blocks of 40 among 40 accounts, for tests (figures not meaningful).
         public static let quick = Scale(senders: 40, blocks: 2, perBlock: 40, seconds: 0.05)
     }
 

@@ -189,6 +189,7 @@ struct TokenWorkload {
 
 /// Why `kusari bench contracts` could not run.
 public struct ContractBenchmarkError: Error, CustomStringConvertible {
+    /// What went wrong.
     public let description: String
     init(_ description: String) { self.description = description }
 }
