@@ -156,7 +156,7 @@ let package = Package(
         .target(
             name: "KusariBench",
             dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode", "KusariDevnet", "KusariClient",
-                           "KusariSimulator", "KusariPeers",
+                           "KusariSimulator", "KusariPeers", "KusariContracts",
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),

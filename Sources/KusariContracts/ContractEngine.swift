@@ -183,32 +183,35 @@ public final class ContractEngine: ContractExecutor {
 }
 
 /// ``ContractHost`` over a block's ``LedgerWorkspace``: contract storage and KSR balances
-/// as the ledger holds them.
-final class LedgerHost: ContractHost {
-    let ledger: LedgerWorkspace
+/// as the ledger holds them. Public so that benchmarks can run calls straight on a
+/// ``ContractRuntime`` over the same kind of workspace the engine uses.
+public final class LedgerHost: ContractHost {
+    /// The workspace read and written.
+    public let ledger: LedgerWorkspace
 
-    init(_ ledger: LedgerWorkspace) { self.ledger = ledger }
+    /// A host over `ledger`.
+    public init(_ ledger: LedgerWorkspace) { self.ledger = ledger }
 
-    func storageGet(_ contract: AddressPayload, key: [UInt8]) -> [UInt8]? { ledger.storageGet(contract, key: key) }
-    func storageSet(_ contract: AddressPayload, key: [UInt8], value: [UInt8]) {
+    public func storageGet(_ contract: AddressPayload, key: [UInt8]) -> [UInt8]? { ledger.storageGet(contract, key: key) }
+    public func storageSet(_ contract: AddressPayload, key: [UInt8], value: [UInt8]) {
         ledger.storageSet(contract, key: key, value: value)
     }
-    func storageRemove(_ contract: AddressPayload, key: [UInt8]) -> Bool {
+    public func storageRemove(_ contract: AddressPayload, key: [UInt8]) -> Bool {
         guard ledger.storageGet(contract, key: key) != nil else { return false }
         ledger.storageSet(contract, key: key, value: nil)
         return true
     }
-    func storageNext(_ contract: AddressPayload, prefix: [UInt8], after: [UInt8]?) -> [UInt8]? {
+    public func storageNext(_ contract: AddressPayload, prefix: [UInt8], after: [UInt8]?) -> [UInt8]? {
         ledger.storageNext(contract, prefix: prefix, after: after)
     }
-    var entriesExaminedByLastNext: Int { ledger.entriesExaminedByLastNext }
-    func balance(of address: AddressPayload) -> UInt64 { ledger.account(address).balance }
-    func transfer(from: AddressPayload, to: AddressPayload, amount: UInt64) -> Bool {
+    public var entriesExaminedByLastNext: Int { ledger.entriesExaminedByLastNext }
+    public func balance(of address: AddressPayload) -> UInt64 { ledger.account(address).balance }
+    public func transfer(from: AddressPayload, to: AddressPayload, amount: UInt64) -> Bool {
         ledger.transfer(from: from, to: to, amount: amount)
     }
-    func checkpoint() -> Int { ledger.checkpoint() }
-    func commit(_ checkpoint: Int) { ledger.commit(checkpoint) }
-    func rollback(to checkpoint: Int) { ledger.rollback(to: checkpoint) }
+    public func checkpoint() -> Int { ledger.checkpoint() }
+    public func commit(_ checkpoint: Int) { ledger.commit(checkpoint) }
+    public func rollback(to checkpoint: Int) { ledger.rollback(to: checkpoint) }
 }
 
 /// Checked modules by code hash, the least recently used dropped first.

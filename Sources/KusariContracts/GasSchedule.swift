@@ -1,7 +1,8 @@
 /// What a call costs in gas (docs/protocol.md 18.5). One gas is one unit of WasmKit fuel
 /// (roughly one executed WebAssembly instruction; bulk memory operations add one per 64
-/// bytes moved); host functions and the call itself cost the prices below on top. A first
-/// schedule: `kusari bench contracts` will calibrate it in gas per millisecond.
+/// bytes moved); host functions and the call itself cost the prices below on top. Calibrated
+/// by `kusari bench contracts`: 1.2 to 1.7 million gas per millisecond of metered execution on
+/// the 2-core reference machine, with fuel and host prices in proportion (docs/benchmarks.md).
 public struct GasSchedule: Sendable, Equatable {
     /// Every call: instantiating the module.
     public var callBase: UInt64

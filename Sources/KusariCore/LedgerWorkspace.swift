@@ -11,9 +11,9 @@ public final class LedgerWorkspace {
     private var current: [AddressPayload: Account] = [:]
     private var before: [AddressPayload: Account] = [:]
     /// Storage writes by contract (nil: removed).
-    private var storage: [AddressPayload: [[UInt8]: [UInt8]?]] = [:]
+    private var storage: [AddressPayload: [StorageKey: [UInt8]?]] = [:]
     /// Storage values before the block, for the undo record (nil: absent).
-    private var storageBefore: [AddressPayload: [[UInt8]: [UInt8]?]] = [:]
+    private var storageBefore: [AddressPayload: [StorageKey: [UInt8]?]] = [:]
     /// Code first stored by this block, by hash.
     public private(set) var newCode: [Hash256: [UInt8]] = [:]
 
@@ -67,17 +67,18 @@ public final class LedgerWorkspace {
 
     /// The value `contract` stores under `key`, with this block's writes.
     public func storageGet(_ contract: AddressPayload, key: [UInt8]) -> [UInt8]? {
-        if let written = storage[contract]?[key] { return written }
+        if let written = storage[contract]?[StorageKey(key)] { return written }
         return state.storage(contract).value(key)
     }
 
     /// Stores `value` (nil removes) under `key` for `contract`.
     public func storageSet(_ contract: AddressPayload, key: [UInt8], value: [UInt8]?) {
-        if storageBefore[contract]?[key] == nil {
-            storageBefore[contract, default: [:]][key] = .some(state.storage(contract).value(key))
+        let k = StorageKey(key)
+        if storageBefore[contract]?[k] == nil {
+            storageBefore[contract, default: [:]][k] = .some(state.storage(contract).value(key))
         }
-        if !openCheckpoints.isEmpty { journal.append(.storage(contract, key, storage[contract]?[key])) }
-        storage[contract, default: [:]][key] = .some(value)
+        if !openCheckpoints.isEmpty { journal.append(.storage(contract, key, storage[contract]?[k])) }
+        storage[contract, default: [:]][k] = .some(value)
     }
 
     /// How many entries the last ``storageNext(_:prefix:after:)`` looked at: stored keys this
@@ -96,13 +97,14 @@ public final class LedgerWorkspace {
         var cursor = after
         var fromBase: [UInt8]? = nil
         while let k = base.next(prefix: prefix, after: cursor) {
-            if let w = writes[k], w == nil { cursor = k; examined += 1; continue }
+            if let w = writes[StorageKey(k)], w == nil { cursor = k; examined += 1; continue }
             fromBase = k
             break
         }
         // The first key this block wrote.
         var fromWrites: [UInt8]? = nil
-        for (k, v) in writes where v != nil && k.starts(with: prefix) {
+        for (wrapped, v) in writes where v != nil && wrapped.bytes.starts(with: prefix) {
+            let k = wrapped.bytes
             if let after, !after.lexicographicallyPrecedes(k) { continue }
             if let best = fromWrites, !k.lexicographicallyPrecedes(best) { continue }
             fromWrites = k
@@ -148,7 +150,7 @@ public final class LedgerWorkspace {
         while journal.count > start {
             switch journal.removeLast() {
             case .account(let key, let old): current[key] = old
-            case .storage(let contract, let key, let old): storage[contract]?[key] = old
+            case .storage(let contract, let key, let old): storage[contract]?[StorageKey(key)] = old
             case .code(let hash): newCode[hash] = nil
             }
         }
@@ -177,9 +179,9 @@ public final class LedgerWorkspace {
         Self.sortedWrites(storageBefore)
     }
 
-    private static func sortedWrites(_ writes: [AddressPayload: [[UInt8]: [UInt8]?]]) -> [(AddressPayload, [([UInt8], [UInt8]?)])] {
+    private static func sortedWrites(_ writes: [AddressPayload: [StorageKey: [UInt8]?]]) -> [(AddressPayload, [([UInt8], [UInt8]?)])] {
         writes.sorted { $0.key < $1.key }.map { contract, keys in
-            (contract, keys.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) })
+            (contract, keys.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }.map { ($0.key.bytes, $0.value) })
         }
     }
 
@@ -188,4 +190,19 @@ public final class LedgerWorkspace {
         let updated = storage.isEmpty ? state.updating(changes) : state.updating(changes, storage: storageChanges)
         return updated.adding(code: newCode.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
+}
+
+/// A storage key as a dictionary key: hashed as one run of bytes (an array of bytes hashes
+/// each byte in turn, which made hashing most of what a contract's storage access cost).
+/// Only the workspace's lookups use it; every order that reaches the state is bytewise.
+struct StorageKey: Hashable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (a: StorageKey, b: StorageKey) -> Bool { a.bytes == b.bytes }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One contract's storage: an authenticated map from byte keys to byte values
 /// (docs/protocol.md 10.5).
 ///
@@ -37,9 +43,17 @@ public struct StorageTree: Sendable, Equatable {
         var low = 0, high = entries.count
         while low < high {
             let mid = (low + high) / 2
-            if entries[mid].key.lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+            if Self.precedes(entries[mid].key, key) { low = mid + 1 } else { high = mid }
         }
         return low
+    }
+
+    /// Whether `a` sorts before `b` bytewise (a proper prefix first): the same answer as
+    /// `lexicographicallyPrecedes`, by `memcmp` rather than element by element.
+    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        let common = min(a.count, b.count)
+        let order = common == 0 ? 0 : a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in memcmp(pa.baseAddress!, pb.baseAddress!, common) } }
+        return order != 0 ? order < 0 : a.count < b.count
     }
 
     /// The value under `key`, or nil.

@@ -9,7 +9,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Kusari against this machine's limits (use a release build).",
-        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, GossipSim.self, EndToEnd.self, BFT.self, Overload.self])
+        subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, GossipSim.self, EndToEnd.self, BFT.self, Overload.self,
+                      Contracts.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(

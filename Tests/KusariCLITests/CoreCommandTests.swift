@@ -140,6 +140,21 @@ import KusariCore
         }
     }
 
+    @Test func benchContractsJSONHasTheAgreedShape() throws {
+        let r = try Kusari.run(["bench", "contracts", "--quick", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let items = try #require(r.json as? [[String: Any]])
+        let byName = Dictionary(items.compactMap { i in (i["name"] as? String).map { ($0, i) } }, uniquingKeysWith: { a, _ in a })
+        for name in ["native-transfer", "contract-transfer", "wasm-call-unmetered", "gas-per-ms", "block-gas-cap-ms"] {
+            #expect((byName[name]?["value"] as? NSNumber)?.doubleValue ?? 0 > 0, "\(name)")
+        }
+        #expect(byName["contract-transfer"]?["limitName"] as? String == "native-transfer")
+        #expect(byName["contract-transfer"]?["ratio"] is NSNumber)
+        #expect(byName["contract-transfer-vs-wasm"]?["limitName"] as? String == "wasm-call-unmetered")
+        let bad = try Kusari.run(["bench", "contracts", "--quick", "--wasm", "/nonexistent.wasm"])
+        #expect(bad.status != 0 && bad.stderr.contains("wasm:"))
+    }
+
     @Test func benchGossipSimReportsCoverageHopsAndTheirFloor() throws {
         let r = try Kusari.run(["bench", "gossip-sim", "--nodes", "20", "--transactions", "1", "--json"])
         #expect(r.status == 0, "\(r.stderr)")

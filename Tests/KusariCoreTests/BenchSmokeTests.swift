@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import KusariBench
 @testable import KusariCore
@@ -13,5 +14,31 @@ import KusariBench
         let apply = results.first { $0.name == "tx-verify-apply" }
         #expect(apply?.limitName == "ed25519-verify")
         #expect(apply?.ratio != nil)
+    }
+}
+
+/// `kusari bench contracts` at a tiny size: every figure is there, positive, with its limit.
+@Suite struct ContractBenchSmokeTests {
+    static let sdk = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("contracts/KusariContractSDK")
+
+    @Test func quickRunProducesEveryMeasurement() async throws {
+        // swiftc and the run block a thread for seconds: not one of the cooperative pool's.
+        let results = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    try ContractBenchmarks.run(tokenWasm: try ContractBenchmarks.buildToken(sdkDirectory: Self.sdk), scale: .quick)
+                })
+            }
+        }
+        #expect(results.map(\.name) == ["native-transfer", "contract-transfer", "wasm-call-unmetered", "contract-transfer-vs-wasm",
+                                        "wasm-call-metered", "gas-per-transfer", "gas-per-ms", "gas-per-ms-in-blocks",
+                                        "block-gas-cap-ms", "block-gas-cap-ms-in-blocks"])
+        for r in results { #expect(r.value > 0, "\(r.name)") }
+        let contract = try #require(results.first { $0.name == "contract-transfer" })
+        #expect(contract.limitName == "native-transfer" && contract.ratio != nil && contract.goal?.atLeast == 0.5)
+        // A token transfer costs tens of thousands of gas (docs/protocol.md 18.5).
+        let gas = try #require(results.first { $0.name == "gas-per-transfer" })
+        #expect(gas.value > 10_000 && gas.value < 100_000)
     }
 }
