@@ -135,6 +135,14 @@ extension Blockchain {
         return outcome
     }
 
+    /// Remembers that `id`'s body, applied to the tip's state, gives `applied` (at most a
+    /// few bodies: the waiting blocks and this node's proposals).
+    func rememberApplied(_ id: Hash256, _ applied: AppliedBlock) {
+        if appliedOn != tipId { appliedBodies.removeAll(); appliedOn = tipId }
+        if appliedBodies.count >= 2 * Self.maxAwaitingCommit, let any = appliedBodies.keys.min() { appliedBodies[any] = nil }
+        appliedBodies[id] = applied
+    }
+
     // MARK: - Proposing
 
     /// The next block of a BFT chain on the tip, proposed by `proposer` (a validator's

@@ -206,24 +206,6 @@ public final class Blockchain {
     /// The best chain's cumulative work.
     public var chainWork: UInt256 { index[tipId]?.work ?? .zero }
 
-    /// The header of a known block.
-    public func header(_ id: Hash256) -> BlockHeader? { index[id]?.header }
-
-    /// The status of a known block.
-    public func status(_ id: Hash256) -> StoredHeader.Status? { index[id]?.status }
-
-    /// A stored block.
-    public func block(_ id: Hash256) throws(ChainError) -> Block? {
-        guard let bytes = try wrap({ () throws(StorageError) in try store.block(id) }) else { return nil }
-        do { return try Block(decoding: bytes) } catch { throw .corrupt("stored block \(id): \(error)") }
-    }
-
-    /// The best chain's block at `height`.
-    public func block(atHeight height: UInt64) throws(ChainError) -> Block? {
-        guard height < UInt64(best.count) else { return nil }
-        return try block(best[Int(height)])
-    }
-
     func context(for parent: HeaderIndex.Entry) -> HeaderContext {
         let index = self.index
         let parentId = parent.id
@@ -330,14 +312,6 @@ public final class Blockchain {
         return .connected(height: header.height)
     }
 
-    /// Remembers that `id`'s body, applied to the tip's state, gives `applied` (at most a
-    /// few bodies: the waiting blocks and this node's proposals).
-    func rememberApplied(_ id: Hash256, _ applied: AppliedBlock) {
-        if appliedOn != tipId { appliedBodies.removeAll(); appliedOn = tipId }
-        if appliedBodies.count >= 2 * Self.maxAwaitingCommit, let any = appliedBodies.keys.min() { appliedBodies[any] = nil }
-        appliedBodies[id] = applied
-    }
-
     /// Stores a header (and its body) without touching the best chain.
     private func record(_ entry: HeaderIndex.Entry, body: [UInt8]?) throws(ChainError) {
         var batch = StoreBatch()
@@ -355,26 +329,6 @@ public final class Blockchain {
         var invalid = entry
         invalid.status = .invalid
         try record(invalid, body: nil)
-    }
-
-    /// The account state at a height of the best chain, rebuilt from the tip
-    /// with undo records (cost grows with the distance from the tip).
-    public func state(atHeight height: UInt64) throws(ChainError) -> StateTree {
-        guard height <= self.height else { throw .corrupt("height \(height) is above the tip") }
-        var working = state
-        var h = self.height
-        while h > height {
-            guard let bytes = try wrap({ () throws(StorageError) in try store.undo(best[Int(h)]) }),
-                  let undo = try? BlockUndo(decoding: bytes) else { throw .corrupt("undo record of height \(h) is unreadable") }
-            working = working.reverting(undo)
-            h -= 1
-        }
-        return working
-    }
-
-    /// The id of the best chain's block at `height`.
-    public func id(atHeight height: UInt64) -> Hash256? {
-        height < UInt64(best.count) ? best[Int(height)] : nil
     }
 
     // MARK: - Helpers
