@@ -57,6 +57,9 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),
+        // The exchange: native assets, markets, orders and the batch auction that clears each
+        // market at one price at the end of every block (KusariCore's `ExchangeExecutor`).
+        .target(name: "KusariExchange", dependencies: ["KusariCore"], exclude: ["README.md"]),
         // The contract SDK built natively, so that a contract's logic is unit-tested without a
         // node (the same sources are compiled by Embedded Swift to wasm32 by ContractBuilder).
         .target(name: "KusariContractSDK", path: "contracts/KusariContractSDK",
@@ -221,6 +224,7 @@ let package = Package(
         .testTarget(name: "KusariContractsTests",
                     dependencies: ["KusariCore", "KusariContracts",
                                    .product(name: "WAT", package: "WasmKit")]),
+        .testTarget(name: "KusariExchangeTests", dependencies: ["KusariCore", "KusariExchange"]),
         .testTarget(name: "KusariContractSDKTests",
                     dependencies: ["KusariContractSDK", "TokenContract", "RegistryContract", "EscrowContract"]),
         .testTarget(name: "KusariBFTTests", dependencies: ["KusariCore", "KusariBFT"]),
