@@ -85,7 +85,7 @@ let package = Package(
         // over KusariStorage and a ConsensusEngine.
         .target(
             name: "KusariChain",
-            dependencies: ["KusariCore", "KusariConsensus", "KusariBFT", "KusariStorage", "KusariContracts"],
+            dependencies: ["KusariCore", "KusariConsensus", "KusariBFT", "KusariStorage", "KusariContracts", "KusariExchange"],
             exclude: ["README.md"]
         ),
         // The peer-to-peer wire protocol: messages, frames, the NIO decoder.
@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "KusariNode",
             dependencies: ["KusariCore", "KusariConsensus", "KusariStorage", "KusariChain", "KusariMempool", "CKusariSHA",
-                           "KusariNetwork", "KusariPeers", "KusariBFT", "KusariValidator", "KusariContracts",
+                           "KusariNetwork", "KusariPeers", "KusariBFT", "KusariValidator", "KusariContracts", "KusariExchange",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"]
@@ -134,7 +134,7 @@ let package = Package(
         .target(
             name: "KusariAPI",
             dependencies: ["KusariCore", "KusariNode", "KusariPeers", "KusariMempool", "KusariChain", "KusariBFT", "KusariValidator",
-                           "KusariContracts",
+                           "KusariContracts", "KusariExchange",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
@@ -148,7 +148,7 @@ let package = Package(
         .target(
             name: "KusariExplorer",
             dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "KusariPeers", "KusariAPI", "KusariChain", "KusariMempool",
-                           "KusariBFT", "KusariValidator", "KusariContracts",
+                           "KusariBFT", "KusariValidator", "KusariContracts", "KusariExchange",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log"),
@@ -201,6 +201,7 @@ let package = Package(
                 "KusariMempool",
                 "KusariNode",
                 "KusariContracts",
+                "KusariExchange",
                 "KusariPeers",
                 "KusariPeersNIO",
                 "KusariBFT",

@@ -30,7 +30,7 @@ public struct APIError: Error, Sendable {
         case .rejected: self.init(.unprocessableContent, e.code, e.description)
         case .notFound: self.init(.notFound, e.code, e.description)
         case .unavailable: self.init(.serviceUnavailable, e.code, e.description)
-        case .rejectedBlock: self.init(.unprocessableContent, e.code, e.description)
+        case .rejectedBlock, .exchangeRefused: self.init(.unprocessableContent, e.code, e.description)
         }
     }
 

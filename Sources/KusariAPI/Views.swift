@@ -213,6 +213,7 @@ package struct Views {
         case .transfer: return "transfer"
         case .deploy: return "deploy"
         case .call: return "call"
+        case .exchange(let e): return e.name
         }
     }
 

@@ -108,7 +108,7 @@ extension Blockchain {
         // Only a block whose body applies to the tip waits (a junk body never pushes a real block out).
         if !awaitingCommit.contains(where: { $0.id == id }) {
             do {
-                rememberApplied(id, try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts))
+                rememberApplied(id, try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts, exchange: exchange))
             } catch {
                 throw .invalidBlock(height: header.height, error)
             }
@@ -166,7 +166,7 @@ extension Blockchain {
         let time = max(timestamp ?? clock(), parent.header.timestamp)
         do {
             applied = try BlockApplication.execute(transactions, on: state, height: height, time: time, beneficiary: proposer,
-                                                   rules: rules, signatures: signatures, contracts: contracts)
+                                                   rules: rules, signatures: signatures, contracts: contracts, exchange: exchange)
         } catch { throw .invalidBlock(height: height, error) }
         guard let parentFields = parent.header.bft else { throw .corrupt("the tip is not a BFT header") }
         let header = BlockHeader(height: height, previousId: parent.id,

@@ -40,7 +40,7 @@ extension Blockchain {
         do {
             applied = try BlockApplication.execute(transactions, on: state, height: height, time: timestamp,
                                                    beneficiary: beneficiary, rules: rules, signatures: signatures,
-                                                   contracts: contracts)
+                                                   contracts: contracts, exchange: exchange)
         } catch { throw .invalidBlock(height: height, error) }
         let header = BlockHeader(height: height, previousId: parent.id, merkleRoot: MerkleTree.root(leaves: transactions.map(\.id)),
                                  stateRoot: applied.state.root, timestamp: timestamp, bits: bits, beneficiary: beneficiary,

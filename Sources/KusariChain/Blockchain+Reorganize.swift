@@ -48,12 +48,13 @@ extension Blockchain {
                     throw .corrupt("body of \(entry.id) is missing")
                 }
                 do {
-                    let applied = try BlockApplication.apply(blk, to: working, rules: rules, contracts: contracts)
+                    let applied = try BlockApplication.apply(blk, to: working, rules: rules, contracts: contracts, exchange: exchange)
                     working = applied.state
                     applied.undo.forEach { touched.insert($0.0) }
                     for (contract, keys) in applied.storageUndo { touchedStorage[contract, default: []].formUnion(keys.map(\.0)) }
                     batch.code += applied.newCode
                     batch.receipts += applied.receipts.map { ($0.transaction, $0.encoded) }
+                    if !applied.clearings.isEmpty { batch.clearings.append((entry.id, MarketClearing.encodeAll(applied.clearings))) }
                     batch.undoRecords.append((entry.id, applied.undoRecord.encoded))
                     batch.chainAdditions.append((entry.header.height, entry.id))
                     batch.transactionsAdded += applied.transactionIds.enumerated().map {

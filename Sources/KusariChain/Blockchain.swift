@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import KusariConsensus
 import KusariContracts
+import KusariExchange
 import KusariCore
 import KusariStorage
 
@@ -23,6 +24,8 @@ public final class Blockchain {
     public internal(set) var state: StateTree
     /// Runs contract transactions (a ledger rule: every node runs the same engine).
     public let contracts = ContractEngine()
+    /// Runs the exchange's transactions and auctions (a ledger rule, like contracts).
+    public let exchange = ExchangeEngine()
     /// The best chain's block ids by height.
     public internal(set) var best: [Hash256]
     /// On a BFT chain, blocks that extend the tip and wait for their commit certificate
@@ -284,7 +287,7 @@ public final class Blockchain {
         if appliedOn == tipId, let known = appliedBodies[id] {
             applied = known
         } else {
-            do { applied = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts) } catch {
+            do { applied = try BlockApplication.apply(block, to: state, rules: rules, signatures: signatures, contracts: contracts, exchange: exchange) } catch {
                 try rejectBody(entry, error)
                 throw .invalidBlock(height: header.height, error)
             }
@@ -300,7 +303,7 @@ public final class Blockchain {
         batch.undoRecords = [(id, applied.undoRecord.encoded)]
         batch.addressEntries = AddressEntry.entries(of: block.transactions, height: header.height, ids: applied.transactionIds)
         batch.accounts = applied.undo.map { ($0.0, applied.state.account($0.0)) }
-        batch.recordContracts(of: applied)
+        batch.recordContracts(of: applied, block: id)
         if let certificate { batch.commits = [(id, certificate.encoded)] }
         batch.evidence = block.evidence.map { ($0.offence, header.height, $0.encoded) }
         batch.tip = id

@@ -1,6 +1,7 @@
 import Foundation
 import KusariConsensus
 import KusariContracts
+import KusariExchange
 import KusariCore
 import KusariStorage
 
@@ -22,12 +23,13 @@ public enum ChainVerifier {
 
     /// Verifies the chain in `directory`, returning its summary when all is well.
     public static func verify(directory: String, now: UInt64 = UInt64(max(0, Date().timeIntervalSince1970)),
-                              contracts: any ContractExecutor = ContractEngine()) throws(ChainError) -> ChainSummary {
+                              contracts: any ContractExecutor = ContractEngine(),
+                              exchange: any ExchangeExecutor = ExchangeEngine()) throws(ChainError) -> ChainSummary {
         let store: ChainStore
         do { store = try ChainStore(directory: directory, mode: .readWrite) } catch { throw .storage(error) }
         defer { store.close() }
         do {
-            return try run(store, now: now, contracts: contracts)
+            return try run(store, now: now, contracts: contracts, exchange: exchange)
         } catch let f as Failure {
             throw .corrupt(f.description)
         } catch let e as StorageError {
@@ -37,7 +39,8 @@ public enum ChainVerifier {
         }
     }
 
-    static func run(_ store: ChainStore, now: UInt64, contracts: any ContractExecutor) throws -> ChainSummary {
+    static func run(_ store: ChainStore, now: UInt64, contracts: any ContractExecutor,
+                    exchange: any ExchangeExecutor) throws -> ChainSummary {
         func fail(_ height: UInt64?, _ problem: String) -> Failure { Failure(height: height, problem: problem) }
 
         let quick = try store.integrityCheck()
@@ -89,7 +92,7 @@ public enum ChainVerifier {
                 undo = BlockUndo(entries: [])
             } else {
                 let applied: AppliedBlock
-                do { applied = try BlockApplication.apply(block, to: state, rules: rules, contracts: contracts) } catch {
+                do { applied = try BlockApplication.apply(block, to: state, rules: rules, contracts: contracts, exchange: exchange) } catch {
                     throw fail(height, "\(error)")
                 }
                 state = applied.state

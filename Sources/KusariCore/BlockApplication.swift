@@ -40,7 +40,8 @@ public enum BlockApplication {
     /// - Throws: `BlockError` for the first broken rule, naming the transaction.
     public static func apply(_ block: Block, to state: StateTree, rules: LedgerRules,
                              signatures: SignatureCheck = .verify,
-                             contracts: (any ContractExecutor)? = nil) throws(BlockError) -> AppliedBlock {
+                             contracts: (any ContractExecutor)? = nil,
+                             exchange: (any ExchangeExecutor)? = nil) throws(BlockError) -> AppliedBlock {
         guard block.transactions.count <= Block.maxTransactions else {
             throw .tooManyTransactions(block.transactions.count)
         }
@@ -52,7 +53,7 @@ public enum BlockApplication {
         try checkSignatures(block.transactions, ids: ids, signatures)
         var applied = try execute(block.transactions, on: state, height: block.header.height, time: block.header.timestamp,
                                   beneficiary: block.header.beneficiary, rules: rules, signatures: .alreadyVerified,
-                                  contracts: contracts, ids: ids)
+                                  contracts: contracts, exchange: exchange, ids: ids)
         applied.transactionIds = ids
         guard applied.state.root == block.header.stateRoot else {
             throw .stateRootMismatch(header: block.header.stateRoot, computed: applied.state.root)
@@ -67,6 +68,7 @@ public enum BlockApplication {
                                beneficiary: AddressPayload, rules: LedgerRules,
                                signatures: SignatureCheck = .verify,
                                contracts: (any ContractExecutor)? = nil,
+                               exchange: (any ExchangeExecutor)? = nil,
                                ids knownIds: [Hash256]? = nil) throws(BlockError) -> AppliedBlock {
         try checkSignatures(transactions, ids: knownIds, signatures)
         let ledger = LedgerWorkspace(state: state)
@@ -74,6 +76,7 @@ public enum BlockApplication {
         var fees: UInt64 = 0
         var gas: UInt64 = 0
         var receipts: [ContractReceipt] = []
+        let market = exchange?.beginBlock(ledger: ledger, block: block)
         for (i, tx) in transactions.enumerated() {
             if let terms = tx.action.gas {
                 gas += terms.limit   // each limit is at most 10^8, so the sum cannot overflow
@@ -85,17 +88,21 @@ public enum BlockApplication {
                                                            executor: contracts, block: block)
                     fees += receipt.charged
                     receipts.append(receipt.receipt)
+                } else if case .exchange = tx.action {
+                    receipts.append(try ledger.applyExchange(tx, id: knownIds?[i] ?? tx.id, chainId: rules.chainId, block: market))
+                    fees += tx.fee
                 } else {
                     try ledger.apply(tx, chainId: rules.chainId)
                     fees += tx.fee   // each fee was paid out of an existing balance, so the sum stays under the cap
                 }
             } catch { throw .transaction(index: i, error) }
         }
+        let clearings = market?.finish(beneficiary: beneficiary) ?? []
         let subsidy = rules.subsidy(height: height)
         do { try ledger.credit(beneficiary, subsidy + fees) } catch { throw .coinbaseOverflow }
         return AppliedBlock(state: ledger.updatedState, undo: ledger.undo, storageUndo: ledger.storageUndo,
                             newCode: ledger.newCode.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                            receipts: receipts, fees: fees, subsidy: subsidy)
+                            receipts: receipts, clearings: clearings, fees: fees, subsidy: subsidy)
     }
 }
 
@@ -110,8 +117,10 @@ public struct AppliedBlock: Sendable {
     public var storageUndo: [(AddressPayload, [([UInt8], [UInt8]?)])] = []
     /// Code first deployed by the block, by hash (the state holds only hashes).
     public var newCode: [(Hash256, [UInt8])] = []
-    /// What each contract transaction did, in block order.
+    /// What each contract and exchange transaction did, in block order.
     public var receipts: [ContractReceipt] = []
+    /// The exchange's auctions at the end of the block, by market.
+    public var clearings: [MarketClearing] = []
     /// Fees paid by the block's transactions.
     public var fees: UInt64
     /// New coins created by the block.
@@ -129,6 +138,15 @@ extension LedgerWorkspace {
     func apply(_ tx: Transaction, chainId: UInt32) throws(TransactionError) {
         _ = try payUpFront(tx, chainId: chainId)
         try credit(tx.to, tx.amount)
+    }
+
+    /// Applies an exchange transaction: the sender pays the fee and uses its nonce whatever
+    /// happens; the exchange runs it all or nothing and says in the receipt what it did.
+    func applyExchange(_ tx: Transaction, id: Hash256, chainId: UInt32,
+                       block: (any ExchangeBlock)?) throws(TransactionError) -> ContractReceipt {
+        guard let block else { throw .field("kind", "exchange transactions are not run by this ledger") }
+        _ = try payUpFront(tx, chainId: chainId)
+        return block.apply(tx, id: id)
     }
 
     /// Checks chain id, nonce and that the sender can pay amount + fee; takes amount +

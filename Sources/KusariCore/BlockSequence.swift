@@ -10,6 +10,7 @@ public enum BlockSequence {
     /// first invalid block; everything before it was applied and reported.
     public static func apply(encoded blocks: [[UInt8]], to state: StateTree, rules: LedgerRules,
                              threads: Int = SignatureBatch.defaultThreads, contracts: (any ContractExecutor)? = nil,
+                             exchange: (any ExchangeExecutor)? = nil,
                              each: (Int, Block, AppliedBlock) -> Void = { _, _, _ in })
         throws(BlockSequenceError) -> StateTree {
         guard !blocks.isEmpty else { return state }
@@ -29,7 +30,7 @@ public enum BlockSequence {
             }
             do {
                 let applied = try BlockApplication.apply(block, to: current, rules: rules, signatures: .alreadyVerified,
-                                                         contracts: contracts)
+                                                         contracts: contracts, exchange: exchange)
                 each(index, block, applied)
                 current = applied.state
             } catch {

@@ -116,6 +116,23 @@ public final class LedgerWorkspace {
         }
     }
 
+    /// Every entry of `contract` whose key starts with `prefix`, with this block's writes,
+    /// in bytewise key order: one pass over the stored range and one over the block's
+    /// writes, for a native module that reads a range at once (the exchange's book).
+    public func storageScan(_ contract: AddressPayload, prefix: [UInt8]) -> [StorageEntry] {
+        let writes = storage[contract] ?? [:]
+        var merged: [StorageEntry] = []
+        for e in state.storage(contract).entries(prefix: prefix) where writes[StorageKey(e.key)] == nil {
+            merged.append(e)
+        }
+        var written = false
+        for (k, v) in writes where k.bytes.starts(with: prefix) {
+            if let v { merged.append(StorageEntry(key: k.bytes, value: v)); written = true }
+        }
+        if written { merged.sort { StorageTree.precedes($0.key, $1.key) } }
+        return merged
+    }
+
     /// Records code stored by this block (accounts keep only its hash); a rollback past
     /// this point forgets it again.
     public func storeCode(_ code: [UInt8], hash: Hash256) {

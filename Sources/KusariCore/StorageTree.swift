@@ -71,6 +71,14 @@ public struct StorageTree: Sendable, Equatable {
         return entries[i].key
     }
 
+    /// Every entry whose key starts with `prefix`, in key order.
+    public func entries(prefix: [UInt8]) -> ArraySlice<StorageEntry> {
+        let start = lowerBound(prefix)
+        var end = start
+        while end < entries.count, entries[end].key.starts(with: prefix) { end += 1 }
+        return entries[start..<end]
+    }
+
     /// New storage with `changes` applied (nil removes a key). The order of `changes`
     /// does not matter; a key given twice keeps its last value.
     public func updating(_ changes: [([UInt8], [UInt8]?)]) -> StorageTree {

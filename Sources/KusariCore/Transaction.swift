@@ -107,13 +107,29 @@ public struct Transaction: Hashable, Sendable {
         case .call(let c):
             let m = c.method.utf8.count
             return 4 + 1 + 4 + 32 + 8 + 20 + 8 + 8 + 8 + varSize(m) + m + varSize(c.input.count) + c.input.count + 64
+        case .exchange(let e):
+            return 4 + 1 + 4 + 32 + 8 + 8 + e.bodySize + 64
         }
     }
 
     /// True for a contract deploy or call.
     public var isContract: Bool {
+        switch action {
+        case .deploy, .call: return true
+        case .transfer, .exchange: return false
+        }
+    }
+
+    /// True when applying it leaves a receipt (contract and exchange transactions).
+    public var hasReceipt: Bool {
         if case .transfer = action { return false }
         return true
+    }
+
+    /// The exchange action of an exchange transaction (nil otherwise).
+    public var exchangeAction: ExchangeAction? {
+        if case .exchange(let e) = action { return e }
+        return nil
     }
 
     /// Total the sender pays at most: amount + fee (cannot overflow: both are capped).

@@ -10,6 +10,9 @@ public enum TransactionAction: Hashable, Sendable {
     case deploy(ContractDeploy)
     /// Moves `amount` to the contract at `to` and runs one of its methods.
     case call(ContractInvocation)
+    /// An exchange transaction (docs/protocol.md 19): assets, markets, orders. It pays
+    /// `fee` in KSR like a transfer; `amount` is 0.
+    case exchange(ExchangeAction)
 
     /// The kind byte of a typed transaction (0 for a transfer, which has none).
     public var kind: UInt8 {
@@ -17,13 +20,14 @@ public enum TransactionAction: Hashable, Sendable {
         case .transfer: return 0
         case .deploy: return TransactionKind.deploy
         case .call: return TransactionKind.call
+        case .exchange(let e): return e.kind
         }
     }
 
     /// The gas limit and price of a contract action (nil for a transfer).
     public var gas: GasTerms? {
         switch self {
-        case .transfer: return nil
+        case .transfer, .exchange: return nil
         case .deploy(let d): return d.gas
         case .call(let c): return c.gas
         }
@@ -140,6 +144,9 @@ extension Transaction {
         switch action {
         case .transfer:
             break
+        case .exchange(let e):
+            w.writeUInt64(fee)
+            e.encodeBody(to: &w, recipient: to)
         case .deploy(let d):
             w.writeUInt64(amount)
             w.writeUInt64(d.gas.limit)
@@ -159,13 +166,20 @@ extension Transaction {
     /// Reads a typed transaction after its marker (the kind byte comes next).
     static func decodeTyped(from r: inout ByteReader) throws(CanonicalDecodingError) -> Transaction {
         let kind = try r.readUInt8(field: "kind")
-        guard kind == TransactionKind.deploy || kind == TransactionKind.call else {
+        guard kind == TransactionKind.deploy || kind == TransactionKind.call || ExchangeAction.kinds.contains(kind) else {
             throw .invalid(field: "kind", reason: "unknown transaction kind \(kind)")
         }
         let chainId = try r.readUInt32(field: "chainId")
         guard chainId != typedMarker else { throw .invalid(field: "chainId", reason: "a typed transaction's chain id may not be 0") }
         let publicKey = PublicKey(validated: try r.readBytes(PublicKey.byteCount, field: "publicKey"))
         let nonce = try r.readUInt64(field: "nonce")
+        if ExchangeAction.kinds.contains(kind) {
+            let fee = try r.readUInt64(field: "fee", maximum: Amount.maxSupply)
+            let (action, recipient) = try ExchangeAction.decodeBody(kind: kind, from: &r)
+            let signature = Signature(validated: try r.readBytes(Signature.byteCount, field: "signature"))
+            return Transaction(chainId: chainId, publicKey: publicKey, nonce: nonce, to: recipient, amount: 0, fee: fee,
+                               memo: [], action: .exchange(action), signature: signature)
+        }
         var to = AddressPayload.zero
         if kind == TransactionKind.call {
             to = AddressPayload(bytes: try r.readBytes(AddressPayload.byteCount, field: "to")) ?? .zero
@@ -226,6 +240,24 @@ extension Transaction {
         try self.init(chainId: chainId, key: key, nonce: nonce, to: contract, amount: amount, action: .call(call))
     }
 
+    /// Builds and signs an exchange transaction paying `fee` (for an asset transfer, `to`
+    /// is the recipient). Refuses what the decoder would refuse.
+    public init(chainId: UInt32, key: KeyPair, nonce: UInt64, exchange: ExchangeAction, fee: UInt64,
+                to: AddressPayload = .zero) throws(TransactionError) {
+        guard chainId != Self.typedMarker else { throw .field("chainId", "may not be 0") }
+        guard fee <= Amount.maxSupply else { throw .field("fee", "exceeds the 21,000,000 KSR supply cap") }
+        var recipient = AddressPayload.zero
+        if case .transferAsset = exchange { recipient = to }
+        self.init(chainId: chainId, publicKey: key.publicKey, nonce: nonce, to: recipient, amount: 0, fee: fee, memo: [],
+                  action: .exchange(exchange), signature: Signature(validated: [UInt8](repeating: 0, count: Signature.byteCount)))
+        // The decoder's checks, so that a built transaction always decodes.
+        var w = ByteWriter(capacity: exchange.bodySize)
+        exchange.encodeBody(to: &w, recipient: recipient)
+        var r = ByteReader(w.bytes)
+        do { _ = try ExchangeAction.decodeBody(kind: exchange.kind, from: &r) } catch { throw .decoding(error) }
+        do { self.signature = try key.sign(signingPayload) } catch { throw .field("signature", error.description) }
+    }
+
     private init(chainId: UInt32, key: KeyPair, nonce: UInt64, to: AddressPayload, amount: UInt64,
                  action: TransactionAction) throws(TransactionError) {
         guard chainId != Self.typedMarker else { throw .field("chainId", "may not be 0") }
@@ -238,7 +270,7 @@ extension Transaction {
         switch action {
         case .deploy(let d): input = d.input
         case .call(let c): input = c.input
-        case .transfer: input = []
+        case .transfer, .exchange: input = []
         }
         guard input.count <= ContractInvocation.maxInputLength else {
             throw .field("input", "is \(input.count) bytes, at most \(ContractInvocation.maxInputLength) allowed")

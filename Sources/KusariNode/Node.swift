@@ -155,6 +155,7 @@ public actor Node {
     /// client (the API, not a peer) is refused while the pool is backlogged.
     public func admit(verified tx: Transaction, fromClient: Bool = false) throws(NodeError) -> Hash256 {
         if fromClient, let b = backlogged.withLock({ $0 }) { throw .backlogged(pending: b.pending, seconds: b.seconds) }
+        if fromClient, case .exchange = tx.action, let reason = exchangeRefusal(tx) { throw .exchangeRefused(reason) }
         let admission: Mempool.Admission
         verifiedSignatures.insert(tx.id)
         do {

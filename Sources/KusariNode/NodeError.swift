@@ -20,6 +20,9 @@ public enum NodeError: Error, Equatable, CustomStringConvertible {
     /// A block was refused; `peerFault` when it breaks a rule (rather than
     /// being early, known, or hitting a storage error).
     case rejectedBlock(reason: String, peerFault: Bool)
+    /// The exchange would refuse the transaction on the tip's state (422, `exchange_refused`):
+    /// an unknown market, an off-tick price, too little of an asset.
+    case exchangeRefused(String)
 
     public var code: String {
         switch self {
@@ -30,6 +33,7 @@ public enum NodeError: Error, Equatable, CustomStringConvertible {
         case .notFound: return "not_found"
         case .unavailable: return "unavailable"
         case .rejectedBlock: return "rejected_block"
+        case .exchangeRefused: return "exchange_refused"
         }
     }
 
@@ -43,6 +47,7 @@ public enum NodeError: Error, Equatable, CustomStringConvertible {
         case .notFound(let what): return "\(what) not found"
         case .unavailable(let why): return why
         case .rejectedBlock(let reason, _): return "block: \(reason)"
+        case .exchangeRefused(let reason): return "tx.\(reason)"
         }
     }
 

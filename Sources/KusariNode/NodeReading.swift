@@ -86,7 +86,7 @@ extension Node {
                                blockId: location.blockId, height: location.height, position: location.position,
                                confirmations: chain.height - location.height + 1,
                                proof: MerkleTree.proof(leaves: ids, index: location.position),
-                               receipt: block.transactions[location.position].isContract ? receipt(id) : nil)
+                               receipt: block.transactions[location.position].hasReceipt ? receipt(id) : nil)
     }
 
     /// An account's state, with a proof against the state root of `height` (default: the tip).

@@ -38,6 +38,19 @@ extension ChainStore {
             let s = try db.cachedStatement(sql: "INSERT OR REPLACE INTO receipts(txid, data) VALUES (?, ?)")
             for (id, data) in batch.receipts { try s.execute(arguments: [Data(id.bytes), Data(data)]) }
         }
+        if !batch.clearings.isEmpty {
+            let s = try db.cachedStatement(sql: "INSERT OR REPLACE INTO clearings(block, data) VALUES (?, ?)")
+            for (id, data) in batch.clearings { try s.execute(arguments: [Data(id.bytes), Data(data)]) }
+        }
+    }
+
+    /// The exchange's auctions of a connected block (empty when nothing cleared).
+    public func clearings(_ block: Hash256) throws(StorageError) -> [MarketClearing] {
+        let bytes = try read { db in
+            try Data.fetchOne(db, sql: "SELECT data FROM clearings WHERE block = ?", arguments: [Data(block.bytes)]).map(Array.init)
+        }
+        guard let bytes else { return [] }
+        do { return try MarketClearing.decodeAll(bytes) } catch { throw .corrupt(directory, "clearings of block \(block): \(error)") }
     }
 
     /// The contract code stored under `hash`.
@@ -76,7 +89,8 @@ extension ChainStore {
 extension StoreBatch {
     /// Adds what a connected block changed in contracts: the final values of the storage
     /// keys it wrote, the code it deployed and its receipts.
-    public mutating func recordContracts(of applied: AppliedBlock) {
+    public mutating func recordContracts(of applied: AppliedBlock, block: Hash256) {
+        if !applied.clearings.isEmpty { clearings.append((block, MarketClearing.encodeAll(applied.clearings))) }
         storage += applied.storageUndo.map { contract, keys in
             let final = applied.state.storage(contract)
             return (contract, keys.map { ($0.0, final.value($0.0)) })

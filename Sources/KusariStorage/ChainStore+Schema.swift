@@ -68,6 +68,11 @@ extension ChainStore {
                 CREATE TABLE receipts (txid BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
                 """)
         }
+        // v5: the exchange. Each connected block's auctions (MarketClearing.encodeAll), by
+        // block id: what the API's trades, candles and fairness audit read.
+        m.registerMigration("v5") { db in
+            try db.execute(sql: "CREATE TABLE clearings (block BLOB PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;")
+        }
         return m
     }
 }

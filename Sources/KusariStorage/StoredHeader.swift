@@ -69,6 +69,8 @@ public struct StoreBatch: Sendable {
     public var code: [(Hash256, [UInt8])] = []
     /// Contract receipts of connected blocks: transaction id and encoded receipt.
     public var receipts: [(Hash256, [UInt8])] = []
+    /// The exchange's auctions of connected blocks that cleared anything: block id and encoded clearings.
+    public var clearings: [(Hash256, [UInt8])] = []
     public var tip: Hash256?
 
     public init() {}
@@ -77,7 +79,7 @@ public struct StoreBatch: Sendable {
         newHeaders.isEmpty && statusChanges.isEmpty && bodies.isEmpty && truncateChainFrom == nil
             && chainAdditions.isEmpty && transactionsRemoved.isEmpty && transactionsAdded.isEmpty
             && undoRecords.isEmpty && commits.isEmpty && evidence.isEmpty && accounts.isEmpty && tip == nil && addressEntries.isEmpty
-            && storage.isEmpty && code.isEmpty && receipts.isEmpty
+            && storage.isEmpty && code.isEmpty && receipts.isEmpty && clearings.isEmpty
     }
 }
 

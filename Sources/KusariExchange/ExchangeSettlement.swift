@@ -1,0 +1,101 @@
+import KusariCore
+
+/// The end of a block (docs/protocol.md 19.5): every market that got an order is cleared
+/// by one batch auction, its fills are settled, orders that may not rest leave, and
+/// orders whose expiry is this height are cancelled.
+extension ExchangeSession {
+    func finish(beneficiary: AddressPayload) -> [MarketClearing] {
+        var clearings: [MarketClearing] = []
+        for pair in touched.sorted() {
+            if let clearing = clear(pair, beneficiary: beneficiary) { clearings.append(clearing) }
+        }
+        touched = []
+        for entry in store.scan(ExchangeKey.expiring(block.height)) {
+            guard entry.key.count == 9 + 32 else { continue }
+            let id = entry.key.suffix(32).withUnsafeBytes { Hash256(unsafeBytes: $0) }
+            if let order = store.order(id) { close(order) } else { store.set(entry.key, nil) }
+        }
+        return clearings
+    }
+
+    /// Clears one market; returns its auction when anything traded.
+    func clear(_ pair: MarketPair, beneficiary: AddressPayload) -> MarketClearing? {
+        guard var market = store.market(pair) else { return nil }
+        let book = store.book(pair, .buy) + store.book(pair, .sell)
+        var open: [Hash256: OrderRecord] = [:]   // a lookup only: every walk below is in a sorted order
+        for order in book { open[order.id] = order }
+        // A post-only order placed in this block takes no part in this block's auction.
+        let bidders = book.filter { !($0.type == .postOnly && $0.height == block.height) }
+        let result = BatchAuction.clear(bidders.map { AuctionOrder(id: $0.id, side: $0.side, price: $0.price, lots: $0.lots, height: $0.height) },
+                                        reference: market.lastPrice)
+        var clearing: MarketClearing? = nil
+        if let price = result.price, result.matchedLots > 0 {
+            var fills: [OrderFill] = []
+            for fill in result.fills.sorted(by: { $0.id < $1.id }) where fill.lots > 0 {
+                guard var order = open[fill.id] else { continue }
+                let fee = settle(order, lots: fill.lots, price: price, terms: market.terms, beneficiary: beneficiary)
+                fills.append(OrderFill(order: order.id, owner: order.owner, side: order.side, lots: fill.lots, fee: fee,
+                                       maker: order.height < block.height))
+                order.lots -= min(fill.lots, order.lots)
+                if order.lots == 0 {
+                    close(order)
+                    open[order.id] = nil
+                } else {
+                    store.put(order)
+                    open[order.id] = order
+                }
+            }
+            market.lastPrice = price
+            store.set(ExchangeKey.market(pair), market.encoded)
+            clearing = MarketClearing(pair: pair, price: price, lots: result.matchedLots, fills: fills)
+        }
+        // This block's immediate-or-cancel and market orders leave with what is left.
+        let left = book.compactMap { open[$0.id] }
+        var resting: [OrderRecord] = []
+        for order in left {
+            if order.height == block.height && (order.type == .immediateOrCancel || order.type == .market) {
+                close(order)
+            } else {
+                resting.append(order)
+            }
+        }
+        // This block's post-only orders that would cross the book leave too (all at once, so
+        // two that cross each other both leave and the book stays uncrossed).
+        let bestBid = resting.filter { $0.side == .buy }.map(\.price).max()
+        let bestAsk = resting.filter { $0.side == .sell }.map(\.price).min()
+        for order in resting where order.type == .postOnly && order.height == block.height {
+            let crosses = order.side == .buy ? bestAsk.map { order.price >= $0 } ?? false : bestBid.map { order.price <= $0 } ?? false
+            if crosses { close(order) }
+        }
+        return clearing
+    }
+
+    /// Pays one fill of `lots` at `price` out of the module account; returns the fee taken
+    /// from what the order's owner received (to `beneficiary`, in that asset).
+    func settle(_ order: OrderRecord, lots: UInt64, price: UInt64, terms: MarketTerms, beneficiary: AddressPayload) -> UInt64 {
+        let module = ExchangeModule.address
+        let bps = order.height < block.height ? terms.makerFeeBps : terms.takerFeeBps
+        // Every product below is at most what the order locked or what the opposite side
+        // locked, all held by the module account, so none overflows (checked anyway).
+        if order.side == .buy {
+            let received = lots.multipliedReportingOverflow(by: terms.lotSize).partialValue
+            let fee = Self.fee(received, bps: bps)
+            _ = store.move(terms.pair.base, from: module, to: order.owner, received - fee)
+            _ = store.move(terms.pair.base, from: module, to: beneficiary, fee)
+            let refund = lots.multipliedReportingOverflow(by: order.price - min(price, order.price)).partialValue
+            _ = store.move(terms.pair.quote, from: module, to: order.owner, refund)
+            return fee
+        }
+        let received = lots.multipliedReportingOverflow(by: price).partialValue
+        let fee = Self.fee(received, bps: bps)
+        _ = store.move(terms.pair.quote, from: module, to: order.owner, received - fee)
+        _ = store.move(terms.pair.quote, from: module, to: beneficiary, fee)
+        return fee
+    }
+
+    /// floor(amount x bps / 10,000), exact in 128 bits.
+    static func fee(_ amount: UInt64, bps: UInt16) -> UInt64 {
+        let product = amount.multipliedFullWidth(by: UInt64(bps))
+        return UInt64(10_000).dividingFullWidth(product).quotient
+    }
+}

@@ -1,0 +1,164 @@
+import KusariCore
+
+/// Reads of the exchange's state, the same over a block being applied (``LedgerWorkspace``)
+/// and over a settled state (``StateTree``, for the API).
+protocol ExchangeStore {
+    /// The module account's value under `key`.
+    func value(_ key: [UInt8]) -> [UInt8]?
+    /// The module account's entries under `prefix`, in key order.
+    func scan(_ prefix: [UInt8]) -> [StorageEntry]
+    /// An account's KSR balance (asset 0 lives in the accounts, not in the module).
+    func ksr(_ owner: AddressPayload) -> UInt64
+}
+
+extension ExchangeStore {
+    func asset(_ id: UInt32) -> AssetRecord? {
+        value(ExchangeKey.asset(id)).flatMap { AssetRecord(id: id, bytes: $0) }
+    }
+
+    func assetId(symbol: String) -> UInt32? {
+        value(ExchangeKey.symbol(symbol)).flatMap { Self.u32($0) }
+    }
+
+    /// The symbol an error message uses for an asset.
+    func symbol(_ id: UInt32) -> String { id == 0 ? "KSR" : asset(id)?.symbol ?? "asset \(id)" }
+
+    func balance(_ asset: UInt32, _ owner: AddressPayload) -> UInt64 {
+        asset == 0 ? ksr(owner) : value(ExchangeKey.balance(asset, owner)).flatMap { Self.u64($0) } ?? 0
+    }
+
+    func market(_ pair: MarketPair) -> MarketRecord? {
+        value(ExchangeKey.market(pair)).flatMap { MarketRecord(pair: pair, bytes: $0) }
+    }
+
+    func order(_ id: Hash256) -> OrderRecord? {
+        guard let key = value(ExchangeKey.orderIndex(id)), let v = value(key) else { return nil }
+        return OrderRecord(key: key, value: v)
+    }
+
+    func openOrderList(_ owner: AddressPayload) -> OpenOrderList {
+        value(ExchangeKey.openOrders(owner)).flatMap { OpenOrderList(bytes: $0) } ?? OpenOrderList()
+    }
+
+    /// Every open order of a market's side, best first (price, then block, then id).
+    func book(_ pair: MarketPair, _ side: OrderSide) -> [OrderRecord] {
+        scan(ExchangeKey.bookSide(pair, side)).compactMap { OrderRecord(key: $0.key, value: $0.value) }
+    }
+
+    static func u32(_ b: [UInt8]) -> UInt32? {
+        var r = ByteReader(b)
+        return try? r.readUInt32(field: "u32")
+    }
+
+    static func u64(_ b: [UInt8]) -> UInt64? {
+        var r = ByteReader(b)
+        return try? r.readUInt64(field: "u64")
+    }
+}
+
+/// The exchange's state inside a block being applied: reads see the block's writes, and
+/// writes go to the module account's storage (journaled by the workspace's checkpoints).
+struct WorkspaceStore: ExchangeStore {
+    let ledger: LedgerWorkspace
+    var module: AddressPayload { ExchangeModule.address }
+
+    func value(_ key: [UInt8]) -> [UInt8]? { ledger.storageGet(module, key: key) }
+    func scan(_ prefix: [UInt8]) -> [StorageEntry] { ledger.storageScan(module, prefix: prefix) }
+    func ksr(_ owner: AddressPayload) -> UInt64 { ledger.account(owner).balance }
+
+    /// Writes `value` (nil removes), marking the module account as holding storage first.
+    func set(_ key: [UInt8], _ value: [UInt8]?) {
+        openModuleAccount()
+        ledger.storageSet(module, key: key, value: value)
+    }
+
+    /// Gives the module account its code-hash mark, so that its leaf commits to its storage.
+    func openModuleAccount() {
+        var account = ledger.account(module)
+        guard account.codeHash == nil else { return }
+        account.codeHash = ExchangeModule.codeHash
+        ledger.setAccount(module, account)
+    }
+
+    func setBalance(_ asset: UInt32, _ owner: AddressPayload, _ amount: UInt64) {
+        set(ExchangeKey.balance(asset, owner), amount == 0 ? nil : ExchangeKey.be(amount))
+    }
+
+    /// Moves `amount` of `asset` between accounts; false (nothing moved) when `from` holds less.
+    func move(_ asset: UInt32, from: AddressPayload, to: AddressPayload, _ amount: UInt64) -> Bool {
+        guard amount > 0, from != to else { return balance(asset, from) >= amount }
+        if asset == 0 {
+            openModuleAccount()
+            return ledger.transfer(from: from, to: to, amount: amount)
+        }
+        let have = balance(asset, from)
+        guard have >= amount else { return false }
+        let (sum, overflow) = balance(asset, to).addingReportingOverflow(amount)
+        guard !overflow else { return false }
+        setBalance(asset, from, have - amount)
+        setBalance(asset, to, sum)
+        return true
+    }
+
+    func put(_ order: OrderRecord) { set(order.key, order.encoded) }
+}
+
+/// The exchange's state at a settled height, read-only: what the API serves.
+public struct ExchangeView: ExchangeStore {
+    let state: StateTree
+    let storage: StorageTree
+
+    /// The exchange in `state`.
+    public init(state: StateTree) {
+        self.state = state
+        self.storage = state.storage(ExchangeModule.address)
+    }
+
+    func value(_ key: [UInt8]) -> [UInt8]? { storage.value(key) }
+    func scan(_ prefix: [UInt8]) -> [StorageEntry] { Array(storage.entries(prefix: prefix)) }
+    func ksr(_ owner: AddressPayload) -> UInt64 { state.account(owner).balance }
+
+    /// Every asset but KSR, by id.
+    public var assets: [AssetRecord] {
+        scan([0x02]).compactMap { e in Self.u32(Array(e.key.dropFirst())).flatMap { AssetRecord(id: $0, bytes: e.value) } }
+    }
+
+    /// The asset `id` (nil for KSR and unknown ids).
+    public func asset(id: UInt32) -> AssetRecord? { asset(id) }
+
+    /// The asset whose symbol is `symbol`.
+    public func asset(symbol: String) -> AssetRecord? { assetId(symbol: symbol).flatMap { asset($0) } }
+
+    /// What `owner` holds of `asset` and can spend (locked amounts are the module's).
+    public func balance(of owner: AddressPayload, asset: UInt32) -> UInt64 { balance(asset, owner) }
+
+    /// Every asset `owner` holds other than KSR, by id.
+    public func balances(of owner: AddressPayload) -> [(asset: AssetRecord, amount: UInt64)] {
+        assets.compactMap { a in
+            let amount = balance(a.id, owner)
+            return amount > 0 ? (a, amount) : nil
+        }
+    }
+
+    /// Every market, by pair.
+    public var markets: [MarketRecord] {
+        scan([0x05]).compactMap { e -> MarketRecord? in
+            guard e.key.count == 9, let base = Self.u32(Array(e.key[1..<5])), let quote = Self.u32(Array(e.key[5..<9])) else { return nil }
+            return MarketRecord(pair: MarketPair(base: base, quote: quote), bytes: e.value)
+        }
+    }
+
+    /// The market for `pair`.
+    public func market(pair: MarketPair) -> MarketRecord? { market(pair) }
+
+    /// One side of a market's book, best first.
+    public func orders(_ pair: MarketPair, side: OrderSide) -> [OrderRecord] { book(pair, side) }
+
+    /// The open order `id`.
+    public func order(id: Hash256) -> OrderRecord? { order(id) }
+
+    /// `owner`'s open orders, by id.
+    public func openOrders(of owner: AddressPayload) -> [OrderRecord] {
+        openOrderList(owner).entries.compactMap { order($0.id) }
+    }
+}
