@@ -29,12 +29,30 @@ public struct MarketClearing: Hashable, Sendable {
     public var lots: UInt64
     /// Every fill, sorted by order id.
     public var fills: [OrderFill]
+    /// The auction's curves: demand D(p) and supply S(p) in lots at every limit price of
+    /// the orders that took part, ascending by price (what a fairness audit checks).
+    public var levels: [ClearingLevel]
 
-    public init(pair: MarketPair, price: UInt64, lots: UInt64, fills: [OrderFill]) {
+    public init(pair: MarketPair, price: UInt64, lots: UInt64, fills: [OrderFill], levels: [ClearingLevel]) {
         self.pair = pair
         self.price = price
         self.lots = lots
         self.fills = fills
+        self.levels = levels
+    }
+}
+
+/// Demand and supply at one candidate price of an auction: the lots of buys whose limit is
+/// at least `price` and of sells whose limit is at most it.
+public struct ClearingLevel: Hashable, Sendable {
+    public var price: UInt64
+    public var demand: UInt64
+    public var supply: UInt64
+
+    public init(price: UInt64, demand: UInt64, supply: UInt64) {
+        self.price = price
+        self.demand = demand
+        self.supply = supply
     }
 }
 
@@ -49,14 +67,17 @@ public struct OrderFill: Hashable, Sendable {
     public var fee: UInt64
     /// True when the order rested from an earlier block (it paid the maker fee).
     public var maker: Bool
+    /// The order's limit price (a market order's worst price).
+    public var limit: UInt64
 
-    public init(order: Hash256, owner: AddressPayload, side: OrderSide, lots: UInt64, fee: UInt64, maker: Bool) {
+    public init(order: Hash256, owner: AddressPayload, side: OrderSide, lots: UInt64, fee: UInt64, maker: Bool, limit: UInt64) {
         self.order = order
         self.owner = owner
         self.side = side
         self.lots = lots
         self.fee = fee
         self.maker = maker
+        self.limit = limit
     }
 }
 
@@ -65,7 +86,8 @@ extension MarketClearing: CanonicalCodable {
     static let maxFills: UInt64 = 1 << 23
 
     /// base u32 || quote u32 || price u64 || lots u64 || fills (varuint count, then per fill:
-    /// order 32 || owner 20 || side u8 || lots u64 || fee u64 || maker u8). Kept beside
+    /// order 32 || owner 20 || side u8 || lots u64 || fee u64 || maker u8 || limit u64) ||
+    /// levels (varuint count, then price u64 || demand u64 || supply u64 each). Kept beside
     /// blocks, never hashed.
     public func encode(to w: inout ByteWriter) {
         w.writeUInt32(pair.base)
@@ -80,6 +102,13 @@ extension MarketClearing: CanonicalCodable {
             w.writeUInt64(f.lots)
             w.writeUInt64(f.fee)
             w.writeUInt8(f.maker ? 1 : 0)
+            w.writeUInt64(f.limit)
+        }
+        w.writeVarUInt(UInt64(levels.count))
+        for l in levels {
+            w.writeUInt64(l.price)
+            w.writeUInt64(l.demand)
+            w.writeUInt64(l.supply)
         }
     }
 
@@ -96,7 +125,14 @@ extension MarketClearing: CanonicalCodable {
                 throw .invalid(field: "fill.side", reason: "0 (buy) or 1 (sell)")
             }
             fills.append(OrderFill(order: order, owner: owner, side: side, lots: try r.readUInt64(field: "fill.lots"),
-                                   fee: try r.readUInt64(field: "fill.fee"), maker: try r.readUInt8(field: "fill.maker") == 1))
+                                   fee: try r.readUInt64(field: "fill.fee"), maker: try r.readUInt8(field: "fill.maker") == 1,
+                                   limit: try r.readUInt64(field: "fill.limit")))
+        }
+        let levelCount = try r.readVarUInt(field: "levels", maximum: Self.maxFills * 2)
+        levels = []
+        for _ in 0..<levelCount {
+            levels.append(ClearingLevel(price: try r.readUInt64(field: "level.price"), demand: try r.readUInt64(field: "level.demand"),
+                                        supply: try r.readUInt64(field: "level.supply")))
         }
     }
 

@@ -35,7 +35,7 @@ extension ExchangeSession {
                 guard var order = open[fill.id] else { continue }
                 let fee = settle(order, lots: fill.lots, price: price, terms: market.terms, beneficiary: beneficiary)
                 fills.append(OrderFill(order: order.id, owner: order.owner, side: order.side, lots: fill.lots, fee: fee,
-                                       maker: order.height < block.height))
+                                       maker: order.height < block.height, limit: order.price))
                 order.lots -= min(fill.lots, order.lots)
                 if order.lots == 0 {
                     close(order)
@@ -47,7 +47,8 @@ extension ExchangeSession {
             }
             market.lastPrice = price
             store.set(ExchangeKey.market(pair), market.encoded)
-            clearing = MarketClearing(pair: pair, price: price, lots: result.matchedLots, fills: fills)
+            clearing = MarketClearing(pair: pair, price: price, lots: result.matchedLots, fills: fills,
+                                      levels: result.levels.map { ClearingLevel(price: $0.price, demand: $0.demand, supply: $0.supply) })
         }
         // This block's immediate-or-cancel and market orders leave with what is left.
         let left = book.compactMap { open[$0.id] }

@@ -131,6 +131,8 @@ import Testing
         let c = try #require(b.clearings.first)
         #expect(c.price == 1_100 && c.lots == 5)
         #expect(c.fills.map(\.lots).reduce(0, +) == 10)
+        #expect(c.levels.map(\.price) == [1_000, 1_100, 1_200])
+        #expect(try MarketClearing.decodeAll(MarketClearing.encodeAll(b.clearings)) == b.clearings)
         let view = ExchangeView(state: b.state)
         let ksr = 1_000 * Amount.unitsPerKSR
         // Bob: 30,000 GOLD less 20 bps (60); paid 3 x 1,100 of the 3,600 he locked.
