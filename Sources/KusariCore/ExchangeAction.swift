@@ -3,9 +3,9 @@
 /// (KusariCore's ``ExchangeExecutor``, implemented by KusariExchange); their bytes are
 /// here because they are part of the transaction's encoding and signature.
 public enum ExchangeAction: Hashable, Sendable {
-    /// Creates an asset; its whole initial supply goes to the sender, its issuer.
+    /// Creates an asset issued by the sender; its initial supply goes to the transaction's `to`.
     case createAsset(AssetDefinition)
-    /// Creates `amount` more of a mintable asset for its issuer (the only one who may).
+    /// Creates `amount` more of a mintable asset for the transaction's `to` (only its issuer may).
     case mintAsset(asset: UInt32, amount: UInt64)
     /// Moves `amount` of `asset` to the transaction's `to`.
     case transferAsset(asset: UInt32, amount: UInt64)
@@ -46,8 +46,8 @@ public enum ExchangeAction: Hashable, Sendable {
     /// The size of the body's encoding.
     var bodySize: Int {
         switch self {
-        case .createAsset(let a): return 1 + a.symbol.utf8.count + 1 + 8 + 1
-        case .mintAsset: return 12
+        case .createAsset(let a): return 20 + 1 + a.symbol.utf8.count + 1 + 8 + 1
+        case .mintAsset: return 20 + 12
         case .transferAsset: return 20 + 12
         case .createMarket: return 8 + 24 + 4
         case .placeOrder: return 8 + 2 + 24
@@ -55,15 +55,18 @@ public enum ExchangeAction: Hashable, Sendable {
         }
     }
 
-    /// Writes the body (after the common fields; `to` is written for a transfer only).
+    /// Writes the body (after the common fields; `to` is written for the actions that credit
+    /// someone: create, mint and transfer).
     func encodeBody(to w: inout ByteWriter, recipient: AddressPayload) {
         switch self {
         case .createAsset(let a):
+            w.writeBytes(recipient.bytes)
             w.writeLengthPrefixed(Array(a.symbol.utf8))
             w.writeUInt8(a.decimals)
             w.writeUInt64(a.supply)
             w.writeUInt8(a.mintable ? 1 : 0)
         case .mintAsset(let asset, let amount):
+            w.writeBytes(recipient.bytes)
             w.writeUInt32(asset)
             w.writeUInt64(amount)
         case .transferAsset(let asset, let amount):
@@ -99,16 +102,18 @@ public enum ExchangeAction: Hashable, Sendable {
         }
         switch kind {
         case 32:
+            let to = AddressPayload(bytes: try r.readBytes(AddressPayload.byteCount, field: "to")) ?? .zero
             let symbol = String(decoding: try r.readLengthPrefixed(field: "symbol", maximum: AssetDefinition.maxSymbolLength), as: UTF8.self)
             let a = AssetDefinition(symbol: symbol, decimals: try r.readUInt8(field: "decimals"),
                                     supply: try r.readUInt64(field: "supply"), mintable: try r.readUInt8(field: "mintable") == 1)
             try check(a.problem, a.problemField)
-            return (.createAsset(a), .zero)
+            return (.createAsset(a), to)
         case 33:
+            let to = AddressPayload(bytes: try r.readBytes(AddressPayload.byteCount, field: "to")) ?? .zero
             let asset = try r.readUInt32(field: "asset")
             let amount = try r.readUInt64(field: "amount")
             try check(ExchangeLimits.amountProblem(asset: asset, amount: amount), "amount")
-            return (.mintAsset(asset: asset, amount: amount), .zero)
+            return (.mintAsset(asset: asset, amount: amount), to)
         case 34:
             let to = AddressPayload(bytes: try r.readBytes(AddressPayload.byteCount, field: "to")) ?? .zero
             let asset = try r.readUInt32(field: "asset")

@@ -240,14 +240,18 @@ extension Transaction {
         try self.init(chainId: chainId, key: key, nonce: nonce, to: contract, amount: amount, action: .call(call))
     }
 
-    /// Builds and signs an exchange transaction paying `fee` (for an asset transfer, `to`
-    /// is the recipient). Refuses what the decoder would refuse.
+    /// Builds and signs an exchange transaction paying `fee`. `to` is who a create, mint or
+    /// transfer credits (nil: the sender); other actions have no recipient. Refuses what the
+    /// decoder would refuse.
     public init(chainId: UInt32, key: KeyPair, nonce: UInt64, exchange: ExchangeAction, fee: UInt64,
-                to: AddressPayload = .zero) throws(TransactionError) {
+                to: AddressPayload? = nil) throws(TransactionError) {
         guard chainId != Self.typedMarker else { throw .field("chainId", "may not be 0") }
         guard fee <= Amount.maxSupply else { throw .field("fee", "exceeds the 21,000,000 KSR supply cap") }
         var recipient = AddressPayload.zero
-        if case .transferAsset = exchange { recipient = to }
+        switch exchange {
+        case .createAsset, .mintAsset, .transferAsset: recipient = to ?? AddressPayload(publicKey: key.publicKey)
+        default: break
+        }
         self.init(chainId: chainId, publicKey: key.publicKey, nonce: nonce, to: recipient, amount: 0, fee: fee, memo: [],
                   action: .exchange(exchange), signature: Signature(validated: [UInt8](repeating: 0, count: Signature.byteCount)))
         // The decoder's checks, so that a built transaction always decodes.

@@ -54,12 +54,16 @@ final class ExchangeSession: ExchangeBlock {
     func run(_ action: ExchangeAction, from sender: AddressPayload, to recipient: AddressPayload,
              id: Hash256) throws(ExchangeError) -> [UInt8] {
         switch action {
-        case .createAsset(let definition):
-            return ExchangeKey.be(try createAsset(definition, issuer: sender))
-        case .mintAsset(let asset, let amount):
-            try mint(asset, amount, by: sender)
-        case .transferAsset(let asset, let amount):
+        case .createAsset, .mintAsset, .transferAsset:
             guard recipient != ExchangeModule.address else { throw .recipientIsModule }
+        default: break
+        }
+        switch action {
+        case .createAsset(let definition):
+            return ExchangeKey.be(try createAsset(definition, issuer: sender, holder: recipient))
+        case .mintAsset(let asset, let amount):
+            try mint(asset, amount, by: sender, to: recipient)
+        case .transferAsset(let asset, let amount):
             guard let record = store.asset(asset) else { throw .noSuchAsset(asset) }
             guard store.move(asset, from: sender, to: recipient, amount) else {
                 throw .insufficient(asset: record.symbol, has: store.balance(asset, sender), needs: amount)
@@ -76,7 +80,7 @@ final class ExchangeSession: ExchangeBlock {
         return []
     }
 
-    func createAsset(_ d: AssetDefinition, issuer: AddressPayload) throws(ExchangeError) -> UInt32 {
+    func createAsset(_ d: AssetDefinition, issuer: AddressPayload, holder: AddressPayload) throws(ExchangeError) -> UInt32 {
         guard store.value(ExchangeKey.symbol(d.symbol)) == nil else { throw .symbolTaken(d.symbol) }
         let id = store.value(ExchangeKey.nextAsset).flatMap { WorkspaceStore.u32($0) } ?? 1
         guard id < UInt32.max else { throw .tooManyAssets }
@@ -84,11 +88,11 @@ final class ExchangeSession: ExchangeBlock {
         store.set(ExchangeKey.nextAsset, ExchangeKey.be(id + 1))
         store.set(ExchangeKey.asset(id), record.encoded)
         store.set(ExchangeKey.symbol(d.symbol), ExchangeKey.be(id))
-        store.setBalance(id, issuer, d.supply)
+        store.setBalance(id, holder, d.supply)
         return id
     }
 
-    func mint(_ asset: UInt32, _ amount: UInt64, by sender: AddressPayload) throws(ExchangeError) {
+    func mint(_ asset: UInt32, _ amount: UInt64, by sender: AddressPayload, to holder: AddressPayload) throws(ExchangeError) {
         guard var record = store.asset(asset) else { throw .noSuchAsset(asset) }
         guard record.issuer == sender else { throw .notIssuer(asset: asset) }
         guard record.mintable else { throw .notMintable(asset: asset) }
@@ -96,7 +100,7 @@ final class ExchangeSession: ExchangeBlock {
         record.supply += amount
         store.set(ExchangeKey.asset(asset), record.encoded)
         // Every holder's balance is at most the supply, which stays under 2^62: no overflow.
-        store.setBalance(asset, sender, store.balance(asset, sender) + amount)
+        store.setBalance(asset, holder, store.balance(asset, holder) + amount)
     }
 
     func createMarket(_ terms: MarketTerms, creator: AddressPayload) throws(ExchangeError) {

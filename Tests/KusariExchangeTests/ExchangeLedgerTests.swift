@@ -25,7 +25,7 @@ import Testing
         StateTree(accounts: [alice, bob, carol].map { (who($0), Account(balance: 1_000 * Amount.unitsPerKSR)) })
     }
 
-    func tx(_ key: KeyPair, _ nonce: UInt64, _ action: ExchangeAction, to: AddressPayload = .zero) throws -> Transaction {
+    func tx(_ key: KeyPair, _ nonce: UInt64, _ action: ExchangeAction, to: AddressPayload? = nil) throws -> Transaction {
         try Transaction(chainId: Self.chainId, key: key, nonce: nonce, exchange: action, fee: Self.fee, to: to)
     }
 
@@ -55,8 +55,8 @@ import Testing
 
     @Test func everyActionRoundTripsAndBadBodiesAreRefused() throws {
         let actions: [(ExchangeAction, AddressPayload)] = [
-            (.createAsset(AssetDefinition(symbol: "GOLD", decimals: 4, supply: 9, mintable: true)), .zero),
-            (.mintAsset(asset: 1, amount: 5), .zero),
+            (.createAsset(AssetDefinition(symbol: "GOLD", decimals: 4, supply: 9, mintable: true)), who(alice)),
+            (.mintAsset(asset: 1, amount: 5), who(carol)),
             (.transferAsset(asset: 1, amount: 5), who(bob)),
             (.createMarket(MarketTerms(pair: Self.gold, lotSize: 10, tickSize: 1, minLots: 2, makerFeeBps: 1, takerFeeBps: 2)), .zero),
             (.placeOrder(OrderTerms(pair: Self.gold, side: .sell, type: .postOnly, price: 70, lots: 3, expiry: 9)), .zero),
@@ -70,6 +70,8 @@ import Testing
             #expect(t.encodedSize == t.encoded.count)
             #expect(t.encoded.prefix(5) == [0, 0, 0, 0, action.kind])
             #expect(back.to == to)
+            // Every kind is at least as long as the smallest transfer (the block decoder's count bound).
+            #expect(t.encodedSize >= Transaction.minEncodedSize)
         }
         let refused: [(ExchangeAction, String)] = [
             (.createAsset(AssetDefinition(symbol: "gold", decimals: 4, supply: 9, mintable: false)), "symbol"),
