@@ -159,7 +159,7 @@ let package = Package(
         .target(
             name: "KusariBench",
             dependencies: ["KusariCore", "KusariConsensus", "KusariChain", "KusariNode", "KusariDevnet", "KusariClient",
-                           "KusariSimulator", "KusariPeers", "KusariContracts",
+                           "KusariSimulator", "KusariPeers", "KusariContracts", "KusariExchange",
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]
         ),

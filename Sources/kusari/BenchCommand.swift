@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure Kusari against this machine's limits (use a release build).",
         subcommands: [Core.self, Storage.self, Mine.self, API.self, Sync.self, Gossip.self, GossipSim.self, EndToEnd.self, BFT.self, Overload.self,
-                      Contracts.self])
+                      Contracts.self, Dex.self])
 
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -42,3 +42,19 @@ import KusariBench
         #expect(gas.value > 10_000 && gas.value < 100_000)
     }
 }
+
+/// `kusari bench dex` at a tiny size: every figure is there, positive, with its limit, and
+/// the timed blocks really trade with the book.
+@Suite struct DexBenchSmokeTests {
+    @Test func quickRunProducesEveryMeasurement() throws {
+        let m = try DexBenchmarks.run(scale: .quick, threads: 2)
+        #expect(m.map(\.name) == ["ed25519-verify", "dex-orders-100", "dex-orders-400"])
+        for x in m {
+            #expect(x.value > 0, "\(x.name)")
+        }
+        for x in m.dropFirst() {
+            #expect(x.limitName == "ed25519-verify" && x.ratio != nil)
+            #expect(x.note?.contains("cleared 0 lots") == false, "\(x.note ?? "")")
+        }
+    }
+}
