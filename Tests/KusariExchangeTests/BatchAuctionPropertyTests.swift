@@ -141,7 +141,8 @@ import KusariCore
             #expect(rules[rule, default: 0] >= 20, "only \(rules[rule, default: 0]) books decided by \(rule)")
         }
         #expect(halfway >= 20, "only \(halfway) books cleared with a reference halfway between two tied prices")
-        print("BatchAuction rules over \(Self.seeds.count) books: \(rules.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")); reference halfway: \(halfway)")
+        let counts = rules.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }
+        print("BatchAuction rules over \(Self.seeds.count) books: \(counts.joined(separator: ", ")); reference halfway: \(halfway)")
     }
 
     @Test func curvesAreTheSumsAtEveryCandidatePrice() {
