@@ -62,7 +62,7 @@ public struct AuctionLevel: Hashable, Sendable {
     public var surplus: UInt64 { demand > supply ? demand - supply : supply - demand }
 }
 
-/// The step of the price rule that chose the clearing price (docs/exchange-auction.md).
+/// The step of the price rule that chose the clearing price (docs/protocol.md 19.6).
 public enum AuctionPriceRule: UInt8, Hashable, Sendable, CustomStringConvertible {
     /// Nothing crosses: the highest executable volume is 0, there is no price.
     case noCross = 0
@@ -120,7 +120,7 @@ public struct AuctionResult: Hashable, Sendable {
     }
 }
 
-/// The clearing rule of the exchange's frequent batch auction (docs/exchange-auction.md): at the
+/// The clearing rule of the exchange's frequent batch auction (docs/protocol.md 19.6): at the
 /// end of each block every market trades at one uniform price that maximises the matched
 /// volume, with ties broken as Xetra's and Euronext's opening auctions break them; fills go by
 /// price, then block, then pro rata among the orders of one block at one price, so that the
@@ -129,14 +129,14 @@ public struct AuctionResult: Hashable, Sendable {
 /// Pure and deterministic: integers only (no floating point), no dictionaries, and the result
 /// does not depend on the order of the input. O(n log n) for n orders (two sorts, then linear).
 ///
-/// Bounds: the exchange caps an order at `maxLotsPerOrder` (2^40) lots and a market at
-/// `maxOrders` (2^23) open orders, so every sum of lots is at most 2^63 and fits in a UInt64.
-/// The engine itself needs only that each side's total fits; it checks that, and refuses an
-/// input that breaks it (`AuctionPriceRule.tooLarge`: no trade) instead of trapping.
+/// Bounds: the engine needs only that each side's total lots fit in a UInt64; it checks that,
+/// and refuses an input that breaks it (`AuctionPriceRule.tooLarge`: no trade) instead of
+/// trapping. On the ledger a side's open lots total at most 2^62, because every open lot
+/// locks at least one unit of an asset whose supply is at most 2^62 (docs/protocol.md 19.6).
 public enum BatchAuction {
     /// The most lots one order may have open (2^40), enforced by the exchange when orders are placed.
-    public static let maxLotsPerOrder: UInt64 = 1 << 40
-    /// The most open orders one market may hold (2^23), enforced by the exchange.
+    public static let maxLotsPerOrder: UInt64 = ExchangeLimits.maxLots
+    /// A book size the engine is tested at (2^23 orders); not a rule of the ledger.
     public static let maxOrders = 1 << 23
 
     /// Clears one market: the auction price, the volume and each order's fill.
@@ -286,7 +286,7 @@ extension BatchAuction {
             let first = side[start]
             var end = start
             var group: UInt64 = 0
-            while end < side.count, side[end].price == first.price {
+            while end < side.count, side[end].price == first.price, side[end].height == first.height {
                 group += side[end].lots
                 end += 1
             }
