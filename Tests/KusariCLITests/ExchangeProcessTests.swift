@@ -140,15 +140,15 @@ import Testing
 
         // An order with an expiry rests until that height, then leaves with its KSR back.
         let tip = try await c.get("/v1/status").json["height"] as? Int ?? 0
-        let expiring = object(try kusari(["dex", "order", "buy", "GOLD-KSR", "--price", "50", "--lots", "2", "--expiry", "\(tip + 8)",
+        let expiring = object(try kusari(["dex", "order", "buy", "GOLD-KSR", "--price", "50", "--lots", "2", "--expiry", "\(tip + 12)",
                                           "--wait", "--json"] + asBob + apiC))
         let expiringId = try #require(expiring["id"] as? String)
         let placedAt = expiring["height"] as? Int ?? 0
-        if placedAt < tip + 8 {
+        if placedAt < tip + 12 {
             shown = try await agree(nodes, atLeast: placedAt, "an order with an expiry")
             #expect(shown.contains(expiringId) && shown.contains("\"locked\":100"), "\(shown)")
         }
-        shown = try await agree(nodes, atLeast: tip + 9, "the expiry")
+        shown = try await agree(nodes, atLeast: tip + 13, "the expiry")
         #expect(!shown.contains(expiringId) && shown.contains("\"bids\":[]"), "\(shown)")
         #expect(try await a.get("/v1/orders/\(expiringId)").json["status"] as? String == "closed")
 
