@@ -522,7 +522,19 @@ def check_exchange(c, account, tip):
                 extra=lambda j: None if len(j["bids"]) <= 5 and len(j["asks"]) <= 5 else "more levels than depth")
         c.check(f"GET /v1/markets/{name}/book?depth=0", "GET", f"/v1/markets/{name}/book?depth=0", market + "/book", 400,
                 expect_code="bad_request")
-        c.check(f"GET /v1/markets/{name}/trades", "GET", f"/v1/markets/{name}/trades", market + "/trades", 200)
+        trades = (c.check(f"GET /v1/markets/{name}/trades", "GET", f"/v1/markets/{name}/trades", market + "/trades", 200)
+                  or {}).get("trades", [])
+        for t in trades[:1]:
+            audit = c.check(f"GET /v1/blocks/{t['height']}/clearings (a block that traded {name})", "GET",
+                            f"/v1/blocks/{t['height']}/clearings", "/v1/blocks/{ref}/clearings", 200,
+                            extra=lambda j, p=t["price"]: None if any(x["price"] == p for x in j["clearings"])
+                            else "the trade's price is not among the block's clearings") or {}
+            for fill in (audit.get("clearings") or [{}])[0].get("fills", [])[:1]:
+                c.check("GET /v1/orders/{a filled order}", "GET", f"/v1/orders/{fill['order']}", "/v1/orders/{id}", 200,
+                        extra=lambda j: None if j["fills"] else "the order shows no fills")
+                c.check("GET /v1/txs/{an order's transaction}", "GET", f"/v1/txs/{fill['order']}", "/v1/txs/{id}", 200,
+                        extra=lambda j: None if j["tx"].get("exchange", {}).get("action") == "place-order"
+                        else "no exchange fields")
         c.check(f"GET /v1/markets/{name}/candles?interval=300", "GET", f"/v1/markets/{name}/candles?interval=300",
                 market + "/candles", 200)
         c.check(f"GET /v1/markets/{name}/candles?interval=7", "GET", f"/v1/markets/{name}/candles?interval=7",

@@ -52,9 +52,10 @@ struct DexTxOptions: ParsableArguments {
 
     /// Signs `action` with the next nonce and posts it; prints the outcome (with `--wait`, the
     /// receipt: a transaction the exchange refused in its block exits 1 with the reason).
-    /// `describe` says in words what was sent; `extra` adds fields from the confirmed receipt.
+    /// `describe` says in words what was sent; `extra` adds fields once it is confirmed (given
+    /// the transaction's id and its receipt).
     func send(_ action: ExchangeAction, to recipient: AddressPayload = .zero, node: WalletNode, key keyPair: KeyPair,
-              describe: String, extra: ([String: Any]) -> [(String, JSON)] = { _ in [] }) async throws {
+              describe: String, extra: (String, [String: Any]) async throws -> [(String, JSON)] = { _, _ in [] }) async throws {
         let nonce = try await ContractTx.nonce(node, keyPair)
         var feeUnits: UInt64
         if let fee {
@@ -83,9 +84,12 @@ struct DexTxOptions: ParsableArguments {
             emit(.object(fields), text: "\(describe)\ntransaction \(id) mined in block \(height), but the exchange refused it: \(failure)")
             throw ExitCode(1)
         }
-        let more = extra(receipt)
+        let more = try await extra(id, receipt)
         fields += [("succeeded", .bool(true))] + more
-        let notes = more.map { "\($0.0): \($0.1.render())" }.joined(separator: ", ")
+        let notes = more.map { field, value in
+            if case .string(let s) = value { return "\(field) \(s)" }
+            return "\(field) \(value.render())"
+        }.joined(separator: ", ")
         emit(.object(fields), text: "\(describe)\ntransaction \(id) confirmed in block \(height)" + (notes.isEmpty ? "" : " (\(notes))"))
     }
 

@@ -19,7 +19,7 @@ struct DexAssetCreate: AsyncParsableCommand {
         if let problem = definition.problem { throw CLIError("asset: \(problem)") }
         let (node, key) = try await tx.connect()
         try await tx.send(.createAsset(definition), node: node, key: key,
-                          describe: "create asset \(symbol): supply \(supply) base units, \(decimals) decimals, \(mintable ? "mintable" : "fixed supply")") { receipt in
+                          describe: "create asset \(symbol): supply \(supply) base units, \(decimals) decimals, \(mintable ? "mintable" : "fixed supply")") { _, receipt in
             let output = (try? Hex.decode(receipt["output"] as? String ?? "", field: "output")) ?? []
             guard output.count == 4 else { return [] }
             return [("asset", .uint(output.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }))]
@@ -129,8 +129,11 @@ struct DexOrder: AsyncParsableCommand {
         let name = m["market"] as? String ?? market
         let until = expiry == 0 ? "" : ", until height \(expiry)"
         try await tx.send(.placeOrder(terms), node: node, key: key,
-                          describe: "\(side.rawValue) \(lots) lots of \(name) at \(price) (\(type.rawValue)\(until))") { _ in
-            [("market", .string(name))]
+                          describe: "\(side.rawValue) \(lots) lots of \(name) at \(price) (\(type.rawValue)\(until))") { id, _ in
+            // The auction ran at the end of the order's block: say what it did.
+            let order = try await DexAPI.get(node, "/v1/orders/\(id)", what: "order")
+            return [("market", .string(name)), ("order", .string(order["status"] as? String ?? "unknown")),
+                    ("filledLots", .uint(jsonUInt(order["filledLots"]) ?? 0)), ("openLots", .uint(jsonUInt(order["openLots"]) ?? 0))]
         }
     }
 }

@@ -108,6 +108,7 @@ import Testing
         let sell = try #require(sold["id"] as? String)
         let bought = object(try kusari(["dex", "order", "buy", "gold-ksr", "--price", "120", "--lots", "4", "--wait", "--json"] + asBob + apiC))
         let buy = try #require(bought["id"] as? String)
+        #expect(bought["order"] as? String == "filled" && bought["filledLots"] as? Int == 4, "\(bought)")
         let tradedAt = bought["height"] as? Int ?? 1
         shown = try await agree(nodes, atLeast: tradedAt, "the trade")
         var clearings = Set<String>()
@@ -143,6 +144,7 @@ import Testing
         let expiring = object(try kusari(["dex", "order", "buy", "GOLD-KSR", "--price", "50", "--lots", "2", "--expiry", "\(tip + 12)",
                                           "--wait", "--json"] + asBob + apiC))
         let expiringId = try #require(expiring["id"] as? String)
+        #expect(expiring["order"] as? String == "open" && expiring["openLots"] as? Int == 2, "\(expiring)")
         let placedAt = expiring["height"] as? Int ?? 0
         if placedAt < tip + 12 {
             shown = try await agree(nodes, atLeast: placedAt, "an order with an expiry")
