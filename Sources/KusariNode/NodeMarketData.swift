@@ -5,8 +5,11 @@ import KusariExchange
 /// The exchange at the tip as one consistent read: its state, the height and state root
 /// it is at, and the KSR issued so far (asset 0's supply).
 public struct ExchangeSnapshot: Sendable {
+    /// The exchange's state at the tip.
     public var view: ExchangeView
+    /// The tip's height.
     public var height: UInt64
+    /// The tip's state root.
     public var stateRoot: Hash256
     /// KSR in existence after the tip: genesis allocations and every block's subsidy (fees
     /// move KSR, they create none).
@@ -17,9 +20,13 @@ public struct ExchangeSnapshot: Sendable {
 public struct Candle: Sendable, Hashable {
     /// The interval's start (Unix seconds, a multiple of the interval).
     public var time: UInt64
+    /// The first auction's price in the interval.
     public var open: UInt64
+    /// The highest auction price.
     public var high: UInt64
+    /// The lowest auction price.
     public var low: UInt64
+    /// The last auction's price.
     public var close: UInt64
     /// Lots traded.
     public var lots: UInt64
@@ -31,8 +38,11 @@ public struct Candle: Sendable, Hashable {
 
 /// One fill of an order, with its auction's block and price.
 public struct OrderFillRecord: Sendable, Hashable {
+    /// The block whose auction filled it.
     public var height: UInt64
+    /// That auction's clearing price.
     public var price: UInt64
+    /// The fill as the clearing keeps it.
     public var fill: OrderFill
 }
 
@@ -52,9 +62,13 @@ public struct OrderInfo: Sendable {
         /// The exchange refused the transaction (its receipt says why).
         case refused
     }
+    /// The order's id: its transaction's id.
     public var id: Hash256
+    /// Who placed it.
     public var owner: AddressPayload
+    /// The order as placed.
     public var terms: OrderTerms
+    /// Where it is now.
     public var status: Status
     /// The block that placed it (nil while pending).
     public var height: UInt64?
@@ -68,10 +82,15 @@ public struct OrderInfo: Sendable {
 
 /// A block's auctions with the block they belong to.
 public struct BlockClearings: Sendable {
+    /// The block's id.
     public var id: Hash256
+    /// Its height.
     public var height: UInt64
+    /// Its header's timestamp.
     public var time: UInt64
+    /// Whether it is on the best chain.
     public var onBestChain: Bool
+    /// Its auctions, by pair (empty when nothing cleared).
     public var clearings: [MarketClearing]
 }
 
