@@ -256,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "KusariAPITests",
             dependencies: ["KusariCore", "KusariChain", "KusariNode", "KusariAPI", "KusariClient", "KusariBFT", "KusariValidator",
-                           "KusariNetwork",
+                           "KusariNetwork", "KusariConsensus", "KusariExchange",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")]

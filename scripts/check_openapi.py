@@ -172,7 +172,11 @@ def main():
                     ("GET", "/v1/blocks/{ref}/commit"), ("GET", "/v1/validators"), ("GET", "/v1/evidence"),
                     ("GET", "/v1/consensus/heights"), ("GET", "/v1/consensus/heights/{height}"),
                     ("GET", "/v1/contracts/{address}"), ("GET", "/v1/contracts/{address}/storage"),
-                    ("GET", "/v1/contracts/{address}/storage/{key}"), ("POST", "/v1/contracts/{address}/query")}
+                    ("GET", "/v1/contracts/{address}/storage/{key}"), ("POST", "/v1/contracts/{address}/query"),
+                    ("GET", "/v1/assets"), ("GET", "/v1/assets/{asset}"), ("GET", "/v1/accounts/{address}/assets"),
+                    ("GET", "/v1/accounts/{address}/orders"), ("GET", "/v1/markets"), ("GET", "/v1/markets/{market}"),
+                    ("GET", "/v1/markets/{market}/book"), ("GET", "/v1/markets/{market}/trades"),
+                    ("GET", "/v1/markets/{market}/candles"), ("GET", "/v1/orders/{id}"), ("GET", "/v1/blocks/{ref}/clearings")}
     c.result(ops == expected_ops, "spec documents exactly the node's routes",
              "" if ops == expected_ops else f"missing {sorted(expected_ops - ops)}, extra {sorted(ops - expected_ops)}")
 
@@ -270,6 +274,9 @@ def main():
 
     # -- contracts ----------------------------------------------------------------
     check_contracts(c, b1.get("header", {}).get("beneficiary"), args.contract)
+
+    # -- exchange ---------------------------------------------------------------
+    check_exchange(c, b1.get("header", {}).get("beneficiary"), tip)
 
     # -- accounts ---------------------------------------------------------------
     miner = b1.get("header", {}).get("beneficiary")
@@ -486,6 +493,65 @@ def check_contracts(c, plain, contract):
                 body=json.dumps({"method": method}))
 
 
+def check_exchange(c, account, tip):
+    """The exchange routes: assets (KSR first), markets and their book, trades and candles
+    (200 for each market the node has), 404s for unknown assets, markets and orders, 400s
+    for malformed names and parameters, and a block's clearings."""
+    asset, market = "/v1/assets/{asset}", "/v1/markets/{market}"
+    c.check("GET /v1/assets", "GET", "/v1/assets", "/v1/assets", 200,
+            extra=lambda j: None if j["assets"] and j["assets"][0]["symbol"] == "KSR" else "KSR is not first")
+    c.check("GET /v1/assets/0", "GET", "/v1/assets/0", asset, 200,
+            extra=lambda j: None if j["symbol"] == "KSR" and "issuer" not in j else "asset 0 is not KSR")
+    c.check("GET /v1/assets/ksr", "GET", "/v1/assets/ksr", asset, 200)
+    c.check("GET /v1/assets/NOSUCH", "GET", "/v1/assets/NOSUCH", asset, 404, expect_code="not_found")
+    c.check("GET /v1/assets/4294967296", "GET", "/v1/assets/4294967296", asset, 400, expect_code="bad_request")
+    c.check("GET /v1/assets/9x", "GET", "/v1/assets/9x", asset, 400, expect_code="bad_request")
+    markets = (c.check("GET /v1/markets", "GET", "/v1/markets", "/v1/markets", 200) or {}).get("markets", [])
+    c.check("GET /v1/markets/NOSUCH-KSR", "GET", "/v1/markets/NOSUCH-KSR", market, 404, expect_code="not_found")
+    c.check("GET /v1/markets/KSR", "GET", "/v1/markets/KSR", market, 400, expect_code="bad_request")
+    c.check("GET /v1/markets/KSR-KSR/book", "GET", "/v1/markets/KSR-KSR/book", market + "/book", 404,
+            expect_code="not_found")
+    c.check("GET /v1/markets/0-1/trades", "GET", "/v1/markets/0-1/trades", market + "/trades", 404)
+    c.check("GET /v1/markets/0-1/candles", "GET", "/v1/markets/0-1/candles", market + "/candles", 404)
+    for m in markets[:2]:
+        name = m["market"]
+        c.check(f"GET /v1/markets/{name}", "GET", f"/v1/markets/{name}", market, 200)
+        c.check(f"GET /v1/markets/{m['pair']}", "GET", f"/v1/markets/{m['pair']}", market, 200,
+                extra=lambda j, n=name: None if j["market"] == n else "the pair names another market")
+        c.check(f"GET /v1/markets/{name}/book?depth=5", "GET", f"/v1/markets/{name}/book?depth=5", market + "/book", 200,
+                extra=lambda j: None if len(j["bids"]) <= 5 and len(j["asks"]) <= 5 else "more levels than depth")
+        c.check(f"GET /v1/markets/{name}/book?depth=0", "GET", f"/v1/markets/{name}/book?depth=0", market + "/book", 400,
+                expect_code="bad_request")
+        trades = (c.check(f"GET /v1/markets/{name}/trades", "GET", f"/v1/markets/{name}/trades", market + "/trades", 200)
+                  or {}).get("trades", [])
+        for t in trades[:1]:
+            audit = c.check(f"GET /v1/blocks/{t['height']}/clearings (a block that traded {name})", "GET",
+                            f"/v1/blocks/{t['height']}/clearings", "/v1/blocks/{ref}/clearings", 200,
+                            extra=lambda j, p=t["price"]: None if any(x["price"] == p for x in j["clearings"])
+                            else "the trade's price is not among the block's clearings") or {}
+            for fill in (audit.get("clearings") or [{}])[0].get("fills", [])[:1]:
+                c.check("GET /v1/orders/{a filled order}", "GET", f"/v1/orders/{fill['order']}", "/v1/orders/{id}", 200,
+                        extra=lambda j: None if j["fills"] else "the order shows no fills")
+                c.check("GET /v1/txs/{an order's transaction}", "GET", f"/v1/txs/{fill['order']}", "/v1/txs/{id}", 200,
+                        extra=lambda j: None if j["tx"].get("exchange", {}).get("action") == "place-order"
+                        else "no exchange fields")
+        c.check(f"GET /v1/markets/{name}/candles?interval=300", "GET", f"/v1/markets/{name}/candles?interval=300",
+                market + "/candles", 200)
+        c.check(f"GET /v1/markets/{name}/candles?interval=7", "GET", f"/v1/markets/{name}/candles?interval=7",
+                market + "/candles", 400, expect_code="bad_request")
+    c.check("GET /v1/orders/{unknown}", "GET", "/v1/orders/" + "0" * 64, "/v1/orders/{id}", 404, expect_code="not_found")
+    c.check("GET /v1/orders/xyz", "GET", "/v1/orders/xyz", "/v1/orders/{id}", 400, expect_code="bad_request")
+    if account:
+        c.check("GET /v1/accounts/{miner}/assets", "GET", f"/v1/accounts/{account}/assets", "/v1/accounts/{address}/assets", 200,
+                extra=lambda j: None if j["balances"] and j["balances"][0]["symbol"] == "KSR" else "KSR is not listed first")
+        c.check("GET /v1/accounts/{miner}/orders", "GET", f"/v1/accounts/{account}/orders", "/v1/accounts/{address}/orders", 200)
+    c.check("GET /v1/accounts/x/assets", "GET", "/v1/accounts/x/assets", "/v1/accounts/{address}/assets", 400,
+            expect_code="bad_address")
+    c.check("GET /v1/blocks/{tip}/clearings", "GET", f"/v1/blocks/{tip}/clearings", "/v1/blocks/{ref}/clearings", 200)
+    c.check("GET /v1/blocks/{tip+1}/clearings", "GET", f"/v1/blocks/{tip + 1000000}/clearings", "/v1/blocks/{ref}/clearings",
+            404, expect_code="not_found")
+
+
 def c_header(c, height):
     """The BFT fields of the header at `height` (empty when there are none)."""
     _, _, raw = c.request("GET", f"/v1/blocks/{height}")
@@ -496,7 +562,8 @@ def check_events(c, wait):
     """Reads the event stream for a while and checks each event's data against its schema."""
     name = "GET /v1/events"
     schemas = {"block": "/components/schemas/BlockEvent", "tx": "/components/schemas/TxEvent",
-               "reorg": "/components/schemas/ReorgEvent"}
+               "reorg": "/components/schemas/ReorgEvent", "side": "/components/schemas/SideEvent",
+               "trade": "/components/schemas/TradeEvent"}
     pointer, why = c.response_schema_pointer("/v1/events", "GET", 200, "text/event-stream")
     problems = [why] if why else []
     seen = []

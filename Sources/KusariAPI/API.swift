@@ -45,12 +45,17 @@ public enum API {
         router.get("/v1/blocks/:ref") { request, context -> Response in
             let ref = try Path.blockRef(context.parameters.get("ref") ?? "")
             let full = try Query.fullTransactions(request)
-            return JSONBody.response(views.block(try await node.block(ref), full: full))
+            var named = views
+            if full { named = await views.withExchangeNames(node) }
+            return JSONBody.response(named.block(try await node.block(ref), full: full))
         }
 
         router.get("/v1/txs/:id") { _, context -> Response in
             let id = try Path.hash(context.parameters.get("id") ?? "", field: "id")
-            return JSONBody.response(views.txInfo(try await node.transaction(id)))
+            let info = try await node.transaction(id)
+            var named = views
+            if info.tx.exchangeAction != nil { named = await views.withExchangeNames(node) }
+            return JSONBody.response(named.txInfo(info))
         }
 
         router.post("/v1/txs") { request, context -> Response in
@@ -132,7 +137,9 @@ public enum API {
             let limit = try Query.limit(request)
             let infos = try await node.history(address, before: before, position: position, limit: limit)
             let next = infos.count == limit ? infos.last.flatMap { i in i.height.map { "\($0):\(i.position ?? 0)" } } : nil
-            return JSONBody.response(View.History(address: views.address(address), transactions: infos.map(views.txInfo), next: next))
+            var named = views
+            if infos.contains(where: { $0.tx.exchangeAction != nil }) { named = await views.withExchangeNames(node) }
+            return JSONBody.response(View.History(address: views.address(address), transactions: infos.map(named.txInfo), next: next))
         }
 
         router.get("/v1/mempool") { request, _ -> Response in
@@ -163,6 +170,7 @@ public enum API {
         addBFTRoutes(to: router, node: node, views: views)
         addRoundRoutes(to: router, node: node, views: views)
         addContractRoutes(to: router, node: node, network: network, views: views)
+        addExchangeRoutes(to: router, node: node, network: network, views: views)
         try mount(router)
         methods.record(router)
         return router

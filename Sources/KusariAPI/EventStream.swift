@@ -4,7 +4,7 @@ import NIOCore
 
 /// `GET /v1/events`: server-sent events, one slot per stream counted per client
 /// (`ConnectionTable`), the slot freed as soon as the client hangs up.
-enum EventStream {
+package enum EventStream {
     /// The streaming answer, or `503 unavailable` when the client or the node has
     /// every stream it may have open.
     static func response(node: Node, connections: ConnectionTable, context: APIContext) throws -> Response {
@@ -46,7 +46,7 @@ enum EventStream {
     }
 
     /// One event as server-sent event lines.
-    static func format(_ e: NodeEvent) -> String {
+    package static func format(_ e: NodeEvent) -> String {
         let data: String
         switch e {
         case .heartbeat: return ": keep-alive\n\n"
@@ -55,6 +55,8 @@ enum EventStream {
         case .reorganization(let d, let c, let h, let tip):
             data = #"{"disconnected":\#(d),"connected":\#(c),"height":\#(h),"tip":"\#(tip.hex)"}"#
         case .sideBlock(let h, let id): data = #"{"height":\#(h),"id":"\#(id.hex)"}"#
+        case .trade(let pair, let symbol, let h, let price, let lots):
+            data = #"{"market":"\#(symbol)","pair":"\#(pair.base)-\#(pair.quote)","height":\#(h),"price":\#(price),"lots":\#(lots)}"#
         }
         return "event: \(e.name)\ndata: \(data)\n\n"
     }

@@ -79,6 +79,14 @@ tags:
       Smart contracts (docs/protocol.md, sections 6.5, 10.5 and 18): a contract's code hash
       and methods, its storage with proofs against the state root, and read-only queries.
       Deploys and calls are transactions, submitted with `POST /v1/txs`.
+  - name: exchange
+    description: |
+      The exchange native to the ledger (docs/protocol.md, section 19): assets beside
+      KSR (asset 0), markets per pair, their books, trades and candles, orders, and each
+      block's batch auctions (one clearing price per market per block) with their fills
+      and curves. Issuing, moving, trading and cancelling are transactions, submitted
+      with `POST /v1/txs`; one the tip's state would refuse is answered `422`
+      `exchange_refused` with the reason when its sender has nothing pending.
   - name: meta
 paths:
   /v1/status:
@@ -563,6 +571,258 @@ paths:
         "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
+  /v1/assets:
+    get:
+      tags: [exchange]
+      operationId: listAssets
+      summary: Every asset on the chain, KSR (asset 0) first, then by id.
+      description: |
+        KSR's `supply` is what the chain has issued up to the tip (genesis
+        allocations and every block's subsidy); it has no issuer and is not
+        mintable by anyone.
+      responses:
+        "200":
+          description: The assets at the tip.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/AssetList"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/assets/{asset}:
+    get:
+      tags: [exchange]
+      operationId: getAsset
+      summary: One asset, by id or symbol.
+      parameters:
+        - $ref: "#/components/parameters/AssetRef"
+      responses:
+        "200":
+          description: The asset.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Asset"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/accounts/{address}/assets:
+    get:
+      tags: [exchange]
+      operationId: getAccountAssets
+      summary: What an account holds of every asset, and what its open orders lock.
+      description: |
+        KSR always, then every asset the account holds or has locked, by id.
+        `available` is what the account can spend; `locked` what its open
+        orders hold at the exchange (a buy locks lots x price of the quote
+        asset, a sell lots x lot size of the base asset) until they fill, are
+        cancelled or expire.
+      parameters:
+        - $ref: "#/components/parameters/Address"
+      responses:
+        "200":
+          description: The account's holdings at the tip.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/AccountAssets"}
+        "400": {$ref: "#/components/responses/BadAddressOrRequest"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/accounts/{address}/orders:
+    get:
+      tags: [exchange]
+      operationId: getAccountOrders
+      summary: An account's open orders (at most 256), by id.
+      parameters:
+        - $ref: "#/components/parameters/Address"
+      responses:
+        "200":
+          description: The open orders at the tip.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/OrderList"}
+        "400": {$ref: "#/components/responses/BadAddressOrRequest"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/markets:
+    get:
+      tags: [exchange]
+      operationId: listMarkets
+      summary: Every market with its terms, last price and best prices, by pair.
+      responses:
+        "200":
+          description: The markets at the tip.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/MarketList"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/markets/{market}:
+    get:
+      tags: [exchange]
+      operationId: getMarket
+      summary: One market's terms, last price, best bid and best ask.
+      parameters:
+        - $ref: "#/components/parameters/MarketRef"
+      responses:
+        "200":
+          description: The market.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Market"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/markets/{market}/book:
+    get:
+      tags: [exchange]
+      operationId: getMarketBook
+      summary: A market's open orders aggregated by price, best first on each side.
+      parameters:
+        - $ref: "#/components/parameters/MarketRef"
+        - name: depth
+          in: query
+          required: false
+          description: Price levels per side at most (1 to 500, default 50).
+          schema: {type: integer, minimum: 1, maximum: 500, default: 50}
+      responses:
+        "200":
+          description: The book at the tip.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Book"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/markets/{market}/trades:
+    get:
+      tags: [exchange]
+      operationId: getMarketTrades
+      summary: A market's latest auctions that traded, newest first.
+      description: |
+        One entry per block that cleared the market: every fill of a block's
+        auction is at its one price. Found in at most 2,000 blocks below
+        `before`; when the page is full, `next` is its last height, to pass
+        as `before` for the next page.
+      parameters:
+        - $ref: "#/components/parameters/MarketRef"
+        - $ref: "#/components/parameters/Limit"
+        - $ref: "#/components/parameters/BeforeHeight"
+      responses:
+        "200":
+          description: The trades.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Trades"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/markets/{market}/candles:
+    get:
+      tags: [exchange]
+      operationId: getMarketCandles
+      summary: OHLCV candles of a market, oldest first.
+      description: |
+        Built from the stored auctions, one price per block, grouped by the
+        block's time into intervals of `interval` seconds (`time` is the
+        interval's start). Volume is in lots and in quote units (lots x price).
+        Intervals without a trade are left out; the newest `limit` intervals
+        with a trade are given, from at most 10,000 blocks below the tip.
+      parameters:
+        - $ref: "#/components/parameters/MarketRef"
+        - name: interval
+          in: query
+          required: false
+          description: Seconds per candle (default 60).
+          schema: {type: integer, enum: [60, 300, 3600, 86400], default: 60}
+        - name: limit
+          in: query
+          required: false
+          description: How many candles at most (1 to 500, default 100).
+          schema: {type: integer, minimum: 1, maximum: 500, default: 100}
+      responses:
+        "200":
+          description: The candles.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Candles"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/orders/{id}:
+    get:
+      tags: [exchange]
+      operationId: getOrder
+      summary: An order by id (its transaction's id), with its status and fills.
+      description: |
+        `pending` while its transaction waits in the mempool; `refused` when
+        the exchange refused it in its block (`failure` says why); `open`
+        while it rests on the book; `filled` when every lot traded; `closed`
+        when it left the book with lots unfilled (cancelled, expired, or what
+        an immediate-or-cancel, market or crossing post-only order had left).
+        Fills are those found in the 2,000 blocks from its placement.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: The order's id, 64 hex digits.
+          schema: {$ref: "#/components/schemas/HashInput"}
+      responses:
+        "200":
+          description: The order.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Order"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
+  /v1/blocks/{ref}/clearings:
+    get:
+      tags: [exchange]
+      operationId: getBlockClearings
+      summary: A block's batch auctions with every fill and the demand and supply curves.
+      description: |
+        What a fairness audit reads: per market cleared in the block, the one
+        clearing price, the lots traded, every fill (each at that price and
+        within its order's `limit`) and the auction's curves: at every limit
+        price of the orders that took part, the lots demanded (buys with a
+        limit at or above it) and supplied (sells at or below it). Empty when
+        the block cleared nothing.
+      parameters:
+        - name: ref
+          in: path
+          required: true
+          description: A best-chain height or a block id (64 hex digits).
+          schema:
+            anyOf:
+              - {type: string, pattern: "^[0-9]{1,19}$"}
+              - {$ref: "#/components/schemas/HashInput"}
+      responses:
+        "200":
+          description: The block's auctions.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/BlockClearings"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        "503": {$ref: "#/components/responses/Unavailable"}
+        default: {$ref: "#/components/responses/InternalError"}
+
   /v1/mempool:
     get:
       tags: [mempool]
@@ -936,6 +1196,10 @@ paths:
         * `side`: a valid block was stored on a side branch; the best chain
           did not change. Data (schema `SideEvent`): `{"height": 40,
           "id": "<64 hex>"}`.
+        * `trade`: a best-chain block's batch auction cleared a market at one
+          price (sent after the block's `block` event, once per market).
+          Data (schema `TradeEvent`): `{"market": "GOLD-KSR", "pair": "1-0",
+          "height": 42, "price": 100, "lots": 7}`.
 
         A client that reads too slowly loses its oldest events (the node keeps
         the newest 1,000 per client) rather than holding the node up. There is
@@ -959,6 +1223,7 @@ paths:
                   - $ref: "#/components/schemas/TxEventMessage"
                   - $ref: "#/components/schemas/ReorgEventMessage"
                   - $ref: "#/components/schemas/SideEventMessage"
+                  - $ref: "#/components/schemas/TradeEventMessage"
               examples:
                 block:
                   value: "event: block\ndata: {\"height\":33,\"id\":\"3195df18e4a75a53441ac94ba1ade22bf77eaa1f4b44e45ad72b848f99ad117e\",\"txCount\":0}\n\n"
@@ -1021,6 +1286,23 @@ components:
       description: How many at most (1 to 100, default 20).
       schema: {type: integer, minimum: 1, maximum: 100, default: 20}
 
+    AssetRef:
+      name: asset
+      in: path
+      required: true
+      description: An asset id (KSR is 0) or a symbol (`GOLD`; lower case is read as upper case).
+      schema:
+        anyOf:
+          - {type: string, pattern: "^[0-9]{1,10}$"}
+          - {type: string, pattern: "^[A-Za-z][A-Za-z0-9]{1,11}$"}
+    MarketRef:
+      name: market
+      in: path
+      required: true
+      description: A market as `BASE-QUOTE`, each an asset id or symbol (`GOLD-KSR`, `1-0`).
+      schema:
+        type: string
+        pattern: "^([0-9]{1,10}|[A-Za-z][A-Za-z0-9]{1,11})-([0-9]{1,10}|[A-Za-z][A-Za-z0-9]{1,11})$"
   responses:
     ReadRateLimited:
       description: "`rate_limited`: too many GET requests from this client in the current minute."
@@ -1150,6 +1432,7 @@ components:
                     - replacement_underpriced
                     - insufficient_balance
                     - mempool_full
+                    - exchange_refused
                     - rate_limited
                     - method_not_allowed
                     - internal
@@ -1239,6 +1522,7 @@ components:
                     - replacement_underpriced
                     - insufficient_balance
                     - mempool_full
+                    - exchange_refused
     RateLimitedError:
       allOf:
         - $ref: "#/components/schemas/Error"
@@ -1764,6 +2048,9 @@ components:
         contract's address and for a call the contract called; `amount` is
         attached to the contract; `fee` is the gas limit times the gas price
         (the most it can cost; the unused gas is refunded) and `memo` is empty.
+        An exchange transaction (docs/protocol.md 19.2) carries its fields in
+        `exchange`; its `amount` is 0 and its `to` is the recipient of a
+        `transfer-asset` (the all-zero address otherwise).
       type: object
       required: [id, chainId, from, to, amount, fee, nonce, memo, publicKey, signature, size, kind]
       additionalProperties: false
@@ -1787,9 +2074,12 @@ components:
           description: Ed25519 signature, 64 bytes.
           type: string
           pattern: "^[0-9a-f]{128}$"
-        size: {type: integer, minimum: 145, maximum: 196751, description: Encoded size in bytes.}
-        kind: {type: string, enum: [transfer, deploy, call]}
+        size: {type: integer, minimum: 100, maximum: 196751, description: Encoded size in bytes.}
+        kind:
+          type: string
+          enum: [transfer, deploy, call, create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order]
         contract: {$ref: "#/components/schemas/ContractAction"}
+        exchange: {$ref: "#/components/schemas/ExchangeAction"}
     ContractAction:
       description: A deploy's or call's own fields (left out of transfers).
       type: object
@@ -2065,7 +2355,11 @@ components:
         topic: {type: string, description: The topic as UTF-8 (invalid sequences replaced).}
         data: {$ref: "#/components/schemas/HexBytes"}
     Receipt:
-      description: What a confirmed deploy or call did. A failed one's writes were undone; it paid its gas all the same.
+      description: |
+        What a confirmed deploy, call or exchange transaction did. A failed one's writes were undone; it paid
+        its gas (its fee, for an exchange transaction) all the same. An exchange transaction's `contract` is the
+        exchange's module account and its `failure` says why the exchange refused it; a `create-asset`'s
+        `output` is the new asset's id (big-endian u32).
       type: object
       required: [contract, gasUsed, succeeded, events, output]
       additionalProperties: false
@@ -2284,5 +2578,283 @@ components:
         connected: {type: integer, minimum: 0, description: Blocks put on from the new branch.}
         height: {$ref: "#/components/schemas/Height"}
         tip: {$ref: "#/components/schemas/Hash"}
+    TradeEventMessage:
+      description: "A `trade` event as the stream sends it: `data` is the JSON of a `TradeEvent`."
+      type: object
+      required: [event, data]
+      properties:
+        event: {const: trade}
+        data:
+          type: string
+          contentMediaType: application/json
+          contentSchema: {$ref: "#/components/schemas/TradeEvent"}
+    TradeEvent:
+      description: Data of a `trade` event.
+      type: object
+      required: [market, pair, height, price, lots]
+      additionalProperties: false
+      properties:
+        market: {$ref: "#/components/schemas/MarketName"}
+        pair: {$ref: "#/components/schemas/PairName"}
+        height: {$ref: "#/components/schemas/Height"}
+        price: {type: integer, minimum: 1}
+        lots: {type: integer, minimum: 1}
+    # --- exchange --------------------------------------------------------
+    AssetId:
+      description: An asset's id (KSR is 0).
+      type: integer
+      minimum: 0
+      maximum: 4294967295
+    Symbol:
+      description: An asset's symbol (2-12 of A-Z and 0-9, starting with a letter), or its id in digits where the symbol is unknown.
+      type: string
+      pattern: "^([A-Z][A-Z0-9]{1,11}|[0-9]{1,10})$"
+    MarketName:
+      description: A market as `BASE-QUOTE` by symbols.
+      type: string
+      pattern: "^([A-Z][A-Z0-9]{1,11}|[0-9]{1,10})-([A-Z][A-Z0-9]{1,11}|[0-9]{1,10})$"
+    PairName:
+      description: A market as `BASE-QUOTE` by asset ids.
+      type: string
+      pattern: "^[0-9]{1,10}-[0-9]{1,10}$"
+    Asset:
+      type: object
+      required: [id, symbol, decimals, supply, mintable]
+      additionalProperties: false
+      properties:
+        id: {$ref: "#/components/schemas/AssetId"}
+        symbol: {$ref: "#/components/schemas/Symbol"}
+        decimals: {type: integer, minimum: 0, maximum: 18, description: Decimal places wallets show (KSR 8).}
+        supply: {type: integer, minimum: 0, maximum: 4611686018427387904, description: Base units issued so far.}
+        mintable: {type: boolean, description: Whether the issuer may mint more.}
+        issuer: {$ref: "#/components/schemas/Address"}
+    AssetList:
+      type: object
+      required: [assets, height]
+      additionalProperties: false
+      properties:
+        assets: {type: array, items: {$ref: "#/components/schemas/Asset"}}
+        height: {$ref: "#/components/schemas/Height"}
+    AssetRef:
+      type: object
+      required: [id, symbol, decimals]
+      additionalProperties: false
+      properties:
+        id: {$ref: "#/components/schemas/AssetId"}
+        symbol: {$ref: "#/components/schemas/Symbol"}
+        decimals: {type: integer, minimum: 0, maximum: 18}
+    Holding:
+      type: object
+      required: [asset, symbol, decimals, available, locked]
+      additionalProperties: false
+      properties:
+        asset: {$ref: "#/components/schemas/AssetId"}
+        symbol: {$ref: "#/components/schemas/Symbol"}
+        decimals: {type: integer, minimum: 0, maximum: 18}
+        available: {$ref: "#/components/schemas/UInt64"}
+        locked: {$ref: "#/components/schemas/UInt64"}
+    AccountAssets:
+      type: object
+      required: [address, height, stateRoot, balances, openOrders]
+      additionalProperties: false
+      properties:
+        address: {$ref: "#/components/schemas/Address"}
+        height: {$ref: "#/components/schemas/Height"}
+        stateRoot: {$ref: "#/components/schemas/Hash"}
+        balances: {type: array, items: {$ref: "#/components/schemas/Holding"}}
+        openOrders: {type: integer, minimum: 0, maximum: 256}
+    Market:
+      type: object
+      required: [market, pair, base, quote, lotSize, tickSize, minLots, makerFeeBps, takerFeeBps, creator, openedAt]
+      additionalProperties: false
+      properties:
+        market: {$ref: "#/components/schemas/MarketName"}
+        pair: {$ref: "#/components/schemas/PairName"}
+        base: {$ref: "#/components/schemas/AssetRef"}
+        quote: {$ref: "#/components/schemas/AssetRef"}
+        lotSize: {type: integer, minimum: 1, description: Base units in one lot.}
+        tickSize: {type: integer, minimum: 1, description: Prices (quote units per lot) are multiples of this.}
+        minLots: {type: integer, minimum: 1, description: The smallest order in lots.}
+        makerFeeBps: {type: integer, minimum: 0, maximum: 1000}
+        takerFeeBps: {type: integer, minimum: 0, maximum: 1000}
+        creator: {$ref: "#/components/schemas/Address"}
+        openedAt: {$ref: "#/components/schemas/Height"}
+        lastPrice: {type: integer, minimum: 1, description: The last auction's price (left out before the first trade).}
+        bestBid: {type: integer, minimum: 1, description: The highest open buy's price (left out when there is none).}
+        bestAsk: {type: integer, minimum: 1, description: The lowest open sell's price (left out when there is none).}
+    MarketList:
+      type: object
+      required: [markets, height]
+      additionalProperties: false
+      properties:
+        markets: {type: array, items: {$ref: "#/components/schemas/Market"}}
+        height: {$ref: "#/components/schemas/Height"}
+    BookLevel:
+      type: object
+      required: [price, lots, orders]
+      additionalProperties: false
+      properties:
+        price: {type: integer, minimum: 1}
+        lots: {type: integer, minimum: 1}
+        orders: {type: integer, minimum: 1}
+    Book:
+      type: object
+      required: [market, pair, height, bids, asks]
+      additionalProperties: false
+      properties:
+        market: {$ref: "#/components/schemas/MarketName"}
+        pair: {$ref: "#/components/schemas/PairName"}
+        height: {$ref: "#/components/schemas/Height"}
+        bids: {type: array, description: Highest price first., items: {$ref: "#/components/schemas/BookLevel"}}
+        asks: {type: array, description: Lowest price first., items: {$ref: "#/components/schemas/BookLevel"}}
+    Trade:
+      description: One block's auction of a market.
+      type: object
+      required: [height, time, price, lots, quoteVolume, fills]
+      additionalProperties: false
+      properties:
+        height: {$ref: "#/components/schemas/Height"}
+        time: {$ref: "#/components/schemas/UInt64"}
+        price: {type: integer, minimum: 1}
+        lots: {type: integer, minimum: 1}
+        quoteVolume: {$ref: "#/components/schemas/UInt64"}
+        fills: {type: integer, minimum: 2, description: Orders filled (at least one buy and one sell).}
+    Trades:
+      type: object
+      required: [market, pair, trades]
+      additionalProperties: false
+      properties:
+        market: {$ref: "#/components/schemas/MarketName"}
+        pair: {$ref: "#/components/schemas/PairName"}
+        trades: {type: array, items: {$ref: "#/components/schemas/Trade"}}
+        next: {type: integer, minimum: 1, description: "`before` for the next page (left out on the last)."}
+    Candle:
+      type: object
+      required: [time, open, high, low, close, lots, quoteVolume, auctions]
+      additionalProperties: false
+      properties:
+        time: {$ref: "#/components/schemas/UInt64"}
+        open: {type: integer, minimum: 1}
+        high: {type: integer, minimum: 1}
+        low: {type: integer, minimum: 1}
+        close: {type: integer, minimum: 1}
+        lots: {$ref: "#/components/schemas/UInt64"}
+        quoteVolume: {$ref: "#/components/schemas/UInt64"}
+        auctions: {type: integer, minimum: 1}
+    Candles:
+      type: object
+      required: [market, pair, interval, candles]
+      additionalProperties: false
+      properties:
+        market: {$ref: "#/components/schemas/MarketName"}
+        pair: {$ref: "#/components/schemas/PairName"}
+        interval: {type: integer, enum: [60, 300, 3600, 86400]}
+        candles: {type: array, items: {$ref: "#/components/schemas/Candle"}}
+    OrderFill:
+      type: object
+      required: [height, price, lots, fee, maker]
+      additionalProperties: false
+      properties:
+        height: {$ref: "#/components/schemas/Height"}
+        price: {type: integer, minimum: 1}
+        lots: {type: integer, minimum: 1}
+        fee: {$ref: "#/components/schemas/UInt64"}
+        maker: {type: boolean}
+    Order:
+      type: object
+      required: [id, market, pair, owner, side, type, price, lots, openLots, filledLots, status]
+      additionalProperties: false
+      properties:
+        id: {$ref: "#/components/schemas/Hash"}
+        market: {$ref: "#/components/schemas/MarketName"}
+        pair: {$ref: "#/components/schemas/PairName"}
+        owner: {$ref: "#/components/schemas/Address"}
+        side: {type: string, enum: [buy, sell]}
+        type: {type: string, enum: [limit, ioc, post-only, market]}
+        price: {type: integer, minimum: 1, description: The limit in quote units per lot (a market order's worst price).}
+        lots: {type: integer, minimum: 1, description: Lots placed.}
+        openLots: {type: integer, minimum: 0, description: Lots still open (0 unless open).}
+        filledLots: {type: integer, minimum: 0}
+        expiry: {$ref: "#/components/schemas/Height"}
+        status: {type: string, enum: [pending, open, filled, closed, refused]}
+        height: {$ref: "#/components/schemas/Height"}
+        failure: {type: string, description: Why the exchange refused it.}
+        fills: {type: array, items: {$ref: "#/components/schemas/OrderFill"}}
+    OrderList:
+      type: object
+      required: [address, height, orders]
+      additionalProperties: false
+      properties:
+        address: {$ref: "#/components/schemas/Address"}
+        height: {$ref: "#/components/schemas/Height"}
+        orders: {type: array, maxItems: 256, items: {$ref: "#/components/schemas/Order"}}
+    Fill:
+      type: object
+      required: [order, owner, side, lots, fee, maker, limit]
+      additionalProperties: false
+      properties:
+        order: {$ref: "#/components/schemas/Hash"}
+        owner: {$ref: "#/components/schemas/Address"}
+        side: {type: string, enum: [buy, sell]}
+        lots: {type: integer, minimum: 1}
+        fee: {$ref: "#/components/schemas/UInt64", description: Taken from what the order received, in that asset's base units.}
+        maker: {type: boolean, description: True when the order rested from an earlier block (it paid the maker fee).}
+        limit: {type: integer, minimum: 1, description: The order's limit price.}
+    ClearingLevel:
+      type: object
+      required: [price, demand, supply]
+      additionalProperties: false
+      properties:
+        price: {type: integer, minimum: 1}
+        demand: {$ref: "#/components/schemas/UInt64"}
+        supply: {$ref: "#/components/schemas/UInt64"}
+    Clearing:
+      type: object
+      required: [market, pair, price, lots, quoteVolume, fills, levels]
+      additionalProperties: false
+      properties:
+        market: {$ref: "#/components/schemas/MarketName"}
+        pair: {$ref: "#/components/schemas/PairName"}
+        price: {type: integer, minimum: 1, description: The one clearing price, quote units per lot.}
+        lots: {type: integer, minimum: 1}
+        quoteVolume: {$ref: "#/components/schemas/UInt64"}
+        fills: {type: array, description: By order id., items: {$ref: "#/components/schemas/Fill"}}
+        levels: {type: array, description: Ascending by price., items: {$ref: "#/components/schemas/ClearingLevel"}}
+    BlockClearings:
+      type: object
+      required: [blockId, height, time, onBestChain, clearings]
+      additionalProperties: false
+      properties:
+        blockId: {$ref: "#/components/schemas/Hash"}
+        height: {$ref: "#/components/schemas/Height"}
+        time: {$ref: "#/components/schemas/UInt64"}
+        onBestChain: {type: boolean}
+        clearings: {type: array, items: {$ref: "#/components/schemas/Clearing"}}
+    ExchangeAction:
+      description: An exchange transaction's own fields (left out of other transactions); fields its kind lacks are left out.
+      type: object
+      required: [action]
+      additionalProperties: false
+      properties:
+        action: {type: string, enum: [create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order]}
+        asset: {$ref: "#/components/schemas/AssetId"}
+        symbol: {$ref: "#/components/schemas/Symbol"}
+        decimals: {type: integer, minimum: 0, maximum: 18}
+        supply: {$ref: "#/components/schemas/UInt64"}
+        mintable: {type: boolean}
+        amount: {$ref: "#/components/schemas/UInt64"}
+        market: {$ref: "#/components/schemas/MarketName"}
+        pair: {$ref: "#/components/schemas/PairName"}
+        lotSize: {$ref: "#/components/schemas/UInt64"}
+        tickSize: {$ref: "#/components/schemas/UInt64"}
+        minLots: {$ref: "#/components/schemas/UInt64"}
+        makerFeeBps: {type: integer, minimum: 0, maximum: 65535}
+        takerFeeBps: {type: integer, minimum: 0, maximum: 65535}
+        side: {type: string, enum: [buy, sell]}
+        type: {type: string, enum: [limit, ioc, post-only, market]}
+        price: {$ref: "#/components/schemas/UInt64"}
+        lots: {$ref: "#/components/schemas/UInt64"}
+        expiry: {$ref: "#/components/schemas/Height"}
+        order: {$ref: "#/components/schemas/Hash"}
 """#
 }

@@ -64,6 +64,8 @@ package enum View {
         package let kind: String
         /// A deploy's or call's gas, method, input and code; left out of transfers.
         package let contract: ContractAction?
+        /// An exchange transaction's fields (asset, market, order), with symbols; left out of others.
+        package let exchange: ExchangeAction?
     }
 
     package struct Proof: Encodable { package let index: UInt64, treeSize: UInt64, path: [String] }
@@ -122,6 +124,8 @@ package struct Views {
     /// The validators' address payloads by index (empty on a proof-of-work chain), to name
     /// the validators of commits and evidence.
     package let validatorAddresses: [AddressPayload]
+    /// Asset symbols for exchange transactions' views (``withExchangeNames(_:)``); KSR alone by default.
+    package var exchangeNames = ExchangeNames()
 
     package init(network: Network, consensus: String = "pow", validatorAddresses: [AddressPayload] = []) {
         self.network = network
@@ -204,7 +208,8 @@ package struct Views {
     package func tx(_ t: Transaction) -> View.Tx {
         View.Tx(id: t.id.hex, chainId: t.chainId, from: address(t.from), to: address(t.to), amount: t.amount, fee: t.fee,
                 nonce: t.nonce, memo: Hex.encode(t.memo), publicKey: t.publicKey.hex, signature: t.signature.hex,
-                size: t.encodedSize, kind: Self.kindName(t.action), contract: contractAction(t))
+                size: t.encodedSize, kind: Self.kindName(t.action), contract: contractAction(t),
+                exchange: exchangeAction(t))
     }
 
     /// The API's name of a transaction's kind.

@@ -104,7 +104,7 @@ struct WorkspaceStore: ExchangeStore {
 }
 
 /// The exchange's state at a settled height, read-only: what the API serves.
-public struct ExchangeView: ExchangeStore {
+public struct ExchangeView: ExchangeStore, Sendable {
     let state: StateTree
     let storage: StorageTree
 

@@ -309,10 +309,12 @@ public actor Node {
         switch outcome {
         case .connected(let h):
             events.publish(.block(height: h, id: block.id, transactions: block.transactions.count))
+            publishTrades(through: h, blocks: 1)
             logger.info("block connected", metadata: ["height": "\(h)", "id": "\(block.id)", "txs": "\(block.transactions.count)"])
         case .reorganized(let d, let c, let h):
             events.publish(.reorganization(disconnected: d, connected: c, height: h, tip: chain.tipId))
             events.publish(.block(height: h, id: chain.tipId, transactions: block.transactions.count))
+            publishTrades(through: h, blocks: c)
             logger.notice("reorganisation", metadata: ["disconnected": "\(d)", "connected": "\(c)", "height": "\(h)"])
         case .sideBranch, .awaitingCommit: break
         }

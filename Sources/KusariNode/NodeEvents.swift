@@ -8,6 +8,9 @@ public enum NodeEvent: Sendable, Equatable {
     case reorganization(disconnected: Int, connected: Int, height: UInt64, tip: Hash256)
     /// A valid block was stored on a side branch: the best chain did not change.
     case sideBlock(height: UInt64, id: Hash256)
+    /// A best-chain block's batch auction cleared a market (`symbol`: `BASE-QUOTE`) at one
+    /// price: published after the block's own event, once per market it cleared.
+    case trade(pair: MarketPair, symbol: String, height: UInt64, price: UInt64, lots: UInt64)
     /// Sent periodically so that idle streams stay open.
     case heartbeat
 
@@ -18,6 +21,7 @@ public enum NodeEvent: Sendable, Equatable {
         case .transaction: return "tx"
         case .reorganization: return "reorg"
         case .sideBlock: return "side"
+        case .trade: return "trade"
         case .heartbeat: return "heartbeat"
         }
     }

@@ -15,6 +15,7 @@ struct Kusari: AsyncParsableCommand {
             GenesisCommand.self,
             TxCommand.self,
             ContractCommand.self,
+            DexCommand.self,
             PowCommand.self,
             NodeCommand.self,
             InitCommand.self,
