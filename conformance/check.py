@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover
 
 CAP = 2_100_000_000_000_000  # section 2
 MAX_MEMO = 256  # section 6.1
-MIN_TX = 133  # section 8.2: the smallest transaction, a mint-asset (19.2)
+MIN_TX = 145
 MAX_BLOCK_TXS = 100_000
 EMPTY = bytes(32)
 

@@ -42,7 +42,7 @@ enum BlockVectors {
         try bad("count 0 written as 80 00 (non-minimal)", h + [0x80, 0x00])
         try bad("count 100,001 (above the maximum of 100,000)", h + [0xa1, 0x8d, 0x06])
         try bad("count 2 with bytes for one transaction (checked before allocating)", h + [0x02] + t0)
-        try bad("count 1 with 132 bytes left (less than the smallest transaction)", h + [0x01] + t0.prefix(132))
+        try bad("count 1 with 144 bytes left (less than the smallest transaction)", h + [0x01] + t0.prefix(144))
         try bad("count 2, the second transaction truncated", h + [0x02] + t0 + t1.prefix(t1.count - 1) + [UInt8](repeating: 0, count: 0))
         try bad("error inside transaction 1 names it: amount above the cap",
                 h + [0x02] + t0 + TransactionVectors.replacing(t1, at: 64, u64: Amount.maxSupply + 1))

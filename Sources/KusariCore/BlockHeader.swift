@@ -218,9 +218,9 @@ extension Block: CanonicalCodable {
         }
         let count = try r.readVarUInt(field: "transactions.count", maximum: UInt64(Self.maxTransactions))
         // Refuse a count the remaining bytes cannot possibly hold, before allocating.
-        guard count <= UInt64(r.remaining / Transaction.minAnyEncodedSize) else {
+        guard count <= UInt64(r.remaining / Transaction.minEncodedSize) else {
             throw .oversize(field: "transactions.count", length: count,
-                            maximum: UInt64(r.remaining / Transaction.minAnyEncodedSize))
+                            maximum: UInt64(r.remaining / Transaction.minEncodedSize))
         }
         var txs: [Transaction] = []
         txs.reserveCapacity(Int(count))

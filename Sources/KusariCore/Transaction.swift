@@ -13,10 +13,6 @@ public struct Transaction: Hashable, Sendable {
     public static let signingTag: [UInt8] = Array("KUSARI/TX/V1".utf8)
     /// The smallest possible encoding, in bytes (a transfer with no memo).
     public static let minEncodedSize = 4 + 32 + 8 + 20 + 8 + 8 + 1 + 64
-    /// The smallest encoding of any transaction, in bytes: a mint-asset (4 + 1 + 4 + 32 + 8 + 8
-    /// + 12 + 64 = 133, docs/protocol.md 19.2), shorter than any transfer. A block's decoder
-    /// bounds its transaction count by it.
-    public static let minAnyEncodedSize = 4 + 1 + 4 + 32 + 8 + 8 + 12 + 64
     /// The largest transfer's encoding, in bytes.
     public static let maxTransferEncodedSize = minEncodedSize + 1 + maxMemoLength
     /// The largest encoding of any transaction (a deploy with the largest code and input).
