@@ -12,6 +12,13 @@ enum ExchangeCharts {
     /// Room for the axis labels: left, right, top and bottom.
     static let left = 64.0, right = 12.0, top = 12.0, bottom = 22.0
 
+    /// One price level of a book side: the lots open at a price and how many orders hold them.
+    struct Level: Sendable {
+        var price: UInt64
+        var lots: UInt64
+        var orders: Int
+    }
+
     /// A linear map from data to the view box, with a margin around the data.
     struct Scale {
         let x0: Double, x1: Double, y0: Double, y1: Double
@@ -47,12 +54,12 @@ enum ExchangeCharts {
 
     /// The depth chart of a book: cumulative lots of the bids from the best bid down (a
     /// filled step area, left) and of the asks from the best ask up (right). Nil for an empty book.
-    static func depth(bids: [BookLevel], asks: [BookLevel]) -> [String: Any]? {
+    static func depth(bids: [Level], asks: [Level]) -> [String: Any]? {
         let prices = (bids + asks).map { Double($0.price) }
         guard let low = prices.min(), let high = prices.max() else { return nil }
         let bidTotal = bids.reduce(0.0) { $0 + Double($1.lots) }, askTotal = asks.reduce(0.0) { $0 + Double($1.lots) }
         let s = Scale(x: low...high, y: 0...max(bidTotal, askTotal, 1))
-        func area(_ levels: [BookLevel], toward edge: Double) -> String {
+        func area(_ levels: [Level], toward edge: Double) -> String {
             guard let first = levels.first else { return "" }
             var d = "M\(n(s.x(Double(first.price)))),\(n(s.y(0)))"
             var total = 0.0

@@ -48,7 +48,7 @@ extension Site {
         let name: String, base: String, quote: String
         let bids: [OrderRecord], asks: [OrderRecord]
         let bidCount: Int, askCount: Int
-        let bidLevels: [BookLevel], askLevels: [BookLevel]
+        let bidLevels: [ExchangeCharts.Level], askLevels: [ExchangeCharts.Level]
     }
 
     /// The market `text` names (symbols or ids), with its book at the tip.
@@ -68,15 +68,15 @@ extension Site {
     }
 
     /// A side's orders (best first) as price levels, at most `depth`.
-    static func levels(_ orders: [OrderRecord], depth: Int) -> [BookLevel] {
-        var out: [BookLevel] = []
+    static func levels(_ orders: [OrderRecord], depth: Int) -> [ExchangeCharts.Level] {
+        var out: [ExchangeCharts.Level] = []
         for o in orders {
             if out.last?.price == o.price {
                 out[out.count - 1].lots &+= o.lots
                 out[out.count - 1].orders += 1
             } else {
                 if out.count == depth { break }
-                out.append(BookLevel(price: o.price, lots: o.lots, orders: 1))
+                out.append(ExchangeCharts.Level(price: o.price, lots: o.lots, orders: 1))
             }
         }
         return out
@@ -112,7 +112,7 @@ extension Site {
             return ["id": o.id.hex, "short": Format.short(o.id.hex), "owner": owner, "side": o.side.description, "type": o.type.description,
                     "price": o.price, "lots": o.lots, "placed": o.placedLots, "height": o.height, "expiry": o.expiry == 0 ? "none" : String(o.expiry)]
         }
-        func levelRows(_ levels: [BookLevel]) -> [[String: Any]] {
+        func levelRows(_ levels: [ExchangeCharts.Level]) -> [[String: Any]] {
             var total: UInt64 = 0
             return levels.map { l in
                 total &+= l.lots
