@@ -92,20 +92,23 @@ def market(chain):
         funding = json.loads(funding).get("tx") or json.loads(funding).get("hex")
     except json.JSONDecodeError:
         pass
-    asset = faucet.tx(32, n + 1, create_asset("GOLD", 4, 1_000_000_000, True))
-    ids = [post_tx(chain.base, funding), post_tx(chain.base, asset)]
-    wait_until("the trader funded and GOLD created", lambda: confirmed(chain.base, ids))
-    output = get_json(chain.base, f"/v1/txs/{ids[1]}")["receipt"]["output"]
-    gold = int(output, 16)
-    opened = post_tx(chain.base, faucet.tx(35, n + 2, create_market(gold, 0, 10_000, 10)))
-    wait_until("the market opened", lambda: confirmed(chain.base, [opened]))
+    # GOLD will be asset 1 (the first asset of this chain; its receipt says so below). The market is posted
+    # before the asset (queued behind the missing nonce, and not checked yet: the funding is pending), so that
+    # both become minable at once and share a block: a block holding a create-asset transaction (136 bytes)
+    # and nothing larger does not read back (ExchangeKnownIssuesTests).
+    ids = [post_tx(chain.base, funding),
+           post_tx(chain.base, faucet.tx(35, n + 2, create_market(1, 0, 10_000, 10))),
+           post_tx(chain.base, faucet.tx(32, n + 1, create_asset("GOLD", 4, 1_000_000_000, True)))]
+    wait_until("the trader funded, GOLD created and its market opened", lambda: confirmed(chain.base, ids))
+    gold = int(get_json(chain.base, f"/v1/txs/{ids[2]}")["receipt"]["output"], 16)
+    assert gold == 1 and get_json(chain.base, f"/v1/txs/{ids[1]}")["receipt"]["succeeded"]
     orders = [post_tx(chain.base, faucet.tx(36, n + 3, place_order(gold, 0, "sell", 1_000, 5))),
               post_tx(chain.base, signer.tx(36, 0, place_order(gold, 0, "buy", 1_200, 3))),
               post_tx(chain.base, signer.tx(36, 1, place_order(gold, 0, "buy", 1_100, 4)))]
     wait_until("the orders to be mined", lambda: confirmed(chain.base, orders))
     for i in orders:
         assert get_json(chain.base, f"/v1/txs/{i}")["receipt"]["succeeded"], i
-    return {"gold": gold, "trader": trader, "orders": orders, "asset_tx": ids[1]}
+    return {"gold": gold, "trader": trader, "orders": orders, "asset_tx": ids[2]}
 
 
 def severe_logs(driver):
