@@ -156,7 +156,7 @@ enum EmbeddedFiles {
     {{/checks}}
     </tbody>
   </table>
-  <p class="verdict" id="server-verdict">{{#allPass}}The node's checks: every check passes.{{/allPass}}{{#anyFailed}}The node's checks: {{failed}} failed.{{/anyFailed}}{{^allPass}}{{^anyFailed}}The node's checks: none failed; {{undecided}} could not be decided here.{{/anyFailed}}{{/allPass}}</p>
+  <p class="verdict{{#allPass}} ok{{/allPass}}{{#anyFailed}} bad{{/anyFailed}}" id="server-verdict">{{#allPass}}The node's checks: every check passes.{{/allPass}}{{#anyFailed}}The node's checks: {{failed}} failed.{{/anyFailed}}{{^allPass}}{{^anyFailed}}The node's checks: none failed; {{undecided}} could not be decided here.{{/anyFailed}}{{/allPass}}</p>
   <p class="verdict" id="browser-verdict">Your browser's checks: not run (needs JavaScript)</p>
   <label for="auction-json">The auction's data</label>
   <textarea id="auction-json" class="mono" rows="16" spellcheck="false">{{json}}</textarea>

@@ -133,21 +133,26 @@ enum ExchangeCharts {
     }
 
     /// The candlestick chart: a body from open to close (rising or falling) and a wick from
-    /// low to high per candle, with the volume as bars along the bottom. Nil without candles.
+    /// low to high per candle, each in its own slot, with the volume as bars along the bottom.
+    /// Nil without candles.
     static func candleChart(_ candles: [Candle]) -> [String: Any]? {
         guard let low = candles.map(\.low).min(), let high = candles.map(\.high).max() else { return nil }
-        let s = Scale(x: 0...Double(max(candles.count - 1, 1)), y: Double(low)...Double(max(high, low + 1)), xMargin: 0.04)
-        let slot = (width - left - right) / Double(max(candles.count, 1) + 1)
-        let body = max(2, slot * 0.6)
+        // Room above and below the prices, so that a flat market is a line in the middle, not on an axis.
+        let pad = max(1, (high - low) / 10, high / 50)
+        let yLow = low - min(low, pad), yHigh = high &+ pad
+        let s = Scale(x: 0...1, y: Double(yLow)...Double(max(yHigh, yLow + 1)))
+        let slot = (width - left - right) / Double(candles.count + 1)
+        let body = min(24, max(2, slot * 0.6))
         let maxVolume = Double(candles.map(\.volume).max() ?? 1)
         let volumeHeight = (height - top - bottom) * 0.2
-        var out = frame(xLow: String(candles.first?.from ?? 0), xHigh: String(candles.last?.to ?? 0), yHigh: String(high), yLow: String(low))
+        var out = frame(xLow: String(candles.first?.from ?? 0), xHigh: String(candles.last?.to ?? 0),
+                        yHigh: String(yHigh), yLow: String(yLow))
         out["candles"] = candles.enumerated().map { i, c -> [String: Any] in
-            let x = s.x(Double(i))
+            let x = left + slot * Double(i + 1)
             let yOpen = s.y(Double(c.open)), yClose = s.y(Double(c.close))
             let v = Double(c.volume) / max(maxVolume, 1) * volumeHeight
             return ["wickX": n(x), "wickTop": n(s.y(Double(c.high))), "wickBottom": n(s.y(Double(c.low))),
-                    "bodyX": n(x - body / 2), "bodyY": n(min(yOpen, yClose)), "bodyW": n(body), "bodyH": n(max(1, abs(yOpen - yClose))),
+                    "bodyX": n(x - body / 2), "bodyY": n(min(yOpen, yClose)), "bodyW": n(body), "bodyH": n(max(1.5, abs(yOpen - yClose))),
                     "rising": c.close >= c.open, "volX": n(x - body / 2), "volY": n(height - bottom - v), "volH": n(max(0.5, v))]
         }
         return out
