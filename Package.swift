@@ -252,6 +252,15 @@ let package = Package(
         .testTarget(name: "KusariWalletTests", dependencies: ["KusariCore", "KusariWallet"]),
         .testTarget(name: "KusariConformanceTests", dependencies: ["KusariCore", "KusariConsensus", "KusariConformance", "KusariJSON"]),
         .testTarget(name: "KusariDevnetTests", dependencies: ["KusariCore", "KusariDevnet", "KusariClient"]),
+        // The explorer's exchange pages in process: a node whose chain is mined here, pages through the router.
+        .testTarget(
+            name: "KusariExplorerTests",
+            dependencies: ["KusariCore", "KusariConsensus", "KusariNode", "KusariAPI", "KusariExplorer", "KusariExchange",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         // The HTTP API in process: a real Hummingbird server on 127.0.0.1, raw sockets as clients.
         .testTarget(
             name: "KusariAPITests",

@@ -41,7 +41,8 @@ extension Site {
     }
 
     /// `/block/{id or height}`: mirrors `/v1/blocks/{ref}?txs=full`; contract transactions are
-    /// marked with their kind, method and gas used, and count the fee they paid, not the one they reserved.
+    /// marked with their kind, method and gas used, and count the fee they paid, not the one they reserved;
+    /// the exchange's auctions at the end of the block are listed, each linking its audit.
     func block(_ ref: String) async throws -> Response {
         let info = try await blockInfo(ref)
         let view = views.block(info, full: true)
@@ -75,6 +76,7 @@ extension Site {
         ]
         if info.onBestChain, let next = await node.blockId(atHeight: h + 1) { context["nextId"] = next.hex }
         context.merge(try await blockConsensus(info, view: view)) { _, b in b }
+        context.merge(await blockAuctions(height: h, onBestChain: info.onBestChain)) { a, _ in a }
         return renderer.page("block", title: "Block \(h)", context)
     }
 
@@ -86,6 +88,7 @@ extension Site {
         var context: [String: Any] = ["info": view, "tx": txRow(view.tx, height: view.height), "pending": info.status == .pending,
                                       "isBFT": views.consensus == "bft"]
         context.merge(contractDetails(info.tx, receipt: info.receipt, pending: info.status == .pending)) { a, _ in a }
+        context.merge(await exchangeDetails(info.tx, receipt: info.receipt, pending: info.status == .pending)) { a, _ in a }
         if let memo = Format.memoText(hex: view.tx.memo) { context["memoText"] = memo }
         if !view.tx.memo.isEmpty { context["memoHex"] = view.tx.memo }
         if let blockId = info.blockId, let block = try? await node.block(.id(blockId)) {
@@ -118,6 +121,7 @@ extension Site {
                                       "siblings": info.proof.siblings.enumerated().map { ["depth": $0.offset, "hash": $0.element] }]
         context["headerStateRoot"] = header.stateRoot.hex
         context["isContract"] = account.account.isContract
+        context.merge(await accountExchange(address)) { a, _ in a }
         if history.count == limit, let last = history.last, let h = last.height { context["next"] = "\(h):\(last.position ?? 0)" }
         return renderer.page("account", title: "Account \(info.address)", scripts: ["proofs.js"], context)
     }

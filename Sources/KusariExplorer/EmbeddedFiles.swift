@@ -37,6 +37,23 @@ enum EmbeddedFiles {
      State root in the header of block {{account.height}}: <span class="mono" id="state-root">{{headerStateRoot}}</span></p>
   <p class="verdict needs-crypto" id="state-verdict">not checked (needs JavaScript and Web Crypto)</p>
 </section>
+<h2>Assets</h2>
+{{^hasAssetBalances}}<p id="no-asset-balances">No asset other than KSR{{#hasOpenOrders}} outside its open orders{{/hasOpenOrders}}.</p>{{/hasAssetBalances}}
+{{#hasAssetBalances}}
+<table id="asset-balances">
+  <thead><tr><th>Asset</th><th>Balance</th><th>Base units</th></tr></thead>
+  <tbody>{{#assetBalances}}<tr class="asset-balance"><td><a href="/assets#asset-{{assetId}}">{{symbol}}</a></td><td class="num">{{amount}}</td><td class="num">{{units}}</td></tr>{{/assetBalances}}</tbody>
+</table>
+<p class="muted">What the account can spend; what its open orders lock is held by the exchange until they fill, are cancelled or expire.</p>
+{{/hasAssetBalances}}
+<h2>Open orders</h2>
+{{^hasOpenOrders}}<p id="no-open-orders">No open orders.</p>{{/hasOpenOrders}}
+{{#hasOpenOrders}}
+<table id="account-orders">
+  <thead><tr><th>Order</th><th>Market</th><th>Side</th><th>Type</th><th>Price</th><th>Lots open</th><th>Placed</th><th>At height</th><th>Expiry</th></tr></thead>
+  <tbody>{{#openOrders}}<tr class="order"><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td><td><a href="/market/{{pair}}">{{pair}}</a></td><td>{{side}}</td><td>{{type}}</td><td class="num">{{price}}</td><td class="num">{{lots}}</td><td class="num">{{placed}}</td><td><a href="/block/{{height}}">{{height}}</a></td><td>{{expiry}}</td></tr>{{/openOrders}}</tbody>
+</table>
+{{/hasOpenOrders}}
 <h2>History</h2>
 {{^history}}<p>No confirmed transactions.</p>{{/history}}
 <table id="history">
@@ -45,12 +62,105 @@ enum EmbeddedFiles {
   {{#history}}
   <tr><td><a href="/block/{{height}}">{{height}}</a></td><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td>
     {{#incoming}}<td>from</td><td class="mono"><a href="/account/{{from}}">{{from}}</a></td>{{/incoming}}
-    {{^incoming}}<td>{{#isContract}}{{kind}}{{#hasRowMethod}} <span class="mono">{{rowMethod}}</span>{{/hasRowMethod}} to{{/isContract}}{{^isContract}}to{{/isContract}}</td><td class="mono"><a href="{{toHref}}">{{to}}</a></td>{{/incoming}}
+    {{^incoming}}<td>{{#hasKindTag}}{{kind}}{{#hasRowMethod}} <span class="mono">{{rowMethod}}</span>{{/hasRowMethod}} to{{/hasKindTag}}{{^hasKindTag}}to{{/hasKindTag}}</td><td class="mono"><a href="{{toHref}}">{{to}}</a></td>{{/incoming}}
     <td class="num">{{amount}}</td><td class="num">{{fee}}</td><td class="memo">{{memo}}</td></tr>
   {{/history}}
   </tbody>
 </table>
 {{#next}}<p><a id="older" href="/account/{{account.address}}?before={{next}}">older transactions →</a></p>{{/next}}
+{{> foot}}
+
+"""##,
+        "assets": ##"""
+{{> head}}
+<h1>Assets</h1>
+<p>Assets live beside KSR in the ledger: an account's balance of each is in the authenticated state tree (the
+  exchange module account's storage), so every block header commits to it. Supplies are shown with the asset's
+  decimals; the ledger counts base units. <a href="/markets">The markets</a>.</p>
+{{^hasAssets}}<p id="no-assets">No asset has been created on this chain yet: a <span class="mono">create-asset</span> transaction creates one.</p>{{/hasAssets}}
+{{#hasAssets}}
+<table id="assets">
+  <thead><tr><th>Id</th><th>Symbol</th><th>Decimals</th><th>Supply</th><th>Base units</th><th>Supply kind</th><th>Issuer</th></tr></thead>
+  <tbody>
+  {{#assets}}
+  <tr class="asset" id="asset-{{id}}"><td>{{id}}</td><td class="asset-symbol">{{symbol}}</td><td class="num">{{decimals}}</td>
+    <td class="num asset-supply">{{supply}}</td><td class="num">{{units}}</td><td>{{mintable}}</td>
+    <td class="mono"><a href="/account/{{issuer}}">{{issuer}}</a></td></tr>
+  {{/assets}}
+  </tbody>
+</table>
+{{/hasAssets}}
+{{> foot}}
+
+"""##,
+        "auction": ##"""
+{{> head}}
+<h1>Auction of {{base}} / {{quote}} at height {{height}} {{#allPass}}<span class="tag ok" id="audit-tag">fair</span>{{/allPass}}{{#anyFailed}}<span class="tag bad" id="audit-tag">failed the audit</span>{{/anyFailed}}</h1>
+<p class="nav-links"><a href="/market/{{name}}">the market</a> <a href="/block/{{height}}">block {{height}}</a></p>
+<p>At the end of block {{height}} every open order of this market took part in one batch auction: one price for
+  everyone, the one at which the most lots can trade (demand D(p) is the lots of the buys whose limit is at least p,
+  supply S(p) the lots of the sells whose limit is at most p, and V(p) = min(D(p), S(p)) can trade). Ties are broken by
+  the least surplus |D − S|, then by market pressure (all D &gt; S: the highest price; all S &gt; D: the lowest), then
+  by the price nearest the market's previous price, then by the lowest. Fills go by price, then block, then pro rata.
+  The node stores each auction's fills and curves beside the block; this page checks them.</p>
+<table class="fields" id="auction-fields">
+  <tr><th>Clearing price</th><td id="clearing-price">{{price}}</td></tr>
+  <tr><th>Matched lots</th><td id="matched-lots">{{lots}} (lots of {{lot}} base units of {{base}})</td></tr>
+  <tr><th>Fills</th><td>{{fillCount}}</td></tr>
+  <tr><th>Block time</th><td>{{time}}</td></tr>
+  <tr><th>Reference price</th><td id="reference">{{reference}}</td></tr>
+</table>
+<h2>Demand and supply</h2>
+{{#curves}}
+<figure class="chart-box">
+<svg id="curves-chart" class="chart" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="Demand and supply curves with the clearing price marked">
+  <path class="curve-demand" d="{{demandPath}}"/>
+  <path class="curve-supply" d="{{supplyPath}}"/>
+  <line class="clearing-line" x1="{{priceX}}" y1="{{axisTop}}" x2="{{priceX}}" y2="{{axisY}}"/>
+  <line class="clearing-line" x1="{{axisX}}" y1="{{lotsY}}" x2="{{priceX}}" y2="{{lotsY}}"/>
+  <circle class="clearing-point" cx="{{priceX}}" cy="{{lotsY}}" r="4"/>
+  <text class="axis-label" x="{{priceLabelX}}" y="{{labelTopY}}">price {{price}}, {{lots}} lots</text>
+  {{> chart-frame}}
+</svg>
+<figcaption><span class="key-bid">Demand D(p)</span> and <span class="key-ask">supply S(p)</span> in lots by price, as step lines over the candidate prices (the orders' limits); the clearing price and the matched lots are marked.</figcaption>
+</figure>
+{{/curves}}
+<table id="levels">
+  <thead><tr><th>Price p</th><th>Demand D(p)</th><th>Supply S(p)</th><th>V(p) = min</th></tr></thead>
+  <tbody>
+  {{#levels}}<tr class="level{{#clearing}} clearing{{/clearing}}"><td class="num">{{price}}{{#clearing}} ←{{/clearing}}</td><td class="num">{{demand}}</td><td class="num">{{supply}}</td><td class="num">{{volume}}</td></tr>{{/levels}}
+  </tbody>
+</table>
+<h2>Fills</h2>
+<table id="fills">
+  <thead><tr><th>Order</th><th>Owner</th><th>Side</th><th>Limit</th><th>Lots</th><th>Fee</th><th>Role</th></tr></thead>
+  <tbody>
+  {{#fills}}
+  <tr class="fill{{^within}} outside{{/within}}"><td class="mono"><a href="/tx/{{order}}">{{short}}</a></td><td class="mono"><a href="/account/{{owner}}">{{owner}}</a></td>
+    <td>{{side}}</td><td class="num">{{limit}}</td><td class="num">{{lots}}</td><td class="num">{{fee}} {{feeAsset}}</td><td>{{role}}</td></tr>
+  {{/fills}}
+  </tbody>
+</table>
+<section id="audit" class="proof">
+  <h2>Fairness audit</h2>
+  <p>Each check below is run twice: by this node when it served the page, and by your browser on the auction's data
+    (the JSON below, as the page embeds it). Edit the JSON (a fill's limit, a level's demand) and your browser
+    checks it again: a tampered auction fails.</p>
+  <table id="audit-checks">
+    <thead><tr><th>Check</th><th>The node</th><th>Your browser</th></tr></thead>
+    <tbody>
+    {{#checks}}
+    <tr class="check" id="check-{{id}}" data-check="{{id}}"><td>{{title}}</td>
+      <td class="server-result">{{#pass}}<span class="tag ok">pass</span>{{/pass}}{{#fail}}<span class="tag bad">fail</span>{{/fail}}{{#unknown}}<span class="tag warn">cannot tell</span>{{/unknown}} <span class="detail">{{detail}}</span></td>
+      <td class="browser-result">not run (needs JavaScript)</td></tr>
+    {{/checks}}
+    </tbody>
+  </table>
+  <p class="verdict{{#allPass}} ok{{/allPass}}{{#anyFailed}} bad{{/anyFailed}}" id="server-verdict">{{#allPass}}The node's checks: every check passes.{{/allPass}}{{#anyFailed}}The node's checks: {{failed}} failed.{{/anyFailed}}{{^allPass}}{{^anyFailed}}The node's checks: none failed; {{undecided}} could not be decided here.{{/anyFailed}}{{/allPass}}</p>
+  <p class="verdict" id="browser-verdict">Your browser's checks: not run (needs JavaScript)</p>
+  <label for="auction-json">The auction's data</label>
+  <textarea id="auction-json" class="mono" rows="16" spellcheck="false">{{json}}</textarea>
+</section>
 {{> foot}}
 
 """##,
@@ -109,6 +219,16 @@ enum EmbeddedFiles {
 {{^hasEvidence}}<p id="no-evidence">This block includes no evidence of double signing.</p>{{/hasEvidence}}
 {{#hasEvidence}}{{> evidence-table}}{{/hasEvidence}}
 {{/isBFT}}
+{{#hasAuctions}}
+<h2>Auctions</h2>
+<p>The exchange's batch auctions at the end of this block: one price per market that traded, each with its fairness audit.</p>
+<table id="block-auctions">
+  <thead><tr><th>Market</th><th>Price</th><th>Lots</th><th>Fills</th><th>Audit</th></tr></thead>
+  <tbody>
+  {{#auctions}}<tr class="auction"><td><a href="/market/{{pair}}">{{pair}}</a></td><td class="num">{{price}}</td><td class="num">{{lots}}</td><td class="num">{{fills}}</td><td><a class="audit-link" href="{{href}}">audit</a></td></tr>{{/auctions}}
+  </tbody>
+</table>
+{{/hasAuctions}}
 <h2>Transactions</h2>
 {{^transactions}}<p>This block carries no transactions; its {{#isBFT}}proposer{{/isBFT}}{{^isBFT}}beneficiary{{/isBFT}} still receives the subsidy.</p>{{/transactions}}
 <table id="block-txs">
@@ -116,7 +236,7 @@ enum EmbeddedFiles {
   <tbody>
   {{#transactions}}
   <tr{{#isContract}} class="contract-tx"{{/isContract}}><td>{{nonce}}</td><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td>
-    <td class="tx-kind">{{#isContract}}<span class="tag contract">{{kind}}</span>{{#hasRowMethod}} <span class="mono">{{rowMethod}}</span>{{/hasRowMethod}}{{#hasGasUsed}}<br><span class="sub">{{gasUsed}} gas</span>{{/hasGasUsed}}{{/isContract}}{{^isContract}}{{kind}}{{/isContract}}</td>
+    <td class="tx-kind">{{#isContract}}<span class="tag contract">{{kind}}</span>{{#hasRowMethod}} <span class="mono">{{rowMethod}}</span>{{/hasRowMethod}}{{#hasGasUsed}}<br><span class="sub">{{gasUsed}} gas</span>{{/hasGasUsed}}{{/isContract}}{{#isExchange}}<span class="tag exchange">{{kind}}</span>{{/isExchange}}{{^hasKindTag}}{{kind}}{{/hasKindTag}}</td>
     <td class="mono"><a href="/account/{{from}}">{{from}}</a></td>
     <td class="mono"><a href="{{toHref}}">{{to}}</a></td><td class="num">{{amount}}</td><td class="num">{{fee}}</td><td class="memo">{{memo}}</td></tr>
   {{/transactions}}
@@ -173,6 +293,15 @@ enum EmbeddedFiles {
 </table>
 </div>
 {{> foot}}
+
+"""##,
+        "chart-frame": ##"""
+<line class="axis" x1="{{axisX}}" y1="{{axisY}}" x2="{{axisRight}}" y2="{{axisY}}"/>
+<line class="axis" x1="{{axisX}}" y1="{{axisTop}}" x2="{{axisX}}" y2="{{axisY}}"/>
+<text class="axis-label" x="{{labelLeft}}" y="{{labelY}}">{{xLow}}</text>
+<text class="axis-label end" x="{{labelRight}}" y="{{labelY}}">{{xHigh}}</text>
+<text class="axis-label end" x="{{yLabelX}}" y="{{labelTopY}}">{{yHigh}}</text>
+<text class="axis-label end" x="{{yLabelX}}" y="{{labelBottomY}}">{{yLow}}</text>
 
 """##,
         "commit-table": ##"""
@@ -437,6 +566,8 @@ enum EmbeddedFiles {
     <a href="/mempool">Mempool</a>
     <a href="/chain">Chain</a>
     <a href="/network">Network</a>
+    <a href="/markets">Markets</a>
+    <a href="/assets">Assets</a>
     {{#bftChain}}<a href="/validators">Validators</a>
     <a href="/evidence">Evidence</a>
     <a href="/consensus">Consensus</a>{{/bftChain}}
@@ -627,6 +758,119 @@ enum EmbeddedFiles {
 {{> foot}}
 
 """##,
+        "market": ##"""
+{{> head}}
+<h1>Market {{base}} / {{quote}}</h1>
+<p class="nav-links"><a href="/markets">all markets</a> <a href="/assets">assets</a></p>
+<table class="fields" id="market-fields">
+  <tr><th>Pair</th><td>{{base}} (base, bought and sold) priced in {{quote}} (quote); asset ids <span class="mono">{{ids}}</span></td></tr>
+  <tr><th>Prices</th><td>base units of {{quote}} per lot of {{lot}} base units of {{base}}, in ticks of {{tick}}</td></tr>
+  <tr><th>Minimum order</th><td>{{minLots}} lots</td></tr>
+  <tr><th>Fees</th><td>maker {{makerFee}} bps (an order resting from an earlier block), taker {{takerFee}} bps, taken from what each side receives</td></tr>
+  <tr><th>Opened at</th><td><a href="/block/{{opened}}">height {{opened}}</a></td></tr>
+  <tr><th>Last price</th><td id="last-price">{{last}}</td></tr>
+  <tr><th>Best bid / ask</th><td><span id="best-bid">{{bestBid}}</span> / <span id="best-ask">{{bestAsk}}</span></td></tr>
+</table>
+<h2>Depth</h2>
+{{#depth}}
+<figure class="chart-box">
+<svg id="depth-chart" class="chart" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="Depth chart: cumulative lots of the bids and the asks by price">
+  <path class="depth-bid" d="{{bidPath}}"/>
+  <path class="depth-ask" d="{{askPath}}"/>
+  {{> chart-frame}}
+</svg>
+<figcaption>Cumulative lots by price: <span class="key-bid">bids</span> from the best bid down, <span class="key-ask">asks</span> from the best ask up (the nearest {{bookDepthNote}} price levels of each side).</figcaption>
+</figure>
+{{/depth}}
+{{^hasBook}}<p id="empty-book">The book is empty: no order rests on this market.</p>{{/hasBook}}
+{{#hasBook}}
+<div class="book">
+<table id="bids"><caption>Bids · {{bidCount}} open</caption>
+  <thead><tr><th>Price</th><th>Lots</th><th>Orders</th><th>Total lots</th></tr></thead>
+  <tbody>{{#bidLevels}}<tr class="level"><td class="num">{{price}}</td><td class="num">{{lots}}</td><td class="num">{{orders}}</td><td class="num">{{total}}</td></tr>{{/bidLevels}}</tbody>
+</table>
+<table id="asks"><caption>Asks · {{askCount}} open</caption>
+  <thead><tr><th>Price</th><th>Lots</th><th>Orders</th><th>Total lots</th></tr></thead>
+  <tbody>{{#askLevels}}<tr class="level"><td class="num">{{price}}</td><td class="num">{{lots}}</td><td class="num">{{orders}}</td><td class="num">{{total}}</td></tr>{{/askLevels}}</tbody>
+</table>
+</div>
+{{/hasBook}}
+<h2>Auctions</h2>
+<p>One row per block whose auction traded this market (the last {{scanned}} blocks are read), newest first. Every lot
+  of an auction traded at its one price; its audit checks that price against the orders' curves.</p>
+{{^hasTrades}}<p id="no-trades">No auction traded this market in the blocks read.</p>{{/hasTrades}}
+{{#hasTrades}}
+<table id="trades">
+  <thead><tr><th>Height</th><th>Time</th><th>Price</th><th>Lots</th><th>Fills</th><th>Audit</th></tr></thead>
+  <tbody>
+  {{#trades}}
+  <tr class="trade"><td><a href="/block/{{height}}">{{height}}</a></td><td>{{time}}</td><td class="num">{{price}}</td><td class="num">{{lots}}</td>
+    <td class="num">{{fills}}</td><td><a class="audit-link" href="{{auction}}">audit</a></td></tr>
+  {{/trades}}
+  </tbody>
+</table>
+{{/hasTrades}}
+<h2>Candles</h2>
+<form class="inline" action="/market/{{name}}" method="get">
+  <label>One candle per <input name="blocks" size="5" value="{{^byTime}}{{bucket}}{{/byTime}}"> blocks</label>
+  <label>or per <input name="seconds" size="6" value="{{#byTime}}{{bucket}}{{/byTime}}"> seconds</label>
+  <button type="submit">Draw</button>
+</form>
+{{#candleChart}}
+<figure class="chart-box">
+<svg id="candle-chart" class="chart" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="Candlestick chart of the auction prices, with volume">
+  {{#candles}}
+  <rect class="volume" x="{{volX}}" y="{{volY}}" width="{{bodyW}}" height="{{volH}}"/>
+  <line class="wick" x1="{{wickX}}" y1="{{wickTop}}" x2="{{wickX}}" y2="{{wickBottom}}"/>
+  <rect class="{{#rising}}candle-up{{/rising}}{{^rising}}candle-down{{/rising}}" x="{{bodyX}}" y="{{bodyY}}" width="{{bodyW}}" height="{{bodyH}}"/>
+  {{/candles}}
+  {{> chart-frame}}
+</svg>
+<figcaption>Open, high, low and close of the auction prices per {{bucket}} {{bucketUnit}} (heights {{xLow}} to {{xHigh}}); volume in lots along the bottom. Buckets without a trade have no candle.</figcaption>
+</figure>
+{{/candleChart}}
+{{#hasTrades}}
+<table id="candles">
+  <thead><tr><th>{{#byTime}}From (UTC){{/byTime}}{{^byTime}}From height{{/byTime}}</th><th>Heights</th><th>Open</th><th>High</th><th>Low</th><th>Close</th><th>Volume (lots)</th></tr></thead>
+  <tbody>
+  {{#candles}}<tr class="candle"><td>{{start}}</td><td>{{from}}–{{to}}</td><td class="num">{{open}}</td><td class="num">{{high}}</td><td class="num">{{low}}</td><td class="num">{{close}}</td><td class="num">{{volume}}</td></tr>{{/candles}}
+  </tbody>
+</table>
+{{/hasTrades}}
+<h2>Open orders</h2>
+<p>The book's orders, best first on each side (price, then the block that placed them){{#moreBids}}; the first {{ordersListed}} bids{{/moreBids}}{{#moreAsks}}; the first {{ordersListed}} asks{{/moreAsks}}. An order's id is its transaction's.</p>
+<table id="open-orders">
+  <thead><tr><th>Side</th><th>Order</th><th>Owner</th><th>Type</th><th>Price</th><th>Lots open</th><th>Placed</th><th>At height</th><th>Expiry</th></tr></thead>
+  <tbody>
+  {{#bidOrders}}<tr class="order bid"><td>{{side}}</td><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td><td class="mono"><a href="/account/{{owner}}">{{owner}}</a></td><td>{{type}}</td><td class="num">{{price}}</td><td class="num">{{lots}}</td><td class="num">{{placed}}</td><td><a href="/block/{{height}}">{{height}}</a></td><td>{{expiry}}</td></tr>{{/bidOrders}}
+  {{#askOrders}}<tr class="order ask"><td>{{side}}</td><td class="mono"><a href="/tx/{{id}}">{{short}}</a></td><td class="mono"><a href="/account/{{owner}}">{{owner}}</a></td><td>{{type}}</td><td class="num">{{price}}</td><td class="num">{{lots}}</td><td class="num">{{placed}}</td><td><a href="/block/{{height}}">{{height}}</a></td><td>{{expiry}}</td></tr>{{/askOrders}}
+  </tbody>
+</table>
+{{> foot}}
+
+"""##,
+        "markets": ##"""
+{{> head}}
+<h1>Markets</h1>
+<p>Each market trades one asset (the base) against another (the quote) in a batch auction at the end of every block
+  that brings it an order: all its open orders meet at one price, the one that matches the most lots, so the order of
+  transactions within a block gives nobody an edge. Prices are base units of the quote asset per lot. <a href="/assets">The assets</a>.</p>
+{{^hasMarkets}}<p id="no-markets">No market is open on this chain yet: a <span class="mono">create-market</span> transaction opens one.</p>{{/hasMarkets}}
+{{#hasMarkets}}
+<table id="markets">
+  <thead><tr><th>Market</th><th>Asset ids</th><th>Last price</th><th>Best bid</th><th>Best ask</th><th>Lot size</th><th>Tick</th><th>Fees (maker / taker)</th><th>Opened at</th></tr></thead>
+  <tbody>
+  {{#markets}}
+  <tr class="market"><td><a class="market-link" href="/market/{{pair}}">{{base}} / {{quote}}</a></td><td class="mono">{{ids}}</td>
+    <td class="num last-price">{{last}}</td><td class="num best-bid">{{bid}}</td><td class="num best-ask">{{ask}}</td>
+    <td class="num">{{lot}}</td><td class="num">{{tick}}</td><td>{{fees}}</td><td><a href="/block/{{opened}}">{{opened}}</a></td></tr>
+  {{/markets}}
+  </tbody>
+</table>
+{{/hasMarkets}}
+{{> foot}}
+
+"""##,
         "mempool": ##"""
 {{> head}}
 <div id="live" data-live="block tx reorg" data-live-every="5000">
@@ -717,7 +961,7 @@ enum EmbeddedFiles {
   <tr><th>Status</th><td id="tx-status">{{#pending}}<span class="tag warn">pending</span> in the mempool, not yet in a block{{/pending}}{{^pending}}{{#onSideBranch}}<span class="tag warn">on a side branch</span>{{/onSideBranch}}{{^onSideBranch}}<span class="tag ok">confirmed</span>{{#isBFT}} and final: its block was committed, and a committed block is never reverted{{/isBFT}}{{/onSideBranch}}{{/pending}}</td></tr>
   {{^isBFT}}<tr><th>Confirmations</th><td>{{info.confirmations}}</td></tr>{{/isBFT}}
   {{#block}}<tr><th>Block</th><td><a href="/block/{{id}}">{{height}}</a> <span class="mono">{{id}}</span>, position {{info.position}}</td></tr>{{/block}}
-  <tr><th>Kind</th><td id="tx-kind">{{#tx.isContract}}<span class="tag contract">{{tx.kind}}</span>{{/tx.isContract}}{{^tx.isContract}}{{tx.kind}}{{/tx.isContract}}</td></tr>
+  <tr><th>Kind</th><td id="tx-kind">{{#tx.isContract}}<span class="tag contract">{{tx.kind}}</span>{{/tx.isContract}}{{#tx.isExchange}}<span class="tag exchange">{{tx.kind}}</span>{{/tx.isExchange}}{{^tx.hasKindTag}}{{tx.kind}}{{/tx.hasKindTag}}</td></tr>
   <tr><th>From</th><td class="mono"><a href="/account/{{tx.from}}">{{tx.from}}</a></td></tr>
   <tr><th>To</th><td class="mono"><a id="tx-to" href="{{tx.toHref}}">{{tx.to}}</a>{{#isDeploy}} (the new contract){{/isDeploy}}</td></tr>
   <tr><th>Amount</th><td>{{tx.amount}}{{#tx.isContract}} (attached to the contract){{/tx.isContract}}</td></tr>
@@ -745,6 +989,20 @@ enum EmbeddedFiles {
 {{#awaitingReceipt}}<p id="no-receipt">{{#receiptMissing}}This node holds no receipt for it.{{/receiptMissing}}{{^receiptMissing}}No receipt yet: a contract transaction runs when its block is applied.{{/receiptMissing}}</p>{{/awaitingReceipt}}
 {{> receipt}}
 {{/tx.isContract}}
+{{#isExchange}}
+<h2 id="exchange-action">Exchange: {{exchangeName}}</h2>
+<table class="fields" id="exchange-fields">
+  {{#exchangeRows}}<tr><th>{{label}}</th><td>{{#hasHref}}<a href="{{href}}">{{text}}</a>{{/hasHref}}{{^hasHref}}{{text}}{{/hasHref}}</td></tr>{{/exchangeRows}}
+  {{#hasOrderStatus}}<tr><th>Order now</th><td id="order-status">{{orderStatus}}</td></tr>{{/hasOrderStatus}}
+</table>
+<h2>Receipt</h2>
+{{#exchangeAwaiting}}<p id="no-receipt">{{#exchangeMissing}}This node holds no receipt for it.{{/exchangeMissing}}{{^exchangeMissing}}No receipt yet: an exchange transaction runs when its block is applied.{{/exchangeMissing}}</p>{{/exchangeAwaiting}}
+{{#exchangeOutcome}}
+<table class="fields" id="receipt">
+  <tr><th>Outcome</th><td id="receipt-outcome">{{#succeeded}}<span class="tag ok">succeeded</span>{{#hasAssetCreated}}: asset {{assetCreated}} created{{/hasAssetCreated}}{{/succeeded}}{{#failed}}<span class="tag bad">refused</span> <span class="failure">{{failure}}</span>: it changed nothing but its sender's nonce and fee{{/failed}}</td></tr>
+</table>
+{{/exchangeOutcome}}
+{{/isExchange}}
 {{#proof}}
 <section id="merkle" class="proof" data-leaf="{{info.id}}" data-index="{{proof.index}}" data-size="{{block.txCount}}" data-root="{{block.header.merkleRoot}}">
   <h2>Merkle proof</h2>
@@ -810,6 +1068,142 @@ enum EmbeddedFiles {
 
     /// Assets by file name, served at `/assets/NAME`.
     static let assets: [String: String] = [
+        "auction.js": ##"""
+// The fairness audit of an auction page, run in the browser on the auction's data
+// as the page embeds it (the #auction-json text): the same checks the node ran,
+// written again from the rules (docs/exchange-auction.md), in exact integers
+// (BigInt: prices and lots reach 2^62). Editing the JSON runs them again.
+"use strict";
+(function () {
+  function big(v, what) {
+    if (typeof v !== "string" || !/^[0-9]+$/.test(v)) throw new Error(what + " is not a whole number");
+    return BigInt(v);
+  }
+  const min = (a, b) => (a < b ? a : b);
+  const vol = l => min(l.demand, l.supply);
+  const surplus = l => (l.demand > l.supply ? l.demand - l.supply : l.supply - l.demand);
+
+  // The auction with every number a BigInt; throws on malformed data.
+  function parse(text) {
+    const a = JSON.parse(text);
+    if (!a || !Array.isArray(a.fills) || !Array.isArray(a.levels)) throw new Error("fills and levels must be lists");
+    const ref = a.reference === null ? null : a.reference === "unknown" ? "unknown" : big(a.reference, "reference");
+    return {
+      price: big(a.price, "price"), lots: big(a.lots, "lots"), reference: ref,
+      fills: a.fills.map((f, i) => {
+        if (f.side !== "buy" && f.side !== "sell") throw new Error("fill " + i + ": side must be buy or sell");
+        return { order: String(f.order), side: f.side, limit: big(f.limit, "fill " + i + " limit"), lots: big(f.lots, "fill " + i + " lots") };
+      }),
+      levels: a.levels.map((l, i) => ({ price: big(l.price, "level " + i + " price"), demand: big(l.demand, "level " + i + " demand"),
+                                        supply: big(l.supply, "level " + i + " supply") })),
+    };
+  }
+
+  const sum = list => list.reduce((s, f) => s + f.lots, 0n);
+
+  // The price rule: the highest V; then the least surplus; then market pressure; then the
+  // reference; then the lowest. Returns {price, rule}, {none: true} or {needsReference: true}.
+  function choose(levels, reference) {
+    let most = 0n;
+    for (const l of levels) if (vol(l) > most) most = vol(l);
+    if (most === 0n) return { none: true };
+    const byVolume = levels.filter(l => vol(l) === most);
+    if (byVolume.length === 1) return { price: byVolume[0].price, rule: "the highest volume" };
+    let least = null;
+    for (const l of byVolume) if (least === null || surplus(l) < least) least = surplus(l);
+    const bySurplus = byVolume.filter(l => surplus(l) === least);
+    if (bySurplus.length === 1) return { price: bySurplus[0].price, rule: "the least surplus" };
+    if (bySurplus.every(l => l.demand > l.supply)) return { price: bySurplus[bySurplus.length - 1].price, rule: "buy pressure (the highest)" };
+    if (bySurplus.every(l => l.supply > l.demand)) return { price: bySurplus[0].price, rule: "sell pressure (the lowest)" };
+    if (reference === "unknown") return { needsReference: true };
+    if (reference === null) return { price: bySurplus[0].price, rule: "the lowest (no reference price)" };
+    const dist = l => (l.price > reference ? l.price - reference : reference - l.price);
+    let nearest = null;
+    for (const l of bySurplus) if (nearest === null || dist(l) < nearest) nearest = dist(l);
+    const byRef = bySurplus.filter(l => dist(l) === nearest);
+    return { price: byRef[0].price, rule: byRef.length === 1 ? "nearest the reference price " + reference : "the lowest" };
+  }
+
+  // Every check: id -> [outcome ("pass", "fail", "unknown"), detail].
+  function audit(a) {
+    const out = {};
+    const p = a.price, v = a.lots, L = a.levels;
+    out.curves = ["pass", L.length + " candidate prices"];
+    if (L.length === 0) out.curves = ["fail", "no candidate prices recorded"];
+    for (let i = 1; i < L.length; i++) {
+      if (L[i].price <= L[i - 1].price) { out.curves = ["fail", "price " + L[i].price + " does not ascend from " + L[i - 1].price]; break; }
+      if (L[i].demand > L[i - 1].demand) { out.curves = ["fail", "demand rises from " + L[i - 1].demand + " to " + L[i].demand + " at " + L[i].price]; break; }
+      if (L[i].supply < L[i - 1].supply) { out.curves = ["fail", "supply falls from " + L[i - 1].supply + " to " + L[i].supply + " at " + L[i].price]; break; }
+    }
+    const outside = a.fills.find(f => (f.side === "buy" ? f.limit < p : f.limit > p));
+    out.limits = outside ? ["fail", "order " + outside.order + " (" + outside.side + ", limit " + outside.limit + ") filled at " + p]
+                         : ["pass", a.fills.length + " fills, each within its limit at " + p];
+    const zero = a.fills.find(f => f.lots === 0n);
+    const bought = sum(a.fills.filter(f => f.side === "buy")), sold = sum(a.fills.filter(f => f.side === "sell"));
+    out.balance = zero ? ["fail", "order " + zero.order + " has a fill of 0 lots"]
+                       : [bought === v && sold === v ? "pass" : "fail", "bought " + bought + ", sold " + sold + ", matched " + v];
+    const at = L.find(l => l.price === p);
+    out.executable = !at ? ["fail", "the price " + p + " is not one of the candidate prices"]
+      : [vol(at) === v ? "pass" : "fail", "D(" + p + ") = " + at.demand + ", S(" + p + ") = " + at.supply + ", min = " + vol(at) + ", matched " + v];
+    let best = null;
+    for (const l of L) if (best === null || vol(l) > vol(best)) best = l;
+    out.maximal = !best ? ["fail", "no candidate prices recorded"]
+      : vol(best) > v ? ["fail", "price " + best.price + " would have matched " + vol(best) + " lots, more than " + v]
+      : ["pass", "the most any candidate price matches is " + vol(best) + " lots"];
+    out.priority = ["pass", "at all " + L.length + " candidate prices"];
+    for (const l of L) {
+      const buys = sum(a.fills.filter(f => f.side === "buy" && f.limit >= l.price));
+      const sells = sum(a.fills.filter(f => f.side === "sell" && f.limit <= l.price));
+      if (buys !== min(l.demand, v)) { out.priority = ["fail", "buys with limit ≥ " + l.price + " got " + buys + " lots, not min(" + l.demand + ", " + v + ")"]; break; }
+      if (sells !== min(l.supply, v)) { out.priority = ["fail", "sells with limit ≤ " + l.price + " got " + sells + " lots, not min(" + l.supply + ", " + v + ")"]; break; }
+    }
+    const pick = choose(L, a.reference);
+    out.tiebreak = pick.needsReference ? ["unknown", "the tie reaches the reference price, which this page could not find"]
+      : pick.none ? ["fail", "no candidate price matches anything"]
+      : [pick.price === p ? "pass" : "fail", "the rule picks " + pick.price + ", by " + pick.rule];
+    return out;
+  }
+
+  function show(section) {
+    const rows = Array.from(section.querySelectorAll("tr.check"));
+    const verdict = document.getElementById("browser-verdict");
+    let results;
+    try {
+      results = audit(parse(document.getElementById("auction-json").value));
+    } catch (e) {
+      for (const row of rows) row.querySelector(".browser-result").textContent = "not run";
+      window.Kusari.verdict(verdict, false, "Your browser's checks: the data does not read (" + e.message + ")");
+      return;
+    }
+    let failed = 0, unknown = 0;
+    for (const row of rows) {
+      const [outcome, detail] = results[row.dataset.check] || ["unknown", "no such check"];
+      const cell = row.querySelector(".browser-result");
+      cell.textContent = "";
+      const tag = document.createElement("span");
+      tag.className = "tag " + (outcome === "pass" ? "ok" : outcome === "fail" ? "bad" : "warn");
+      tag.textContent = outcome === "unknown" ? "cannot tell" : outcome;
+      cell.append(tag, " ", detail);
+      cell.dataset.outcome = outcome;
+      if (outcome === "fail") failed++;
+      if (outcome === "unknown") unknown++;
+    }
+    window.Kusari.verdict(verdict, failed === 0 ? (unknown === 0 ? true : null) : false,
+      failed > 0 ? "Your browser's checks: " + failed + " failed." :
+      unknown > 0 ? "Your browser's checks: none failed; " + unknown + " could not be decided here." :
+      "Your browser's checks: every check passes.");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const section = document.getElementById("audit");
+    const data = document.getElementById("auction-json");
+    if (!section || !data) return;
+    show(section);
+    data.addEventListener("input", () => show(section));
+  });
+})();
+
+"""##,
         "blockmodel.js": ##"""
 // Blocks as docs/protocol.md encodes them, rebuilt in the browser: the 148-byte
 // header (section 7), block ids (SHA-256d), transaction ids (SHA-256 of the
@@ -1537,6 +1931,32 @@ section.round { margin-top: 1.5rem; }
 .failure { color: var(--bad); }
 form.inline { display: flex; gap: .5rem; align-items: center; margin: .5rem 0; }
 tr.contract-tx td:first-child { border-left: 3px solid #5b3e96; }
+/* The exchange: markets, charts (inline SVG drawn on the server), the auction audit. */
+.tag.exchange { background: #0f6e6e; }
+.chart-box { margin: .5rem 0 1rem; background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .5rem; }
+.chart-box figcaption { font-size: .85rem; color: var(--muted); }
+svg.chart { width: 100%; max-width: 760px; height: auto; display: block; }
+.chart .axis { stroke: var(--muted); stroke-width: 1; }
+.chart .axis-label { font-size: 11px; fill: var(--muted); }
+.chart .axis-label.end { text-anchor: end; }
+.depth-bid { fill: #1b7f3b33; stroke: var(--ok); stroke-width: 1.5; }
+.depth-ask { fill: #c6282833; stroke: var(--bad); stroke-width: 1.5; }
+.curve-demand { fill: none; stroke: var(--ok); stroke-width: 2; }
+.curve-supply { fill: none; stroke: var(--bad); stroke-width: 2; }
+.clearing-line { stroke: var(--accent); stroke-width: 1; stroke-dasharray: 4 3; }
+.clearing-point { fill: var(--accent); }
+.wick { stroke: var(--ink); stroke-width: 1; }
+.candle-up { fill: var(--ok); }
+.candle-down { fill: var(--bad); }
+.volume { fill: #1d355733; }
+.key-bid { color: var(--ok); font-weight: 600; }
+.key-ask { color: var(--bad); font-weight: 600; }
+.book { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 1rem; }
+.book caption { text-align: left; font-weight: 600; padding: .2rem .5rem; }
+tr.level.clearing td { font-weight: 600; background: #e6eefa; }
+tr.fill.outside td { color: var(--bad); font-weight: 600; }
+#audit-checks td.server-result, #audit-checks td.browser-result { width: 30%; }
+#auction-json { font-size: .8rem; }
 
 """##,
     ]

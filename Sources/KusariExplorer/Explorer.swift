@@ -12,7 +12,8 @@ import Logging
 public enum Explorer {
     /// Mounts the explorer's pages at `/`, `/block/…`, `/tx/…`, `/account/…`, `/contract/…`,
     /// `/mempool`, `/chain`, `/network`, `/validators`, `/evidence`, `/consensus`,
-    /// `/consensus/{height}` (BFT chains),
+    /// `/consensus/{height}` (BFT chains), `/markets`, `/assets`, `/market/{BASE-QUOTE}`,
+    /// `/auction/{height}/{BASE-QUOTE}` (the exchange),
     /// `/search`, `/learn/…` and its assets at
     /// `/assets/…` on the API's router. Unknown GET paths outside `/v1` get an
     /// HTML 404 page; unknown `/v1` paths keep the API's JSON 404.
@@ -33,6 +34,11 @@ public enum Explorer {
             ("/evidence", { _, _ in try await site.evidence() }),
             ("/consensus", { _, _ in try await site.consensusHeights() }),
             ("/consensus/:height", { _, c in try await site.consensusHeight(c.parameters.get("height") ?? "") }),
+            ("/markets", { _, _ in try await site.markets() }),
+            ("/assets", { _, _ in try await site.assets() }),
+            ("/market/:pair", { r, c in try await site.market(c.parameters.get("pair") ?? "", form: Form(r)) }),
+            ("/auction/:height/:pair", { _, c in try await site.auction(height: c.parameters.get("height") ?? "",
+                                                                       pair: c.parameters.get("pair") ?? "") }),
             ("/search", { r, _ in try await site.search(Form(r)["q"] ?? "") }),
             ("/learn", { _, _ in site.learnIndex() }),
             ("/learn/hash", { r, _ in site.learnHash(text: Form(r).raw("text")) }),

@@ -57,12 +57,17 @@ struct Site: Sendable {
     }
 
     /// A table row for a transaction. A deploy's or call's `to` is a contract: it links to the
-    /// contract page (`toHref`), and the row carries its kind and method.
+    /// contract page (`toHref`), and the row carries its kind and method. An exchange transaction
+    /// is marked as one; but for an asset transfer (to its recipient) it goes to the exchange.
     func txRow(_ t: View.Tx, height: UInt64?) -> [String: Any] {
-        let isContract = t.kind != "transfer"
-        var row: [String: Any] = ["id": t.id, "short": Format.short(t.id), "from": t.from, "to": t.to,
+        let isContract = t.kind == "deploy" || t.kind == "call"
+        // An exchange transaction goes to the exchange (its `to` is a recipient only for an asset transfer).
+        let isExchange = !isContract && t.kind != "transfer"
+        let toExchange = isExchange && t.kind != "transfer-asset"
+        var row: [String: Any] = ["id": t.id, "short": Format.short(t.id), "from": t.from, "to": toExchange ? "the exchange" : t.to,
                                   "amount": Format.ksr(t.amount), "fee": Format.ksr(t.fee), "nonce": t.nonce, "size": t.size,
-                                  "kind": t.kind, "isContract": isContract, "toHref": (isContract ? "/contract/" : "/account/") + t.to,
+                                  "kind": t.kind, "isContract": isContract, "isExchange": isExchange, "hasKindTag": isContract || isExchange,
+                                  "toHref": toExchange ? "/markets" : (isContract ? "/contract/" : "/account/") + t.to,
                                   "rowMethod": t.contract?.method ?? "", "hasRowMethod": t.contract?.method != nil]
         if let height { row["height"] = height }
         if let memo = Format.memoText(hex: t.memo) { row["memo"] = memo }
