@@ -45,6 +45,7 @@ class Signer:
         self.address = data["address"]
         self.key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(data["secretKey"]))
         self.public = self.key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        self.payload = hashlib.sha256(self.public).digest()[:20]   # protocol.md section 5
 
     def tx(self, kind, nonce, body):
         """The typed encoding (a zero u32 marker, then the kind): chain id, public key, nonce,
@@ -53,8 +54,9 @@ class Signer:
         return (unsigned + self.key.sign(TAG + unsigned)).hex()
 
 
-def create_asset(symbol, decimals, supply, mintable):
-    return bytes([len(symbol)]) + symbol.encode() + u8(decimals) + u64(supply) + u8(1 if mintable else 0)
+def create_asset(to, symbol, decimals, supply, mintable):
+    """protocol.md 19.2, kind 32: the recipient of the supply, then the asset's terms."""
+    return to + bytes([len(symbol)]) + symbol.encode() + u8(decimals) + u64(supply) + u8(1 if mintable else 0)
 
 
 def create_market(base, quote, lot, tick, min_lots=1, maker=10, taker=20):
@@ -94,11 +96,10 @@ def market(chain):
         pass
     # GOLD will be asset 1 (the first asset of this chain; its receipt says so below). The market is posted
     # before the asset (queued behind the missing nonce, and not checked yet: the funding is pending), so that
-    # both become minable at once and share a block: a block holding a create-asset transaction (136 bytes)
-    # and nothing larger does not read back (ExchangeKnownIssuesTests).
+    # both become minable at once.
     ids = [post_tx(chain.base, funding),
            post_tx(chain.base, faucet.tx(35, n + 2, create_market(1, 0, 10_000, 10))),
-           post_tx(chain.base, faucet.tx(32, n + 1, create_asset("GOLD", 4, 1_000_000_000, True)))]
+           post_tx(chain.base, faucet.tx(32, n + 1, create_asset(faucet.payload, "GOLD", 4, 1_000_000_000, True)))]
     wait_until("the trader funded, GOLD created and its market opened", lambda: confirmed(chain.base, ids))
     gold = int(get_json(chain.base, f"/v1/txs/{ids[2]}")["receipt"]["output"], 16)
     assert gold == 1 and get_json(chain.base, f"/v1/txs/{ids[1]}")["receipt"]["succeeded"]
