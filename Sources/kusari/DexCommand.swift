@@ -54,7 +54,7 @@ struct DexTxOptions: ParsableArguments {
     /// receipt: a transaction the exchange refused in its block exits 1 with the reason).
     /// `describe` says in words what was sent; `extra` adds fields once it is confirmed (given
     /// the transaction's id and its receipt).
-    func send(_ action: ExchangeAction, to recipient: AddressPayload = .zero, node: WalletNode, key keyPair: KeyPair,
+    func send(_ action: ExchangeAction, to recipient: AddressPayload? = nil, node: WalletNode, key keyPair: KeyPair,
               describe: String, extra: (String, [String: Any]) async throws -> [(String, JSON)] = { _, _ in [] }) async throws {
         let nonce = try await ContractTx.nonce(node, keyPair)
         var feeUnits: UInt64

@@ -27,7 +27,7 @@ import Testing
         return header.height
     }
 
-    func exchange(_ key: KeyPair, _ nonce: UInt64, _ action: ExchangeAction, to: AddressPayload = .zero) throws -> Transaction {
+    func exchange(_ key: KeyPair, _ nonce: UInt64, _ action: ExchangeAction, to: AddressPayload? = nil) throws -> Transaction {
         try Transaction(chainId: chainId, key: key, nonce: nonce, exchange: action, fee: 10_000, to: to)
     }
 
