@@ -13,6 +13,7 @@ import shutil
 import tempfile
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from conftest import get_json, post_tx, run, start_node, stop_node, wait_until
@@ -160,7 +161,14 @@ def test_consensus_page_shows_rounds_votes_with_power_and_timeouts(bft, browser)
     # Reach it as a user would: from the list page.
     browser.get(bft["base"] + "/consensus")
     assert "This node is validator" in text_of(browser, "role")
-    browser.find_element(By.CSS_SELECTOR, f"#consensus-heights a[href='/consensus/{height}']").click()
+    # The list refreshes itself as heights are decided, so a found link may go stale before the click.
+    def click_height(d):
+        try:
+            d.find_element(By.CSS_SELECTOR, f"#consensus-heights a[href='/consensus/{height}']").click()
+            return True
+        except StaleElementReferenceException:
+            return False
+    wait(browser).until(click_height)
     wait(browser).until(lambda d: d.find_elements(By.ID, "round-0"))
     decided = api["decided"]["round"]
     assert f"decided in round {decided}" in text_of(browser, "decided-tag")
