@@ -1071,7 +1071,7 @@ enum EmbeddedFiles {
         "auction.js": ##"""
 // The fairness audit of an auction page, run in the browser on the auction's data
 // as the page embeds it (the #auction-json text): the same checks the node ran,
-// written again from the rules (docs/exchange-auction.md), in exact integers
+// written again from the rules (docs/protocol.md 19.6), in exact integers
 // (BigInt: prices and lots reach 2^62). Editing the JSON runs them again.
 "use strict";
 (function () {
