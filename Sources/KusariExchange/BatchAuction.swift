@@ -39,22 +39,11 @@ public struct AuctionFill: Hashable, Sendable {
     }
 }
 
-/// The two curves at one candidate price: what a fairness audit recomputes.
-public struct AuctionLevel: Hashable, Sendable {
-    /// A candidate price: one of the orders' limit prices.
-    public var price: UInt64
-    /// D(p): the lots of all buys whose limit is at least `price`.
-    public var demand: UInt64
-    /// S(p): the lots of all sells whose limit is at most `price`.
-    public var supply: UInt64
+/// The two curves at one candidate price: what a fairness audit recomputes. The same value
+/// as the stored record's level (KusariCore's ``ClearingLevel``), so a clearing keeps it as is.
+public typealias AuctionLevel = ClearingLevel
 
-    /// A level with both curves given.
-    public init(price: UInt64, demand: UInt64, supply: UInt64) {
-        self.price = price
-        self.demand = demand
-        self.supply = supply
-    }
-
+extension ClearingLevel {
     /// V(p) = min(D(p), S(p)): the lots that can trade at this price.
     public var executable: UInt64 { min(demand, supply) }
 

@@ -48,7 +48,7 @@ extension ExchangeSession {
             market.lastPrice = price
             store.set(ExchangeKey.market(pair), market.encoded)
             clearing = MarketClearing(pair: pair, price: price, lots: result.matchedLots, fills: fills,
-                                      levels: result.levels.map { ClearingLevel(price: $0.price, demand: $0.demand, supply: $0.supply) })
+                                      levels: result.levels)
         }
         // This block's immediate-or-cancel and market orders leave with what is left.
         let left = book.compactMap { open[$0.id] }
