@@ -131,13 +131,19 @@ import Testing
         #expect(book.contains("ask") && book.contains("100") && book.contains("6"), "\(book)")
         let trades = object(try kusari(["dex", "trades", "GOLD-KSR", "--json"] + apiC))
         #expect((trades["trades"] as? [[String: Any]])?.first?["height"] as? Int == tradedAt)
+        let bobFills = object(try kusari(["dex", "fills", bobAddress, "--json"] + apiB))["fills"] as? [[String: Any]] ?? []
+        #expect(bobFills.count == 1 && bobFills.first?["order"] as? String == buy && bobFills.first?["lots"] as? Int == 4
+                && bobFills.first?["height"] as? Int == tradedAt, "\(bobFills)")
+        #expect(try kusari(["dex", "fills", bobAddress] + apiB).stdout.contains("GOLD-KSR"))
 
         // Cancel: the rest of the sell comes off the book and its GOLD back.
         let cancelled = object(try kusari(["dex", "cancel", sell, "--wait", "--json"] + asFaucet + apiB))
         #expect(cancelled["succeeded"] as? Bool == true, "\(cancelled)")
         shown = try await agree(nodes, atLeast: cancelled["height"] as? Int ?? 1, "the cancel")
         #expect(shown.contains("\"asks\":[]") && !shown.contains("\"locked\":600"), "\(shown)")
-        #expect(try await c.get("/v1/orders/\(sell)").json["status"] as? String == "closed")
+        let closedSell = try await c.get("/v1/orders/\(sell)").json
+        #expect(closedSell["status"] as? String == "closed" && (closedSell["closedBy"] as? [String: Any])?["reason"] as? String == "cancelled",
+                "\(closedSell)")
 
         // An order with an expiry rests until that height, then leaves with its KSR back.
         let tip = try await c.get("/v1/status").json["height"] as? Int ?? 0
