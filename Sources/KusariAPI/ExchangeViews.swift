@@ -263,16 +263,18 @@ extension Views {
             v.minLots = m.minLots
             v.makerFeeBps = m.makerFeeBps
             v.takerFeeBps = m.takerFeeBps
-        case .placeOrder(let o):
-            v.market = names.market(o.pair)
-            v.pair = ExchangeNames.pair(o.pair)
-            v.side = o.side.description
-            v.type = o.type.description
-            v.price = o.price
-            v.lots = o.lots
-            v.expiry = o.expiry == 0 ? nil : o.expiry
-        case .cancelOrder(let id):
-            v.order = id.hex
+        case .placeOrder, .cancelOrder, .replaceOrder:
+            // A replace names the order it cancels and the one it places.
+            v.order = action.cancelledOrder?.hex
+            if let o = action.placedOrder {
+                v.market = names.market(o.pair)
+                v.pair = ExchangeNames.pair(o.pair)
+                v.side = o.side.description
+                v.type = o.type.description
+                v.price = o.price
+                v.lots = o.lots
+                v.expiry = o.expiry == 0 ? nil : o.expiry
+            }
         }
         return v
     }

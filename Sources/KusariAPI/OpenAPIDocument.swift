@@ -796,8 +796,10 @@ paths:
         `pending` while its transaction waits in the mempool; `refused` when
         the exchange refused it in its block (`failure` says why); `open`
         while it rests on the book; `filled` when every lot traded; `closed`
-        when it left the book with lots unfilled (cancelled, expired, or what
-        an immediate-or-cancel, market or crossing post-only order had left).
+        when it left the book with lots unfilled (`closedBy` says how:
+        cancelled, replaced, expired, or what an immediate-or-cancel, market or
+        crossing post-only order had left). An order placed by a replace-order
+        transaction is found by that transaction's id.
         Fills are those found in the 2,000 blocks from its placement.
       parameters:
         - name: id
@@ -2102,7 +2104,7 @@ components:
         size: {type: integer, minimum: 100, maximum: 196751, description: Encoded size in bytes.}
         kind:
           type: string
-          enum: [transfer, deploy, call, create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order]
+          enum: [transfer, deploy, call, create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order, replace-order]
         contract: {$ref: "#/components/schemas/ContractAction"}
         exchange: {$ref: "#/components/schemas/ExchangeAction"}
     ContractAction:
@@ -2814,9 +2816,11 @@ components:
       properties:
         reason:
           type: string
-          enum: [cancelled, expired, immediate, post-only-crossed]
+          enum: [cancelled, replaced, expired, immediate, post-only-crossed]
           description: |
             cancelled: its owner cancelled it (`cancel` is that transaction);
+            replaced: its owner replaced it by a new order (`cancel` is that
+            transaction, whose id is the new order's);
             expired: it left at the end of its expiry height; immediate: an
             immediate-or-cancel or market order, whose unfilled rest was
             cancelled after its own block's auction; post-only-crossed: a
@@ -2904,7 +2908,7 @@ components:
       required: [action]
       additionalProperties: false
       properties:
-        action: {type: string, enum: [create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order]}
+        action: {type: string, enum: [create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order, replace-order]}
         asset: {$ref: "#/components/schemas/AssetId"}
         symbol: {$ref: "#/components/schemas/Symbol"}
         decimals: {type: integer, minimum: 0, maximum: 18}

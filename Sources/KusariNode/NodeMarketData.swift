@@ -157,7 +157,7 @@ extension Node {
             if case .notFound = error { throw .notFound("order \(id)") }
             throw error
         }
-        guard case .placeOrder(let terms)? = info.tx.exchangeAction else {
+        guard let terms = info.tx.exchangeAction?.placedOrder else {
             throw .notFound("order \(id) (transaction \(id) places no order)")
         }
         var order = OrderInfo(id: id, owner: info.tx.from, terms: terms, status: .pending, height: info.height,

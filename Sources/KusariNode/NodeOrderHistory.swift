@@ -8,6 +8,9 @@ public struct OrderClosing: Sendable, Hashable {
     public enum Reason: String, Sendable {
         /// Its owner cancelled it (``OrderClosing/cancel`` is the cancelling transaction).
         case cancelled
+        /// Its owner replaced it by a new order (``OrderClosing/cancel`` is the replacing
+        /// transaction, whose id is the new order's).
+        case replaced
         /// It reached its expiry height and left at the end of that block.
         case expired
         /// An immediate-or-cancel or market order: what its own block's auction left was cancelled.
@@ -19,7 +22,7 @@ public struct OrderClosing: Sendable, Hashable {
     public var reason: Reason
     /// The block at whose end (or, for a cancel, in which) it left.
     public var height: UInt64
-    /// The cancelling transaction (cancelled orders only).
+    /// The cancelling or replacing transaction (cancelled and replaced orders only).
     public var cancel: Hash256?
 }
 
@@ -60,8 +63,8 @@ extension Node {
         }
         for e in entries where e.height >= placed {
             let info = try transaction(e.txid)
-            if info.tx.from == owner, case .cancelOrder(id)? = info.tx.exchangeAction, info.receipt?.failure == nil {
-                return OrderClosing(reason: .cancelled, height: e.height, cancel: e.txid)
+            if info.tx.from == owner, let action = info.tx.exchangeAction, action.cancelledOrder == id, info.receipt?.failure == nil {
+                return OrderClosing(reason: action.placedOrder == nil ? .cancelled : .replaced, height: e.height, cancel: e.txid)
             }
         }
         if terms.expiry != 0, terms.expiry <= chain.height { return OrderClosing(reason: .expired, height: terms.expiry) }

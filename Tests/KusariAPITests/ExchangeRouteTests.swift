@@ -138,7 +138,8 @@ import Testing
             let cancel = try exchange(faucet, 5, .cancelOrder(sell.id))
             let ioc = try exchange(bob, 1, .placeOrder(OrderTerms(pair: pair, side: .buy, type: .immediateOrCancel, price: 90, lots: 1)))
             let resting = try exchange(bob, 2, .placeOrder(OrderTerms(pair: pair, side: .buy, price: 50, lots: 1, expiry: height + 2)))
-            for tx in [cancel, ioc, resting] { _ = try await node.submit(transaction: tx.encoded) }
+            let toReplace = try exchange(faucet, 6, .placeOrder(OrderTerms(pair: pair, side: .sell, price: 200, lots: 1)))
+            for tx in [cancel, ioc, resting, toReplace] { _ = try await node.submit(transaction: tx.encoded) }
             try await mine(node)
             func closedBy(_ id: Hash256) async throws -> [String: Any]? {
                 let order = try await json(server, "/v1/orders/\(id.hex)")
@@ -151,7 +152,18 @@ import Testing
             let immediate = try await closedBy(ioc.id)
             #expect(immediate?["reason"] as? String == "immediate" && immediate?["height"] as? Int == Int(height + 1) && immediate?["cancel"] == nil)
             #expect(try await json(server, "/v1/orders/\(resting.id.hex)")["status"] as? String == "open")
+            // Block 5 also replaces the faucet's sell at 200 by one at 300: the new order has the
+            // replace's id, the old one says it was replaced and by what.
+            let replace = try exchange(faucet, 7, .replaceOrder(toReplace.id, OrderTerms(pair: pair, side: .sell, price: 300, lots: 1)))
+            _ = try await node.submit(transaction: replace.encoded)
             try await mine(node)
+            let replaced = try await closedBy(toReplace.id)
+            #expect(replaced?["reason"] as? String == "replaced" && replaced?["cancel"] as? String == replace.id.hex)
+            let newOrder = try await json(server, "/v1/orders/\(replace.id.hex)")
+            #expect(newOrder["status"] as? String == "open" && newOrder["price"] as? Int == 300, "\(newOrder)")
+            let replaceView = (try await json(server, "/v1/txs/\(replace.id.hex)")["tx"] as? [String: Any])?["exchange"] as? [String: Any]
+            #expect(replaceView?["action"] as? String == "replace-order" && replaceView?["order"] as? String == toReplace.id.hex
+                    && replaceView?["price"] as? Int == 300)
             let expired = try await closedBy(resting.id)
             #expect(expired?["reason"] as? String == "expired" && expired?["height"] as? Int == Int(height + 2))
             #expect(try await json(server, "/v1/orders/\(buy.id.hex)")["closedBy"] == nil, "a filled order was not closed")

@@ -184,6 +184,18 @@ import Testing
         #expect(orders.contains(faucetOrder) && orders.contains("sell"), "\(orders)")
         let balance = try kusari(["dex", "balance", bobAddress] + apiB).stdout
         #expect(balance.contains("GOLD") && balance.contains("KSR"), "\(balance)")
+
+        // Cancel and replace in one transaction: the faucet's sell at 500 becomes one at 600.
+        try refused(["dex", "order", "sell", "GOLD-KSR", "--price", "600", "--lots", "2", "--replace", faucetOrder] + asBob + apiC,
+                    "belongs to another account")
+        let replacing = object(try kusari(["dex", "order", "sell", "GOLD-KSR", "--price", "600", "--lots", "2", "--replace", faucetOrder,
+                                       "--wait", "--json"] + asFaucet + apiC))
+        let newOrder = try #require(replacing["id"] as? String)
+        #expect(replacing["order"] as? String == "open", "\(replacing)")
+        shown = try await agree(nodes, atLeast: replacing["height"] as? Int ?? 1, "the replace")
+        #expect(shown.contains(newOrder) && !shown.contains(faucetOrder), "\(shown)")
+        let old = try await a.get("/v1/orders/\(faucetOrder)").json
+        #expect((old["closedBy"] as? [String: Any])?["reason"] as? String == "replaced", "\(old)")
     }
 }
 
