@@ -21,6 +21,9 @@ try:
 except ImportError:  # pragma: no cover
     sys.exit("check.py needs PyNaCl: python3 -m pip install pynacl")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import typed  # noqa: E402  (sections 6.5 and 19.2, in conformance/typed.py)
+
 CAP = 2_100_000_000_000_000  # section 2
 MAX_MEMO = 256  # section 6.1
 MIN_TX = 145
@@ -184,6 +187,37 @@ def check_tx_bytes(data):
     except DecodeError as e:
         return (e.field, e.message)
     return None if valid_signature(tx) else ("signature", BAD_SIGNATURE)
+
+
+# ---------------------------------------------------------------- typed transactions (6.5, 19.2)
+
+
+def decode_typed_bytes(data):
+    """(kind, fields, to, fee) of a typed transaction's bytes, or DecodeError (conformance/typed.py)."""
+    r = Reader(data)
+    r.uint(4, "chainId")  # the marker: 0 for every typed transaction
+    kind, fields, to, fee = typed.decode_typed(r, DecodeError)
+    r.finish()
+    if to is None:  # a deploy's recipient is its contract (6.5)
+        to = sha256(b"KUSARI/CONTRACT" + payload_of(fields["publicKey"]) + u64(fields["nonce"]))[:20]
+    return kind, fields, to, fee
+
+
+def typed_signature_ok(data, public_key):  # 6.5: the tag, then every byte but the signature
+    try:
+        nacl.signing.VerifyKey(public_key).verify(TAG + data[:-64], data[-64:])
+        return True
+    except (nacl.exceptions.BadSignatureError, nacl.exceptions.CryptoError, ValueError):
+        return False
+
+
+def check_typed_bytes(data):
+    """(field, message) of the first error, or None."""
+    try:
+        _, fields, _, _ = decode_typed_bytes(data)
+    except DecodeError as e:
+        return (e.field, e.message)
+    return None if typed_signature_ok(data, fields["publicKey"]) else ("signature", BAD_SIGNATURE)
 
 
 # ---------------------------------------------------------------- addresses (5)
@@ -756,6 +790,21 @@ class Checker:
     def tx_invalid(self, v):
         return check_tx_bytes(bytes.fromhex(v["hex"])) == (v["field"], v["error"])
 
+    # typed-transactions.json
+    def typed_valid(self, v):
+        b = bytes.fromhex(v["hex"])
+        kind, fields, to, fee = decode_typed_bytes(b)
+        got = {k: (x.hex() if isinstance(x, bytes) else x) for k, x in fields.items()}
+        key = nacl.signing.SigningKey(bytes.fromhex(v["seed"]))
+        payload = TAG + b[:-64]
+        return (kind == v["kind"] and b[:5] == bytes([0, 0, 0, 0, kind]) and got == v["fields"] and to.hex() == v["to"]
+                and fee == v["fee"] and bytes(key.verify_key) == fields["publicKey"] and key.sign(payload).signature == b[-64:]
+                and payload.hex() == v["signingPayload"] and sha256(b).hex() == v["id"] and len(b) == v["size"]
+                and payload_of(fields["publicKey"]).hex() == v["from"])
+
+    def typed_invalid(self, v):
+        return check_typed_bytes(bytes.fromhex(v["hex"])) == (v["field"], v["error"])
+
     # addresses.json
     def address_encode(self, v):
         p = bytes.fromhex(v["payload"])
@@ -924,6 +973,9 @@ class Checker:
         t = self.load("transactions.json")
         self.run("transactions.valid", self.tx_valid, t["valid"])
         self.run("transactions.invalid", self.tx_invalid, t["invalid"])
+        y = self.load("typed-transactions.json")
+        self.run("typed-transactions.valid", self.typed_valid, y["valid"])
+        self.run("typed-transactions.invalid", self.typed_invalid, y["invalid"])
         a = self.load("addresses.json")
         self.run("addresses.encode", self.address_encode, a["encode"])
         self.run("addresses.parse", self.address_parse, a["parse"])

@@ -123,8 +123,11 @@ public enum ExchangeAction: Hashable, Sendable {
         case 32:
             let to = AddressPayload(bytes: try r.readBytes(AddressPayload.byteCount, field: "to")) ?? .zero
             let symbol = String(decoding: try r.readLengthPrefixed(field: "symbol", maximum: AssetDefinition.maxSymbolLength), as: UTF8.self)
-            let a = AssetDefinition(symbol: symbol, decimals: try r.readUInt8(field: "decimals"),
-                                    supply: try r.readUInt64(field: "supply"), mintable: try r.readUInt8(field: "mintable") == 1)
+            let decimals = try r.readUInt8(field: "decimals")
+            let supply = try r.readUInt64(field: "supply")
+            let mintable = try r.readUInt8(field: "mintable")
+            guard mintable <= 1 else { throw .invalid(field: "mintable", reason: "\(mintable) is neither 0 (fixed supply) nor 1 (mintable)") }
+            let a = AssetDefinition(symbol: symbol, decimals: decimals, supply: supply, mintable: mintable == 1)
             try check(a.problem, a.problemField)
             return (.createAsset(a), to)
         case 33:
