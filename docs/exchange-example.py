@@ -87,6 +87,12 @@ print("buyPriority1200", u64(bid_priority).hex())
 # 19.6: the auction of section 19.7's block: sell 5 at 1,000 (alice), buy 3 at 1,200 (bob),
 # buy 4 at 1,100 (carol); lots of 10,000 GOLD units, taker fee 20 basis points.
 orders = [("sell", 1000, 5), ("buy", 1200, 3), ("buy", 1100, 4)]
+# 19.5: the crossing window [lo, hi]; only buys at or above lo and sells at or below hi take part.
+hi = max(q for s, q, _ in orders if s == "buy")
+lo = min(q for s, q, _ in orders if s == "sell")
+print("windowLo", lo)
+print("windowHi", hi)
+orders = [(s, q, l) for s, q, l in orders if (s == "buy" and q >= lo) or (s == "sell" and q <= hi)]
 prices = sorted({p for _, p, _ in orders})
 best = None
 for p in prices:
@@ -111,3 +117,8 @@ print("bobReceivesGold", bob_base - bob_base * taker_bps // 10_000)
 print("bobRefundKsr", 3 * (1200 - price))
 alice_quote = 5 * price
 print("aliceReceivesKsr", alice_quote - alice_quote * taker_bps // 10_000)
+
+# 19.4: after the block carol's 2 lots rest on the buy side and the sell side is empty, so
+# the buy side's count is 1 and the sell side's key is absent.
+print("bookCountBuyKey", (b"\x0a" + u32(1) + u32(0) + u8(0)).hex())
+print("bookCountBuy", u32(1).hex())

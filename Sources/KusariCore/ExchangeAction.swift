@@ -159,6 +159,10 @@ public enum ExchangeLimits {
     public static let maxFeeBps: UInt16 = 1_000
     /// The most orders one account may have open, over all markets.
     public static let maxOpenOrders = 256
+    /// The most orders one side of one market's book may hold (2^20), so that a clearing,
+    /// whose fills and levels come from at most both sides of one book, stays within what
+    /// ``MarketClearing`` decodes (2^23 fills, 2^24 levels).
+    public static let maxBookOrders: UInt32 = 1 << 20
 
     /// Why an asset amount is refused, or nil.
     static func amountProblem(asset: UInt32, amount: UInt64) -> String? {

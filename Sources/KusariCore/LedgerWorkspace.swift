@@ -116,6 +116,15 @@ public final class LedgerWorkspace {
         }
     }
 
+    /// The first entry of `contract` whose key starts with `prefix` and sorts after `after`
+    /// (after nothing when nil), with this block's writes; nil when there is none. A native
+    /// module walks a range with it and stops when it has what it needs.
+    public func storageNextEntry(_ contract: AddressPayload, prefix: [UInt8], after: [UInt8]?) -> StorageEntry? {
+        guard let key = storageNext(contract, prefix: prefix, after: after),
+              let value = storageGet(contract, key: key) else { return nil }
+        return StorageEntry(key: key, value: value)
+    }
+
     /// Every entry of `contract` whose key starts with `prefix`, with this block's writes,
     /// in bytewise key order: one pass over the stored range and one over the block's
     /// writes, for a native module that reads a range at once (the exchange's book).

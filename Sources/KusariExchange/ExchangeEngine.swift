@@ -23,8 +23,10 @@ public final class ExchangeEngine: ExchangeExecutor, @unchecked Sendable {
 final class ExchangeSession: ExchangeBlock {
     let store: WorkspaceStore
     let block: BlockEnvironment
-    /// Markets that got an order this block: each is cleared at the end.
-    var touched: Set<MarketPair> = []
+    /// Markets that got an order this block (each is cleared at the end), with the ids of
+    /// this block's orders there that may not rest as placed (immediate-or-cancel, market
+    /// and post-only), which the end of the block looks at whatever their price.
+    var placed: [MarketPair: [Hash256]] = [:]
 
     init(ledger: LedgerWorkspace, block: BlockEnvironment) {
         self.store = WorkspaceStore(ledger: ledger)
@@ -133,6 +135,7 @@ final class ExchangeSession: ExchangeBlock {
         }
         var list = store.openOrderList(owner)
         guard list.entries.count < ExchangeLimits.maxOpenOrders else { throw .tooManyOpenOrders }
+        guard store.bookCount(o.pair, o.side) < ExchangeLimits.maxBookOrders else { throw .bookFull(o.pair, o.side) }
         if let own = list.entries.first(where: { $0.pair == o.pair && $0.side != o.side
                                                  && (o.side == .buy ? o.price >= $0.price : o.price <= $0.price) }) {
             throw .selfTrade(own.id)
@@ -148,7 +151,8 @@ final class ExchangeSession: ExchangeBlock {
         if o.expiry != 0 { store.set(ExchangeKey.expiry(o.expiry, id), [0x01]) }
         list.insert(.init(id: id, pair: o.pair, side: o.side, price: o.price))
         store.set(ExchangeKey.openOrders(owner), list.encoded)
-        touched.insert(o.pair)
+        store.countBook(o.pair, o.side, +1)
+        placed[o.pair, default: []].append(contentsOf: o.type == .limit ? [] : [id])
     }
 
     /// Removes an open order and gives its owner back what it still locks.
@@ -159,6 +163,7 @@ final class ExchangeSession: ExchangeBlock {
             _ = store.move(order.pair[keyPath: lock.asset], from: ExchangeModule.address, to: order.owner, lock.amount)
         }
         store.set(order.key, nil)
+        store.countBook(order.pair, order.side, -1)
         store.set(ExchangeKey.orderIndex(order.id), nil)
         if order.expiry != 0 { store.set(ExchangeKey.expiry(order.expiry, order.id), nil) }
         var list = store.openOrderList(order.owner)

@@ -44,6 +44,8 @@ enum ExchangeKey {
     static func expiring(_ height: UInt64) -> [UInt8] { [0x09] + be(height) }
     /// 0x09 || height u64 || order id -> [0x01].
     static func expiry(_ height: UInt64, _ id: Hash256) -> [UInt8] { expiring(height) + id.bytes }
+    /// 0x0A || base u32 || quote u32 || side -> how many orders that side holds, u32 (absent: 0).
+    static func bookCount(_ pair: MarketPair, _ side: OrderSide) -> [UInt8] { [0x0A] + be(pair.base) + be(pair.quote) + [side.rawValue] }
 
     static func be(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
     static func be(_ v: UInt64) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }

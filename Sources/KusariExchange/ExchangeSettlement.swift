@@ -6,10 +6,10 @@ import KusariCore
 extension ExchangeSession {
     func finish(beneficiary: AddressPayload) -> [MarketClearing] {
         var clearings: [MarketClearing] = []
-        for pair in touched.sorted() {
+        for pair in placed.keys.sorted() {
             if let clearing = clear(pair, beneficiary: beneficiary) { clearings.append(clearing) }
         }
-        touched = []
+        placed = [:]
         for entry in store.scan(ExchangeKey.expiring(block.height)) {
             guard entry.key.count == 9 + 32 else { continue }
             let id = entry.key.suffix(32).withUnsafeBytes { Hash256(unsafeBytes: $0) }
@@ -19,13 +19,22 @@ extension ExchangeSession {
     }
 
     /// Clears one market; returns its auction when anything traded.
+    ///
+    /// Only the crossing window is read (docs/protocol.md 19.5): with `hi` the best buy and
+    /// `lo` the best sell that bid in this auction, a buy below `lo` or a sell above `hi`
+    /// has nobody to trade with, so each side is walked from its best order only while it
+    /// is within [lo, hi], and the auction's levels are the candidate prices inside it.
     func clear(_ pair: MarketPair, beneficiary: AddressPayload) -> MarketClearing? {
         guard var market = store.market(pair) else { return nil }
-        let book = store.book(pair, .buy) + store.book(pair, .sell)
-        var open: [Hash256: OrderRecord] = [:]   // a lookup only: every walk below is in a sorted order
-        for order in book { open[order.id] = order }
         // A post-only order placed in this block takes no part in this block's auction.
-        let bidders = book.filter { !($0.type == .postOnly && $0.height == block.height) }
+        let bids = { (o: OrderRecord) in !(o.type == .postOnly && o.height == self.block.height) }
+        var window: [OrderRecord] = []
+        if let hi = store.best(pair, .buy, where: bids)?.price, let lo = store.best(pair, .sell, where: bids)?.price, hi >= lo {
+            window = store.book(pair, .buy) { $0.price >= lo } + store.book(pair, .sell) { $0.price <= hi }
+        }
+        var open: [Hash256: OrderRecord] = [:]   // a lookup only: every walk below is in a sorted order
+        for order in window { open[order.id] = order }
+        let bidders = window.filter(bids)
         let result = BatchAuction.clear(bidders.map { AuctionOrder(id: $0.id, side: $0.side, price: $0.price, lots: $0.lots, height: $0.height) },
                                         reference: market.lastPrice)
         var clearing: MarketClearing? = nil
@@ -39,10 +48,8 @@ extension ExchangeSession {
                 order.lots -= min(fill.lots, order.lots)
                 if order.lots == 0 {
                     close(order)
-                    open[order.id] = nil
                 } else {
                     store.put(order)
-                    open[order.id] = order
                 }
             }
             market.lastPrice = price
@@ -50,21 +57,16 @@ extension ExchangeSession {
             clearing = MarketClearing(pair: pair, price: price, lots: result.matchedLots, fills: fills,
                                       levels: result.levels)
         }
+        // This block's orders that may not rest as they are, in id order (the session kept
+        // their ids, so none is looked for in the book outside the window).
+        let unrested = (placed[pair] ?? []).sorted().compactMap { store.order($0) }.filter { $0.height == block.height }
         // This block's immediate-or-cancel and market orders leave with what is left.
-        let left = book.compactMap { open[$0.id] }
-        var resting: [OrderRecord] = []
-        for order in left {
-            if order.height == block.height && (order.type == .immediateOrCancel || order.type == .market) {
-                close(order)
-            } else {
-                resting.append(order)
-            }
-        }
+        for order in unrested where order.type == .immediateOrCancel || order.type == .market { close(order) }
         // This block's post-only orders that would cross the book leave too (all at once, so
         // two that cross each other both leave and the book stays uncrossed).
-        let bestBid = resting.filter { $0.side == .buy }.map(\.price).max()
-        let bestAsk = resting.filter { $0.side == .sell }.map(\.price).min()
-        for order in resting where order.type == .postOnly && order.height == block.height {
+        let bestBid = store.best(pair, .buy) { _ in true }?.price
+        let bestAsk = store.best(pair, .sell) { _ in true }?.price
+        for order in unrested where order.type == .postOnly {
             let crosses = order.side == .buy ? bestAsk.map { order.price >= $0 } ?? false : bestBid.map { order.price <= $0 } ?? false
             if crosses { close(order) }
         }

@@ -7,6 +7,9 @@ protocol ExchangeStore {
     func value(_ key: [UInt8]) -> [UInt8]?
     /// The module account's entries under `prefix`, in key order.
     func scan(_ prefix: [UInt8]) -> [StorageEntry]
+    /// The module account's first entry under `prefix` whose key sorts after `after` (after
+    /// nothing when nil): a walk that stops early reads only what it needs.
+    func next(_ prefix: [UInt8], after: [UInt8]?) -> StorageEntry?
     /// An account's KSR balance (asset 0 lives in the accounts, not in the module).
     func ksr(_ owner: AddressPayload) -> UInt64
 }
@@ -45,6 +48,37 @@ extension ExchangeStore {
         scan(ExchangeKey.bookSide(pair, side)).compactMap { OrderRecord(key: $0.key, value: $0.value) }
     }
 
+    /// A market's side from its best order while `keep` holds: the walk stops at the first
+    /// order `keep` refuses, so it reads one order past what it returns.
+    func book(_ pair: MarketPair, _ side: OrderSide, while keep: (OrderRecord) -> Bool) -> [OrderRecord] {
+        let prefix = ExchangeKey.bookSide(pair, side)
+        var orders: [OrderRecord] = []
+        var cursor: [UInt8]? = nil
+        while let entry = next(prefix, after: cursor) {
+            cursor = entry.key
+            guard let order = OrderRecord(key: entry.key, value: entry.value) else { continue }
+            guard keep(order) else { break }
+            orders.append(order)
+        }
+        return orders
+    }
+
+    /// The best order of a market's side that `include` accepts (the others are stepped over).
+    func best(_ pair: MarketPair, _ side: OrderSide, where include: (OrderRecord) -> Bool) -> OrderRecord? {
+        let prefix = ExchangeKey.bookSide(pair, side)
+        var cursor: [UInt8]? = nil
+        while let entry = next(prefix, after: cursor) {
+            cursor = entry.key
+            if let order = OrderRecord(key: entry.key, value: entry.value), include(order) { return order }
+        }
+        return nil
+    }
+
+    /// How many orders a market's side holds (``ExchangeLimits/maxBookOrders`` at most).
+    func bookCount(_ pair: MarketPair, _ side: OrderSide) -> UInt32 {
+        value(ExchangeKey.bookCount(pair, side)).flatMap { Self.u32($0) } ?? 0
+    }
+
     static func u32(_ b: [UInt8]) -> UInt32? {
         var r = ByteReader(b)
         return try? r.readUInt32(field: "u32")
@@ -64,6 +98,7 @@ struct WorkspaceStore: ExchangeStore {
 
     func value(_ key: [UInt8]) -> [UInt8]? { ledger.storageGet(module, key: key) }
     func scan(_ prefix: [UInt8]) -> [StorageEntry] { ledger.storageScan(module, prefix: prefix) }
+    func next(_ prefix: [UInt8], after: [UInt8]?) -> StorageEntry? { ledger.storageNextEntry(module, prefix: prefix, after: after) }
     func ksr(_ owner: AddressPayload) -> UInt64 { ledger.account(owner).balance }
 
     /// Writes `value` (nil removes), marking the module account as holding storage first.
@@ -101,6 +136,12 @@ struct WorkspaceStore: ExchangeStore {
     }
 
     func put(_ order: OrderRecord) { set(order.key, order.encoded) }
+
+    /// Adds `delta` (+1 or -1) to a market side's order count (removed at 0).
+    func countBook(_ pair: MarketPair, _ side: OrderSide, _ delta: Int) {
+        let count = Int(bookCount(pair, side)) + delta
+        set(ExchangeKey.bookCount(pair, side), count <= 0 ? nil : ExchangeKey.be(UInt32(clamping: count)))
+    }
 }
 
 /// The exchange's state at a settled height, read-only: what the API serves.
@@ -116,6 +157,9 @@ public struct ExchangeView: ExchangeStore, Sendable {
 
     func value(_ key: [UInt8]) -> [UInt8]? { storage.value(key) }
     func scan(_ prefix: [UInt8]) -> [StorageEntry] { Array(storage.entries(prefix: prefix)) }
+    func next(_ prefix: [UInt8], after: [UInt8]?) -> StorageEntry? {
+        storage.next(prefix: prefix, after: after).flatMap { key in storage.value(key).map { StorageEntry(key: key, value: $0) } }
+    }
     func ksr(_ owner: AddressPayload) -> UInt64 { state.account(owner).balance }
 
     /// Every asset but KSR, by id.

@@ -76,6 +76,8 @@ import KusariCore
                          b2.state, 3)
         #expect((b1.receipts + b2.receipts + b3.receipts).allSatisfy { $0.succeeded })
         let clearing = try #require(b3.clearings.first)
+        #expect(clearing.levels.first?.price == (try number("windowLo")))
+        #expect(clearing.levels.last?.price == (try number("windowHi")))
         for level in clearing.levels {
             #expect(fields["level\(level.price)"] == "D=\(level.demand),S=\(level.supply)")
         }
@@ -83,6 +85,10 @@ import KusariCore
         #expect(clearing.price == (try number("clearingPrice")))
         #expect(clearing.lots == (try number("matchedLots")))
         let view = ExchangeView(state: b3.state)
+        #expect(Hex.encode(ExchangeKey.bookCount(gold, .buy)) == (try text("bookCountBuyKey")))
+        let storage = b3.state.storage(ExchangeModule.address)
+        #expect(storage.value(ExchangeKey.bookCount(gold, .buy)).map(Hex.encode) == (try text("bookCountBuy")))
+        #expect(storage.value(ExchangeKey.bookCount(gold, .sell)) == nil)
         #expect(view.balance(of: who(bob), asset: 1) == (try number("bobReceivesGold")))
         let ksr = 1_000 * Amount.unitsPerKSR
         #expect(b3.state.account(who(bob)).balance == ksr - 1_000 - 3 * 1_200 + (try number("bobRefundKsr")))

@@ -1,0 +1,78 @@
+@testable import KusariCore
+@testable import KusariExchange
+import Testing
+
+/// What one block of the exchange costs whatever the book holds: the end of a block reads
+/// only the crossing window of each market (docs/protocol.md 19.5), and what it stores is
+/// bounded (19.1).
+@Suite struct ExchangeCostTests {
+    let base: ExchangeLedgerTests
+    static let gold = ExchangeLedgerTests.gold
+
+    init() throws { base = try ExchangeLedgerTests() }
+
+    func who(_ k: KeyPair) -> AddressPayload { base.who(k) }
+
+    /// Alice rests 100 sells from 1,100 up, Bob 90 buys up to 900: a book far from where
+    /// one small order trades. Height 3.
+    func wideBook() throws -> StateTree {
+        let state = try base.withMarket()
+        let sells = try (0..<100).map { i in
+            try base.tx(base.alice, UInt64(2 + i), .placeOrder(OrderTerms(pair: Self.gold, side: .sell, price: 1_100 + 10 * UInt64(i), lots: 1)))
+        }
+        let buys = try (0..<90).map { i in
+            try base.tx(base.bob, UInt64(1 + i), .placeOrder(OrderTerms(pair: Self.gold, side: .buy, price: 10 + 10 * UInt64(i), lots: 1)))
+        }
+        let b = try base.run(sells + buys, on: state, height: 3)
+        #expect(b.receipts.allSatisfy { $0.succeeded }, "\(b.receipts.compactMap(\.failure).first ?? "")")
+        #expect(b.clearings.isEmpty)
+        return b.state
+    }
+
+    @Test func aSmallOrderAgainstAWideBookReadsAndStoresOnlyTheWindow() throws {
+        let state = try wideBook()
+        let view = ExchangeView(state: state)
+        #expect(view.bookCount(Self.gold, .sell) == 100 && view.bookCount(Self.gold, .buy) == 90)
+        let ioc = try base.tx(base.carol, 0, .placeOrder(OrderTerms(pair: Self.gold, side: .buy, type: .immediateOrCancel,
+                                                                    price: 1_100, lots: 1)))
+        let b = try base.run([ioc], on: state, height: 4)
+        let clearing = try #require(b.clearings.first)
+        // The window is [1,100, 1,100]: one level, not the book's 190 prices.
+        #expect(clearing.levels == [ClearingLevel(price: 1_100, demand: 1, supply: 1)])
+        #expect(clearing.fills.count == 2 && clearing.price == 1_100)
+        // The full book's auction decides the same price and fills.
+        var all = view.orders(Self.gold, side: .buy) + view.orders(Self.gold, side: .sell)
+        all.append(OrderRecord(id: ioc.id, pair: Self.gold, side: .buy, height: 4, owner: who(base.carol), type: .immediateOrCancel,
+                               price: 1_100, lots: 1, placedLots: 1, expiry: 0))
+        let full = BatchAuction.clear(all.map { AuctionOrder(id: $0.id, side: $0.side, price: $0.price, lots: $0.lots, height: $0.height) },
+                                      reference: nil)
+        #expect(full.levels.count == 190)
+        #expect(full.price == clearing.price && full.fills.map(\.lots) == clearing.fills.map(\.lots))
+        #expect(full.fills.map(\.id) == clearing.fills.map(\.order))
+        let after = ExchangeView(state: b.state)
+        #expect(after.bookCount(Self.gold, .sell) == 99 && after.bookCount(Self.gold, .buy) == 90)
+        #expect(after.orders(Self.gold, side: .sell).count == 99)
+
+        // An IOC far below every sell is outside the window and still leaves, with what it locked.
+        let low = try base.tx(base.carol, 1, .placeOrder(OrderTerms(pair: Self.gold, side: .buy, type: .immediateOrCancel,
+                                                                   price: 20, lots: 1)))
+        let b5 = try base.run([low], on: b.state, height: 5)
+        #expect(b5.receipts[0].succeeded && b5.clearings.isEmpty)
+        #expect(ExchangeView(state: b5.state).order(id: low.id) == nil)
+        #expect(b5.state.account(ExchangeModule.address).balance == b.state.account(ExchangeModule.address).balance)
+    }
+
+    @Test func aFullBookSideRefusesAnotherOrder() throws {
+        let state = try base.withMarket()
+        // The sell side at the cap (written directly: 2^20 orders would take long to place).
+        let full = state.updating([], storage: [(ExchangeModule.address, [
+            (ExchangeKey.bookCount(Self.gold, .sell), ExchangeKey.be(ExchangeLimits.maxBookOrders)),
+        ])])
+        let b = try base.run([base.tx(base.alice, 2, .placeOrder(OrderTerms(pair: Self.gold, side: .sell, price: 1_000, lots: 1))),
+                              base.tx(base.bob, 1, .placeOrder(OrderTerms(pair: Self.gold, side: .buy, price: 900, lots: 1)))],
+                             on: full, height: 3)
+        #expect(b.receipts.map(\.failure) == ["market: the sell side of 1/0 holds the most orders it may (1048576)", nil])
+        // Both sides of one book bound a clearing's fills and levels within what MarketClearing decodes.
+        #expect(2 * UInt64(ExchangeLimits.maxBookOrders) <= MarketClearing.maxFills)
+    }
+}
