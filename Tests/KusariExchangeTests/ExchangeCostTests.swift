@@ -75,4 +75,32 @@ import Testing
         // Both sides of one book bound a clearing's fills and levels within what MarketClearing decodes.
         #expect(2 * UInt64(ExchangeLimits.maxBookOrders) <= MarketClearing.maxFills)
     }
+
+    /// M markets touched by one small IOC each: the end of the block looks at a few of the
+    /// block's writes per market (a sorted walk from each prefix), not at all of them per
+    /// market (which was ~12 M^2).
+    @Test func theEndOfABlockLooksAtAFewWritesPerMarket() throws {
+        let m = 40
+        let state = try base.withMarket()
+        let assets = try base.run(try (0..<m).map { i in
+            try base.tx(base.alice, UInt64(2 + i), .createAsset(AssetDefinition(symbol: "T\(i)", decimals: 0, supply: 1_000, mintable: false)))
+        }, on: state, height: 3)
+        let markets = try base.run(try (0..<m).map { i in
+            try base.tx(base.bob, UInt64(1 + i), .createMarket(MarketTerms(pair: MarketPair(base: UInt32(2 + i), quote: 0), lotSize: 1, tickSize: 1)))
+        }, on: assets.state, height: 4)
+        #expect((assets.receipts + markets.receipts).allSatisfy { $0.succeeded })
+        let ledger = LedgerWorkspace(state: markets.state)
+        let block = base.engine.beginBlock(ledger: ledger, block: BlockEnvironment(height: 5, time: 0))
+        for i in 0..<m {
+            let t = try base.tx(base.carol, UInt64(i), .placeOrder(OrderTerms(pair: MarketPair(base: UInt32(2 + i), quote: 0), side: .buy,
+                                                                              type: .immediateOrCancel, price: 10, lots: 1)))
+            #expect(block.apply(t, id: t.id).failure == nil)
+        }
+        let before = ledger.writesVisited
+        #expect(block.finish(beneficiary: base.miner).isEmpty)
+        let visited = ledger.writesVisited - before
+        print("finish() of \(m) markets looked at \(visited) writes of the block")
+        #expect(visited <= 20 * m)
+        #expect(ledger.account(ExchangeModule.address).balance == 0)
+    }
 }
