@@ -56,7 +56,8 @@ def typed(sk, pk, kind: int, chain_id: int, nonce: int, fee: int, body: bytes) -
 chain_id, fee = 3, 1000
 alice_sk, alice_pk = key(bytes([1] * 32))
 bob_sk, bob_pk = key(bytes([2] * 32))
-alice, bob = payload(alice_pk), payload(bob_pk)
+carol_sk, carol_pk = key(bytes([3] * 32))
+alice, bob, carol = payload(alice_pk), payload(bob_pk), payload(carol_pk)
 print("seedAlice", bytes([1] * 32).hex())
 print("alice", alice.hex())
 print("seedBob", bytes([2] * 32).hex())
@@ -122,3 +123,11 @@ print("aliceReceivesKsr", alice_quote - alice_quote * taker_bps // 10_000)
 # the buy side's count is 1 and the sell side's key is absent.
 print("bookCountBuyKey", (b"\x0a" + u32(1) + u32(0) + u8(0)).hex())
 print("bookCountBuy", u32(1).hex())
+
+# 19.4: carol's order (buy 4 at 1,100, nonce 0) keeps 2 lots open: her owner key and count.
+carol_buy = typed(carol_sk, carol_pk, 36, chain_id, 0, fee, u32(1) + u32(0) + u8(0) + u8(0) + u64(1100) + u64(4) + u64(0))
+carol_id = sha256(carol_buy)
+print("carolOrderId", carol_id.hex())
+print("carolOwnerKey", (b"\x08" + carol + u32(1) + u32(0) + u8(0) + u64((2**64 - 1) - 1100) + carol_id).hex())
+print("carolOpenCountKey", (b"\x0b" + carol).hex())
+print("carolOpenCount", u16(1).hex())

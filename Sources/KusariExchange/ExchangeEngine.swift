@@ -133,11 +133,12 @@ final class ExchangeSession: ExchangeBlock {
               Self.locked(side: o.side.opposite, lots: o.lots, price: o.price, lotSize: terms.lotSize) != nil else {
             throw .tooLarge(o.side == .buy ? "lots x price" : "lots x lot size")
         }
-        var list = store.openOrderList(owner)
-        guard list.entries.count < ExchangeLimits.maxOpenOrders else { throw .tooManyOpenOrders }
+        let openCount = store.openCount(owner)
+        guard openCount < ExchangeLimits.maxOpenOrders else { throw .tooManyOpenOrders }
         guard store.bookCount(o.pair, o.side) < ExchangeLimits.maxBookOrders else { throw .bookFull(o.pair, o.side) }
-        if let own = list.entries.first(where: { $0.pair == o.pair && $0.side != o.side
-                                                 && (o.side == .buy ? o.price >= $0.price : o.price <= $0.price) }) {
+        // The owner's best order on the other side is the one it would trade with first.
+        if let own = store.bestOwnOrder(owner, o.pair, o.side.opposite),
+           o.side == .buy ? o.price >= own.price : o.price <= own.price {
             throw .selfTrade(own.id)
         }
         let asset = o.pair[keyPath: lock.asset]
@@ -149,8 +150,8 @@ final class ExchangeSession: ExchangeBlock {
         store.put(record)
         store.set(ExchangeKey.orderIndex(id), record.key)
         if o.expiry != 0 { store.set(ExchangeKey.expiry(o.expiry, id), [0x01]) }
-        list.insert(.init(id: id, pair: o.pair, side: o.side, price: o.price))
-        store.set(ExchangeKey.openOrders(owner), list.encoded)
+        store.set(ExchangeKey.ownerOrder(owner, o.pair, o.side, price: o.price, id: id), [0x01])
+        store.setOpenCount(owner, openCount + 1)
         store.countBook(o.pair, o.side, +1)
         placed[o.pair, default: []].append(contentsOf: o.type == .limit ? [] : [id])
     }
@@ -166,8 +167,7 @@ final class ExchangeSession: ExchangeBlock {
         store.countBook(order.pair, order.side, -1)
         store.set(ExchangeKey.orderIndex(order.id), nil)
         if order.expiry != 0 { store.set(ExchangeKey.expiry(order.expiry, order.id), nil) }
-        var list = store.openOrderList(order.owner)
-        list.remove(order.id)
-        store.set(ExchangeKey.openOrders(order.owner), list.entries.isEmpty ? nil : list.encoded)
+        store.set(ExchangeKey.ownerOrder(order.owner, order.pair, order.side, price: order.price, id: order.id), nil)
+        store.setOpenCount(order.owner, store.openCount(order.owner) - 1)
     }
 }

@@ -39,8 +39,28 @@ extension ExchangeStore {
         return OrderRecord(key: key, value: v)
     }
 
-    func openOrderList(_ owner: AddressPayload) -> OpenOrderList {
-        value(ExchangeKey.openOrders(owner)).flatMap { OpenOrderList(bytes: $0) } ?? OpenOrderList()
+    /// How many orders `owner` has open (at most ``ExchangeLimits/maxOpenOrders``).
+    func openCount(_ owner: AddressPayload) -> Int {
+        value(ExchangeKey.openCount(owner)).flatMap { Self.u16($0) }.map(Int.init) ?? 0
+    }
+
+    /// The ids of `owner`'s open orders, by market, side, then price (best first).
+    func openOrderIds(_ owner: AddressPayload) -> [Hash256] {
+        scan(ExchangeKey.ownerOrders(owner)).compactMap { Self.ownerOrder($0.key)?.id }
+    }
+
+    /// `owner`'s best-priced open order on one side of a market: its id and price.
+    func bestOwnOrder(_ owner: AddressPayload, _ pair: MarketPair, _ side: OrderSide) -> (id: Hash256, price: UInt64)? {
+        next(ExchangeKey.ownerSide(owner, pair, side), after: nil).flatMap { Self.ownerOrder($0.key) }
+            .map { (id: $0.id, price: ExchangeKey.priority(side, $0.priority)) }
+    }
+
+    /// The priority and id in an owner's order key (nil when malformed).
+    static func ownerOrder(_ key: [UInt8]) -> (priority: UInt64, id: Hash256)? {
+        guard key.count == ExchangeKey.ownerOrderLength else { return nil }
+        var r = ByteReader(key, offset: 1 + 20 + 4 + 4 + 1)
+        guard let priority = try? r.readUInt64(field: "priority"), let id = try? r.readHash(field: "id") else { return nil }
+        return (priority, id)
     }
 
     /// Every open order of a market's side, best first (price, then block, then id).
@@ -77,6 +97,11 @@ extension ExchangeStore {
     /// How many orders a market's side holds (``ExchangeLimits/maxBookOrders`` at most).
     func bookCount(_ pair: MarketPair, _ side: OrderSide) -> UInt32 {
         value(ExchangeKey.bookCount(pair, side)).flatMap { Self.u32($0) } ?? 0
+    }
+
+    static func u16(_ b: [UInt8]) -> UInt16? {
+        var r = ByteReader(b)
+        return try? r.readUInt16(field: "u16")
     }
 
     static func u32(_ b: [UInt8]) -> UInt32? {
@@ -136,6 +161,11 @@ struct WorkspaceStore: ExchangeStore {
     }
 
     func put(_ order: OrderRecord) { set(order.key, order.encoded) }
+
+    /// Sets how many orders `owner` has open (removed at 0).
+    func setOpenCount(_ owner: AddressPayload, _ count: Int) {
+        set(ExchangeKey.openCount(owner), count <= 0 ? nil : ExchangeKey.be(UInt16(clamping: count)))
+    }
 
     /// Adds `delta` (+1 or -1) to a market side's order count (removed at 0).
     func countBook(_ pair: MarketPair, _ side: OrderSide, _ delta: Int) {
@@ -203,6 +233,6 @@ public struct ExchangeView: ExchangeStore, Sendable {
 
     /// `owner`'s open orders, by id.
     public func openOrders(of owner: AddressPayload) -> [OrderRecord] {
-        openOrderList(owner).entries.compactMap { order($0.id) }
+        openOrderIds(owner).sorted().compactMap { order($0) }
     }
 }

@@ -89,6 +89,11 @@ import KusariCore
         let storage = b3.state.storage(ExchangeModule.address)
         #expect(storage.value(ExchangeKey.bookCount(gold, .buy)).map(Hex.encode) == (try text("bookCountBuy")))
         #expect(storage.value(ExchangeKey.bookCount(gold, .sell)) == nil)
+        let carolBuy = b3.state.storage(ExchangeModule.address).entries(prefix: ExchangeKey.ownerOrders(who(carol)))
+        #expect(carolBuy.map { Hex.encode($0.key) } == [try text("carolOwnerKey")] && carolBuy.map(\.value) == [[0x01]])
+        #expect(view.openOrders(of: who(carol)).map(\.id.hex) == [try text("carolOrderId")])
+        #expect(Hex.encode(ExchangeKey.openCount(who(carol))) == (try text("carolOpenCountKey")))
+        #expect(storage.value(ExchangeKey.openCount(who(carol))).map(Hex.encode) == (try text("carolOpenCount")))
         #expect(view.balance(of: who(bob), asset: 1) == (try number("bobReceivesGold")))
         let ksr = 1_000 * Amount.unitsPerKSR
         #expect(b3.state.account(who(bob)).balance == ksr - 1_000 - 3 * 1_200 + (try number("bobRefundKsr")))
