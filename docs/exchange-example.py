@@ -131,3 +131,6 @@ print("carolOrderId", carol_id.hex())
 print("carolOwnerKey", (b"\x08" + carol + u32(1) + u32(0) + u8(0) + u64((2**64 - 1) - 1100) + carol_id).hex())
 print("carolOpenCountKey", (b"\x0b" + carol).hex())
 print("carolOpenCount", u16(1).hex())
+
+# 19.4: the count of open orders expiring at height 10 is stored under 0C || 10.
+print("expiryCountKey10", (b"\x0c" + u64(10)).hex())

@@ -136,6 +136,9 @@ final class ExchangeSession: ExchangeBlock {
         let openCount = store.openCount(owner)
         guard openCount < ExchangeLimits.maxOpenOrders else { throw .tooManyOpenOrders }
         guard store.bookCount(o.pair, o.side) < ExchangeLimits.maxBookOrders else { throw .bookFull(o.pair, o.side) }
+        guard o.expiry == 0 || store.expiryCount(o.expiry) < ExchangeLimits.maxExpiriesPerHeight else {
+            throw .expiriesFull(height: o.expiry)
+        }
         // The owner's best order on the other side is the one it would trade with first.
         if let own = store.bestOwnOrder(owner, o.pair, o.side.opposite),
            o.side == .buy ? o.price >= own.price : o.price <= own.price {
@@ -149,7 +152,10 @@ final class ExchangeSession: ExchangeBlock {
                                  price: o.price, lots: o.lots, placedLots: o.lots, expiry: o.expiry)
         store.put(record)
         store.set(ExchangeKey.orderIndex(id), record.key)
-        if o.expiry != 0 { store.set(ExchangeKey.expiry(o.expiry, id), [0x01]) }
+        if o.expiry != 0 {
+            store.set(ExchangeKey.expiry(o.expiry, id), [0x01])
+            store.countExpiry(o.expiry, +1)
+        }
         store.set(ExchangeKey.ownerOrder(owner, o.pair, o.side, price: o.price, id: id), [0x01])
         store.setOpenCount(owner, openCount + 1)
         store.countBook(o.pair, o.side, +1)
@@ -166,7 +172,10 @@ final class ExchangeSession: ExchangeBlock {
         store.set(order.key, nil)
         store.countBook(order.pair, order.side, -1)
         store.set(ExchangeKey.orderIndex(order.id), nil)
-        if order.expiry != 0 { store.set(ExchangeKey.expiry(order.expiry, order.id), nil) }
+        if order.expiry != 0 {
+            store.set(ExchangeKey.expiry(order.expiry, order.id), nil)
+            store.countExpiry(order.expiry, -1)
+        }
         store.set(ExchangeKey.ownerOrder(order.owner, order.pair, order.side, price: order.price, id: order.id), nil)
         store.setOpenCount(order.owner, store.openCount(order.owner) - 1)
     }

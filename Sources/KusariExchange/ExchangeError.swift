@@ -18,6 +18,7 @@ public enum ExchangeError: Error, Equatable, CustomStringConvertible {
     case expired(expiry: UInt64, height: UInt64)
     case tooManyOpenOrders
     case bookFull(MarketPair, OrderSide)
+    case expiriesFull(height: UInt64)
     case selfTrade(Hash256)
     case noSuchOrder(Hash256)
     case notYourOrder(Hash256)
@@ -41,6 +42,8 @@ public enum ExchangeError: Error, Equatable, CustomStringConvertible {
         case .tooManyOpenOrders: return "sender: an account may have at most \(ExchangeLimits.maxOpenOrders) open orders"
         case .bookFull(let p, let side):
             return "market: the \(side == .buy ? "buy" : "sell") side of \(p) holds the most orders it may (\(ExchangeLimits.maxBookOrders))"
+        case .expiriesFull(let h):
+            return "expiry: \(ExchangeLimits.maxExpiriesPerHeight) open orders already expire at height \(h), the most one height takes; choose another"
         case .selfTrade(let id): return "price: the order would trade with the sender's own order \(id)"
         case .noSuchOrder(let id): return "order: no open order \(id)"
         case .notYourOrder(let id): return "order: order \(id) belongs to another account"

@@ -53,6 +53,8 @@ enum ExchangeKey {
     }
     /// The length of an ``ownerOrder(_:_:_:price:id:)`` key.
     static let ownerOrderLength = 1 + 20 + 4 + 4 + 1 + 8 + 32
+    /// 0x0C || height u64 -> how many open orders expire at the end of that block, u32 (absent: 0).
+    static func expiryCount(_ height: UInt64) -> [UInt8] { [0x0C] + be(height) }
     /// 0x0B || owner -> how many orders the owner has open, u16 (absent: 0; removed at 0).
     static func openCount(_ owner: AddressPayload) -> [UInt8] { [0x0B] + owner.bytes }
     /// 0x09 || height u64: the orders expiring at the end of a block.

@@ -15,6 +15,9 @@ extension ExchangeSession {
             let id = entry.key.suffix(32).withUnsafeBytes { Hash256(unsafeBytes: $0) }
             if let order = store.order(id) { close(order) } else { store.set(entry.key, nil) }
         }
+        // Closing them brought the height's count to 0 (it is removed at 0); a write here on
+        // a chain that never used the exchange would give the module account its code hash.
+        if store.expiryCount(block.height) != 0 { store.set(ExchangeKey.expiryCount(block.height), nil) }
         return clearings
     }
 

@@ -94,6 +94,11 @@ extension ExchangeStore {
         return nil
     }
 
+    /// How many open orders expire at `height` (``ExchangeLimits/maxExpiriesPerHeight`` at most).
+    func expiryCount(_ height: UInt64) -> UInt32 {
+        value(ExchangeKey.expiryCount(height)).flatMap { Self.u32($0) } ?? 0
+    }
+
     /// How many orders a market's side holds (``ExchangeLimits/maxBookOrders`` at most).
     func bookCount(_ pair: MarketPair, _ side: OrderSide) -> UInt32 {
         value(ExchangeKey.bookCount(pair, side)).flatMap { Self.u32($0) } ?? 0
@@ -161,6 +166,12 @@ struct WorkspaceStore: ExchangeStore {
     }
 
     func put(_ order: OrderRecord) { set(order.key, order.encoded) }
+
+    /// Adds `delta` (+1 or -1) to the count of orders expiring at `height` (removed at 0).
+    func countExpiry(_ height: UInt64, _ delta: Int) {
+        let count = Int(expiryCount(height)) + delta
+        set(ExchangeKey.expiryCount(height), count <= 0 ? nil : ExchangeKey.be(UInt32(clamping: count)))
+    }
 
     /// Sets how many orders `owner` has open (removed at 0).
     func setOpenCount(_ owner: AddressPayload, _ count: Int) {

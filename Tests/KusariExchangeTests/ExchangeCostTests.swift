@@ -103,4 +103,34 @@ import Testing
         #expect(visited <= 20 * m)
         #expect(ledger.account(ExchangeModule.address).balance == 0)
     }
+
+    @Test func ordersExpiringAtOneHeightAreCapped() throws {
+        let state = try base.withMarket()
+        let counted = { (s: StateTree, h: UInt64) in ExchangeView(state: s).expiryCount(h) }
+        // Two orders expire at 6; one is cancelled, so one remains counted.
+        let keep = try base.tx(base.alice, 2, .placeOrder(OrderTerms(pair: Self.gold, side: .sell, price: 2_000, lots: 1, expiry: 6)))
+        let gone = try base.tx(base.alice, 3, .placeOrder(OrderTerms(pair: Self.gold, side: .sell, price: 2_010, lots: 1, expiry: 6)))
+        let b3 = try base.run([keep, gone], on: state, height: 3)
+        #expect(counted(b3.state, 6) == 2)
+        let b4 = try base.run([base.tx(base.alice, 4, .cancelOrder(gone.id))], on: b3.state, height: 4)
+        #expect(counted(b4.state, 6) == 1)
+        // Height 7 at the cap (written directly): an order expiring there is refused, one at 8 rests.
+        let full = b4.state.updating([], storage: [(ExchangeModule.address, [
+            (ExchangeKey.expiryCount(7), ExchangeKey.be(ExchangeLimits.maxExpiriesPerHeight)),
+        ])])
+        let b5 = try base.run([base.tx(base.bob, 1, .placeOrder(OrderTerms(pair: Self.gold, side: .buy, price: 10, lots: 1, expiry: 7))),
+                               base.tx(base.bob, 2, .placeOrder(OrderTerms(pair: Self.gold, side: .buy, price: 10, lots: 1, expiry: 8)))],
+                              on: full, height: 5)
+        #expect(b5.receipts.map(\.failure) == [
+            "expiry: 4096 open orders already expire at height 7, the most one height takes; choose another", nil,
+        ])
+        // At the end of block 6 the order expires and the height's count goes with it.
+        let b6 = try base.run([], on: b5.state, height: 6)
+        #expect(ExchangeView(state: b6.state).order(id: keep.id) == nil)
+        #expect(b6.state.storage(ExchangeModule.address).value(ExchangeKey.expiryCount(6)) == nil)
+        #expect(counted(b6.state, 8) == 1)
+        // A block's end on a chain that never used the exchange writes nothing (no module account).
+        let quiet = try base.run([], on: base.genesis, height: 1)
+        #expect(quiet.state.account(ExchangeModule.address).codeHash == nil && quiet.storageUndo.isEmpty)
+    }
 }

@@ -93,6 +93,7 @@ import KusariCore
         #expect(carolBuy.map { Hex.encode($0.key) } == [try text("carolOwnerKey")] && carolBuy.map(\.value) == [[0x01]])
         #expect(view.openOrders(of: who(carol)).map(\.id.hex) == [try text("carolOrderId")])
         #expect(Hex.encode(ExchangeKey.openCount(who(carol))) == (try text("carolOpenCountKey")))
+        #expect(Hex.encode(ExchangeKey.expiryCount(10)) == (try text("expiryCountKey10")))
         #expect(storage.value(ExchangeKey.openCount(who(carol))).map(Hex.encode) == (try text("carolOpenCount")))
         #expect(view.balance(of: who(bob), asset: 1) == (try number("bobReceivesGold")))
         let ksr = 1_000 * Amount.unitsPerKSR
