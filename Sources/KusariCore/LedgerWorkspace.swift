@@ -64,6 +64,26 @@ public final class LedgerWorkspace {
         return true
     }
 
+    /// What every transaction's sender pays before its action runs: checks chain id, nonce
+    /// and that the sender can pay amount + fee; takes amount + fee and uses the nonce.
+    /// Returns the sender. Blocks apply it to every transaction; the exchange's admission
+    /// check runs it too, so that both see the fee taken first.
+    @discardableResult
+    public func payUpFront(_ tx: Transaction, chainId: UInt32) throws(TransactionError) -> AddressPayload {
+        guard tx.chainId == chainId else { throw .wrongChain(expected: chainId, found: tx.chainId) }
+        let from = tx.from
+        var sender = account(from)
+        guard tx.nonce == sender.nonce else { throw .wrongNonce(expected: sender.nonce, found: tx.nonce) }
+        guard sender.balance >= tx.totalCost else {
+            throw .insufficientBalance(balance: sender.balance, needed: tx.totalCost)
+        }
+        guard sender.nonce < UInt64.max else { throw .field("nonce", "account nonce is exhausted") }
+        sender.balance -= tx.totalCost
+        sender.nonce += 1
+        setAccount(from, sender)
+        return from
+    }
+
     // MARK: - Contract storage and code
 
     /// The value `contract` stores under `key`, with this block's writes.

@@ -11,8 +11,20 @@ public final class ExchangeEngine: ExchangeExecutor, @unchecked Sendable {
 
     /// Why `tx` would fail if it were the next block's first exchange transaction on
     /// `state` at `height`, or nil when it would succeed: the API's check before admission.
+    /// The sender pays first, as in a block (``LedgerWorkspace/payUpFront(_:chainId:)``), so
+    /// an order whose lock is covered but not with the fee on top is refused here, not in
+    /// its block with the fee lost. A wrong chain id or nonce is the mempool's to judge: the
+    /// payment is then skipped and the action checked alone.
     public func check(_ tx: Transaction, on state: StateTree, height: UInt64, time: UInt64) -> String? {
         let ledger = LedgerWorkspace(state: state)
+        do {
+            try ledger.payUpFront(tx, chainId: tx.chainId)
+        } catch {
+            switch error {
+            case .wrongChain, .wrongNonce: break
+            default: return error.description
+            }
+        }
         let session = ExchangeSession(ledger: ledger, block: BlockEnvironment(height: height, time: time))
         return session.apply(tx, id: tx.id).failure
     }
