@@ -88,13 +88,49 @@ print("buyPriority1200", u64(bid_priority).hex())
 # 19.6: the auction of section 19.7's block: sell 5 at 1,000 (alice), buy 3 at 1,200 (bob),
 # buy 4 at 1,100 (carol); lots of 10,000 GOLD units, taker fee 20 basis points.
 orders = [("sell", 1000, 5), ("buy", 1200, 3), ("buy", 1100, 4)]
-# 19.5: the crossing window [lo, hi]; only buys at or above lo and sells at or below hi take part.
-hi = max(q for s, q, _ in orders if s == "buy")
-lo = min(q for s, q, _ in orders if s == "sell")
-print("windowLo", lo)
-print("windowHi", hi)
-orders = [(s, q, l) for s, q, l in orders if (s == "buy" and q >= lo) or (s == "sell" and q <= hi)]
-prices = sorted({p for _, p, _ in orders})
+# 19.5: the crossing walk, best buy (highest price) against best sell (lowest), lot by lot.
+# (All three orders come from one block, so within a price their order does not matter here.)
+buys = sorted([o for o in orders if o[0] == "buy"], key=lambda o: -o[1])
+sells = sorted([o for o in orders if o[0] == "sell"], key=lambda o: o[1])
+i = j = 0
+buy_left, sell_left = buys[0][2], sells[0][2]
+read_buys, read_sells = 1, 1
+buy_end = sell_end = False
+while buys[i][1] >= sells[j][1]:
+    m = min(buy_left, sell_left)
+    buy_left -= m
+    sell_left -= m
+    if buy_left == 0:
+        if i + 1 == len(buys):
+            buy_end = True
+            break
+        i += 1
+        read_buys += 1
+        buy_left = buys[i][2]
+    if sell_left == 0:
+        if j + 1 == len(sells):
+            sell_end = True
+            break
+        j += 1
+        read_sells += 1
+        sell_left = sells[j][2]
+# The rest of the current prices, then one order more on each side bounds the candidates.
+low, high = 0, 2**64 - 1
+if not buy_end:
+    while read_buys < len(buys) and buys[read_buys][1] == buys[i][1]:
+        read_buys += 1
+    if read_buys < len(buys):
+        low = buys[read_buys][1] + 1
+if not sell_end:
+    while read_sells < len(sells) and sells[read_sells][1] == sells[j][1]:
+        read_sells += 1
+    if read_sells < len(sells):
+        high = sells[read_sells][1] - 1
+print("crossingRead", read_buys + read_sells)
+print("candidatesFrom", low)
+print("candidatesTo", high)
+orders = buys[:read_buys] + sells[:read_sells]
+prices = sorted({p for _, p, _ in orders if low <= p <= high})
 best = None
 for p in prices:
     d = sum(l for s, q, l in orders if s == "buy" and q >= p)

@@ -23,25 +23,32 @@ extension ExchangeSession {
 
     /// Clears one market; returns its auction when anything traded.
     ///
-    /// Only the crossing window is read (docs/protocol.md 19.5): with `hi` the best buy and
-    /// `lo` the best sell that bid in this auction, a buy below `lo` or a sell above `hi`
-    /// has nobody to trade with, so each side is walked from its best order only while it
-    /// is within [lo, hi], and the auction's levels are the candidate prices inside it.
+    /// Only what the auction needs is read (docs/protocol.md 19.5): each side from its best
+    /// key as far as the crossing walk goes (``BatchAuction/crossing(nextBuy:nextSell:)``),
+    /// so a wide book costs a small order nothing, and the clearing's levels are the
+    /// candidate prices that can matter.
     func clear(_ pair: MarketPair, beneficiary: AddressPayload) -> MarketClearing? {
         guard var market = store.market(pair) else { return nil }
-        // A post-only order placed in this block takes no part in this block's auction.
-        let bids = { (o: OrderRecord) in !(o.type == .postOnly && o.height == self.block.height) }
-        var window: [OrderRecord] = []
-        if let hi = store.best(pair, .buy, where: bids)?.price, let lo = store.best(pair, .sell, where: bids)?.price, hi >= lo {
-            window = store.book(pair, .buy) { $0.price >= lo } + store.book(pair, .sell) { $0.price <= hi }
-        }
         var open: [Hash256: OrderRecord] = [:]   // a lookup only: every walk below is in a sorted order
-        for order in window { open[order.id] = order }
-        let bidders = window.filter(bids)
-        let result = BatchAuction.clear(bidders.map { AuctionOrder(id: $0.id, side: $0.side, price: $0.price, lots: $0.lots, height: $0.height) },
-                                        reference: market.lastPrice)
+        // A post-only order placed in this block takes no part in this block's auction.
+        func reader(_ side: OrderSide) -> () -> AuctionOrder? {
+            let prefix = ExchangeKey.bookSide(pair, side)
+            var cursor: [UInt8]? = nil
+            return {
+                while let entry = self.store.next(prefix, after: cursor) {
+                    cursor = entry.key
+                    guard let o = OrderRecord(key: entry.key, value: entry.value),
+                          !(o.type == .postOnly && o.height == self.block.height) else { continue }
+                    open[o.id] = o
+                    return AuctionOrder(id: o.id, side: o.side, price: o.price, lots: o.lots, height: o.height)
+                }
+                return nil
+            }
+        }
+        let crossing = BatchAuction.crossing(nextBuy: reader(.buy), nextSell: reader(.sell))
+        let result = crossing.map { BatchAuction.clear($0.orders, reference: market.lastPrice, candidates: $0.candidates) }
         var clearing: MarketClearing? = nil
-        if let price = result.price, result.matchedLots > 0 {
+        if let result, let price = result.price, result.matchedLots > 0 {
             var fills: [OrderFill] = []
             for fill in result.fills.sorted(by: { $0.id < $1.id }) where fill.lots > 0 {
                 guard var order = open[fill.id] else { continue }
@@ -61,7 +68,7 @@ extension ExchangeSession {
                                       levels: result.levels)
         }
         // This block's orders that may not rest as they are, in id order (the session kept
-        // their ids, so none is looked for in the book outside the window).
+        // their ids, so none is looked for in the part of the book the auction did not read).
         let unrested = (placed[pair] ?? []).sorted().compactMap { store.order($0) }.filter { $0.height == block.height }
         // This block's immediate-or-cancel and market orders leave with what is left.
         for order in unrested where order.type == .immediateOrCancel || order.type == .market { close(order) }

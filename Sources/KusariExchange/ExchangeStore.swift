@@ -68,21 +68,6 @@ extension ExchangeStore {
         scan(ExchangeKey.bookSide(pair, side)).compactMap { OrderRecord(key: $0.key, value: $0.value) }
     }
 
-    /// A market's side from its best order while `keep` holds: the walk stops at the first
-    /// order `keep` refuses, so it reads one order past what it returns.
-    func book(_ pair: MarketPair, _ side: OrderSide, while keep: (OrderRecord) -> Bool) -> [OrderRecord] {
-        let prefix = ExchangeKey.bookSide(pair, side)
-        var orders: [OrderRecord] = []
-        var cursor: [UInt8]? = nil
-        while let entry = next(prefix, after: cursor) {
-            cursor = entry.key
-            guard let order = OrderRecord(key: entry.key, value: entry.value) else { continue }
-            guard keep(order) else { break }
-            orders.append(order)
-        }
-        return orders
-    }
-
     /// The best order of a market's side that `include` accepts (the others are stepped over).
     func best(_ pair: MarketPair, _ side: OrderSide, where include: (OrderRecord) -> Bool) -> OrderRecord? {
         let prefix = ExchangeKey.bookSide(pair, side)

@@ -29,24 +29,29 @@ import Testing
         return b.state
     }
 
-    @Test func aSmallOrderAgainstAWideBookReadsAndStoresOnlyTheWindow() throws {
+    /// One lot bought at a price above every sell: the walk stops after one match, so the
+    /// auction reads four orders and stores three levels, not the book's 191 prices.
+    @Test func aSmallOrderAgainstAWideBookReadsAndStoresOnlyTheCrossing() throws {
         let state = try wideBook()
         let view = ExchangeView(state: state)
         #expect(view.bookCount(Self.gold, .sell) == 100 && view.bookCount(Self.gold, .buy) == 90)
         let ioc = try base.tx(base.carol, 0, .placeOrder(OrderTerms(pair: Self.gold, side: .buy, type: .immediateOrCancel,
-                                                                    price: 1_100, lots: 1)))
+                                                                    price: 3_000, lots: 1)))
         let b = try base.run([ioc], on: state, height: 4)
         let clearing = try #require(b.clearings.first)
-        // The window is [1,100, 1,100]: one level, not the book's 190 prices.
-        #expect(clearing.levels == [ClearingLevel(price: 1_100, demand: 1, supply: 1)])
+        // Read: the IOC, the best sell (1,100), the best buy (900) and the next sell (1,110);
+        // the next buy (890) and sell (1,120) bound the candidates to 891 ... 1,119.
+        #expect(clearing.levels == [ClearingLevel(price: 900, demand: 2, supply: 0), ClearingLevel(price: 1_100, demand: 1, supply: 1),
+                                    ClearingLevel(price: 1_110, demand: 1, supply: 2)])
         #expect(clearing.fills.count == 2 && clearing.price == 1_100)
         // The full book's auction decides the same price and fills.
         var all = view.orders(Self.gold, side: .buy) + view.orders(Self.gold, side: .sell)
         all.append(OrderRecord(id: ioc.id, pair: Self.gold, side: .buy, height: 4, owner: who(base.carol), type: .immediateOrCancel,
-                               price: 1_100, lots: 1, placedLots: 1, expiry: 0))
+                               price: 3_000, lots: 1, placedLots: 1, expiry: 0))
         let full = BatchAuction.clear(all.map { AuctionOrder(id: $0.id, side: $0.side, price: $0.price, lots: $0.lots, height: $0.height) },
                                       reference: nil)
-        #expect(full.levels.count == 190)
+        #expect(full.levels.count == 191)
+        #expect(full.levels.filter { (891...1_119).contains($0.price) } == clearing.levels)
         #expect(full.price == clearing.price && full.fills.map(\.lots) == clearing.fills.map(\.lots))
         #expect(full.fills.map(\.id) == clearing.fills.map(\.order))
         let after = ExchangeView(state: b.state)
