@@ -3,7 +3,7 @@
 import Testing
 
 /// What one block of the exchange costs whatever the book holds: the end of a block reads
-/// only the crossing window of each market (docs/protocol.md 19.5), and what it stores is
+/// only as much of each market's book as the crossing walk needs (docs/protocol.md 19.5), and what it stores is
 /// bounded (19.1).
 @Suite struct ExchangeCostTests {
     let base: ExchangeLedgerTests
@@ -58,7 +58,7 @@ import Testing
         #expect(after.bookCount(Self.gold, .sell) == 99 && after.bookCount(Self.gold, .buy) == 90)
         #expect(after.orders(Self.gold, side: .sell).count == 99)
 
-        // An IOC far below every sell is outside the window and still leaves, with what it locked.
+        // An IOC far below every sell crosses nothing (no auction) and still leaves, with what it locked.
         let low = try base.tx(base.carol, 1, .placeOrder(OrderTerms(pair: Self.gold, side: .buy, type: .immediateOrCancel,
                                                                    price: 20, lots: 1)))
         let b5 = try base.run([low], on: b.state, height: 5)
