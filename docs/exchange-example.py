@@ -56,7 +56,8 @@ def typed(sk, pk, kind: int, chain_id: int, nonce: int, fee: int, body: bytes) -
 chain_id, fee = 3, 1000
 alice_sk, alice_pk = key(bytes([1] * 32))
 bob_sk, bob_pk = key(bytes([2] * 32))
-alice, bob = payload(alice_pk), payload(bob_pk)
+carol_sk, carol_pk = key(bytes([3] * 32))
+alice, bob, carol = payload(alice_pk), payload(bob_pk), payload(carol_pk)
 print("seedAlice", bytes([1] * 32).hex())
 print("alice", alice.hex())
 print("seedBob", bytes([2] * 32).hex())
@@ -87,7 +88,49 @@ print("buyPriority1200", u64(bid_priority).hex())
 # 19.6: the auction of section 19.7's block: sell 5 at 1,000 (alice), buy 3 at 1,200 (bob),
 # buy 4 at 1,100 (carol); lots of 10,000 GOLD units, taker fee 20 basis points.
 orders = [("sell", 1000, 5), ("buy", 1200, 3), ("buy", 1100, 4)]
-prices = sorted({p for _, p, _ in orders})
+# 19.5: the crossing walk, best buy (highest price) against best sell (lowest), lot by lot.
+# (All three orders come from one block, so within a price their order does not matter here.)
+buys = sorted([o for o in orders if o[0] == "buy"], key=lambda o: -o[1])
+sells = sorted([o for o in orders if o[0] == "sell"], key=lambda o: o[1])
+i = j = 0
+buy_left, sell_left = buys[0][2], sells[0][2]
+read_buys, read_sells = 1, 1
+buy_end = sell_end = False
+while buys[i][1] >= sells[j][1]:
+    m = min(buy_left, sell_left)
+    buy_left -= m
+    sell_left -= m
+    if buy_left == 0:
+        if i + 1 == len(buys):
+            buy_end = True
+            break
+        i += 1
+        read_buys += 1
+        buy_left = buys[i][2]
+    if sell_left == 0:
+        if j + 1 == len(sells):
+            sell_end = True
+            break
+        j += 1
+        read_sells += 1
+        sell_left = sells[j][2]
+# The rest of the current prices, then one order more on each side bounds the candidates.
+low, high = 0, 2**64 - 1
+if not buy_end:
+    while read_buys < len(buys) and buys[read_buys][1] == buys[i][1]:
+        read_buys += 1
+    if read_buys < len(buys):
+        low = buys[read_buys][1] + 1
+if not sell_end:
+    while read_sells < len(sells) and sells[read_sells][1] == sells[j][1]:
+        read_sells += 1
+    if read_sells < len(sells):
+        high = sells[read_sells][1] - 1
+print("crossingRead", read_buys + read_sells)
+print("candidatesFrom", low)
+print("candidatesTo", high)
+orders = buys[:read_buys] + sells[:read_sells]
+prices = sorted({p for _, p, _ in orders if low <= p <= high})
 best = None
 for p in prices:
     d = sum(l for s, q, l in orders if s == "buy" and q >= p)
@@ -111,3 +154,19 @@ print("bobReceivesGold", bob_base - bob_base * taker_bps // 10_000)
 print("bobRefundKsr", 3 * (1200 - price))
 alice_quote = 5 * price
 print("aliceReceivesKsr", alice_quote - alice_quote * taker_bps // 10_000)
+
+# 19.4: after the block carol's 2 lots rest on the buy side and the sell side is empty, so
+# the buy side's count is 1 and the sell side's key is absent.
+print("bookCountBuyKey", (b"\x0a" + u32(1) + u32(0) + u8(0)).hex())
+print("bookCountBuy", u32(1).hex())
+
+# 19.4: carol's order (buy 4 at 1,100, nonce 0) keeps 2 lots open: her owner key and count.
+carol_buy = typed(carol_sk, carol_pk, 36, chain_id, 0, fee, u32(1) + u32(0) + u8(0) + u8(0) + u64(1100) + u64(4) + u64(0))
+carol_id = sha256(carol_buy)
+print("carolOrderId", carol_id.hex())
+print("carolOwnerKey", (b"\x08" + carol + u32(1) + u32(0) + u8(0) + u64((2**64 - 1) - 1100) + carol_id).hex())
+print("carolOpenCountKey", (b"\x0b" + carol).hex())
+print("carolOpenCount", u16(1).hex())
+
+# 19.4: the count of open orders expiring at height 10 is stored under 0C || 10.
+print("expiryCountKey10", (b"\x0c" + u64(10)).hex())

@@ -149,23 +149,6 @@ extension LedgerWorkspace {
         return block.apply(tx, id: id)
     }
 
-    /// Checks chain id, nonce and that the sender can pay amount + fee; takes amount +
-    /// fee and uses the nonce. Returns the sender.
-    private func payUpFront(_ tx: Transaction, chainId: UInt32) throws(TransactionError) -> AddressPayload {
-        guard tx.chainId == chainId else { throw .wrongChain(expected: chainId, found: tx.chainId) }
-        let from = tx.from
-        var sender = account(from)
-        guard tx.nonce == sender.nonce else { throw .wrongNonce(expected: sender.nonce, found: tx.nonce) }
-        guard sender.balance >= tx.totalCost else {
-            throw .insufficientBalance(balance: sender.balance, needed: tx.totalCost)
-        }
-        guard sender.nonce < UInt64.max else { throw .field("nonce", "account nonce is exhausted") }
-        sender.balance -= tx.totalCost
-        sender.nonce += 1
-        setAccount(from, sender)
-        return from
-    }
-
     /// Applies a deploy or call: the sender pays the maximum fee and uses its nonce
     /// whatever happens; the executor runs it (moving `amount` itself, so the sender
     /// is charged amount + fee up front and gets the amount back before the run); the

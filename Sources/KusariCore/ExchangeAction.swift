@@ -173,6 +173,13 @@ public enum ExchangeLimits {
     public static let maxFeeBps: UInt16 = 1_000
     /// The most orders one account may have open, over all markets.
     public static let maxOpenOrders = 256
+    /// The most orders one side of one market's book may hold (2^20), so that a clearing,
+    /// whose fills and levels come from at most both sides of one book, stays within what
+    /// ``MarketClearing`` decodes (2^23 fills, 2^24 levels).
+    public static let maxBookOrders: UInt32 = 1 << 20
+    /// The most open orders that may expire at one height (4,096), so that no block's end
+    /// has more expiries to run than this, whatever earlier blocks placed.
+    public static let maxExpiriesPerHeight: UInt32 = 4_096
 
     /// Why an asset amount is refused, or nil.
     static func amountProblem(asset: UInt32, amount: UInt64) -> String? {

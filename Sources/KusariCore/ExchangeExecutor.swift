@@ -29,8 +29,9 @@ public struct MarketClearing: Hashable, Sendable {
     public var lots: UInt64
     /// Every fill, sorted by order id.
     public var fills: [OrderFill]
-    /// The auction's curves: demand D(p) and supply S(p) in lots at every limit price of
-    /// the orders that took part, ascending by price (what a fairness audit checks).
+    /// The auction's curves: demand D(p) and supply S(p) in lots at every candidate price
+    /// (the limit prices within the crossing walk's bounds, docs/protocol.md 19.5),
+    /// ascending by price (what a fairness audit checks).
     public var levels: [ClearingLevel]
 
     public init(pair: MarketPair, price: UInt64, lots: UInt64, fills: [OrderFill], levels: [ClearingLevel]) {
@@ -82,7 +83,8 @@ public struct OrderFill: Hashable, Sendable {
 }
 
 extension MarketClearing: CanonicalCodable {
-    /// The most fills one clearing decodes (a decoding bound; a market holds at most 2^23 orders).
+    /// The most fills one clearing decodes (a decoding bound; a clearing has at most 2^21,
+    /// since each side of a book holds at most ``ExchangeLimits/maxBookOrders``, 2^20).
     static let maxFills: UInt64 = 1 << 23
 
     /// base u32 || quote u32 || price u64 || lots u64 || fills (varuint count, then per fill:

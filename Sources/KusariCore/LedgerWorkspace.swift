@@ -10,8 +10,9 @@ public final class LedgerWorkspace {
     public let state: StateTree
     private var current: [AddressPayload: Account] = [:]
     private var before: [AddressPayload: Account] = [:]
-    /// Storage writes by contract (nil: removed).
-    private var storage: [AddressPayload: [StorageKey: [UInt8]?]] = [:]
+    /// Storage writes by contract (nil: removed), in key order, so that a walk of a prefix
+    /// costs O(log n) plus what it steps over, not a pass over every write of the block.
+    private var storage: [AddressPayload: SortedByteMap<[UInt8]?>] = [:]
     /// Storage values before the block, for the undo record (nil: absent).
     private var storageBefore: [AddressPayload: [StorageKey: [UInt8]?]] = [:]
     /// Code first stored by this block, by hash.
@@ -63,11 +64,31 @@ public final class LedgerWorkspace {
         return true
     }
 
+    /// What every transaction's sender pays before its action runs: checks chain id, nonce
+    /// and that the sender can pay amount + fee; takes amount + fee and uses the nonce.
+    /// Returns the sender. Blocks apply it to every transaction; the exchange's admission
+    /// check runs it too, so that both see the fee taken first.
+    @discardableResult
+    public func payUpFront(_ tx: Transaction, chainId: UInt32) throws(TransactionError) -> AddressPayload {
+        guard tx.chainId == chainId else { throw .wrongChain(expected: chainId, found: tx.chainId) }
+        let from = tx.from
+        var sender = account(from)
+        guard tx.nonce == sender.nonce else { throw .wrongNonce(expected: sender.nonce, found: tx.nonce) }
+        guard sender.balance >= tx.totalCost else {
+            throw .insufficientBalance(balance: sender.balance, needed: tx.totalCost)
+        }
+        guard sender.nonce < UInt64.max else { throw .field("nonce", "account nonce is exhausted") }
+        sender.balance -= tx.totalCost
+        sender.nonce += 1
+        setAccount(from, sender)
+        return from
+    }
+
     // MARK: - Contract storage and code
 
     /// The value `contract` stores under `key`, with this block's writes.
     public func storageGet(_ contract: AddressPayload, key: [UInt8]) -> [UInt8]? {
-        if let written = storage[contract]?[StorageKey(key)] { return written }
+        if let written = storage[contract]?.value(key) { return written }
         return state.storage(contract).value(key)
     }
 
@@ -77,9 +98,14 @@ public final class LedgerWorkspace {
         if storageBefore[contract]?[k] == nil {
             storageBefore[contract, default: [:]][k] = .some(state.storage(contract).value(key))
         }
-        if !openCheckpoints.isEmpty { journal.append(.storage(contract, key, storage[contract]?[k])) }
-        storage[contract, default: [:]][k] = .some(value)
+        if !openCheckpoints.isEmpty { journal.append(.storage(contract, key, storage[contract]?.value(key))) }
+        storage[contract, default: SortedByteMap()].set(key, value)
     }
+
+    /// How many of this block's writes the prefix walks (``storageNext(_:prefix:after:)``,
+    /// ``storageScan(_:prefix:)``) have looked at so far: the measure of their cost, which
+    /// follows what they return, not how much the block wrote.
+    public private(set) var writesVisited = 0
 
     /// How many entries the last ``storageNext(_:prefix:after:)`` looked at: stored keys this
     /// block removed that it stepped over, and this block's writes to the contract. Contract
@@ -90,24 +116,26 @@ public final class LedgerWorkspace {
     /// nothing), with this block's writes; nil when there is none.
     public func storageNext(_ contract: AddressPayload, prefix: [UInt8], after: [UInt8]?) -> [UInt8]? {
         let base = state.storage(contract)
-        let writes = storage[contract] ?? [:]
+        let writes = storage[contract] ?? SortedByteMap()
         var examined = 1 + writes.count
         defer { entriesExaminedByLastNext = examined }
         // The first stored key not removed by this block.
         var cursor = after
         var fromBase: [UInt8]? = nil
         while let k = base.next(prefix: prefix, after: cursor) {
-            if let w = writes[StorageKey(k)], w == nil { cursor = k; examined += 1; continue }
+            if let w = writes.value(k), w == nil { cursor = k; examined += 1; continue }
             fromBase = k
             break
         }
-        // The first key this block wrote.
+        // The first key this block wrote (stepping over keys it removed).
         var fromWrites: [UInt8]? = nil
-        for (wrapped, v) in writes where v != nil && wrapped.bytes.starts(with: prefix) {
-            let k = wrapped.bytes
-            if let after, !after.lexicographicallyPrecedes(k) { continue }
-            if let best = fromWrites, !k.lexicographicallyPrecedes(best) { continue }
+        let start = after.map { $0.lexicographicallyPrecedes(prefix) ? prefix : $0 } ?? prefix
+        writes.forEach(from: start, inclusive: after.map { $0.lexicographicallyPrecedes(prefix) } ?? true) { k, v in
+            writesVisited += 1
+            guard k.starts(with: prefix) else { return false }
+            guard v != nil else { return true }
             fromWrites = k
+            return false
         }
         switch (fromBase, fromWrites) {
         case (let b?, let w?): return b.lexicographicallyPrecedes(w) ? b : w
@@ -116,20 +144,34 @@ public final class LedgerWorkspace {
         }
     }
 
+    /// The first entry of `contract` whose key starts with `prefix` and sorts after `after`
+    /// (after nothing when nil), with this block's writes; nil when there is none. A native
+    /// module walks a range with it and stops when it has what it needs.
+    public func storageNextEntry(_ contract: AddressPayload, prefix: [UInt8], after: [UInt8]?) -> StorageEntry? {
+        guard let key = storageNext(contract, prefix: prefix, after: after),
+              let value = storageGet(contract, key: key) else { return nil }
+        return StorageEntry(key: key, value: value)
+    }
+
     /// Every entry of `contract` whose key starts with `prefix`, with this block's writes,
     /// in bytewise key order: one pass over the stored range and one over the block's
     /// writes, for a native module that reads a range at once (the exchange's book).
     public func storageScan(_ contract: AddressPayload, prefix: [UInt8]) -> [StorageEntry] {
-        let writes = storage[contract] ?? [:]
+        let writes = storage[contract] ?? SortedByteMap()
+        var written: [StorageEntry] = []
+        writes.forEach(from: prefix) { k, v in
+            writesVisited += 1
+            guard k.starts(with: prefix) else { return false }
+            if let v { written.append(StorageEntry(key: k, value: v)) }
+            return true
+        }
         var merged: [StorageEntry] = []
-        for e in state.storage(contract).entries(prefix: prefix) where writes[StorageKey(e.key)] == nil {
+        var w = 0
+        for e in state.storage(contract).entries(prefix: prefix) where writes.value(e.key) == nil {
+            while w < written.count, StorageTree.precedes(written[w].key, e.key) { merged.append(written[w]); w += 1 }
             merged.append(e)
         }
-        var written = false
-        for (k, v) in writes where k.bytes.starts(with: prefix) {
-            if let v { merged.append(StorageEntry(key: k.bytes, value: v)); written = true }
-        }
-        if written { merged.sort { StorageTree.precedes($0.key, $1.key) } }
+        merged.append(contentsOf: written[w...])
         return merged
     }
 
@@ -167,7 +209,8 @@ public final class LedgerWorkspace {
         while journal.count > start {
             switch journal.removeLast() {
             case .account(let key, let old): current[key] = old
-            case .storage(let contract, let key, let old): storage[contract]?[StorageKey(key)] = old
+            case .storage(let contract, let key, let old):
+                if let old { storage[contract]?.set(key, old) } else { storage[contract]?.remove(key) }
             case .code(let hash): newCode[hash] = nil
             }
         }
@@ -188,7 +231,7 @@ public final class LedgerWorkspace {
 
     /// Every storage write, by contract in key order, keys in bytewise order.
     var storageChanges: [(AddressPayload, [([UInt8], [UInt8]?)])] {
-        Self.sortedWrites(storage)
+        storage.sorted { $0.key < $1.key }.map { ($0.key, $0.value.all) }
     }
 
     /// The storage values before the block of every written key.

@@ -1,103 +1,86 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One contract's storage: an authenticated map from byte keys to byte values
 /// (docs/protocol.md 10.5).
 ///
 /// The authenticated part is a compact sparse Merkle tree (``CompactTree``) keyed
 /// by SHA-256 of each key, so paths are short whatever the keys look like; its leaf
 /// is SHA-256(0x00 || SHA-256(key) || SHA-256(value)). Beside it the entries are
-/// kept in bytewise key order, for reads and for iteration by prefix (the order is
-/// a function of the authenticated set, so every node iterates alike).
+/// kept in bytewise key order (a ``SortedByteMap``, whose versions share what they do
+/// not change, so a block that writes k keys of a storage of n costs O(k log n), not
+/// O(n)), for reads and for iteration by prefix (the order is a function of the
+/// authenticated set, so every node iterates alike).
 public struct StorageTree: Sendable, Equatable {
     let tree: CompactTree<StorageLeaf>
-    /// Every entry, sorted by key (bytewise).
-    public private(set) var entries: [StorageEntry]
+    /// Every entry, in key order.
+    let map: SortedByteMap<[UInt8]>
 
     /// Empty storage.
-    public init() { tree = CompactTree(); entries = [] }
+    public init() { tree = CompactTree(); map = SortedByteMap() }
 
     /// Storage holding `entries` (any order; a key given twice keeps its last value).
     public init(entries: [StorageEntry]) { self = StorageTree().updating(entries.map { ($0.key, $0.value) }) }
 
-    private init(tree: CompactTree<StorageLeaf>, entries: [StorageEntry]) {
+    private init(tree: CompactTree<StorageLeaf>, map: SortedByteMap<[UInt8]>) {
         self.tree = tree
-        self.entries = entries
+        self.map = map
     }
 
     /// The storage root (zero when empty).
     public var root: Hash256 { tree.root }
 
     /// The number of keys stored.
-    public var count: Int { entries.count }
+    public var count: Int { map.count }
 
-    public var isEmpty: Bool { entries.isEmpty }
+    public var isEmpty: Bool { map.isEmpty }
+
+    /// Every entry, sorted by key (bytewise). O(n): for iterating a whole storage.
+    public var entries: [StorageEntry] { map.all.map { StorageEntry(key: $0.0, value: $0.1) } }
 
     public static func == (a: StorageTree, b: StorageTree) -> Bool { a.root == b.root }
 
-    /// The index of the first entry whose key is not below `key`.
-    func lowerBound(_ key: [UInt8]) -> Int {
-        var low = 0, high = entries.count
-        while low < high {
-            let mid = (low + high) / 2
-            if Self.precedes(entries[mid].key, key) { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
-
     /// Whether `a` sorts before `b` bytewise (a proper prefix first): the same answer as
     /// `lexicographicallyPrecedes`, by `memcmp` rather than element by element.
-    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        let common = min(a.count, b.count)
-        let order = common == 0 ? 0 : a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in memcmp(pa.baseAddress!, pb.baseAddress!, common) } }
-        return order != 0 ? order < 0 : a.count < b.count
-    }
+    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool { SortedByteMap<[UInt8]>.compare(a, b) < 0 }
 
     /// The value under `key`, or nil.
-    public func value(_ key: [UInt8]) -> [UInt8]? {
-        let i = lowerBound(key)
-        return i < entries.count && entries[i].key == key ? entries[i].value : nil
-    }
+    public func value(_ key: [UInt8]) -> [UInt8]? { map.value(key) }
 
     /// The smallest key that starts with `prefix` and sorts after `after` (or after
     /// nothing when nil); nil when there is none.
     public func next(prefix: [UInt8], after: [UInt8]?) -> [UInt8]? {
-        var i = lowerBound(after.map { $0.lexicographicallyPrecedes(prefix) ? prefix : $0 } ?? prefix)
-        if let after, i < entries.count, entries[i].key == after { i += 1 }
-        guard i < entries.count, entries[i].key.starts(with: prefix) else { return nil }
-        return entries[i].key
+        let inclusive = after.map { $0.lexicographicallyPrecedes(prefix) } ?? true
+        var found: [UInt8]? = nil
+        map.forEach(from: inclusive ? prefix : after ?? prefix, inclusive: inclusive) { k, _ in
+            if k.starts(with: prefix) { found = k }
+            return false
+        }
+        return found
     }
 
     /// Every entry whose key starts with `prefix`, in key order.
-    public func entries(prefix: [UInt8]) -> ArraySlice<StorageEntry> {
-        let start = lowerBound(prefix)
-        var end = start
-        while end < entries.count, entries[end].key.starts(with: prefix) { end += 1 }
-        return entries[start..<end]
+    public func entries(prefix: [UInt8]) -> [StorageEntry] {
+        var out: [StorageEntry] = []
+        map.forEach(from: prefix) { k, v in
+            guard k.starts(with: prefix) else { return false }
+            out.append(StorageEntry(key: k, value: v))
+            return true
+        }
+        return out
     }
 
     /// New storage with `changes` applied (nil removes a key). The order of `changes`
-    /// does not matter; a key given twice keeps its last value.
+    /// does not matter; a key given twice keeps its last value. This storage is unchanged
+    /// and shares every entry the changes leave alone.
     public func updating(_ changes: [([UInt8], [UInt8]?)]) -> StorageTree {
         guard !changes.isEmpty else { return self }
         var latest: [[UInt8]: [UInt8]?] = [:]
         for (k, v) in changes { latest[k] = .some(v) }
         let sortedChanges = latest.sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        // Merge the sorted changes into the sorted entries.
-        var merged: [StorageEntry] = []
-        merged.reserveCapacity(entries.count + sortedChanges.count)
-        var i = 0
+        var updated = map
         for (key, value) in sortedChanges {
-            while i < entries.count && entries[i].key.lexicographicallyPrecedes(key) { merged.append(entries[i]); i += 1 }
-            if i < entries.count && entries[i].key == key { i += 1 }
-            if let value { merged.append(StorageEntry(key: key, value: value)) }
+            if let value { updated.set(key, value) } else { updated.remove(key) }
         }
-        merged.append(contentsOf: entries[i...])
         let leaves = sortedChanges.map { (Hash256.sha256($0.key), StorageLeaf(value: $0.value)) }
-        return StorageTree(tree: tree.updating(leaves), entries: merged)
+        return StorageTree(tree: tree.updating(leaves), map: updated)
     }
 
     /// A proof of `key`'s value (or of its absence) against ``root``.

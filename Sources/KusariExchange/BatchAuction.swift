@@ -134,16 +134,19 @@ public enum BatchAuction {
     ///   - orders: the market's open orders, in any order; ids are unique (an order with 0 lots
     ///     is ignored).
     ///   - reference: the market's last clearing price, used by tie rule 3; nil skips that rule.
-    public static func clear(_ orders: [AuctionOrder], reference: UInt64?) -> AuctionResult {
+    ///   - candidates: the candidate prices to consider (nil: every limit price); the end of a
+    ///     block passes what ``crossing(nextBuy:nextSell:)`` read and its bounds.
+    public static func clear(_ orders: [AuctionOrder], reference: UInt64?, candidates: ClosedRange<UInt64>? = nil) -> AuctionResult {
         var buys: [AuctionOrder] = [], sells: [AuctionOrder] = []
         for order in orders where order.lots > 0 {
             if order.side == .buy { buys.append(order) } else { sells.append(order) }
         }
         buys.sort(by: precedes)
         sells.sort(by: precedes)
-        guard let levels = curves(buys: buys, sells: sells) else {
+        guard let all = curves(buys: buys, sells: sells) else {
             return AuctionResult(price: nil, matchedLots: 0, fills: [], levels: [], rule: .tooLarge)
         }
+        let levels = candidates.map { range in all.filter { range.contains($0.price) } } ?? all
         guard let (index, rule) = choosePrice(levels, reference: reference) else {
             return AuctionResult(price: nil, matchedLots: 0, fills: [], levels: levels, rule: .noCross)
         }

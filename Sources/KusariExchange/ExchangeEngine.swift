@@ -11,8 +11,20 @@ public final class ExchangeEngine: ExchangeExecutor, @unchecked Sendable {
 
     /// Why `tx` would fail if it were the next block's first exchange transaction on
     /// `state` at `height`, or nil when it would succeed: the API's check before admission.
+    /// The sender pays first, as in a block (``LedgerWorkspace/payUpFront(_:chainId:)``), so
+    /// an order whose lock is covered but not with the fee on top is refused here, not in
+    /// its block with the fee lost. A wrong chain id or nonce is the mempool's to judge: the
+    /// payment is then skipped and the action checked alone.
     public func check(_ tx: Transaction, on state: StateTree, height: UInt64, time: UInt64) -> String? {
         let ledger = LedgerWorkspace(state: state)
+        do {
+            try ledger.payUpFront(tx, chainId: tx.chainId)
+        } catch {
+            switch error {
+            case .wrongChain, .wrongNonce: break
+            default: return error.description
+            }
+        }
         let session = ExchangeSession(ledger: ledger, block: BlockEnvironment(height: height, time: time))
         return session.apply(tx, id: tx.id).failure
     }
@@ -23,8 +35,10 @@ public final class ExchangeEngine: ExchangeExecutor, @unchecked Sendable {
 final class ExchangeSession: ExchangeBlock {
     let store: WorkspaceStore
     let block: BlockEnvironment
-    /// Markets that got an order this block: each is cleared at the end.
-    var touched: Set<MarketPair> = []
+    /// Markets that got an order this block (each is cleared at the end), with the ids of
+    /// this block's orders there that may not rest as placed (immediate-or-cancel, market
+    /// and post-only), which the end of the block looks at whatever their price.
+    var placed: [MarketPair: [Hash256]] = [:]
 
     init(ledger: LedgerWorkspace, block: BlockEnvironment) {
         self.store = WorkspaceStore(ledger: ledger)
@@ -141,10 +155,15 @@ final class ExchangeSession: ExchangeBlock {
               Self.locked(side: o.side.opposite, lots: o.lots, price: o.price, lotSize: terms.lotSize) != nil else {
             throw .tooLarge(o.side == .buy ? "lots x price" : "lots x lot size")
         }
-        var list = store.openOrderList(owner)
-        guard list.entries.count < ExchangeLimits.maxOpenOrders else { throw .tooManyOpenOrders }
-        if let own = list.entries.first(where: { $0.pair == o.pair && $0.side != o.side
-                                                 && (o.side == .buy ? o.price >= $0.price : o.price <= $0.price) }) {
+        let openCount = store.openCount(owner)
+        guard openCount < ExchangeLimits.maxOpenOrders else { throw .tooManyOpenOrders }
+        guard store.bookCount(o.pair, o.side) < ExchangeLimits.maxBookOrders else { throw .bookFull(o.pair, o.side) }
+        guard o.expiry == 0 || store.expiryCount(o.expiry) < ExchangeLimits.maxExpiriesPerHeight else {
+            throw .expiriesFull(height: o.expiry)
+        }
+        // The owner's best order on the other side is the one it would trade with first.
+        if let own = store.bestOwnOrder(owner, o.pair, o.side.opposite),
+           o.side == .buy ? o.price >= own.price : o.price <= own.price {
             throw .selfTrade(own.id)
         }
         let asset = o.pair[keyPath: lock.asset]
@@ -155,10 +174,14 @@ final class ExchangeSession: ExchangeBlock {
                                  price: o.price, lots: o.lots, placedLots: o.lots, expiry: o.expiry)
         store.put(record)
         store.set(ExchangeKey.orderIndex(id), record.key)
-        if o.expiry != 0 { store.set(ExchangeKey.expiry(o.expiry, id), [0x01]) }
-        list.insert(.init(id: id, pair: o.pair, side: o.side, price: o.price))
-        store.set(ExchangeKey.openOrders(owner), list.encoded)
-        touched.insert(o.pair)
+        if o.expiry != 0 {
+            store.set(ExchangeKey.expiry(o.expiry, id), [0x01])
+            store.countExpiry(o.expiry, +1)
+        }
+        store.set(ExchangeKey.ownerOrder(owner, o.pair, o.side, price: o.price, id: id), [0x01])
+        store.setOpenCount(owner, openCount + 1)
+        store.countBook(o.pair, o.side, +1)
+        placed[o.pair, default: []].append(contentsOf: o.type == .limit ? [] : [id])
     }
 
     /// Removes an open order and gives its owner back what it still locks.
@@ -169,10 +192,13 @@ final class ExchangeSession: ExchangeBlock {
             _ = store.move(order.pair[keyPath: lock.asset], from: ExchangeModule.address, to: order.owner, lock.amount)
         }
         store.set(order.key, nil)
+        store.countBook(order.pair, order.side, -1)
         store.set(ExchangeKey.orderIndex(order.id), nil)
-        if order.expiry != 0 { store.set(ExchangeKey.expiry(order.expiry, order.id), nil) }
-        var list = store.openOrderList(order.owner)
-        list.remove(order.id)
-        store.set(ExchangeKey.openOrders(order.owner), list.entries.isEmpty ? nil : list.encoded)
+        if order.expiry != 0 {
+            store.set(ExchangeKey.expiry(order.expiry, order.id), nil)
+            store.countExpiry(order.expiry, -1)
+        }
+        store.set(ExchangeKey.ownerOrder(order.owner, order.pair, order.side, price: order.price, id: order.id), nil)
+        store.setOpenCount(order.owner, store.openCount(order.owner) - 1)
     }
 }

@@ -17,6 +17,8 @@ public enum ExchangeError: Error, Equatable, CustomStringConvertible {
     case tooLarge(String)
     case expired(expiry: UInt64, height: UInt64)
     case tooManyOpenOrders
+    case bookFull(MarketPair, OrderSide)
+    case expiriesFull(height: UInt64)
     case selfTrade(Hash256)
     case noSuchOrder(Hash256)
     case notYourOrder(Hash256)
@@ -38,6 +40,10 @@ public enum ExchangeError: Error, Equatable, CustomStringConvertible {
         case .tooLarge(let what): return "lots: \(what) is more than 2^62 units"
         case .expired(let e, let h): return "expiry: height \(e) is before this block's height \(h)"
         case .tooManyOpenOrders: return "sender: an account may have at most \(ExchangeLimits.maxOpenOrders) open orders"
+        case .bookFull(let p, let side):
+            return "market: the \(side == .buy ? "buy" : "sell") side of \(p) holds the most orders it may (\(ExchangeLimits.maxBookOrders))"
+        case .expiriesFull(let h):
+            return "expiry: \(ExchangeLimits.maxExpiriesPerHeight) open orders already expire at height \(h), the most one height takes; choose another"
         case .selfTrade(let id): return "price: the order would trade with the sender's own order \(id)"
         case .noSuchOrder(let id): return "order: no open order \(id)"
         case .notYourOrder(let id): return "order: order \(id) belongs to another account"

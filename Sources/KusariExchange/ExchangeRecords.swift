@@ -34,19 +34,39 @@ enum ExchangeKey {
     /// The priority is the price for a sell and its complement (2^64 - 1 - price) for a
     /// buy, so each side's best order comes first in key order.
     static func order(_ pair: MarketPair, _ side: OrderSide, price: UInt64, height: UInt64, id: Hash256) -> [UInt8] {
-        bookSide(pair, side) + be(side == .buy ? ~price : price) + be(height) + id.bytes
+        bookSide(pair, side) + be(priority(side, price)) + be(height) + id.bytes
     }
+    /// A price as it sorts on its side: itself for a sell, 2^64 - 1 - price for a buy.
+    static func priority(_ side: OrderSide, _ price: UInt64) -> UInt64 { side == .buy ? ~price : price }
     /// 0x07 || order id -> the order's book key.
     static func orderIndex(_ id: Hash256) -> [UInt8] { [0x07] + id.bytes }
-    /// 0x08 || owner -> ``OpenOrderList``.
-    static func openOrders(_ owner: AddressPayload) -> [UInt8] { [0x08] + owner.bytes }
+    /// 0x08 || owner: every open order of an owner.
+    static func ownerOrders(_ owner: AddressPayload) -> [UInt8] { [0x08] + owner.bytes }
+    /// 0x08 || owner || base u32 || quote u32 || side: an owner's orders on one side of a market.
+    static func ownerSide(_ owner: AddressPayload, _ pair: MarketPair, _ side: OrderSide) -> [UInt8] {
+        ownerOrders(owner) + be(pair.base) + be(pair.quote) + [side.rawValue]
+    }
+    /// 0x08 || owner || base || quote || side || priority u64 || order id -> [0x01]: one open
+    /// order of an owner, best price first on each side (the self-trade check reads one key).
+    static func ownerOrder(_ owner: AddressPayload, _ pair: MarketPair, _ side: OrderSide, price: UInt64, id: Hash256) -> [UInt8] {
+        ownerSide(owner, pair, side) + be(priority(side, price)) + id.bytes
+    }
+    /// The length of an ``ownerOrder(_:_:_:price:id:)`` key.
+    static let ownerOrderLength = 1 + 20 + 4 + 4 + 1 + 8 + 32
+    /// 0x0C || height u64 -> how many open orders expire at the end of that block, u32 (absent: 0).
+    static func expiryCount(_ height: UInt64) -> [UInt8] { [0x0C] + be(height) }
+    /// 0x0B || owner -> how many orders the owner has open, u16 (absent: 0; removed at 0).
+    static func openCount(_ owner: AddressPayload) -> [UInt8] { [0x0B] + owner.bytes }
     /// 0x09 || height u64: the orders expiring at the end of a block.
     static func expiring(_ height: UInt64) -> [UInt8] { [0x09] + be(height) }
     /// 0x09 || height u64 || order id -> [0x01].
     static func expiry(_ height: UInt64, _ id: Hash256) -> [UInt8] { expiring(height) + id.bytes }
+    /// 0x0A || base u32 || quote u32 || side -> how many orders that side holds, u32 (absent: 0).
+    static func bookCount(_ pair: MarketPair, _ side: OrderSide) -> [UInt8] { [0x0A] + be(pair.base) + be(pair.quote) + [side.rawValue] }
 
     static func be(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
     static func be(_ v: UInt64) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
+    static func be(_ v: UInt16) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
 }
 
 /// An asset as stored: issuer (20) || decimals u8 || mintable u8 || supply u64 || symbol (varuint-prefixed).
@@ -189,51 +209,4 @@ public struct OrderRecord: Hashable, Sendable {
         self.placedLots = placedLots
         self.expiry = expiry
     }
-}
-
-/// One account's open orders (at most 256, sorted by id): per order its id (32) || base u32
-/// || quote u32 || side u8 || price u64, after a u16 count. Kept so that a new order can be
-/// checked against its owner's orders on the other side (no trading with oneself) and an
-/// account's orders listed without a scan of every book.
-struct OpenOrderList: Hashable {
-    struct Entry: Hashable {
-        var id: Hash256
-        var pair: MarketPair
-        var side: OrderSide
-        var price: UInt64
-    }
-    var entries: [Entry] = []
-
-    var encoded: [UInt8] {
-        var w = ByteWriter(capacity: 2 + entries.count * 49)
-        w.writeUInt16(UInt16(entries.count))
-        for e in entries {
-            w.writeHash(e.id)
-            w.writeUInt32(e.pair.base)
-            w.writeUInt32(e.pair.quote)
-            w.writeUInt8(e.side.rawValue)
-            w.writeUInt64(e.price)
-        }
-        return w.bytes
-    }
-
-    init() {}
-
-    init?(bytes: [UInt8]) {
-        var r = ByteReader(bytes)
-        guard let count = try? r.readUInt16(field: "count") else { return nil }
-        for _ in 0..<count {
-            guard let id = try? r.readHash(field: "id"), let base = try? r.readUInt32(field: "base"),
-                  let quote = try? r.readUInt32(field: "quote"), let sideByte = try? r.readUInt8(field: "side"),
-                  let side = OrderSide(rawValue: sideByte), let price = try? r.readUInt64(field: "price") else { return nil }
-            entries.append(Entry(id: id, pair: MarketPair(base: base, quote: quote), side: side, price: price))
-        }
-    }
-
-    mutating func insert(_ e: Entry) {
-        let i = entries.firstIndex { !($0.id < e.id) } ?? entries.count
-        entries.insert(e, at: i)
-    }
-
-    mutating func remove(_ id: Hash256) { entries.removeAll { $0.id == id } }
 }

@@ -6,30 +6,49 @@ import KusariCore
 extension ExchangeSession {
     func finish(beneficiary: AddressPayload) -> [MarketClearing] {
         var clearings: [MarketClearing] = []
-        for pair in touched.sorted() {
+        for pair in placed.keys.sorted() {
             if let clearing = clear(pair, beneficiary: beneficiary) { clearings.append(clearing) }
         }
-        touched = []
+        placed = [:]
         for entry in store.scan(ExchangeKey.expiring(block.height)) {
             guard entry.key.count == 9 + 32 else { continue }
             let id = entry.key.suffix(32).withUnsafeBytes { Hash256(unsafeBytes: $0) }
             if let order = store.order(id) { close(order) } else { store.set(entry.key, nil) }
         }
+        // Closing them brought the height's count to 0 (it is removed at 0); a write here on
+        // a chain that never used the exchange would give the module account its code hash.
+        if store.expiryCount(block.height) != 0 { store.set(ExchangeKey.expiryCount(block.height), nil) }
         return clearings
     }
 
     /// Clears one market; returns its auction when anything traded.
+    ///
+    /// Only what the auction needs is read (docs/protocol.md 19.5): each side from its best
+    /// key as far as the crossing walk goes (``BatchAuction/crossing(nextBuy:nextSell:)``),
+    /// so a wide book costs a small order nothing, and the clearing's levels are the
+    /// candidate prices that can matter.
     func clear(_ pair: MarketPair, beneficiary: AddressPayload) -> MarketClearing? {
         guard var market = store.market(pair) else { return nil }
-        let book = store.book(pair, .buy) + store.book(pair, .sell)
         var open: [Hash256: OrderRecord] = [:]   // a lookup only: every walk below is in a sorted order
-        for order in book { open[order.id] = order }
         // A post-only order placed in this block takes no part in this block's auction.
-        let bidders = book.filter { !($0.type == .postOnly && $0.height == block.height) }
-        let result = BatchAuction.clear(bidders.map { AuctionOrder(id: $0.id, side: $0.side, price: $0.price, lots: $0.lots, height: $0.height) },
-                                        reference: market.lastPrice)
+        func reader(_ side: OrderSide) -> () -> AuctionOrder? {
+            let prefix = ExchangeKey.bookSide(pair, side)
+            var cursor: [UInt8]? = nil
+            return {
+                while let entry = self.store.next(prefix, after: cursor) {
+                    cursor = entry.key
+                    guard let o = OrderRecord(key: entry.key, value: entry.value),
+                          !(o.type == .postOnly && o.height == self.block.height) else { continue }
+                    open[o.id] = o
+                    return AuctionOrder(id: o.id, side: o.side, price: o.price, lots: o.lots, height: o.height)
+                }
+                return nil
+            }
+        }
+        let crossing = BatchAuction.crossing(nextBuy: reader(.buy), nextSell: reader(.sell))
+        let result = crossing.map { BatchAuction.clear($0.orders, reference: market.lastPrice, candidates: $0.candidates) }
         var clearing: MarketClearing? = nil
-        if let price = result.price, result.matchedLots > 0 {
+        if let result, let price = result.price, result.matchedLots > 0 {
             var fills: [OrderFill] = []
             for fill in result.fills.sorted(by: { $0.id < $1.id }) where fill.lots > 0 {
                 guard var order = open[fill.id] else { continue }
@@ -39,10 +58,8 @@ extension ExchangeSession {
                 order.lots -= min(fill.lots, order.lots)
                 if order.lots == 0 {
                     close(order)
-                    open[order.id] = nil
                 } else {
                     store.put(order)
-                    open[order.id] = order
                 }
             }
             market.lastPrice = price
@@ -50,21 +67,16 @@ extension ExchangeSession {
             clearing = MarketClearing(pair: pair, price: price, lots: result.matchedLots, fills: fills,
                                       levels: result.levels)
         }
+        // This block's orders that may not rest as they are, in id order (the session kept
+        // their ids, so none is looked for in the part of the book the auction did not read).
+        let unrested = (placed[pair] ?? []).sorted().compactMap { store.order($0) }.filter { $0.height == block.height }
         // This block's immediate-or-cancel and market orders leave with what is left.
-        let left = book.compactMap { open[$0.id] }
-        var resting: [OrderRecord] = []
-        for order in left {
-            if order.height == block.height && (order.type == .immediateOrCancel || order.type == .market) {
-                close(order)
-            } else {
-                resting.append(order)
-            }
-        }
+        for order in unrested where order.type == .immediateOrCancel || order.type == .market { close(order) }
         // This block's post-only orders that would cross the book leave too (all at once, so
         // two that cross each other both leave and the book stays uncrossed).
-        let bestBid = resting.filter { $0.side == .buy }.map(\.price).max()
-        let bestAsk = resting.filter { $0.side == .sell }.map(\.price).min()
-        for order in resting where order.type == .postOnly && order.height == block.height {
+        let bestBid = store.best(pair, .buy) { _ in true }?.price
+        let bestAsk = store.best(pair, .sell) { _ in true }?.price
+        for order in unrested where order.type == .postOnly {
             let crosses = order.side == .buy ? bestAsk.map { order.price >= $0 } ?? false : bestBid.map { order.price <= $0 } ?? false
             if crosses { close(order) }
         }

@@ -7,6 +7,9 @@ protocol ExchangeStore {
     func value(_ key: [UInt8]) -> [UInt8]?
     /// The module account's entries under `prefix`, in key order.
     func scan(_ prefix: [UInt8]) -> [StorageEntry]
+    /// The module account's first entry under `prefix` whose key sorts after `after` (after
+    /// nothing when nil): a walk that stops early reads only what it needs.
+    func next(_ prefix: [UInt8], after: [UInt8]?) -> StorageEntry?
     /// An account's KSR balance (asset 0 lives in the accounts, not in the module).
     func ksr(_ owner: AddressPayload) -> UInt64
 }
@@ -36,13 +39,59 @@ extension ExchangeStore {
         return OrderRecord(key: key, value: v)
     }
 
-    func openOrderList(_ owner: AddressPayload) -> OpenOrderList {
-        value(ExchangeKey.openOrders(owner)).flatMap { OpenOrderList(bytes: $0) } ?? OpenOrderList()
+    /// How many orders `owner` has open (at most ``ExchangeLimits/maxOpenOrders``).
+    func openCount(_ owner: AddressPayload) -> Int {
+        value(ExchangeKey.openCount(owner)).flatMap { Self.u16($0) }.map(Int.init) ?? 0
+    }
+
+    /// The ids of `owner`'s open orders, by market, side, then price (best first).
+    func openOrderIds(_ owner: AddressPayload) -> [Hash256] {
+        scan(ExchangeKey.ownerOrders(owner)).compactMap { Self.ownerOrder($0.key)?.id }
+    }
+
+    /// `owner`'s best-priced open order on one side of a market: its id and price.
+    func bestOwnOrder(_ owner: AddressPayload, _ pair: MarketPair, _ side: OrderSide) -> (id: Hash256, price: UInt64)? {
+        next(ExchangeKey.ownerSide(owner, pair, side), after: nil).flatMap { Self.ownerOrder($0.key) }
+            .map { (id: $0.id, price: ExchangeKey.priority(side, $0.priority)) }
+    }
+
+    /// The priority and id in an owner's order key (nil when malformed).
+    static func ownerOrder(_ key: [UInt8]) -> (priority: UInt64, id: Hash256)? {
+        guard key.count == ExchangeKey.ownerOrderLength else { return nil }
+        var r = ByteReader(key, offset: 1 + 20 + 4 + 4 + 1)
+        guard let priority = try? r.readUInt64(field: "priority"), let id = try? r.readHash(field: "id") else { return nil }
+        return (priority, id)
     }
 
     /// Every open order of a market's side, best first (price, then block, then id).
     func book(_ pair: MarketPair, _ side: OrderSide) -> [OrderRecord] {
         scan(ExchangeKey.bookSide(pair, side)).compactMap { OrderRecord(key: $0.key, value: $0.value) }
+    }
+
+    /// The best order of a market's side that `include` accepts (the others are stepped over).
+    func best(_ pair: MarketPair, _ side: OrderSide, where include: (OrderRecord) -> Bool) -> OrderRecord? {
+        let prefix = ExchangeKey.bookSide(pair, side)
+        var cursor: [UInt8]? = nil
+        while let entry = next(prefix, after: cursor) {
+            cursor = entry.key
+            if let order = OrderRecord(key: entry.key, value: entry.value), include(order) { return order }
+        }
+        return nil
+    }
+
+    /// How many open orders expire at `height` (``ExchangeLimits/maxExpiriesPerHeight`` at most).
+    func expiryCount(_ height: UInt64) -> UInt32 {
+        value(ExchangeKey.expiryCount(height)).flatMap { Self.u32($0) } ?? 0
+    }
+
+    /// How many orders a market's side holds (``ExchangeLimits/maxBookOrders`` at most).
+    func bookCount(_ pair: MarketPair, _ side: OrderSide) -> UInt32 {
+        value(ExchangeKey.bookCount(pair, side)).flatMap { Self.u32($0) } ?? 0
+    }
+
+    static func u16(_ b: [UInt8]) -> UInt16? {
+        var r = ByteReader(b)
+        return try? r.readUInt16(field: "u16")
     }
 
     static func u32(_ b: [UInt8]) -> UInt32? {
@@ -64,6 +113,7 @@ struct WorkspaceStore: ExchangeStore {
 
     func value(_ key: [UInt8]) -> [UInt8]? { ledger.storageGet(module, key: key) }
     func scan(_ prefix: [UInt8]) -> [StorageEntry] { ledger.storageScan(module, prefix: prefix) }
+    func next(_ prefix: [UInt8], after: [UInt8]?) -> StorageEntry? { ledger.storageNextEntry(module, prefix: prefix, after: after) }
     func ksr(_ owner: AddressPayload) -> UInt64 { ledger.account(owner).balance }
 
     /// Writes `value` (nil removes), marking the module account as holding storage first.
@@ -101,6 +151,23 @@ struct WorkspaceStore: ExchangeStore {
     }
 
     func put(_ order: OrderRecord) { set(order.key, order.encoded) }
+
+    /// Adds `delta` (+1 or -1) to the count of orders expiring at `height` (removed at 0).
+    func countExpiry(_ height: UInt64, _ delta: Int) {
+        let count = Int(expiryCount(height)) + delta
+        set(ExchangeKey.expiryCount(height), count <= 0 ? nil : ExchangeKey.be(UInt32(clamping: count)))
+    }
+
+    /// Sets how many orders `owner` has open (removed at 0).
+    func setOpenCount(_ owner: AddressPayload, _ count: Int) {
+        set(ExchangeKey.openCount(owner), count <= 0 ? nil : ExchangeKey.be(UInt16(clamping: count)))
+    }
+
+    /// Adds `delta` (+1 or -1) to a market side's order count (removed at 0).
+    func countBook(_ pair: MarketPair, _ side: OrderSide, _ delta: Int) {
+        let count = Int(bookCount(pair, side)) + delta
+        set(ExchangeKey.bookCount(pair, side), count <= 0 ? nil : ExchangeKey.be(UInt32(clamping: count)))
+    }
 }
 
 /// The exchange's state at a settled height, read-only: what the API serves.
@@ -116,6 +183,9 @@ public struct ExchangeView: ExchangeStore, Sendable {
 
     func value(_ key: [UInt8]) -> [UInt8]? { storage.value(key) }
     func scan(_ prefix: [UInt8]) -> [StorageEntry] { Array(storage.entries(prefix: prefix)) }
+    func next(_ prefix: [UInt8], after: [UInt8]?) -> StorageEntry? {
+        storage.next(prefix: prefix, after: after).flatMap { key in storage.value(key).map { StorageEntry(key: key, value: $0) } }
+    }
     func ksr(_ owner: AddressPayload) -> UInt64 { state.account(owner).balance }
 
     /// Every asset but KSR, by id.
@@ -159,6 +229,6 @@ public struct ExchangeView: ExchangeStore, Sendable {
 
     /// `owner`'s open orders, by id.
     public func openOrders(of owner: AddressPayload) -> [OrderRecord] {
-        openOrderList(owner).entries.compactMap { order($0.id) }
+        openOrderIds(owner).sorted().compactMap { order($0) }
     }
 }

@@ -1,5 +1,5 @@
 import KusariCore
-import KusariExchange
+@testable import KusariExchange
 import Testing
 
 /// Random order flows over many blocks and seeds: every asset is conserved, the module holds
@@ -107,6 +107,18 @@ import Testing
             if let bid = buys.first?.price, let ask = sells.first?.price {
                 #expect(bid < ask, "seed \(seed) height \(height): book \(pair) crossed at \(bid) / \(ask)")
             }
+            // The counts kept beside the book (19.4) agree with it.
+            #expect(view.bookCount(pair, .buy) == buys.count && view.bookCount(pair, .sell) == sells.count,
+                    "seed \(seed) height \(height): book \(pair) counts are wrong")
+        }
+        let open = view.markets.flatMap { view.orders($0.terms.pair, side: .buy) + view.orders($0.terms.pair, side: .sell) }
+        for owner in (0..<4).map(who) {
+            let mine = open.filter { $0.owner == owner }
+            #expect(view.openCount(owner) == mine.count && view.openOrders(of: owner).map(\.id) == mine.map(\.id).sorted(),
+                    "seed \(seed) height \(height): an owner's order keys are wrong")
+        }
+        for h in height...(height + 10) {
+            #expect(view.expiryCount(h) == open.filter { $0.expiry == h }.count, "seed \(seed) height \(height): expiry count at \(h) is wrong")
         }
         for asset in [UInt32(0), 1, 2] {
             #expect(view.balance(of: ExchangeModule.address, asset: asset) == locked[asset],

@@ -68,14 +68,25 @@ import KusariCore
         let b1 = try run([create], genesis, 1)
         let terms = MarketTerms(pair: gold, lotSize: 10_000, tickSize: 10, minLots: 1, makerFeeBps: 10, takerFeeBps: 20)
         let b2 = try run([try Transaction(chainId: 3, key: alice, nonce: 1, exchange: .createMarket(terms), fee: 1_000)], b1.state, 2)
-        let b3 = try run([sell,
-                          try Transaction(chainId: 3, key: bob, nonce: 0,
-                                          exchange: .placeOrder(OrderTerms(pair: gold, side: .buy, price: 1_200, lots: 3)), fee: 1_000),
-                          try Transaction(chainId: 3, key: carol, nonce: 0,
-                                          exchange: .placeOrder(OrderTerms(pair: gold, side: .buy, price: 1_100, lots: 4)), fee: 1_000)],
-                         b2.state, 3)
+        let b3Orders = [try Transaction(chainId: 3, key: bob, nonce: 0,
+                                        exchange: .placeOrder(OrderTerms(pair: gold, side: .buy, price: 1_200, lots: 3)), fee: 1_000),
+                        try Transaction(chainId: 3, key: carol, nonce: 0,
+                                        exchange: .placeOrder(OrderTerms(pair: gold, side: .buy, price: 1_100, lots: 4)), fee: 1_000)]
+        let b3 = try run([sell] + b3Orders, b2.state, 3)
         #expect((b1.receipts + b2.receipts + b3.receipts).allSatisfy { $0.succeeded })
         let clearing = try #require(b3.clearings.first)
+        // The crossing walk over the block's three orders (none rested before).
+        func side(_ o: [Transaction], _ s: OrderSide) -> () -> AuctionOrder? {
+            var orders = o.compactMap { t -> AuctionOrder? in
+                guard case .exchange(.placeOrder(let terms)) = t.action, terms.side == s else { return nil }
+                return AuctionOrder(id: t.id, side: s, price: terms.price, lots: terms.lots, height: 3)
+            }.sorted(by: BatchAuction.precedes)
+            return { orders.isEmpty ? nil : orders.removeFirst() }
+        }
+        let placed = [sell] + b3Orders
+        let crossing = try #require(BatchAuction.crossing(nextBuy: side(placed, .buy), nextSell: side(placed, .sell)))
+        #expect(UInt64(crossing.orders.count) == (try number("crossingRead")))
+        #expect(crossing.candidates == (try number("candidatesFrom"))...(try number("candidatesTo")))
         for level in clearing.levels {
             #expect(fields["level\(level.price)"] == "D=\(level.demand),S=\(level.supply)")
         }
@@ -83,6 +94,16 @@ import KusariCore
         #expect(clearing.price == (try number("clearingPrice")))
         #expect(clearing.lots == (try number("matchedLots")))
         let view = ExchangeView(state: b3.state)
+        #expect(Hex.encode(ExchangeKey.bookCount(gold, .buy)) == (try text("bookCountBuyKey")))
+        let storage = b3.state.storage(ExchangeModule.address)
+        #expect(storage.value(ExchangeKey.bookCount(gold, .buy)).map(Hex.encode) == (try text("bookCountBuy")))
+        #expect(storage.value(ExchangeKey.bookCount(gold, .sell)) == nil)
+        let carolBuy = b3.state.storage(ExchangeModule.address).entries(prefix: ExchangeKey.ownerOrders(who(carol)))
+        #expect(carolBuy.map { Hex.encode($0.key) } == [try text("carolOwnerKey")] && carolBuy.map(\.value) == [[0x01]])
+        #expect(view.openOrders(of: who(carol)).map(\.id.hex) == [try text("carolOrderId")])
+        #expect(Hex.encode(ExchangeKey.openCount(who(carol))) == (try text("carolOpenCountKey")))
+        #expect(Hex.encode(ExchangeKey.expiryCount(10)) == (try text("expiryCountKey10")))
+        #expect(storage.value(ExchangeKey.openCount(who(carol))).map(Hex.encode) == (try text("carolOpenCount")))
         #expect(view.balance(of: who(bob), asset: 1) == (try number("bobReceivesGold")))
         let ksr = 1_000 * Amount.unitsPerKSR
         #expect(b3.state.account(who(bob)).balance == ksr - 1_000 - 3 * 1_200 + (try number("bobRefundKsr")))
