@@ -209,9 +209,9 @@ extension StakingSession {
     /// Forgets the sets no height from h − 1 on can use: those before the last one taking
     /// effect at or before h − 1.
     func pruneVotingSets() {
-        let floor = block.height > 0 ? block.height - 1 : 0
+        let oldest = block.height > 0 ? block.height - 1 : 0
         let sets = store.scan([0x0a]).compactMap { e in StakingKey.u64(Array(e.key.dropFirst())).map { (e.key, $0) } }
-        guard let keep = sets.lastIndex(where: { $0.1 <= floor }), keep > 0 else { return }
+        guard let keep = sets.lastIndex(where: { $0.1 <= oldest }), keep > 0 else { return }
         for (key, _) in sets[..<keep] { store.set(key, nil) }
     }
 }

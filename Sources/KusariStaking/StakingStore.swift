@@ -137,27 +137,34 @@ public struct StakingView: StakingStore, Sendable {
         return v.rewardIndex.subtracting(d.rewardIndex).owed(shares: d.shares) ?? 0
     }
 
-    /// Every delegation, as (validator, delegator, shares, unpaid rewards), by validator then delegator.
-    public var delegations: [(validator: AddressPayload, delegator: AddressPayload, shares: UInt64, rewards: UInt64)] {
-        scan([0x03]).compactMap { e in
+    /// One delegation: its validator and delegator, its shares and its unpaid rewards.
+    public typealias Delegation = (validator: AddressPayload, delegator: AddressPayload, shares: UInt64, rewards: UInt64)
+    /// One unbonding entry: who, from which validator, when, how much.
+    public typealias Unbonding = (validator: AddressPayload, delegator: AddressPayload, release: UInt64, amount: UInt64)
+    /// One slashing: the validator, the height of the block that slashed, and the record.
+    public typealias Slash = (validator: AddressPayload, height: UInt64, record: SlashRecord)
+
+    /// Every delegation, by validator then delegator.
+    public var delegations: [Delegation] {
+        scan([0x03]).compactMap { e -> Delegation? in
             guard e.key.count == 41, let op = AddressPayload(bytes: e.key[1..<21]), let del = AddressPayload(bytes: e.key[21...]),
                   let d = DelegationRecord(bytes: e.value) else { return nil }
             return (op, del, d.shares, pendingRewards(of: del, with: op))
         }
     }
 
-    /// Every unbonding entry, as (validator, delegator, release height, amount), by validator then release.
-    public var unbonding: [(validator: AddressPayload, delegator: AddressPayload, release: UInt64, amount: UInt64)] {
-        scan([0x05]).compactMap { e in
+    /// Every unbonding entry, by validator then release height.
+    public var unbonding: [Unbonding] {
+        scan([0x05]).compactMap { e -> Unbonding? in
             guard e.key.count == 49, let op = AddressPayload(bytes: e.key[1..<21]), let release = StakingKey.u64(Array(e.key[21..<29])),
                   let del = AddressPayload(bytes: e.key[29...]), let amount = StakingKey.u64(e.value) else { return nil }
             return (op, del, release, amount)
         }
     }
 
-    /// Every slashing, as (validator, block height, record), by validator then height.
-    public var slashes: [(validator: AddressPayload, height: UInt64, record: SlashRecord)] {
-        scan([0x0b]).compactMap { e in
+    /// Every slashing, by validator then height.
+    public var slashes: [Slash] {
+        scan([0x0b]).compactMap { e -> Slash? in
             guard e.key.count == 29, let op = AddressPayload(bytes: e.key[1..<21]), let h = StakingKey.u64(Array(e.key[21...])),
                   let r = SlashRecord(bytes: e.value) else { return nil }
             return (op, h, r)

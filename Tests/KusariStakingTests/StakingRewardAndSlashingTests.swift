@@ -73,12 +73,12 @@ import Testing
         #expect(a.status == .tombstoned)
         #expect(a.tokens == 114 * Self.ksr)   // 120 less 5%
         // The entry made before the offence is whole; the one after it lost 5%.
-        #expect(c.view.unbonding.map(\.amount).sorted() == [10 * Self.ksr, 475 * Self.ksr / 10])
+        #expect(c.view.unbonding.map { $0.amount }.sorted() == [10 * Self.ksr, 475 * Self.ksr / 10])
         // 5% of the 20 KSR of shares redelegated to B after the offence is burned there.
         #expect(c.view.stake(of: c.who(2), with: c.who(1)) == 19 * Self.ksr)
         let burned = 6 * Self.ksr + 25 * Self.ksr / 10 + Self.ksr
         #expect(c.view.burned == burned)
-        #expect(c.view.slashes.map(\.record) == [SlashRecord(reason: .doubleSign, offenceHeight: 3, burned: burned)])
+        #expect(c.view.slashes.map { $0.record } == [SlashRecord(reason: .doubleSign, offenceHeight: 3, burned: burned)])
         #expect(c.allBalances + burned == supplyBefore + c.rules.subsidy(height: 6))
         // Out for good: not in the set two heights on, no unjail, no new stake; repeated evidence changes nothing.
         #expect(c.view.votingMembers(at: 8)?.map(\.operatorAddress) == [c.who(1)])
@@ -125,7 +125,7 @@ import Testing
         #expect(a.status == .jailed && a.jailedUntil == 10 && a.missed == 0 && a.windowCount == 0)
         #expect(a.tokens == 100 * Self.ksr - 100 * Self.ksr / 10_000)   // 0.01% burned
         #expect(c.view.burned == 100 * Self.ksr / 10_000)
-        #expect(c.view.slashes.map(\.record) == [SlashRecord(reason: .downtime, offenceHeight: 6, burned: Self.ksr / 100)])
+        #expect(c.view.slashes.map { $0.record } == [SlashRecord(reason: .downtime, offenceHeight: 6, burned: Self.ksr / 100)])
         #expect(c.view.votingMembers(at: 8)?.count == 2)
         #expect(c.view.votingMembers(at: 9)?.map(\.operatorAddress) == [c.who(1)])
         try c.block()

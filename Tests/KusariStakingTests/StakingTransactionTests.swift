@@ -78,8 +78,8 @@ import Testing
         #expect(c.failures == [nil])
         let release = c.height + 10
         #expect(c.last?.receipts[0].output == StakingKey.be(20 * Self.ksr) + StakingKey.be(release))
-        #expect(c.view.unbonding.map(\.amount) == [20 * Self.ksr])
-        #expect(c.view.unbonding.map(\.release) == [release])
+        #expect(c.view.unbonding.map { $0.amount } == [20 * Self.ksr])
+        #expect(c.view.unbonding.map { $0.release } == [release])
         let before = c.balance(1)
         while c.height < release - 1 { try c.block() }
         #expect(c.balance(1) == before)
@@ -90,7 +90,7 @@ import Testing
         try c.block([c.tx(1, .undelegate(validator: c.who(0), amount: 0))])
         #expect(c.failures == [nil])
         #expect(c.view.stake(of: c.who(1), with: c.who(0)) == nil)
-        #expect(c.view.unbonding.map(\.amount) == [30 * Self.ksr])
+        #expect(c.view.unbonding.map { $0.amount } == [30 * Self.ksr])
     }
 
     @Test func everyRefusalSaysWhy() throws {
