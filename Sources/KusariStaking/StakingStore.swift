@@ -7,6 +7,8 @@ protocol StakingStore {
     func value(_ key: [UInt8]) -> [UInt8]?
     /// The module account's entries under `prefix`, in key order.
     func scan(_ prefix: [UInt8]) -> [StorageEntry]
+    /// The module account's smallest key under `prefix` after `after` (or after nothing).
+    func next(_ prefix: [UInt8], after: [UInt8]?) -> [UInt8]?
 }
 
 extension StakingStore {
@@ -38,11 +40,14 @@ extension StakingStore {
         return found
     }
 
-    /// The validators that may vote, most stake first (ties: smaller operator address first), at most `limit`.
+    /// The validators that may vote, most stake first (ties: smaller operator address first), at
+    /// most `limit`: a walk of the power index's first `limit` keys, whatever its length.
     func topByStake(_ limit: Int) -> [VotingMember] {
         var members: [VotingMember] = []
-        for e in scan([0x04]) where members.count < limit {
-            guard e.key.count == 29, let op = AddressPayload(bytes: e.key[9...]), let v = validator(op) else { continue }
+        var cursor: [UInt8]? = nil
+        while members.count < limit, let key = next([0x04], after: cursor) {
+            cursor = key
+            guard key.count == 29, let op = AddressPayload(bytes: key[9...]), let v = validator(op) else { continue }
             members.append(VotingMember(operatorAddress: op, consensusKey: v.consensusKey, power: v.power))
         }
         return members
@@ -57,6 +62,7 @@ struct WorkspaceStakingStore: StakingStore {
 
     func value(_ key: [UInt8]) -> [UInt8]? { ledger.storageGet(module, key: key) }
     func scan(_ prefix: [UInt8]) -> [StorageEntry] { ledger.storageScan(module, prefix: prefix) }
+    func next(_ prefix: [UInt8], after: [UInt8]?) -> [UInt8]? { ledger.storageNext(module, prefix: prefix, after: after) }
 
     /// Writes `value` (nil removes), marking the module account as holding storage first.
     func set(_ key: [UInt8], _ value: [UInt8]?) {
@@ -111,6 +117,7 @@ public struct StakingView: StakingStore, Sendable {
 
     func value(_ key: [UInt8]) -> [UInt8]? { storage.value(key) }
     func scan(_ prefix: [UInt8]) -> [StorageEntry] { Array(storage.entries(prefix: prefix)) }
+    func next(_ prefix: [UInt8], after: [UInt8]?) -> [UInt8]? { storage.next(prefix: prefix, after: after) }
 
     /// The validator set members (consensus key and power) that vote at `height`, in the
     /// order most stake first; nil when staking has fixed no set for that height (the state

@@ -138,6 +138,32 @@ import Testing
         #expect(c.view.votingMembers(at: 11)?.map(\.operatorAddress) == [c.who(1)])
     }
 
+    /// Lazy accounting: a block's staking work does not grow with the number of delegations.
+    /// An empty block signed by both validators writes the same module keys with 1 delegator
+    /// as with 60, and every delegator's reward is still exact when it is withdrawn.
+    @Test func aBlockWritesAsMuchWithSixtyDelegatorsAsWithOne() throws {
+        func writesOfAnEmptyBlock(delegators: Int) throws -> (Int, StakingTestChain) {
+            let c = try Chain(parameters: Self.parameters(), accounts: 2 + delegators)
+            try c.block([c.create(0, bond: 100 * Self.ksr), c.create(1, bond: 100 * Self.ksr)]
+                        + (2..<(2 + delegators)).map { try c.tx($0, .delegate(validator: c.who(0), amount: 10 * Self.ksr)) })
+            while c.height < 4 { try c.block() }
+            let applied = try c.block()
+            let module = applied.storageUndo.first { $0.0 == StakingModule.address }?.1.count ?? 0
+            return (module, c)
+        }
+        let (one, _) = try writesOfAnEmptyBlock(delegators: 1)
+        let (sixty, c) = try writesOfAnEmptyBlock(delegators: 60)
+        #expect(one == sixty, "module keys written by one block: \(one) with 1 delegator, \(sixty) with 60")
+        #expect(one <= 4)
+        // Every delegator is owed the same (equal stakes), and withdrawing pays exactly that.
+        let owed = c.view.pendingRewards(of: c.who(2), with: c.who(0))
+        #expect(owed > 0)
+        #expect((2..<62).allSatisfy { c.view.pendingRewards(of: c.who($0), with: c.who(0)) == owed })
+        let before = c.balance(30)
+        try c.block([c.tx(30, .withdrawRewards(validator: c.who(0)))], signers: [])
+        #expect(c.balance(30) == before - Chain.fee + owed)
+    }
+
     @Test func theSetIsTheTopNByStakeTiesByAddress() throws {
         let c = try Chain(parameters: Self.parameters(), accounts: 3)
         try c.block([c.create(0, bond: 10 * Self.ksr), c.create(1, bond: 10 * Self.ksr), c.create(2, bond: 10 * Self.ksr)])
