@@ -29,6 +29,7 @@ public protocol StakingBlock: AnyObject {
 public struct ConsensusRecord: Hashable, Sendable {
     /// One precommit of the previous block's commit.
     public struct Signer: Hashable, Sendable {
+        /// The signer's consensus key.
         public var consensusKey: PublicKey
         /// The voting power the signer had in the set that voted.
         public var power: UInt64
@@ -41,7 +42,9 @@ public struct ConsensusRecord: Hashable, Sendable {
 
     /// One piece of double-sign evidence: the offender and the height of its two votes.
     public struct Offence: Hashable, Sendable {
+        /// The offender's consensus key.
         public var consensusKey: PublicKey
+        /// The height both conflicting votes were for.
         public var height: UInt64
 
         public init(consensusKey: PublicKey, height: UInt64) {
@@ -63,7 +66,9 @@ public struct ConsensusRecord: Hashable, Sendable {
 
 /// The executor and its block's consensus record, passed to ``BlockApplication``.
 public struct StakingContext: Sendable {
+    /// The staking rules (KusariStaking's `StakingEngine`).
     public var executor: any StakingExecutor
+    /// What consensus resolved for the block being applied.
     public var consensus: ConsensusRecord
 
     public init(executor: any StakingExecutor, consensus: ConsensusRecord = ConsensusRecord()) {

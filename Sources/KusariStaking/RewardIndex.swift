@@ -7,11 +7,15 @@ import KusariCore
 /// used, so the index may wrap: a difference is exact while the rewards it stands for
 /// fit in 64 bits, which every amount of KSR does.
 public struct RewardIndex: Hashable, Sendable {
+    /// The whole base units per share.
     public var high: UInt64
+    /// The fraction, in 2^-64 base units per share.
     public var low: UInt64
 
+    /// The index of a new validator.
     public static let zero = RewardIndex(high: 0, low: 0)
 
+    /// The index `high × 2^64 + low`.
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low

@@ -3,6 +3,7 @@ import KusariCore
 /// The ledger's ``StakingExecutor``: proof of stake's rules (docs/protocol.md 20). It keeps
 /// no state of its own; each block gets a ``StakingSession``.
 public final class StakingEngine: StakingExecutor, Sendable {
+    /// The chain's staking parameters.
     public let parameters: StakingParameters
 
     /// An engine with `parameters`; nil when they are refused (``StakingParameters/problem``).

@@ -79,8 +79,11 @@ public enum ValidatorStatus: UInt8, Hashable, Sendable, CustomStringConvertible 
 /// status u8 ‖ jailed-until u64 ‖ tokens u64 ‖ shares u64 ‖ reward index 16 ‖
 /// commission changed at u64 ‖ window count u64 ‖ missed u64 ‖ created at u64 (107 bytes).
 public struct ValidatorRecord: Hashable, Sendable {
+    /// The account that created the validator (it names the validator).
     public var operatorAddress: AddressPayload
+    /// The key that signs its votes and proposals.
     public var consensusKey: PublicKey
+    /// The share of its rewards kept as commission, in basis points.
     public var commissionBps: UInt16
     public var status: ValidatorStatus
     /// The first height an unjail may be applied at.
@@ -91,11 +94,13 @@ public struct ValidatorRecord: Hashable, Sendable {
     public var shares: UInt64
     /// Rewards per share since the validator was created (``RewardIndex``).
     public var rewardIndex: RewardIndex
+    /// The height of the last commission change (creation counts as one).
     public var commissionChangedAt: UInt64
     /// Commits counted in the downtime window since it last started (capped only by the window's use).
     public var windowCount: UInt64
     /// Commits of the window the validator missed.
     public var missed: UInt64
+    /// The height of its create-validator.
     public var createdAt: UInt64
 
     /// Voting power: bonded stake in whole KSR.
@@ -157,7 +162,9 @@ public struct ValidatorRecord: Hashable, Sendable {
 /// A delegation as stored under `03 ‖ operator ‖ delegator`: shares u64 ‖ reward index 16,
 /// the validator's index when the delegation's rewards were last paid.
 public struct DelegationRecord: Hashable, Sendable {
+    /// The delegation's part of its validator's shares.
     public var shares: UInt64
+    /// The validator's reward index when the delegation's rewards were last paid.
     public var rewardIndex: RewardIndex
 
     var encoded: [UInt8] {
@@ -182,8 +189,11 @@ public struct DelegationRecord: Hashable, Sendable {
 /// One member of a voting set, in the shape KusariBFT's `ValidatorUpdate` takes (its consensus
 /// key and power) with its operator. Stored as operator 20 ‖ consensus key 32 ‖ power u64.
 public struct VotingMember: Hashable, Sendable {
+    /// The validator (its operator's address).
     public var operatorAddress: AddressPayload
+    /// The key that votes.
     public var consensusKey: PublicKey
+    /// Voting power: bonded stake in whole KSR.
     public var power: UInt64
 
     static func encode(_ members: [VotingMember]) -> [UInt8] {
@@ -214,11 +224,13 @@ public struct VotingMember: Hashable, Sendable {
 /// Why stake was burned: reason u8 (1 double signing, 2 downtime) ‖ offence height u64 ‖ burned u64,
 /// under `0b ‖ operator ‖ height` (the height of the block that slashed).
 public struct SlashRecord: Hashable, Sendable {
+    /// The offence.
     public enum Reason: UInt8, Hashable, Sendable {
         case doubleSign = 1
         case downtime = 2
     }
     public var reason: Reason
+    /// The height of the double vote, or of the last commit counted for downtime.
     public var offenceHeight: UInt64
     /// Base units burned: bonded, unbonding and redelegated stake together.
     public var burned: UInt64
