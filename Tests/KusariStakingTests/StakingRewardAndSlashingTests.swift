@@ -164,6 +164,25 @@ import Testing
         #expect(c.balance(30) == before - Chain.fee + owed)
     }
 
+    /// How a genesis can bond its validators (Cosmos's gentxs): signed create-validator
+    /// transactions applied at height 0, fee 0. Their set takes effect at height 2; height 1
+    /// votes with the genesis's own BFT validators.
+    @Test func createValidatorTransactionsAtHeightZeroGiveTheSetFromHeightTwo() throws {
+        let c = try Chain(parameters: Self.parameters(), accounts: 2)
+        let gentxs = try [0, 1].map { i in
+            try c.tx(i, .createValidator(consensusKey: c.consensusKeys[i].publicKey, commissionBps: 0,
+                                         selfBond: UInt64(10 + i) * Self.ksr), fee: 0)
+        }
+        let applied = try BlockApplication.execute(gentxs, on: c.state, height: 0, time: 0, beneficiary: .zero, rules: c.rules,
+                                                   staking: StakingContext(executor: c.engine))
+        #expect(applied.receipts.allSatisfy { $0.succeeded })
+        #expect(applied.subsidy == 0 && applied.fees == 0)
+        let view = StakingView(state: applied.state)
+        #expect(view.votingMembers(at: 1) == nil)
+        #expect(view.votingMembers(at: 2)?.map { $0.power } == [11, 10])
+        #expect(view.votingMembers(at: 2)?.map { $0.consensusKey } == [c.consensusKeys[1].publicKey, c.consensusKeys[0].publicKey])
+    }
+
     @Test func theSetIsTheTopNByStakeTiesByAddress() throws {
         let c = try Chain(parameters: Self.parameters(), accounts: 3)
         try c.block([c.create(0, bond: 10 * Self.ksr), c.create(1, bond: 10 * Self.ksr), c.create(2, bond: 10 * Self.ksr)])
