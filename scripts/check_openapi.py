@@ -174,7 +174,7 @@ def main():
                     ("GET", "/v1/contracts/{address}"), ("GET", "/v1/contracts/{address}/storage"),
                     ("GET", "/v1/contracts/{address}/storage/{key}"), ("POST", "/v1/contracts/{address}/query"),
                     ("GET", "/v1/assets"), ("GET", "/v1/assets/{asset}"), ("GET", "/v1/accounts/{address}/assets"),
-                    ("GET", "/v1/accounts/{address}/orders"), ("GET", "/v1/markets"), ("GET", "/v1/markets/{market}"),
+                    ("GET", "/v1/accounts/{address}/orders"), ("GET", "/v1/accounts/{address}/fills"), ("GET", "/v1/markets"), ("GET", "/v1/markets/{market}"),
                     ("GET", "/v1/markets/{market}/book"), ("GET", "/v1/markets/{market}/trades"),
                     ("GET", "/v1/markets/{market}/candles"), ("GET", "/v1/orders/{id}"), ("GET", "/v1/blocks/{ref}/clearings")}
     c.result(ops == expected_ops, "spec documents exactly the node's routes",
@@ -545,6 +545,9 @@ def check_exchange(c, account, tip):
         c.check("GET /v1/accounts/{miner}/assets", "GET", f"/v1/accounts/{account}/assets", "/v1/accounts/{address}/assets", 200,
                 extra=lambda j: None if j["balances"] and j["balances"][0]["symbol"] == "KSR" else "KSR is not listed first")
         c.check("GET /v1/accounts/{miner}/orders", "GET", f"/v1/accounts/{account}/orders", "/v1/accounts/{address}/orders", 200)
+        c.check("GET /v1/accounts/{miner}/fills", "GET", f"/v1/accounts/{account}/fills?limit=5", "/v1/accounts/{address}/fills", 200)
+        c.check("GET /v1/accounts/{miner}/fills?limit=0", "GET", f"/v1/accounts/{account}/fills?limit=0",
+                "/v1/accounts/{address}/fills", 400, expect_code="bad_request")
     c.check("GET /v1/accounts/x/assets", "GET", "/v1/accounts/x/assets", "/v1/accounts/{address}/assets", 400,
             expect_code="bad_address")
     c.check("GET /v1/blocks/{tip}/clearings", "GET", f"/v1/blocks/{tip}/clearings", "/v1/blocks/{ref}/clearings", 200)

@@ -26,7 +26,8 @@ from check import AddressError, parse_address  # noqa: E402
 
 ADDRESS_PATHS = {"/v1/accounts/{address}", "/v1/accounts/{address}/txs", "/v1/contracts/{address}",
                  "/v1/contracts/{address}/storage", "/v1/contracts/{address}/storage/{key}",
-                 "/v1/contracts/{address}/query", "/v1/accounts/{address}/assets", "/v1/accounts/{address}/orders"}
+                 "/v1/contracts/{address}/query", "/v1/accounts/{address}/assets", "/v1/accounts/{address}/orders",
+                 "/v1/accounts/{address}/fills"}
 
 
 @schemathesis.check

@@ -38,6 +38,15 @@ extension API {
                                                     orders: s.view.openOrders(of: address).map { views.order($0, names: names) }))
         }
 
+        router.get("/v1/accounts/:address/fills") { request, context -> Response in
+            let address = try Path.address(context.parameters.get("address") ?? "", network: network)
+            let limit = try Query.limit(request)
+            let before = try Query.uint(request, "before")
+            let s = await node.exchangeSnapshot()
+            let page = try await node.fills(of: address, limit: limit, before: before)
+            return JSONBody.response(views.fills(page, of: address, height: s.height, names: ExchangeNames(s.view)))
+        }
+
         router.get("/v1/markets") { _, _ -> Response in
             let s = await node.exchangeSnapshot()
             let names = ExchangeNames(s.view)

@@ -73,6 +73,30 @@ extension View {
         package let failure: String?
         /// Its fills (in `GET /v1/orders/{id}`; left out of listings).
         package let fills: [OrderFillView]?
+        /// How a closed order left the book (in `GET /v1/orders/{id}`; left out otherwise, and
+        /// when the node cannot tell).
+        package var closedBy: ClosedBy? = nil
+    }
+    /// Why and when an order left the book with lots unfilled.
+    package struct ClosedBy: Encodable {
+        /// `cancelled`, `expired`, `immediate` or `post-only-crossed`.
+        package let reason: String
+        package let height: UInt64
+        /// The cancelling transaction; left out unless cancelled.
+        package let cancel: String?
+    }
+    /// One fill of an account's order (`GET /v1/accounts/{address}/fills`).
+    package struct AccountFill: Encodable {
+        package let height: UInt64, time: UInt64, market: String, pair: String, order: String, side: String
+        package let price: UInt64, lots: UInt64, fee: UInt64
+        /// The asset the fee was taken in: what the order received.
+        package let feeAsset: AssetRef
+        package let maker: Bool
+    }
+    package struct AccountFills: Encodable {
+        package let address: String, height: UInt64, fills: [AccountFill]
+        /// The `before` of the next page; left out when the walk reached genesis.
+        package let next: UInt64?
     }
     package struct OrderList: Encodable { package let address: String, height: UInt64, orders: [Order] }
 
@@ -168,7 +192,17 @@ extension Views {
                           filledLots: filled, expiry: t.expiry == 0 ? nil : t.expiry, status: o.status.rawValue, height: o.height,
                           failure: o.failure,
                           fills: o.fills.map { View.OrderFillView(height: $0.height, price: $0.price, lots: $0.fill.lots,
-                                                                  fee: $0.fill.fee, maker: $0.fill.maker) })
+                                                                  fee: $0.fill.fee, maker: $0.fill.maker) },
+                          closedBy: o.closing.map { View.ClosedBy(reason: $0.reason.rawValue, height: $0.height, cancel: $0.cancel?.hex) })
+    }
+
+    /// A page of an account's fills.
+    package func fills(_ page: AccountFills, of owner: AddressPayload, height: UInt64, names: ExchangeNames) -> View.AccountFills {
+        View.AccountFills(address: address(owner), height: height, fills: page.fills.map { f in
+            View.AccountFill(height: f.height, time: f.time, market: names.market(f.pair), pair: ExchangeNames.pair(f.pair),
+                             order: f.fill.order.hex, side: f.fill.side.description, price: f.price, lots: f.fill.lots, fee: f.fill.fee,
+                             feeAsset: names.asset(f.fill.side == .buy ? f.pair.base : f.pair.quote), maker: f.fill.maker)
+        }, next: page.scannedTo)
     }
 
     package func book(_ b: MarketBook, names: ExchangeNames) -> View.Book {
@@ -229,16 +263,18 @@ extension Views {
             v.minLots = m.minLots
             v.makerFeeBps = m.makerFeeBps
             v.takerFeeBps = m.takerFeeBps
-        case .placeOrder(let o):
-            v.market = names.market(o.pair)
-            v.pair = ExchangeNames.pair(o.pair)
-            v.side = o.side.description
-            v.type = o.type.description
-            v.price = o.price
-            v.lots = o.lots
-            v.expiry = o.expiry == 0 ? nil : o.expiry
-        case .cancelOrder(let id):
-            v.order = id.hex
+        case .placeOrder, .cancelOrder, .replaceOrder:
+            // A replace names the order it cancels and the one it places.
+            v.order = action.cancelledOrder?.hex
+            if let o = action.placedOrder {
+                v.market = names.market(o.pair)
+                v.pair = ExchangeNames.pair(o.pair)
+                v.side = o.side.description
+                v.type = o.type.description
+                v.price = o.price
+                v.lots = o.lots
+                v.expiry = o.expiry == 0 ? nil : o.expiry
+            }
         }
         return v
     }

@@ -647,6 +647,32 @@ paths:
         "429": {$ref: "#/components/responses/ReadRateLimited"}
         default: {$ref: "#/components/responses/InternalError"}
 
+  /v1/accounts/{address}/fills:
+    get:
+      tags: [exchange]
+      operationId: getAccountFills
+      summary: The fills of an account's orders, newest first.
+      description: |
+        Every fill of the account's orders in the auctions of the best chain,
+        newest first, read from at most 2,000 blocks below `before` (exclusive;
+        default above the tip). Whole blocks are read, so a page may hold a
+        few more than `limit`. `next` is the lowest height read: pass it as
+        `before` for the next page; it is left out once the walk reached
+        genesis.
+      parameters:
+        - $ref: "#/components/parameters/Address"
+        - $ref: "#/components/parameters/Limit"
+        - $ref: "#/components/parameters/BeforeHeight"
+      responses:
+        "200":
+          description: A page of fills.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/AccountFills"}
+        "400": {$ref: "#/components/responses/BadAddressOrRequest"}
+        "429": {$ref: "#/components/responses/ReadRateLimited"}
+        default: {$ref: "#/components/responses/InternalError"}
+
   /v1/markets:
     get:
       tags: [exchange]
@@ -770,8 +796,10 @@ paths:
         `pending` while its transaction waits in the mempool; `refused` when
         the exchange refused it in its block (`failure` says why); `open`
         while it rests on the book; `filled` when every lot traded; `closed`
-        when it left the book with lots unfilled (cancelled, expired, or what
-        an immediate-or-cancel, market or crossing post-only order had left).
+        when it left the book with lots unfilled (`closedBy` says how:
+        cancelled, replaced, expired, or what an immediate-or-cancel, market or
+        crossing post-only order had left). An order placed by a replace-order
+        transaction is found by that transaction's id.
         Fills are those found in the 2,000 blocks from its placement.
       parameters:
         - name: id
@@ -1264,7 +1292,6 @@ components:
       name: before
       in: query
       required: false
-      description: Only blocks below this height (default all, from the tip).
       description: Only blocks (or transactions in blocks) with heights below this one; default none.
       schema: {type: integer, minimum: 0, maximum: 18446744073709551615}
     KeyPrefix:
@@ -2077,7 +2104,7 @@ components:
         size: {type: integer, minimum: 100, maximum: 196751, description: Encoded size in bytes.}
         kind:
           type: string
-          enum: [transfer, deploy, call, create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order]
+          enum: [transfer, deploy, call, create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order, replace-order]
         contract: {$ref: "#/components/schemas/ContractAction"}
         exchange: {$ref: "#/components/schemas/ExchangeAction"}
     ContractAction:
@@ -2780,6 +2807,51 @@ components:
         height: {$ref: "#/components/schemas/Height"}
         failure: {type: string, description: Why the exchange refused it.}
         fills: {type: array, items: {$ref: "#/components/schemas/OrderFill"}}
+        closedBy: {$ref: "#/components/schemas/ClosedBy"}
+    ClosedBy:
+      type: object
+      description: How a closed order left the book with lots unfilled (left out when the node cannot tell).
+      required: [reason, height]
+      additionalProperties: false
+      properties:
+        reason:
+          type: string
+          enum: [cancelled, replaced, expired, immediate, post-only-crossed]
+          description: |
+            cancelled: its owner cancelled it (`cancel` is that transaction);
+            replaced: its owner replaced it by a new order (`cancel` is that
+            transaction, whose id is the new order's);
+            expired: it left at the end of its expiry height; immediate: an
+            immediate-or-cancel or market order, whose unfilled rest was
+            cancelled after its own block's auction; post-only-crossed: a
+            post-only order that would have crossed the book.
+        height: {$ref: "#/components/schemas/Height"}
+        cancel: {$ref: "#/components/schemas/Hash"}
+    AccountFill:
+      type: object
+      required: [height, time, market, pair, order, side, price, lots, fee, feeAsset, maker]
+      additionalProperties: false
+      properties:
+        height: {$ref: "#/components/schemas/Height"}
+        time: {$ref: "#/components/schemas/UInt64"}
+        market: {$ref: "#/components/schemas/MarketName"}
+        pair: {$ref: "#/components/schemas/PairName"}
+        order: {$ref: "#/components/schemas/Hash"}
+        side: {type: string, enum: [buy, sell]}
+        price: {type: integer, minimum: 1, description: The auction's clearing price in quote units per lot.}
+        lots: {type: integer, minimum: 1}
+        fee: {$ref: "#/components/schemas/UInt64", description: Taken from what the order received, in `feeAsset`'s base units.}
+        feeAsset: {$ref: "#/components/schemas/AssetRef"}
+        maker: {type: boolean, description: True when the order rested from an earlier block (it paid the maker fee).}
+    AccountFills:
+      type: object
+      required: [address, height, fills]
+      additionalProperties: false
+      properties:
+        address: {$ref: "#/components/schemas/Address"}
+        height: {$ref: "#/components/schemas/Height"}
+        fills: {type: array, items: {$ref: "#/components/schemas/AccountFill"}}
+        next: {$ref: "#/components/schemas/Height"}
     OrderList:
       type: object
       required: [address, height, orders]
@@ -2836,7 +2908,7 @@ components:
       required: [action]
       additionalProperties: false
       properties:
-        action: {type: string, enum: [create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order]}
+        action: {type: string, enum: [create-asset, mint-asset, transfer-asset, create-market, place-order, cancel-order, replace-order]}
         asset: {$ref: "#/components/schemas/AssetId"}
         symbol: {$ref: "#/components/schemas/Symbol"}
         decimals: {type: integer, minimum: 0, maximum: 18}

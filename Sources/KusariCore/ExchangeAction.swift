@@ -1,5 +1,5 @@
 /// What an exchange transaction does (docs/protocol.md 19.2): create, mint or move an
-/// asset, open a market, place or cancel an order. The exchange's rules run them
+/// asset, open a market, place, cancel or replace an order. The exchange's rules run them
 /// (KusariCore's ``ExchangeExecutor``, implemented by KusariExchange); their bytes are
 /// here because they are part of the transaction's encoding and signature.
 public enum ExchangeAction: Hashable, Sendable {
@@ -15,8 +15,11 @@ public enum ExchangeAction: Hashable, Sendable {
     case placeOrder(OrderTerms)
     /// Cancels one of the sender's open orders.
     case cancelOrder(Hash256)
+    /// Cancels one of the sender's open orders and places a new one in its place, all or
+    /// nothing; the new order's id is the transaction's id.
+    case replaceOrder(Hash256, OrderTerms)
 
-    /// The kind byte (32-37; 38-47 are kept for the exchange's later transactions).
+    /// The kind byte (32-38; 39-47 are kept for the exchange's later transactions).
     public var kind: UInt8 {
         switch self {
         case .createAsset: return 32
@@ -25,11 +28,28 @@ public enum ExchangeAction: Hashable, Sendable {
         case .createMarket: return 35
         case .placeOrder: return 36
         case .cancelOrder: return 37
+        case .replaceOrder: return 38
+        }
+    }
+
+    /// The order this action places (a place or a replace), if any: its id is the transaction's.
+    public var placedOrder: OrderTerms? {
+        switch self {
+        case .placeOrder(let o), .replaceOrder(_, let o): return o
+        default: return nil
+        }
+    }
+
+    /// The order this action takes off the book (a cancel or a replace), if any.
+    public var cancelledOrder: Hash256? {
+        switch self {
+        case .cancelOrder(let id), .replaceOrder(let id, _): return id
+        default: return nil
         }
     }
 
     /// The kind bytes the exchange uses.
-    public static let kinds: ClosedRange<UInt8> = 32...37
+    public static let kinds: ClosedRange<UInt8> = 32...38
 
     /// A short name for views and logs.
     public var name: String {
@@ -40,6 +60,7 @@ public enum ExchangeAction: Hashable, Sendable {
         case .createMarket: return "create-market"
         case .placeOrder: return "place-order"
         case .cancelOrder: return "cancel-order"
+        case .replaceOrder: return "replace-order"
         }
     }
 
@@ -52,6 +73,7 @@ public enum ExchangeAction: Hashable, Sendable {
         case .createMarket: return 8 + 24 + 4
         case .placeOrder: return 8 + 2 + 24
         case .cancelOrder: return 32
+        case .replaceOrder: return 32 + 8 + 2 + 24
         }
     }
 
@@ -82,15 +104,12 @@ public enum ExchangeAction: Hashable, Sendable {
             w.writeUInt16(m.makerFeeBps)
             w.writeUInt16(m.takerFeeBps)
         case .placeOrder(let o):
-            w.writeUInt32(o.pair.base)
-            w.writeUInt32(o.pair.quote)
-            w.writeUInt8(o.side.rawValue)
-            w.writeUInt8(o.type.rawValue)
-            w.writeUInt64(o.price)
-            w.writeUInt64(o.lots)
-            w.writeUInt64(o.expiry)
+            o.encode(to: &w)
         case .cancelOrder(let id):
             w.writeHash(id)
+        case .replaceOrder(let id, let o):
+            w.writeHash(id)
+            o.encode(to: &w)
         }
     }
 
@@ -128,20 +147,12 @@ public enum ExchangeAction: Hashable, Sendable {
             if let (field, reason) = m.problem { throw .invalid(field: field, reason: reason) }
             return (.createMarket(m), .zero)
         case 36:
-            let pair = MarketPair(base: try r.readUInt32(field: "base"), quote: try r.readUInt32(field: "quote"))
-            guard let side = OrderSide(rawValue: try r.readUInt8(field: "side")) else {
-                throw .invalid(field: "side", reason: "0 (buy) or 1 (sell)")
-            }
-            let typeByte = try r.readUInt8(field: "type")
-            guard let type = OrderType(rawValue: typeByte) else {
-                throw .invalid(field: "type", reason: "\(typeByte) is not an order type (0 limit, 1 immediate-or-cancel, 2 post-only, 3 market)")
-            }
-            let o = OrderTerms(pair: pair, side: side, type: type, price: try r.readUInt64(field: "price"),
-                               lots: try r.readUInt64(field: "lots"), expiry: try r.readUInt64(field: "expiry"))
-            if let (field, reason) = o.problem { throw .invalid(field: field, reason: reason) }
-            return (.placeOrder(o), .zero)
+            return (.placeOrder(try OrderTerms(from: &r)), .zero)
         case 37:
             return (.cancelOrder(try r.readHash(field: "order")), .zero)
+        case 38:
+            let order = try r.readHash(field: "order")
+            return (.replaceOrder(order, try OrderTerms(from: &r)), .zero)
         default:
             throw .invalid(field: "kind", reason: "unknown transaction kind \(kind)")
         }
@@ -314,5 +325,34 @@ public struct OrderTerms: Hashable, Sendable {
             return ("expiry", "an immediate-or-cancel or market order cannot rest, so it has no expiry")
         }
         return nil
+    }
+}
+
+extension OrderTerms {
+    /// base u32 || quote u32 || side u8 || type u8 || price u64 || lots u64 || expiry u64: the
+    /// body of a place-order transaction, and the tail of a replace-order's (protocol.md 19.2).
+    func encode(to w: inout ByteWriter) {
+        w.writeUInt32(pair.base)
+        w.writeUInt32(pair.quote)
+        w.writeUInt8(side.rawValue)
+        w.writeUInt8(type.rawValue)
+        w.writeUInt64(price)
+        w.writeUInt64(lots)
+        w.writeUInt64(expiry)
+    }
+
+    /// Reads what ``encode(to:)`` writes and checks every rule that needs no state.
+    init(from r: inout ByteReader) throws(CanonicalDecodingError) {
+        let pair = MarketPair(base: try r.readUInt32(field: "base"), quote: try r.readUInt32(field: "quote"))
+        guard let side = OrderSide(rawValue: try r.readUInt8(field: "side")) else {
+            throw .invalid(field: "side", reason: "0 (buy) or 1 (sell)")
+        }
+        let typeByte = try r.readUInt8(field: "type")
+        guard let type = OrderType(rawValue: typeByte) else {
+            throw .invalid(field: "type", reason: "\(typeByte) is not an order type (0 limit, 1 immediate-or-cancel, 2 post-only, 3 market)")
+        }
+        self.init(pair: pair, side: side, type: type, price: try r.readUInt64(field: "price"),
+                  lots: try r.readUInt64(field: "lots"), expiry: try r.readUInt64(field: "expiry"))
+        if let (field, reason) = problem { throw .invalid(field: field, reason: reason) }
     }
 }

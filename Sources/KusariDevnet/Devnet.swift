@@ -99,10 +99,13 @@ public final class Devnet: Sendable {
         }
         renderer.event("control: kusari devnet status|kill N|pause N|resume N|partition 1,2 3,4|heal|delay 1-3 200ms"
                        + (options.directory == ".kusari-devnet" ? "" : " --dir \(options.directory)"))
-        let traffic = TrafficGenerator(rate: options.tps, accounts: accounts, chainId: chainId, supervisor: supervisor)
+        let senders = options.trades ? Array(accounts.prefix(DemoMarket.traders.lowerBound)) : accounts
+        let traffic = TrafficGenerator(rate: options.tps, accounts: senders, chainId: chainId, supervisor: supervisor)
+        let market = DemoMarket(accounts: accounts, chainId: chainId, supervisor: supervisor) { [renderer] in renderer.event($0) }
         let tasks = [
             Task { await monitor.run() },
             Task { await traffic.run() },
+            Task { if options.trades { await market.run() } },
             Task { [self] in
                 while !Task.isCancelled {
                     let faults = mesh.faults
@@ -157,6 +160,7 @@ public final class Devnet: Sendable {
         let faults = mesh.faults
         return [
             "directory": directory.path, "pid": Int(getpid()), "tps": options.tps, "miners": options.miners,
+            "trading": options.trades,
             "consensus": options.consensus.rawValue, "validators": options.validatorCount,
             "nodes": monitor.current.map(\.json),
             "links": ["cut": faults.cut, "delayed": faults.delayed.map { ["link": [$0.0, $0.1], "milliseconds": $0.2] }],
@@ -175,6 +179,10 @@ public final class Devnet: Sendable {
         lines.append("WARNING: these keys are public. Anyone can spend from these accounts; use them on this devnet only.")
         for a in accounts { lines.append("  (\(a.index)) \(a.address.string)  \(a.path)") }
         lines.append("The devnet faucet is funded too: kusari keys devnet-faucet --out faucet.json")
+        if options.trades {
+            lines.append("Accounts \(DemoMarket.traders.lowerBound)-\(DemoMarket.traders.upperBound) trade the demo market \(DemoMarket.symbol)-KSR (--no-trading: they do not);"
+                         + " the transfers are between accounts 0-\(DemoMarket.traders.lowerBound - 1).")
+        }
         lines.append("")
         for c in supervisor.children {
             lines.append("node \(c.index): explorer \(c.apiBase)/   api \(c.apiBase)   p2p 127.0.0.1:\(c.p2pPort)   log \(c.directory)")

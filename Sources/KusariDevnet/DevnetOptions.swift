@@ -8,6 +8,11 @@ public struct DevnetOptions: Sendable {
     public var directory = ".kusari-devnet"
     /// Transfers a second from the traffic generator (0: none).
     public var tps: Double = 20
+    /// Keep the demo market DEMO-KSR trading (demo accounts 7-9, ``DemoMarket``); the
+    /// transfer traffic then uses accounts 0-6 only. Off with a genesis file.
+    public var trading = true
+    /// Whether the demo market trades: ``trading`` with the demo genesis.
+    public var trades: Bool { trading && genesisFile == nil }
     /// Remove the directory's chain first and start over.
     public var reset = false
     /// Node 1's API port if it is free (node N gets this + N - 1); nil: free ports.

@@ -73,11 +73,21 @@ final class ExchangeSession: ExchangeBlock {
         case .placeOrder(let terms):
             try place(terms, id: id, owner: sender)
         case .cancelOrder(let order):
-            guard let record = store.order(order) else { throw .noSuchOrder(order) }
-            guard record.owner == sender else { throw .notYourOrder(order) }
-            close(record)
+            close(try ownOrder(order, of: sender))
+        case .replaceOrder(let order, let terms):
+            // Cancel first, so that the new order may use what the old one locked and is not
+            // refused as a self-trade against it; a refused placement undoes the cancel too.
+            close(try ownOrder(order, of: sender))
+            try place(terms, id: id, owner: sender)
         }
         return []
+    }
+
+    /// The sender's open order `order`.
+    func ownOrder(_ order: Hash256, of sender: AddressPayload) throws(ExchangeError) -> OrderRecord {
+        guard let record = store.order(order) else { throw .noSuchOrder(order) }
+        guard record.owner == sender else { throw .notYourOrder(order) }
+        return record
     }
 
     func createAsset(_ d: AssetDefinition, issuer: AddressPayload, holder: AddressPayload) throws(ExchangeError) -> UInt32 {

@@ -96,14 +96,19 @@ enum ExchangeFormat {
                     row("Tick size", "\(m.tickSize) base units of \(symbol(m.pair.quote, in: view)) per lot"),
                     row("Minimum order", "\(m.minLots) lots"),
                     row("Fees", "maker \(m.makerFeeBps) bps, taker \(m.takerFeeBps) bps")]
-        case .placeOrder(let o):
-            let name = pair(o.pair, in: view)
-            return [row("Market", name, "/market/" + name), row("Side", o.side.description), row("Type", o.type.description),
-                    row(o.type == .market ? "Worst price" : "Limit price", "\(o.price) \(symbol(o.pair.quote, in: view)) base units per lot"),
-                    row("Lots", String(o.lots)),
-                    row("Expiry", o.expiry == 0 ? "none" : "rests up to height \(o.expiry)")]
-        case .cancelOrder(let id):
-            return [row("Order", id.hex, "/tx/" + id.hex)]
+        case .placeOrder, .cancelOrder, .replaceOrder:
+            var rows: [Row] = []
+            if let id = action.cancelledOrder {
+                rows.append(row(action.placedOrder == nil ? "Order" : "Replaces order", id.hex, "/tx/" + id.hex))
+            }
+            if let o = action.placedOrder {
+                let name = pair(o.pair, in: view)
+                rows += [row("Market", name, "/market/" + name), row("Side", o.side.description), row("Type", o.type.description),
+                         row(o.type == .market ? "Worst price" : "Limit price", "\(o.price) \(symbol(o.pair.quote, in: view)) base units per lot"),
+                         row("Lots", String(o.lots)),
+                         row("Expiry", o.expiry == 0 ? "none" : "rests up to height \(o.expiry)")]
+            }
+            return rows
         }
     }
 }
@@ -124,10 +129,10 @@ extension Site {
         out["isExchange"] = true
         out["exchangeName"] = action.name
         out["exchangeRows"] = rows.map(\.values)
-        if case .placeOrder = action, !pending, receipt?.succeeded == true {
+        if action.placedOrder != nil, !pending, receipt?.succeeded == true {
             out["hasOrderStatus"] = true
             out["orderStatus"] = openOrder.map { "open: \($0.lots) of \($0.placedLots) lots left" }
-                ?? "no longer open: filled, cancelled or expired (the market page's auctions show its fills)"
+                ?? "no longer open: filled, cancelled, replaced or expired (the market page's auctions show its fills)"
         }
         guard let receipt else {
             out["exchangeAwaiting"] = true

@@ -78,6 +78,8 @@ public struct OrderInfo: Sendable {
     public var failure: String?
     /// Its fills, oldest first, from at most ``Node/maxTradeScan`` blocks from its placement.
     public var fills: [OrderFillRecord]
+    /// How it left the book (closed orders only; nil when that cannot be told).
+    public var closing: OrderClosing? = nil
 }
 
 /// A block's auctions with the block they belong to.
@@ -155,7 +157,7 @@ extension Node {
             if case .notFound = error { throw .notFound("order \(id)") }
             throw error
         }
-        guard case .placeOrder(let terms)? = info.tx.exchangeAction else {
+        guard let terms = info.tx.exchangeAction?.placedOrder else {
             throw .notFound("order \(id) (transaction \(id) places no order)")
         }
         var order = OrderInfo(id: id, owner: info.tx.from, terms: terms, status: .pending, height: info.height,
@@ -180,6 +182,7 @@ extension Node {
         } else {
             let filled = order.fills.reduce(UInt64(0)) { $0 &+ $1.fill.lots }
             order.status = filled >= terms.lots ? .filled : .closed
+            if order.status == .closed { order.closing = try closing(of: id, terms: terms, owner: order.owner, placed: placed) }
         }
         return order
     }

@@ -38,6 +38,7 @@ struct DevnetCommand: AsyncParsableCommand {
         @Option(help: "Least seconds between two blocks of one miner (default: the devnet's 2 s).") var minerInterval: Double?
         @Option(help: "A genesis file instead of the demo genesis (a new devnet only; benchmarks use it).") var genesis: String?
         @Flag(help: "Remove the devnet's chain and start over.") var reset = false
+        @Flag(help: "Do not trade the demo market DEMO-KSR (demo accounts 7-9 place an order a second by default).") var noTrading = false
         @Option(help: ArgumentHelp("Stop when process PID is no longer this devnet's parent (benchmarks and tests).", visibility: .hidden))
         var exitWithParent: Int32?
 
@@ -59,6 +60,7 @@ struct DevnetCommand: AsyncParsableCommand {
             options.minerInterval = minerInterval
             options.reset = reset
             options.genesisFile = genesis
+            options.trading = !noTrading
             try await Devnet.run(options)
         }
     }

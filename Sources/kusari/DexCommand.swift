@@ -17,7 +17,7 @@ struct DexCommand: AsyncParsableCommand {
         together at one price at the end of the block.
         """,
         subcommands: [DexAssetCommand.self, DexMarketCommand.self, DexOrder.self, DexCancel.self,
-                      DexAssets.self, DexBalance.self, DexMarkets.self, DexBook.self, DexTrades.self, DexOrders.self])
+                      DexAssets.self, DexBalance.self, DexMarkets.self, DexBook.self, DexTrades.self, DexOrders.self, DexFills.self])
 }
 
 /// `kusari dex asset ...`.

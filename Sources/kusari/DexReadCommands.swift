@@ -131,3 +131,28 @@ struct DexOrders: AsyncParsableCommand {
               : DexAPI.table(["ORDER", "MARKET", "SIDE", "TYPE", "PRICE", "OPEN/LOTS", "EXPIRY"], rows))
     }
 }
+
+/// `kusari dex fills ADDRESS`.
+struct DexFills: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fills", abstract: "An address's fills, newest first: each order's share of a block's auction.")
+    @Argument(help: "The address.") var address: String
+    @Option(help: "How many (1-100).") var limit = 20
+    @OptionGroup var read: DexReadOptions
+
+    func run() async throws {
+        guard (1...100).contains(limit) else { throw CLIError("limit: 1 to 100") }
+        let node = try await read.connect()
+        let who = try Arguments.address(address, network: node.network, field: "address")
+        let answer = try await DexAPI.get(node, "/v1/accounts/\(who.string)/fills?limit=\(limit)", what: "fills")
+        if read.json { return try DexAPI.printJSON(answer) }
+        let rows = (answer["fills"] as? [[String: Any]] ?? []).map { f -> [String] in
+            let fee = "\(jsonUInt(f["fee"]) ?? 0) \((f["feeAsset"] as? [String: Any])?["symbol"] as? String ?? "")"
+            return [String(jsonUInt(f["height"]) ?? 0), f["market"] as? String ?? "", f["side"] as? String ?? "",
+                    String(jsonUInt(f["price"]) ?? 0), String(jsonUInt(f["lots"]) ?? 0), fee,
+                    f["maker"] as? Bool == true ? "maker" : "taker", f["order"] as? String ?? ""]
+        }
+        print(rows.isEmpty ? "\(who.string) has no fills in the last 2,000 blocks"
+              : DexAPI.table(["HEIGHT", "MARKET", "SIDE", "PRICE", "LOTS", "FEE", "ROLE", "ORDER"], rows))
+    }
+}

@@ -92,7 +92,7 @@ struct DexMarketCreate: AsyncParsableCommand {
 /// `kusari dex order buy|sell MARKET`.
 struct DexOrder: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "order", abstract: "Place an order; it takes part in the auction at the end of its block.",
+        commandName: "order", abstract: "Place an order (or replace one); it takes part in the auction at the end of its block.",
         discussion: """
         A limit order rests until filled, cancelled or past --expiry; ioc takes part in one auction only; post-only \
         never trades in its own block and leaves if it would cross the book; market is ioc at any price up to \
@@ -118,6 +118,8 @@ struct DexOrder: AsyncParsableCommand {
     @Option(help: "Size in lots.") var lots: UInt64
     @Option(help: "limit, ioc, post-only or market.") var type: Kind = .limit
     @Option(help: "The last height the order may rest at (limit and post-only; default: none).") var expiry: UInt64 = 0
+    @Option(help: ArgumentHelp("Cancel this open order of the key's and place the new one instead, in one transaction: all or nothing.",
+                               valueName: "order-id")) var replace: String?
     @OptionGroup var tx: DexTxOptions
 
     func run() async throws {
@@ -128,8 +130,16 @@ struct DexOrder: AsyncParsableCommand {
         if let (field, reason) = terms.problem { throw CLIError("\(field): \(reason)") }
         let name = m["market"] as? String ?? market
         let until = expiry == 0 ? "" : ", until height \(expiry)"
-        try await tx.send(.placeOrder(terms), node: node, key: key,
-                          describe: "\(side.rawValue) \(lots) lots of \(name) at \(price) (\(type.rawValue)\(until))") { id, _ in
+        var action = ExchangeAction.placeOrder(terms)
+        var replacing = ""
+        if let replace {
+            let old: Hash256
+            do { old = try Hash256(hex: replace, field: "replace") } catch { throw CLIError("replace: expected 64 hex digits, the order's id") }
+            action = .replaceOrder(old, terms)
+            replacing = " in place of order \(old.hex)"
+        }
+        try await tx.send(action, node: node, key: key,
+                          describe: "\(side.rawValue) \(lots) lots of \(name) at \(price) (\(type.rawValue)\(until))\(replacing)") { id, _ in
             // The auction ran at the end of the order's block: say what it did.
             let order = try await DexAPI.get(node, "/v1/orders/\(id)", what: "order")
             return [("market", .string(name)), ("order", .string(order["status"] as? String ?? "unknown")),

@@ -132,6 +132,58 @@ import Testing
             // A placed order's transaction names its market by symbols.
             let placed = (try await json(server, "/v1/txs/\(buy.id.hex)")["tx"] as? [String: Any])?["exchange"] as? [String: Any]
             #expect(placed?["market"] as? String == "GOLD-KSR" && placed?["side"] as? String == "buy" && placed?["type"] as? String == "limit")
+
+            // Block 4: the faucet cancels its sell; bob's IOC finds no ask; bob's limit rests
+            // until its expiry, block 5. Each closed order says how it left the book.
+            let cancel = try exchange(faucet, 5, .cancelOrder(sell.id))
+            let ioc = try exchange(bob, 1, .placeOrder(OrderTerms(pair: pair, side: .buy, type: .immediateOrCancel, price: 90, lots: 1)))
+            let resting = try exchange(bob, 2, .placeOrder(OrderTerms(pair: pair, side: .buy, price: 50, lots: 1, expiry: height + 2)))
+            let toReplace = try exchange(faucet, 6, .placeOrder(OrderTerms(pair: pair, side: .sell, price: 200, lots: 1)))
+            for tx in [cancel, ioc, resting, toReplace] { _ = try await node.submit(transaction: tx.encoded) }
+            try await mine(node)
+            func closedBy(_ id: Hash256) async throws -> [String: Any]? {
+                let order = try await json(server, "/v1/orders/\(id.hex)")
+                #expect(order["status"] as? String == "closed", "\(order)")
+                return order["closedBy"] as? [String: Any]
+            }
+            let cancelled = try await closedBy(sell.id)
+            #expect(cancelled?["reason"] as? String == "cancelled" && cancelled?["height"] as? Int == Int(height + 1)
+                    && cancelled?["cancel"] as? String == cancel.id.hex)
+            let immediate = try await closedBy(ioc.id)
+            #expect(immediate?["reason"] as? String == "immediate" && immediate?["height"] as? Int == Int(height + 1) && immediate?["cancel"] == nil)
+            #expect(try await json(server, "/v1/orders/\(resting.id.hex)")["status"] as? String == "open")
+            // Block 5 also replaces the faucet's sell at 200 by one at 300: the new order has the
+            // replace's id, the old one says it was replaced and by what.
+            let replace = try exchange(faucet, 7, .replaceOrder(toReplace.id, OrderTerms(pair: pair, side: .sell, price: 300, lots: 1)))
+            _ = try await node.submit(transaction: replace.encoded)
+            try await mine(node)
+            let replaced = try await closedBy(toReplace.id)
+            #expect(replaced?["reason"] as? String == "replaced" && replaced?["cancel"] as? String == replace.id.hex)
+            let newOrder = try await json(server, "/v1/orders/\(replace.id.hex)")
+            #expect(newOrder["status"] as? String == "open" && newOrder["price"] as? Int == 300, "\(newOrder)")
+            let replaceView = (try await json(server, "/v1/txs/\(replace.id.hex)")["tx"] as? [String: Any])?["exchange"] as? [String: Any]
+            #expect(replaceView?["action"] as? String == "replace-order" && replaceView?["order"] as? String == toReplace.id.hex
+                    && replaceView?["price"] as? Int == 300)
+            let expired = try await closedBy(resting.id)
+            #expect(expired?["reason"] as? String == "expired" && expired?["height"] as? Int == Int(height + 2))
+            #expect(try await json(server, "/v1/orders/\(buy.id.hex)")["closedBy"] == nil, "a filled order was not closed")
+
+            // Fills by account, newest first, paged by height.
+            let bobFills = try await json(server, "/v1/accounts/\(bobAddress)/fills")
+            let bobFill = try #require((bobFills["fills"] as? [[String: Any]])?.first)
+            #expect((bobFills["fills"] as? [[String: Any]])?.count == 1 && bobFills["next"] == nil)
+            #expect(bobFill["order"] as? String == buy.id.hex && bobFill["side"] as? String == "buy" && bobFill["lots"] as? Int == 3
+                    && bobFill["price"] as? Int == Int(price) && bobFill["height"] as? Int == Int(height) && bobFill["market"] as? String == "GOLD-KSR")
+            #expect((bobFill["feeAsset"] as? [String: Any])?["symbol"] as? String == "GOLD")
+            let faucetFills = try await json(server, "/v1/accounts/\(faucetAddress)/fills?limit=1")
+            #expect((faucetFills["fills"] as? [[String: Any]])?.first?["side"] as? String == "sell")
+            #expect(((faucetFills["fills"] as? [[String: Any]])?.first?["feeAsset"] as? [String: Any])?["symbol"] as? String == "KSR")
+            let next = try #require(faucetFills["next"] as? Int)
+            #expect(next == Int(height))
+            let older = try await json(server, "/v1/accounts/\(faucetAddress)/fills?before=\(next)")
+            #expect((older["fills"] as? [[String: Any]])?.isEmpty == true && older["next"] == nil)
+            _ = try await json(server, "/v1/accounts/\(faucetAddress)/fills?limit=0", status: 400)
+            _ = try await json(server, "/v1/accounts/nobody/fills", status: 400)
         }
     }
 }

@@ -183,6 +183,14 @@ extension NetworkTests {
                   let blocks = await Self.get(apis[0], "/v1/blocks?limit=50")?["blocks"] as? [[String: Any]] else { return false }
             return blocks.reduce(0) { $0 + ($1["txCount"] as? Int ?? 0) } >= 10
         }
+        // The demo market: accounts 7-9 issue DEMO, open DEMO-KSR and trade it, so its
+        // auctions have a price on every node.
+        #expect(run.output.contains("Accounts 7-9 trade the demo market DEMO-KSR"))
+        try await Self.waitFor("the demo market trading", run) {
+            for a in apis { guard await Self.get(a, "/v1/markets/DEMO-KSR")?["lastPrice"] as? Int != nil else { return false } }
+            return true
+        }
+        #expect(run.output.contains("devnet: demo market DEMO-KSR open"))
 
         let cut = try run.control(["partition", "1,2", "3,4"])
         #expect(cut.status == 0, "\(cut.stderr)")

@@ -131,13 +131,19 @@ import Testing
         #expect(book.contains("ask") && book.contains("100") && book.contains("6"), "\(book)")
         let trades = object(try kusari(["dex", "trades", "GOLD-KSR", "--json"] + apiC))
         #expect((trades["trades"] as? [[String: Any]])?.first?["height"] as? Int == tradedAt)
+        let bobFills = object(try kusari(["dex", "fills", bobAddress, "--json"] + apiB))["fills"] as? [[String: Any]] ?? []
+        #expect(bobFills.count == 1 && bobFills.first?["order"] as? String == buy && bobFills.first?["lots"] as? Int == 4
+                && bobFills.first?["height"] as? Int == tradedAt, "\(bobFills)")
+        #expect(try kusari(["dex", "fills", bobAddress] + apiB).stdout.contains("GOLD-KSR"))
 
         // Cancel: the rest of the sell comes off the book and its GOLD back.
         let cancelled = object(try kusari(["dex", "cancel", sell, "--wait", "--json"] + asFaucet + apiB))
         #expect(cancelled["succeeded"] as? Bool == true, "\(cancelled)")
         shown = try await agree(nodes, atLeast: cancelled["height"] as? Int ?? 1, "the cancel")
         #expect(shown.contains("\"asks\":[]") && !shown.contains("\"locked\":600"), "\(shown)")
-        #expect(try await c.get("/v1/orders/\(sell)").json["status"] as? String == "closed")
+        let closedSell = try await c.get("/v1/orders/\(sell)").json
+        #expect(closedSell["status"] as? String == "closed" && (closedSell["closedBy"] as? [String: Any])?["reason"] as? String == "cancelled",
+                "\(closedSell)")
 
         // An order with an expiry rests until that height, then leaves with its KSR back.
         let tip = try await c.get("/v1/status").json["height"] as? Int ?? 0
@@ -178,6 +184,18 @@ import Testing
         #expect(orders.contains(faucetOrder) && orders.contains("sell"), "\(orders)")
         let balance = try kusari(["dex", "balance", bobAddress] + apiB).stdout
         #expect(balance.contains("GOLD") && balance.contains("KSR"), "\(balance)")
+
+        // Cancel and replace in one transaction: the faucet's sell at 500 becomes one at 600.
+        try refused(["dex", "order", "sell", "GOLD-KSR", "--price", "600", "--lots", "2", "--replace", faucetOrder] + asBob + apiC,
+                    "belongs to another account")
+        let replacing = object(try kusari(["dex", "order", "sell", "GOLD-KSR", "--price", "600", "--lots", "2", "--replace", faucetOrder,
+                                       "--wait", "--json"] + asFaucet + apiC))
+        let newOrder = try #require(replacing["id"] as? String)
+        #expect(replacing["order"] as? String == "open", "\(replacing)")
+        shown = try await agree(nodes, atLeast: replacing["height"] as? Int ?? 1, "the replace")
+        #expect(shown.contains(newOrder) && !shown.contains(faucetOrder), "\(shown)")
+        let old = try await a.get("/v1/orders/\(faucetOrder)").json
+        #expect((old["closedBy"] as? [String: Any])?["reason"] as? String == "replaced", "\(old)")
     }
 }
 

@@ -53,18 +53,20 @@ import Testing
         return try (0..<4).map { i in
             var mine: [Transaction] = []
             for _ in 0..<Int(rng.next() % 4) {
-                let action: ExchangeAction
+                var action: ExchangeAction
                 let open = view.openOrders(of: who(i))
+                let m = Int(rng.next() % 2)
+                let tick: UInt64 = m == 0 ? 5 : 1
+                let price = (18 + rng.next() % 5) * tick * (m == 0 ? 10 : 1)
+                let type = [OrderType.limit, .limit, .limit, .immediateOrCancel, .postOnly, .market][Int(rng.next() % 6)]
+                let expiry: UInt64 = type == .limit && rng.next() % 3 == 0 ? 3 + rng.next() % 8 : 0
+                let terms = OrderTerms(pair: markets[m], side: rng.next() % 2 == 0 ? .buy : .sell, type: type,
+                                       price: price, lots: 1 + rng.next() % 12, expiry: expiry)
+                action = .placeOrder(terms)
                 if !open.isEmpty && rng.next() % 4 == 0 {
-                    action = .cancelOrder(open[Int(rng.next() % UInt64(open.count))].id)
-                } else {
-                    let m = Int(rng.next() % 2)
-                    let tick: UInt64 = m == 0 ? 5 : 1
-                    let price = (18 + rng.next() % 5) * tick * (m == 0 ? 10 : 1)
-                    let type = [OrderType.limit, .limit, .limit, .immediateOrCancel, .postOnly, .market][Int(rng.next() % 6)]
-                    let expiry: UInt64 = type == .limit && rng.next() % 3 == 0 ? 3 + rng.next() % 8 : 0
-                    action = .placeOrder(OrderTerms(pair: markets[m], side: rng.next() % 2 == 0 ? .buy : .sell, type: type,
-                                                    price: price, lots: 1 + rng.next() % 12, expiry: expiry))
+                    // A cancel, or half the time a replace by the new terms.
+                    let old = open[Int(rng.next() % UInt64(open.count))].id
+                    action = rng.next() % 2 == 0 ? .cancelOrder(old) : .replaceOrder(old, terms)
                 }
                 mine.append(try Transaction(chainId: Self.chainId, key: keys[i], nonce: nonces[i], exchange: action, fee: 500))
                 nonces[i] += 1
