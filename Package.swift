@@ -60,6 +60,9 @@ let package = Package(
         // The exchange: native assets, markets, orders and the batch auction that clears each
         // market at one price at the end of every block (KusariCore's `ExchangeExecutor`).
         .target(name: "KusariExchange", dependencies: ["KusariCore"], exclude: ["README.md"]),
+        // Proof of stake: validators, delegations, unbonding, rewards, downtime and double-sign
+        // slashing and the voting set, run at every block (KusariCore's `StakingExecutor`).
+        .target(name: "KusariStaking", dependencies: ["KusariCore"], exclude: ["README.md"]),
         // The contract SDK built natively, so that a contract's logic is unit-tested without a
         // node (the same sources are compiled by Embedded Swift to wasm32 by ContractBuilder).
         .target(name: "KusariContractSDK", path: "contracts/KusariContractSDK",
@@ -226,6 +229,7 @@ let package = Package(
                     dependencies: ["KusariCore", "KusariContracts",
                                    .product(name: "WAT", package: "WasmKit")]),
         .testTarget(name: "KusariExchangeTests", dependencies: ["KusariCore", "KusariExchange"]),
+        .testTarget(name: "KusariStakingTests", dependencies: ["KusariCore", "KusariStaking"]),
         .testTarget(name: "KusariContractSDKTests",
                     dependencies: ["KusariContractSDK", "TokenContract", "RegistryContract", "EscrowContract"]),
         .testTarget(name: "KusariBFTTests", dependencies: ["KusariCore", "KusariBFT"]),

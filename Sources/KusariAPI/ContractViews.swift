@@ -73,7 +73,7 @@ extension Views {
 
     package func contractAction(_ t: Transaction) -> View.ContractAction? {
         switch t.action {
-        case .transfer, .exchange: return nil
+        case .transfer, .exchange, .staking: return nil
         case .deploy(let d):
             return View.ContractAction(gasLimit: d.gas.limit, gasPrice: d.gas.price, method: nil, input: Hex.encode(d.input),
                                        codeHash: d.codeHash.hex, codeSize: d.code.count)

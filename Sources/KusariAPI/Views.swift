@@ -219,6 +219,7 @@ package struct Views {
         case .deploy: return "deploy"
         case .call: return "call"
         case .exchange(let e): return e.name
+        case .staking(let s): return s.name
         }
     }
 

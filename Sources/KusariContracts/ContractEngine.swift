@@ -42,7 +42,7 @@ public final class ContractEngine: ContractExecutor {
         let context = BlockContext(height: block.height, time: Int64(clamping: block.time))
         let host = LedgerHost(ledger)
         switch tx.action {
-        case .transfer, .exchange:
+        case .transfer, .exchange, .staking:
             return ContractReceipt(transaction: id, contract: tx.to, gasUsed: 0, failure: "not a contract transaction",
                                    events: [], output: [])
         case .deploy(let deploy):

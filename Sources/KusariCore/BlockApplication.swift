@@ -41,7 +41,8 @@ public enum BlockApplication {
     public static func apply(_ block: Block, to state: StateTree, rules: LedgerRules,
                              signatures: SignatureCheck = .verify,
                              contracts: (any ContractExecutor)? = nil,
-                             exchange: (any ExchangeExecutor)? = nil) throws(BlockError) -> AppliedBlock {
+                             exchange: (any ExchangeExecutor)? = nil,
+                             staking: StakingContext? = nil) throws(BlockError) -> AppliedBlock {
         guard block.transactions.count <= Block.maxTransactions else {
             throw .tooManyTransactions(block.transactions.count)
         }
@@ -53,7 +54,7 @@ public enum BlockApplication {
         try checkSignatures(block.transactions, ids: ids, signatures)
         var applied = try execute(block.transactions, on: state, height: block.header.height, time: block.header.timestamp,
                                   beneficiary: block.header.beneficiary, rules: rules, signatures: .alreadyVerified,
-                                  contracts: contracts, exchange: exchange, ids: ids)
+                                  contracts: contracts, exchange: exchange, staking: staking, ids: ids)
         applied.transactionIds = ids
         guard applied.state.root == block.header.stateRoot else {
             throw .stateRootMismatch(header: block.header.stateRoot, computed: applied.state.root)
@@ -69,6 +70,7 @@ public enum BlockApplication {
                                signatures: SignatureCheck = .verify,
                                contracts: (any ContractExecutor)? = nil,
                                exchange: (any ExchangeExecutor)? = nil,
+                               staking: StakingContext? = nil,
                                ids knownIds: [Hash256]? = nil) throws(BlockError) -> AppliedBlock {
         try checkSignatures(transactions, ids: knownIds, signatures)
         let ledger = LedgerWorkspace(state: state)
@@ -77,6 +79,12 @@ public enum BlockApplication {
         var gas: UInt64 = 0
         var receipts: [ContractReceipt] = []
         let market = exchange?.beginBlock(ledger: ledger, block: block)
+        var bonds: (any StakingBlock)? = nil
+        if let staking {
+            do { bonds = try staking.executor.beginBlock(ledger: ledger, block: block, consensus: staking.consensus) } catch {
+                throw .staking(error)
+            }
+        }
         for (i, tx) in transactions.enumerated() {
             if let terms = tx.action.gas {
                 gas += terms.limit   // each limit is at most 10^8, so the sum cannot overflow
@@ -91,6 +99,9 @@ public enum BlockApplication {
                 } else if case .exchange = tx.action {
                     receipts.append(try ledger.applyExchange(tx, id: knownIds?[i] ?? tx.id, chainId: rules.chainId, block: market))
                     fees += tx.fee
+                } else if case .staking = tx.action {
+                    receipts.append(try ledger.applyStaking(tx, id: knownIds?[i] ?? tx.id, chainId: rules.chainId, block: bonds))
+                    fees += tx.fee
                 } else {
                     try ledger.apply(tx, chainId: rules.chainId)
                     fees += tx.fee   // each fee was paid out of an existing balance, so the sum stays under the cap
@@ -99,7 +110,11 @@ public enum BlockApplication {
         }
         let clearings = market?.finish(beneficiary: beneficiary) ?? []
         let subsidy = rules.subsidy(height: height)
-        do { try ledger.credit(beneficiary, subsidy + fees) } catch { throw .coinbaseOverflow }
+        if let bonds {
+            do { try bonds.finish(reward: subsidy + fees, beneficiary: beneficiary) } catch { throw .staking(error) }
+        } else {
+            do { try ledger.credit(beneficiary, subsidy + fees) } catch { throw .coinbaseOverflow }
+        }
         return AppliedBlock(state: ledger.updatedState, undo: ledger.undo, storageUndo: ledger.storageUndo,
                             newCode: ledger.newCode.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                             receipts: receipts, clearings: clearings, fees: fees, subsidy: subsidy)
@@ -149,6 +164,15 @@ extension LedgerWorkspace {
         return block.apply(tx, id: id)
     }
 
+    /// Applies a staking transaction: the sender pays the fee and uses its nonce whatever
+    /// happens; staking runs it all or nothing and says in the receipt what it did.
+    func applyStaking(_ tx: Transaction, id: Hash256, chainId: UInt32,
+                      block: (any StakingBlock)?) throws(TransactionError) -> ContractReceipt {
+        guard let block else { throw .field("kind", "staking transactions are not run by this ledger") }
+        _ = try payUpFront(tx, chainId: chainId)
+        return block.apply(tx, id: id)
+    }
+
     /// Applies a deploy or call: the sender pays the maximum fee and uses its nonce
     /// whatever happens; the executor runs it (moving `amount` itself, so the sender
     /// is charged amount + fee up front and gets the amount back before the run); the
@@ -178,6 +202,7 @@ public enum BlockError: Error, Equatable, CustomStringConvertible {
     case coinbaseOverflow
     case stateRootMismatch(header: Hash256, computed: Hash256)
     case tooMuchGas(index: Int, maximum: UInt64)
+    case staking(StakingBlockError)
 
     public var description: String {
         switch self {
@@ -187,6 +212,7 @@ public enum BlockError: Error, Equatable, CustomStringConvertible {
         case .coinbaseOverflow: return "header.beneficiary: subsidy and fees would exceed the supply cap"
         case .stateRootMismatch(let h, let c): return "header.stateRoot: header says \(h), applying the block gives \(c)"
         case .tooMuchGas(let i, let m): return "transactions[\(i)].gasLimit: the block's contract transactions buy more than \(m) gas"
+        case .staking(let e): return e.description
         }
     }
 }

@@ -109,6 +109,8 @@ public struct Transaction: Hashable, Sendable {
             return 4 + 1 + 4 + 32 + 8 + 20 + 8 + 8 + 8 + varSize(m) + m + varSize(c.input.count) + c.input.count + 64
         case .exchange(let e):
             return 4 + 1 + 4 + 32 + 8 + 8 + e.bodySize + 64
+        case .staking(let s):
+            return 4 + 1 + 4 + 32 + 8 + 8 + s.bodySize + 64
         }
     }
 
@@ -116,7 +118,7 @@ public struct Transaction: Hashable, Sendable {
     public var isContract: Bool {
         switch action {
         case .deploy, .call: return true
-        case .transfer, .exchange: return false
+        case .transfer, .exchange, .staking: return false
         }
     }
 

@@ -13,6 +13,9 @@ public enum TransactionAction: Hashable, Sendable {
     /// An exchange transaction (docs/protocol.md 19): assets, markets, orders. It pays
     /// `fee` in KSR like a transfer; `amount` is 0.
     case exchange(ExchangeAction)
+    /// A staking transaction (docs/protocol.md 20): validators, delegations, rewards. It
+    /// pays `fee` in KSR like a transfer; `amount` is 0 (the body carries its amounts).
+    case staking(StakingAction)
 
     /// The kind byte of a typed transaction (0 for a transfer, which has none).
     public var kind: UInt8 {
@@ -21,13 +24,14 @@ public enum TransactionAction: Hashable, Sendable {
         case .deploy: return TransactionKind.deploy
         case .call: return TransactionKind.call
         case .exchange(let e): return e.kind
+        case .staking(let s): return s.kind
         }
     }
 
     /// The gas limit and price of a contract action (nil for a transfer).
     public var gas: GasTerms? {
         switch self {
-        case .transfer, .exchange: return nil
+        case .transfer, .exchange, .staking: return nil
         case .deploy(let d): return d.gas
         case .call(let c): return c.gas
         }
@@ -147,6 +151,9 @@ extension Transaction {
         case .exchange(let e):
             w.writeUInt64(fee)
             e.encodeBody(to: &w, recipient: to)
+        case .staking(let s):
+            w.writeUInt64(fee)
+            s.encodeBody(to: &w)
         case .deploy(let d):
             w.writeUInt64(amount)
             w.writeUInt64(d.gas.limit)
@@ -166,13 +173,21 @@ extension Transaction {
     /// Reads a typed transaction after its marker (the kind byte comes next).
     static func decodeTyped(from r: inout ByteReader) throws(CanonicalDecodingError) -> Transaction {
         let kind = try r.readUInt8(field: "kind")
-        guard kind == TransactionKind.deploy || kind == TransactionKind.call || ExchangeAction.kinds.contains(kind) else {
+        guard kind == TransactionKind.deploy || kind == TransactionKind.call || ExchangeAction.kinds.contains(kind)
+                || StakingAction.kinds.contains(kind) else {
             throw .invalid(field: "kind", reason: "unknown transaction kind \(kind)")
         }
         let chainId = try r.readUInt32(field: "chainId")
         guard chainId != typedMarker else { throw .invalid(field: "chainId", reason: "a typed transaction's chain id may not be 0") }
         let publicKey = PublicKey(validated: try r.readBytes(PublicKey.byteCount, field: "publicKey"))
         let nonce = try r.readUInt64(field: "nonce")
+        if StakingAction.kinds.contains(kind) {
+            let fee = try r.readUInt64(field: "fee", maximum: Amount.maxSupply)
+            let action = try StakingAction.decodeBody(kind: kind, from: &r)
+            let signature = Signature(validated: try r.readBytes(Signature.byteCount, field: "signature"))
+            return Transaction(chainId: chainId, publicKey: publicKey, nonce: nonce, to: .zero, amount: 0, fee: fee,
+                               memo: [], action: .staking(action), signature: signature)
+        }
         if ExchangeAction.kinds.contains(kind) {
             let fee = try r.readUInt64(field: "fee", maximum: Amount.maxSupply)
             let (action, recipient) = try ExchangeAction.decodeBody(kind: kind, from: &r)
@@ -274,7 +289,7 @@ extension Transaction {
         switch action {
         case .deploy(let d): input = d.input
         case .call(let c): input = c.input
-        case .transfer, .exchange: input = []
+        case .transfer, .exchange, .staking: input = []
         }
         guard input.count <= ContractInvocation.maxInputLength else {
             throw .field("input", "is \(input.count) bytes, at most \(ContractInvocation.maxInputLength) allowed")

@@ -68,7 +68,7 @@ extension Site {
                                   "contractAddress": "", "receiptMissing": false, "receipt": false, "deployFailed": false]
         let gas: GasTerms
         switch tx.action {
-        case .transfer, .exchange:
+        case .transfer, .exchange, .staking:
             return out
         case .deploy(let d):
             gas = d.gas

@@ -156,6 +156,11 @@ public actor Node {
     public func admit(verified tx: Transaction, fromClient: Bool = false) throws(NodeError) -> Hash256 {
         if fromClient, let b = backlogged.withLock({ $0 }) { throw .backlogged(pending: b.pending, seconds: b.seconds) }
         if fromClient, case .exchange = tx.action, let reason = exchangeRefusal(tx) { throw .exchangeRefused(reason) }
+        // No chain runs proof of stake yet (issue 18 wires it next): a staking transaction could
+        // never enter a block, so it is refused as its kind was before staking existed.
+        if case .staking(let s) = tx.action {
+            throw .invalidEncoding(.invalid(field: "kind", reason: "\(s.name) (kind \(s.kind)): this chain does not run proof of stake"))
+        }
         let admission: Mempool.Admission
         verifiedSignatures.insert(tx.id)
         do {
