@@ -31,16 +31,25 @@ extension Amount {
     }
 
     /// Parses a decimal KSR amount such as `1.5` or `0.00000001`.
-    public static func parseKSR(_ text: String) -> UInt64? {
+    public static func parseKSR(_ text: String) -> UInt64? { parseDecimal(text, decimals: 8, maximum: maxSupply) }
+
+    /// Parses a decimal amount of a unit with `decimals` places (0 to 18) into base units,
+    /// such as `12.5` with 2 places into 1250. Exact, no floating point. Nil when malformed,
+    /// with more places than `decimals`, or above `maximum`.
+    public static func parseDecimal(_ text: String, decimals: Int, maximum: UInt64) -> UInt64? {
+        guard (0...18).contains(decimals) else { return nil }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 1 || parts.count == 2 else { return nil }
         let whole = parts[0], frac = parts.count == 2 ? parts[1] : ""
-        guard !whole.isEmpty || !frac.isEmpty, frac.count <= 8,
+        guard !whole.isEmpty || !frac.isEmpty, frac.count <= decimals,
               (whole + frac).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        guard whole.count <= 9, let w = UInt64(whole.isEmpty ? "0" : whole) else { return nil }
-        let f = UInt64(frac + String(repeating: "0", count: 8 - frac.count)) ?? 0
-        let total = w * unitsPerKSR + f
-        return total <= maxSupply ? total : nil
+        guard whole.count <= 19, let w = UInt64(whole.isEmpty ? "0" : whole) else { return nil }
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale *= 10 }   // at most 10^18 < 2^63
+        let f = UInt64(frac + String(repeating: "0", count: decimals - frac.count)) ?? 0
+        let (scaled, overflow) = w.multipliedReportingOverflow(by: scale)
+        guard !overflow, scaled <= maximum, f <= maximum - scaled else { return nil }
+        return scaled + f
     }
 }
 

@@ -83,8 +83,9 @@ public struct OrderFill: Hashable, Sendable {
 }
 
 extension MarketClearing: CanonicalCodable {
-    /// The most fills one clearing decodes (a decoding bound; a clearing has at most 2^21,
-    /// since each side of a book holds at most ``ExchangeLimits/maxBookOrders``, 2^20).
+    /// The most fills one clearing decodes (a decoding bound; a clearing has at most
+    /// 2^21 + 200,000: each side of a book rests at most ``ExchangeLimits/maxBookOrders``,
+    /// 2^20, and a block adds at most 100,000 immediate orders beside them).
     static let maxFills: UInt64 = 1 << 23
 
     /// base u32 || quote u32 || price u64 || lots u64 || fills (varuint count, then per fill:

@@ -157,7 +157,9 @@ final class ExchangeSession: ExchangeBlock {
         }
         let openCount = store.openCount(owner)
         guard openCount < ExchangeLimits.maxOpenOrders else { throw .tooManyOpenOrders }
-        guard store.bookCount(o.pair, o.side) < ExchangeLimits.maxBookOrders else { throw .bookFull(o.pair, o.side) }
+        // Only orders that may rest count against the cap: a full side never stops trading.
+        let immediate = o.type == .immediateOrCancel || o.type == .market
+        guard immediate || store.bookCount(o.pair, o.side) < ExchangeLimits.maxBookOrders else { throw .bookFull(o.pair, o.side) }
         guard o.expiry == 0 || store.expiryCount(o.expiry) < ExchangeLimits.maxExpiriesPerHeight else {
             throw .expiriesFull(height: o.expiry)
         }

@@ -81,18 +81,19 @@ extension StakingSession {
     }
 
     /// Burns `ppm` millionths (rounded down) of `v`'s bonded tokens, of each unbonding entry
-    /// and of each redelegation that left `v` after `offenceHeight`; returns the total burned.
-    /// The caller stores `v`.
+    /// and of each redelegation that left `v` in block `offenceHeight − 1` or later (that
+    /// stake was still in the set voting at the offence height, fixed two heights before);
+    /// returns the total burned. The caller stores `v`.
     func slash(_ v: inout ValidatorRecord, ppm: UInt32, offenceHeight: UInt64) -> UInt64 {
         let fraction = UInt64(ppm)
         let op = v.operatorAddress
-        // Entries created after the offence release after offence + unbonding period.
-        let cutoff = offenceHeight + parameters.unbondingPeriod
+        // Entries created at or after e − 1 release after (e − 2) + unbonding period; the
+        // parameters keep that below 2^41, so the sum cannot overflow.
+        let cutoff = (offenceHeight - min(offenceHeight, 2)) + parameters.unbondingPeriod
         var burned = mulDiv(v.tokens, fraction, StakingParameters.ppm)
         v.tokens -= burned
-        for e in store.scan([0x05] + op.bytes) where e.key.count == 49 {
-            guard let release = StakingKey.u64(Array(e.key[21..<29])), release > cutoff,
-                  let amount = StakingKey.u64(e.value) else { continue }
+        for e in entries([0x05] + op.bytes, releasedAfter: cutoff, tail: 20) {
+            guard let release = StakingKey.u64(Array(e.key[21..<29])), let amount = StakingKey.u64(e.value) else { continue }
             let cut = mulDiv(amount, fraction, StakingParameters.ppm)
             guard cut > 0 else { continue }
             burned += cut
@@ -103,14 +104,28 @@ extension StakingSession {
                 store.set(e.key, StakingKey.be(amount - cut))
             }
         }
-        for e in store.scan([0x07] + op.bytes) where e.key.count == 69 {
-            guard let release = StakingKey.u64(Array(e.key[21..<29])), release > cutoff,
+        for e in entries([0x07] + op.bytes, releasedAfter: cutoff, tail: 40) {
+            guard let release = StakingKey.u64(Array(e.key[21..<29])),
                   let del = AddressPayload(bytes: e.key[29..<49]), let dst = AddressPayload(bytes: e.key[49...]),
                   let received = StakingKey.u64(e.value) else { continue }
             burned += slashRedelegated(received, ppm: fraction, delegator: del, at: dst)
         }
         store.burn(burned)
         return burned
+    }
+
+    /// The entries under `prefix` (an operator's unbonding `05` or redelegation `07` keys:
+    /// prefix ‖ release u64 ‖ `tail` bytes) that release after `cutoff`, in key order. Reads
+    /// only those: the keys sort by release.
+    private func entries(_ prefix: [UInt8], releasedAfter cutoff: UInt64, tail: Int) -> [StorageEntry] {
+        var out: [StorageEntry] = []
+        var after = prefix + StakingKey.be(cutoff) + [UInt8](repeating: 0xff, count: tail)
+        while let key = store.next(prefix, after: after) {
+            after = key
+            guard key.count == prefix.count + 8 + tail, let value = store.value(key) else { continue }
+            out.append(StorageEntry(key: key, value: value))
+        }
+        return out
     }
 
     /// Burns the stake bought at `dst` with shares received by a redelegation: floor(received
@@ -202,7 +217,8 @@ extension StakingSession {
     func fixVotingSet() {
         let next = store.topByStake(parameters.maxValidators)
         let latest = store.votingSet(at: UInt64.max) ?? []
-        guard next != latest else { return }
+        // Never an empty set (BFT would halt): when no validator qualifies, the last set stays.
+        guard next != latest, !next.isEmpty else { return }
         store.set(StakingKey.votingSet(block.height + 2), VotingMember.encode(next))
     }
 

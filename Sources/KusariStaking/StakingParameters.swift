@@ -66,8 +66,10 @@ public struct StakingParameters: Hashable, Sendable {
     public var problem: (String, String)? {
         if maxValidators < 1 || maxValidators > 10_000 { return ("maxValidators", "1 to 10,000") }
         if unbondingPeriod < 1 || unbondingPeriod > 1 << 40 { return ("unbondingPeriod", "1 to 2^40 blocks") }
-        if evidenceMaxAge < 1 || evidenceMaxAge >= unbondingPeriod {
-            return ("evidenceMaxAge", "at least 1 block and less than the unbonding period")
+        // Stake that left a validator in the two blocks before an offence still voted there
+        // (the set takes effect two heights later), so its entries must outlive the evidence age.
+        if evidenceMaxAge < 1 || evidenceMaxAge > unbondingPeriod - min(unbondingPeriod, 2) {
+            return ("evidenceMaxAge", "at least 1 block and at most the unbonding period minus 2")
         }
         if signedBlocksWindow < 1 || signedBlocksWindow > 1 << 20 { return ("signedBlocksWindow", "1 to 2^20 blocks") }
         if minSignedPerWindowBps > 10_000 { return ("minSignedPerWindowBps", "at most 10,000 (100%)") }
@@ -76,6 +78,8 @@ public struct StakingParameters: Hashable, Sendable {
         if UInt64(downtimeSlashPpm) >= Self.ppm { return ("downtimeSlashPpm", "less than 1,000,000 (100%)") }
         if maxCommissionBps > StakingAction.maxCommissionBps { return ("maxCommissionBps", "at most 10,000 (100%)") }
         if minSelfBond < 1 || minSelfBond > Amount.maxSupply { return ("minSelfBond", "1 base unit to the supply cap") }
+        if commissionChangeInterval > 1 << 40 { return ("commissionChangeInterval", "at most 2^40 blocks") }
+        if maxCommissionChangeBps > StakingAction.maxCommissionBps { return ("maxCommissionChangeBps", "at most 10,000 (100%)") }
         return nil
     }
 }

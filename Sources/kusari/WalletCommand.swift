@@ -17,7 +17,7 @@ struct WalletCommand: AsyncParsableCommand {
             """,
         subcommands: [
             WalletCreate.self, WalletImport.self, WalletList.self, WalletAddress.self,
-            WalletBalance.self, WalletSend.self, WalletHistory.self, WalletExportKey.self,
+            WalletBalance.self, WalletSend.self, WalletHistory.self, WalletExportKey.self, WalletAssets.self, WalletSendAsset.self,
         ])
 }
 

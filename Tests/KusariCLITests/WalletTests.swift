@@ -190,6 +190,60 @@ import KusariCore
     }
 }
 
+extension WalletTests {
+    /// Assets in the wallet: an asset issued from a wallet address shows in `wallet assets`,
+    /// `wallet send-asset` moves it to another wallet, whose address holds no KSR and is found
+    /// because it holds an asset; asking for more than any address holds is refused.
+    @Test func assetsAreShownAndSent() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try write("pw-1\n", "pw")
+        let alice = try wallet(["create", "--name", "alice", "--words", "12"])
+        let bob = try wallet(["create", "--name", "bob", "--words", "12"])
+        let aliceFirst = alice.object["firstAddress"] as? String ?? ""
+        let bobFirst = bob.object["firstAddress"] as? String ?? ""
+        let genesis = dir.appendingPathComponent("genesis.json").path
+        let made = try Kusari.run(["genesis", "new", "--network", "devnet", "--alloc", "\(aliceFirst)=50ksr", "--out", genesis])
+        #expect(made.status == 0, "\(made.stderr)")
+        let node = try NodeProcess(datadir: dir.appendingPathComponent("node").path,
+                                   arguments: ["--genesis", genesis, "--mine", "--miner-address", TestKeys.miner.address(on: .devnet).string,
+                                               "--miner-interval", "0.3", "--miner-threads", "1"])
+        defer { node.stop() }
+        let api = ["--api", node.base]
+        #expect(try wallet(["assets", "--name", "alice"] + api).object["totals"] as? [Any] != nil)
+
+        // Alice issues GOLD (2 decimals) from her first address with its exported key.
+        let keyFile = dir.appendingPathComponent("alice0.key").path
+        #expect(try wallet(["export-key", "--name", "alice", "--index", "0", "--out", keyFile]).status == 0)
+        let issued = try Kusari.run(["dex", "asset", "create", "GOLD", "--supply", "100000", "--decimals", "2", "--key", keyFile,
+                                     "--wait", "--json"] + api)
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let held = try wallet(["assets", "--name", "alice"] + api).object
+        let gold = (held["totals"] as? [[String: Any]])?.first
+        #expect(gold?["symbol"] as? String == "GOLD" && gold?["available"] as? String == "1000.00", "\(held)")
+
+        let sent = try wallet(["send-asset", "--name", "alice", "--asset", "gold", "--amount", "12.5", "--to", bobFirst, "--wait"] + api)
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(sent.object["status"] as? String == "confirmed" && sent.object["from"] as? String == aliceFirst
+                && sent.object["amount"] as? String == "12.50", "\(sent.object)")
+        let bobs = try wallet(["assets", "--name", "bob"] + api).object
+        let bobAddress = (bobs["addresses"] as? [[String: Any]])?.first
+        #expect(bobAddress?["address"] as? String == bobFirst, "\(bobs)")
+        #expect(((bobs["totals"] as? [[String: Any]])?.first)?["available"] as? String == "12.50", "\(bobs)")
+        #expect(((try wallet(["assets", "--name", "alice"] + api).object["totals"] as? [[String: Any]])?.first)?["available"] as? String == "987.50")
+
+        // Refusals name the field: more than any address holds; more places than the asset has; KSR.
+        let tooMuch = try wallet(["send-asset", "--name", "alice", "--asset", "GOLD", "--amount", "5000", "--to", bobFirst] + api)
+        #expect(tooMuch.status == 1 && tooMuch.stderr.contains("amount:"), "\(tooMuch.stderr)")
+        let tooFine = try wallet(["send-asset", "--name", "alice", "--asset", "GOLD", "--amount", "1.005", "--to", bobFirst] + api)
+        #expect(tooFine.status == 1 && tooFine.stderr.contains("at most 2 decimals"), "\(tooFine.stderr)")
+        let ksr = try wallet(["send-asset", "--name", "alice", "--asset", "KSR", "--amount", "1", "--to", bobFirst] + api)
+        #expect(ksr.status == 1 && ksr.stderr.contains("kusari wallet send"), "\(ksr.stderr)")
+        // Bob holds GOLD but no KSR for the fee.
+        let noFee = try wallet(["send-asset", "--name", "bob", "--asset", "GOLD", "--amount", "1", "--to", aliceFirst] + api)
+        #expect(noFee.status == 1 && noFee.stderr.contains("fee:"), "\(noFee.stderr)")
+    }
+}
+
 /// Decimal KSR text as the wallet prints it, back to base units.
 enum KSRText {
     struct Malformed: Error {}

@@ -61,5 +61,15 @@ import Testing
         #expect(Amount.parse("1e5") == nil)
         #expect(Amount.parse("") == nil)
         #expect(Amount.format(150_000_000) == "1.50000000")
+        // Any number of places, as an asset's decimals say.
+        #expect(Amount.parseDecimal("12.5", decimals: 2, maximum: 1 << 62) == 1_250)
+        #expect(Amount.parseDecimal("12", decimals: 0, maximum: 1 << 62) == 12)
+        #expect(Amount.parseDecimal("12.5", decimals: 0, maximum: 1 << 62) == nil)
+        #expect(Amount.parseDecimal(".05", decimals: 2, maximum: 1 << 62) == 5)
+        #expect(Amount.parseDecimal("4.611686018427387904", decimals: 18, maximum: 1 << 62) == 1 << 62)
+        #expect(Amount.parseDecimal("4.611686018427387905", decimals: 18, maximum: 1 << 62) == nil)
+        #expect(Amount.parseDecimal("99999999999999999999", decimals: 0, maximum: .max) == nil)
+        #expect(Amount.parseDecimal("10000000000", decimals: 10, maximum: .max) == nil)   // 10^20 overflows
+        #expect(Amount.parseDecimal("1.", decimals: 2, maximum: 100) == 100 && Amount.parseDecimal(".", decimals: 2, maximum: 100) == nil)
     }
 }

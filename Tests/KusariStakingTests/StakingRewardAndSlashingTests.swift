@@ -61,24 +61,26 @@ import Testing
         let c = try Chain(parameters: Self.parameters(), accounts: 3)
         try c.block([c.create(0, bond: 100 * Self.ksr), c.create(1, bond: 100 * Self.ksr),
                      c.tx(2, .delegate(validator: c.who(0), amount: 100 * Self.ksr))])
-        try c.block([c.tx(2, .undelegate(validator: c.who(0), amount: 10 * Self.ksr))])          // height 2: before the offence
-        try c.block()                                                                              // height 3: the offence
-        try c.block([c.tx(2, .undelegate(validator: c.who(0), amount: 50 * Self.ksr))])          // height 4: after it
+        // The set voting at height 4 (the offence) was fixed at the end of block 2: stake that
+        // left in block 2 did not vote there; stake that left in block 3 still did.
+        try c.block([c.tx(2, .undelegate(validator: c.who(0), amount: 10 * Self.ksr))])          // height 2: not voting at 4
+        try c.block([c.tx(2, .undelegate(validator: c.who(0), amount: 5 * Self.ksr))])           // height 3: still voting at 4
+        try c.block([c.tx(2, .undelegate(validator: c.who(0), amount: 50 * Self.ksr))])          // height 4: the offence
         try c.block([c.tx(2, .redelegate(source: c.who(0), destination: c.who(1), amount: 20 * Self.ksr))]) // height 5
         #expect(c.failures == [nil])
         let supplyBefore = c.allBalances
-        let offence = ConsensusRecord.Offence(consensusKey: c.consensusKeys[0].publicKey, height: 3)
+        let offence = ConsensusRecord.Offence(consensusKey: c.consensusKeys[0].publicKey, height: 4)
         try c.block(offences: [offence])                                                           // height 6
         let a = try #require(c.view.validator(operator: c.who(0)))
         #expect(a.status == .tombstoned)
-        #expect(a.tokens == 114 * Self.ksr)   // 120 less 5%
-        // The entry made before the offence is whole; the one after it lost 5%.
-        #expect(c.view.unbonding.map { $0.amount }.sorted() == [10 * Self.ksr, 475 * Self.ksr / 10])
+        #expect(a.tokens == 10_925 * Self.ksr / 100)   // 115 less 5%
+        // The entry that did not vote at the offence is whole; the others lost 5%.
+        #expect(c.view.unbonding.map { $0.amount }.sorted() == [475 * Self.ksr / 100, 10 * Self.ksr, 475 * Self.ksr / 10])
         // 5% of the 20 KSR of shares redelegated to B after the offence is burned there.
         #expect(c.view.stake(of: c.who(2), with: c.who(1)) == 19 * Self.ksr)
-        let burned = 6 * Self.ksr + 25 * Self.ksr / 10 + Self.ksr
+        let burned = 575 * Self.ksr / 100 + 25 * Self.ksr / 100 + 25 * Self.ksr / 10 + Self.ksr
         #expect(c.view.burned == burned)
-        #expect(c.view.slashes.map { $0.record } == [SlashRecord(reason: .doubleSign, offenceHeight: 3, burned: burned)])
+        #expect(c.view.slashes.map { $0.record } == [SlashRecord(reason: .doubleSign, offenceHeight: 4, burned: burned)])
         #expect(c.allBalances + burned == supplyBefore + c.rules.subsidy(height: 6))
         // Out for good: not in the set two heights on, no unjail, no new stake; repeated evidence changes nothing.
         #expect(c.view.votingMembers(at: 8)?.map(\.operatorAddress) == [c.who(1)])
