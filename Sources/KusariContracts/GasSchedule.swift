@@ -4,9 +4,10 @@
 /// by `kusari bench contracts`: 1.2 to 1.7 million gas per millisecond of metered execution on
 /// the 2-core reference machine, with fuel and host prices in proportion (docs/benchmarks.md).
 public struct GasSchedule: Sendable, Equatable {
-    /// Every call: instantiating the module.
+    /// Every call.
     public var callBase: UInt64
-    /// Every call, per KiB of code (rounded up): translating and instantiating it.
+    /// Per KiB of code (rounded up), for a call of code its block has not loaded: loading,
+    /// instantiating and translating it.
     public var perCodeKiB: UInt64
     /// Per 64 KiB page of memory the instance has when the call ends.
     public var perMemoryPage: UInt64
@@ -67,8 +68,14 @@ public struct GasSchedule: Sendable, Equatable {
         self.storageScan = storageScan
     }
 
-    /// The fixed cost of a call of `code`, charged before it runs.
-    public func entryCost(of code: ContractCode) -> UInt64 {
-        callBase + perCodeKiB * UInt64((code.bytes.count + 1023) / 1024)
+    /// The most codes a block keeps loaded (docs/protocol.md 18.5): a call of another code
+    /// while this many are loaded pays to load it, and its code is not kept.
+    public static let maxLoadedCodes = 64
+
+    /// The fixed cost of a call of `code`, charged before it runs: `callBase`, plus
+    /// `perCodeKiB` per KiB of code (rounded up) unless the code is `loaded`, kept from an
+    /// earlier call in the same block (docs/protocol.md 18.5).
+    public func entryCost(of code: ContractCode, loaded: Bool) -> UInt64 {
+        loaded ? callBase : callBase + perCodeKiB * UInt64((code.bytes.count + 1023) / 1024)
     }
 }

@@ -76,6 +76,19 @@ final class PooledInstance {
     }
 }
 
+/// What a block keeps of code its calls loaded (``ContractHost/loadedCode(_:)``): the module
+/// and the instance of the last call, reset and idle. While a block keeps it, calls of the code
+/// pay the loaded entry price, and run on this instance (its functions translated already).
+final class LoadedCode {
+    let code: ContractCode
+    let idle: PooledInstance
+
+    init(code: ContractCode, idle: PooledInstance) {
+        self.code = code
+        self.idle = idle
+    }
+}
+
 /// Idle instances by code hash, at most `perCode` for each code and `codes` codes (the code
 /// used longest ago is dropped first). Thread-safe; an instance is used by one call at a time.
 final class InstancePool: @unchecked Sendable {

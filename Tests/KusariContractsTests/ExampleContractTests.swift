@@ -32,7 +32,7 @@ import Testing
                                                   data: ContractValue.encode([.address(alice), .address(bob), .u64(250)]))])
         #expect(try u64(token.call("balance_of", from: bob, [.address(bob)]), token) == 250)
         #expect(try u64(token.call("balance_of", from: bob, [.address(alice)]), token) == 750)
-        print("token transfer: \(transfer.gasUsed) gas; init: \(initialised.gasUsed) gas; entry cost \(GasSchedule.standard.entryCost(of: token.code)), code \(token.code.bytes.count) bytes, memory \(token.code.initialPages) pages")
+        print("token transfer: \(transfer.gasUsed) gas; init: \(initialised.gasUsed) gas; entry cost \(GasSchedule.standard.entryCost(of: token.code, loaded: false)), code \(token.code.bytes.count) bytes, memory \(token.code.initialPages) pages")
 
         #expect(token.call("approve", from: bob, [.address(carol), .u64(100)]).succeeded)
         #expect(try u64(token.call("allowance", from: alice, [.address(bob), .address(carol)]), token) == 100)

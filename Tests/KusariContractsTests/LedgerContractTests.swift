@@ -170,18 +170,10 @@ import Testing
         #expect(!second.state.account(looping.to).isContract)
     }
 
-    @Test func blocksWithoutAnEngineOrOverTheGasCapAreRefused() async throws {
+    @Test func blocksWithoutAnEngineAreRefused() async throws {
         let (deploy, _) = try await deployToken()
         #expect(throws: BlockError.self) {
             try BlockApplication.execute([deploy], on: genesis, height: 1, time: 1, beneficiary: miner, rules: rules)
-        }
-        var txs: [Transaction] = []
-        for nonce in 0..<3 {
-            txs.append(try Transaction(chainId: chainId, key: deployer, nonce: UInt64(nonce), contract: address(0xC0),
-                                       call: ContractInvocation(method: "m", gas: GasTerms(limit: GasTerms.maxGasLimit, price: 0))))
-        }
-        #expect(throws: BlockError.tooMuchGas(index: 2, maximum: BlockApplication.maxBlockGas)) {
-            try run(txs, on: genesis, height: 1)
         }
     }
 }
