@@ -22,10 +22,12 @@ import Testing
                                      rules: rules, contracts: engine)
     }
 
-    /// A block deploying the example token (nonce 0) and an endless `spin` method (nonce 1).
+    /// A block deploying the example token (nonce 0) and a contract whose `spin` never ends (nonce 1).
     func deployed() async throws -> (state: StateTree, token: AddressPayload, spinner: AddressPayload) {
         let token = try await Examples.built { Examples.token }.wasm
-        let spin = try wat("(func (export \"spin\") (loop (br 0)))")
+        // Endless, and quick to burn gas: each round copies half the 1 MiB memory (8,192 gas).
+        let spin = try wat("(func (export \"spin\") (loop (memory.copy (i32.const 0) (i32.const 524288) (i32.const 524288)) (br 0)))",
+                           memory: "(memory (export \"memory\") 16 16)")
         let a = try Transaction(chainId: chainId, key: deployer, nonce: 0,
                                 deploy: ContractDeploy(code: token, input: ContractValue.encode([.u64(1_000)]),
                                                        gas: GasTerms(limit: 2_000_000, price: 1)))
@@ -61,33 +63,32 @@ import Testing
 
     @Test func aBlockWhoseGasUsedPassesTheCapIsRefused() async throws {
         let (state, token, spinner) = try await deployed()
-        // The endless call uses its whole limit; a transfer then uses a little more.
+        // The endless call uses its whole limit; a transfer then uses a little more, so a third
+        // transaction at the largest limit no longer fits. A producer leaves it out and goes on
+        // with the next candidates.
         let burn = try spin(spinner, nonce: 2, limit: GasTerms.maxGasLimit)
         let small = try transfer(token, nonce: 3)
-        let first = try run([burn, small], on: state, height: 2)
-        let used = first.receipts.reduce(0) { $0 + $1.gasUsed }
-        #expect(first.receipts[0].gasUsed == GasTerms.maxGasLimit && first.receipts[0].failure == "out of gas")
-        let remaining = BlockApplication.maxBlockGas - used
-        // A third at the largest limit no longer fits: the error says its limit and what was left.
         let third = try transfer(token, nonce: 4)
-        #expect(throws: BlockError.tooMuchGas(index: 2, limit: GasTerms.maxGasLimit, remaining: remaining)) {
-            try run([burn, small, third], on: state, height: 2)
-        }
-        // One whose limit is within what is left fits.
-        let fitting = try transfer(token, nonce: 4, limit: remaining)
-        #expect(try run([burn, small, fitting], on: state, height: 2).receipts[2].succeeded)
-
-        // A producer leaves the third out and goes on with the next candidates; the checker
-        // accepts what it built, with the same state root.
         let later = try transfer(token, nonce: 4, limit: 500_000)
         let built = try BlockApplication.build([burn, small, third, later], on: state, height: 2, time: 1_700_000_002,
                                                beneficiary: miner, rules: rules, contracts: engine)
+        let receipts = built.applied.receipts
+        #expect(receipts[0].gasUsed == GasTerms.maxGasLimit && receipts[0].failure == "out of gas")
+        let remaining = BlockApplication.maxBlockGas - receipts[0].gasUsed - receipts[1].gasUsed
         #expect(built.transactions.map(\.id) == [burn.id, small.id, later.id])
         #expect(built.skipped == 1)
         #expect(built.firstSkip == .tooMuchGas(index: 2, limit: GasTerms.maxGasLimit, remaining: remaining))
+        // The checker refuses a block holding the third, the error saying its limit and what was left...
+        #expect(throws: BlockError.tooMuchGas(index: 2, limit: GasTerms.maxGasLimit, remaining: remaining)) {
+            try run([burn, small, third], on: state, height: 2)
+        }
+        // ...and accepts what the producer built, with the same state root, fees and receipts.
         let checked = try run(built.transactions, on: state, height: 2)
         #expect(checked.state.root == built.applied.state.root)
-        #expect(checked.fees == built.applied.fees && checked.receipts == built.applied.receipts)
+        #expect(checked.fees == built.applied.fees && checked.receipts == receipts)
+        // One whose limit is exactly what is left fits.
+        let fitting = try transfer(token, nonce: 4, limit: remaining)
+        #expect(try run([burn, small, fitting], on: state, height: 2).receipts[2].succeeded)
     }
 
     @Test func aProducerLeavesOutWhatDoesNotApply() async throws {
@@ -104,5 +105,33 @@ import Testing
         #expect(built.firstSkip == .transaction(index: 1, .wrongNonce(expected: 3, found: 9)))
         // Nothing of a left-out transaction stays: the block is what the checker makes of the two.
         #expect(try run([good, next], on: state, height: 2).state.root == built.applied.state.root)
+    }
+
+    /// The first call of a code in a block pays to load it; later calls of it in the block do
+    /// not; the next block pays again. What a node holds (another engine, warmed by queries
+    /// and earlier blocks) changes nothing: the charge follows the block's order alone.
+    @Test func codeIsPaidForOncePerBlockWhateverTheNodeHolds() async throws {
+        let (state, token, _) = try await deployed()
+        let hash = try #require(state.account(token).codeHash)
+        let code = try #require(state.code(hash))
+        let load = GasSchedule.standard.perCodeKiB * UInt64((code.count + 1023) / 1024)
+        let txs = try (2..<5).map { try transfer(token, nonce: UInt64($0), limit: 1_000_000) }
+        let block2 = try run(Array(txs.prefix(2)), on: state, height: 2)
+        // The first makes a new holder (one more storage write than the second).
+        let block3 = try run([txs[2]], on: block2.state, height: 3)
+        // block 3's transfer and block 2's second do the same work; only the first of a block loads.
+        #expect(block3.receipts[0].gasUsed == block2.receipts[1].gasUsed + load)
+        // A fresh engine (nothing parsed, no instance), or one warmed by queries, charges the same.
+        let fresh = ContractEngine()
+        let warmed = ContractEngine()
+        for _ in 0..<3 {
+            _ = warmed.query(block2.state, contract: token, method: "balance_of",
+                             input: ContractValue.encode([.address(from)]), block: BlockEnvironment(height: 3, time: 0))
+        }
+        for other in [fresh, warmed] {
+            let again = try BlockApplication.execute(Array(txs.prefix(2)), on: state, height: 2, time: 1_700_000_002,
+                                                     beneficiary: miner, rules: rules, contracts: other)
+            #expect(again.receipts == block2.receipts && again.state.root == block2.state.root)
+        }
     }
 }

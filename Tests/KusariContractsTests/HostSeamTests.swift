@@ -104,13 +104,18 @@ import Testing
                 runtime.run(code, ContractCall(contract: contractAddress, caller: alice, method: method,
                                                input: grow ? [1] : [], gasLimit: 100_000), block: block, host: host)
             }
+            // The first call loads the code; the next finds it loaded (18.5) and pays less.
             let first = call("bump")
             #expect(first.returnData == [8, 6, 1])
-            #expect(call("bump") == first)
+            let load = GasSchedule.standard.perCodeKiB * UInt64((code.bytes.count + 1023) / 1024)
+            let warm = ContractOutcome(result: first.result, gasUsed: first.gasUsed - load)
+            #expect(call("bump") == warm)
+            // A failed call unloads the code; so does one whose memory grew (its instance is not kept).
             #expect(call("fail").error == .trapped(.unreachable))
             #expect(call("bump") == first)
             #expect(call("bump", grow: true).returnData == [8, 6, 2])
             #expect(call("bump") == first)
+            #expect(call("bump") == warm)
         }
         let hidden = try wat(#"(global $g (mut i32) (i32.const 0)) (func (export "f") (global.set $g (i32.const 1)))"#)
         #expect(throws: ContractModuleError.unexportedMutableGlobal(0)) { try ContractCode(bytes: hidden) }
