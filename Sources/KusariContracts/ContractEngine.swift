@@ -4,8 +4,10 @@ import Synchronization
 /// The ledger's contract executor (docs/protocol.md 18.7): runs deploy and call
 /// transactions on a block's ``LedgerWorkspace`` with ``ContractRuntime``, runs the
 /// messages a successful call queued (in order, each after the call that sent it,
-/// all inside the transaction's checkpoint: all or nothing), and keeps checked modules
-/// by code hash so a contract's code is parsed once per node.
+/// all inside the transaction's checkpoint: all or nothing), and keeps modules by code
+/// hash so a contract's code is parsed once per node. Code in the state loads through the
+/// trusted path (``ContractCode/init(stored:codeHash:limits:)``); only a deploy's code
+/// goes through every check.
 public final class ContractEngine: ContractExecutor {
     /// The most messages one transaction may run (its own call's and theirs).
     public static let maxMessagesPerTransaction = 64

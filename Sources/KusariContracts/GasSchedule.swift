@@ -1,3 +1,5 @@
+import KusariCore
+
 /// What a call costs in gas (docs/protocol.md 18.5). One gas is one unit of WasmKit fuel
 /// (roughly one executed WebAssembly instruction; bulk memory operations add one per 64
 /// bytes moved); host functions and the call itself cost the prices below on top. Calibrated
@@ -41,7 +43,7 @@ public struct GasSchedule: Sendable, Equatable {
 
     /// The schedule in force (docs/protocol.md 18.5).
     public static let standard = GasSchedule(
-        callBase: 5_000, perCodeKiB: 200, perMemoryPage: 500, hostCall: 100, perDataByte: 1,
+        callBase: 5_000, perCodeKiB: 420_000, perMemoryPage: 500, hostCall: 100, perDataByte: 1,
         perByteRead: 2, storageWrite: 2_000, perByteWritten: 20, storageRemove: 500, balance: 200,
         transfer: 1_000, event: 500, perEventByte: 4, message: 2_000, perMessageByte: 4, storageScan: 20)
 
@@ -72,10 +74,21 @@ public struct GasSchedule: Sendable, Equatable {
     /// while this many are loaded pays to load it, and its code is not kept.
     public static let maxLoadedCodes = 64
 
+    /// The entry price of a call of code of `codeSize` bytes that its block has not loaded.
+    public func coldEntryCost(codeSize: Int) -> UInt64 {
+        callBase + perCodeKiB * UInt64((codeSize + 1023) / 1024)
+    }
+
+    /// A gas limit that covers a call of code of `codeSize` bytes when it is the first of its
+    /// code in a block, with `run` gas for the call itself (the command line's default).
+    public func callGas(codeSize: Int, run: UInt64 = 2_000_000) -> UInt64 {
+        min(GasTerms.maxGasLimit, coldEntryCost(codeSize: codeSize) + run)
+    }
+
     /// The fixed cost of a call of `code`, charged before it runs: `callBase`, plus
     /// `perCodeKiB` per KiB of code (rounded up) unless the code is `loaded`, kept from an
     /// earlier call in the same block (docs/protocol.md 18.5).
     public func entryCost(of code: ContractCode, loaded: Bool) -> UInt64 {
-        loaded ? callBase : callBase + perCodeKiB * UInt64((code.bytes.count + 1023) / 1024)
+        loaded ? callBase : coldEntryCost(codeSize: code.bytes.count)
     }
 }

@@ -46,7 +46,7 @@ extension ExplorerTests {
                                                "--miner-interval", "0.3", "--miner-threads", "1"])
         defer { node.stop() }
         let code = try wat2wasm(Self.pokeModule)
-        let gas = GasTerms(limit: 300_000, price: 2)
+        let gas = GasTerms(limit: 10_000_000, price: 2)   // covers loading the code (18.5)
         let deploy = try Transaction(chainId: 3, key: faucet, nonce: 0, deploy: ContractDeploy(code: code, gas: gas))
         let deployed = try await confirm(deploy, at: node)
         #expect((deployed["receipt"] as? [String: Any])?["succeeded"] as? Bool == true, "\(deployed)")

@@ -30,7 +30,7 @@ import Testing
                            memory: "(memory (export \"memory\") 16 16)")
         let a = try Transaction(chainId: chainId, key: deployer, nonce: 0,
                                 deploy: ContractDeploy(code: token, input: ContractValue.encode([.u64(1_000)]),
-                                                       gas: GasTerms(limit: 2_000_000, price: 1)))
+                                                       gas: GasTerms(limit: 10_000_000, price: 1)))
         let b = try Transaction(chainId: chainId, key: deployer, nonce: 1,
                                 deploy: ContractDeploy(code: spin, gas: GasTerms(limit: 200_000, price: 1)))
         let applied = try run([a, b], on: genesis, height: 1)
@@ -56,7 +56,8 @@ import Testing
         let applied = try run(txs, on: state, height: 2)
         #expect(applied.receipts.count == 3 && applied.receipts.filter { !$0.succeeded }.isEmpty)
         let used = applied.receipts.reduce(0) { $0 + $1.gasUsed }
-        #expect(used < 200_000)
+        // One load of the token's code (18.5) and three transfers: far under one large limit.
+        #expect(used < 10_000_000)
         // Each was charged its gas used, not its limit.
         #expect(applied.fees == used)
     }
@@ -69,7 +70,7 @@ import Testing
         let burn = try spin(spinner, nonce: 2, limit: GasTerms.maxGasLimit)
         let small = try transfer(token, nonce: 3)
         let third = try transfer(token, nonce: 4)
-        let later = try transfer(token, nonce: 4, limit: 500_000)
+        let later = try transfer(token, nonce: 4, limit: 10_000_000)
         let built = try BlockApplication.build([burn, small, third, later], on: state, height: 2, time: 1_700_000_002,
                                                beneficiary: miner, rules: rules, contracts: engine)
         let receipts = built.applied.receipts
@@ -93,10 +94,10 @@ import Testing
 
     @Test func aProducerLeavesOutWhatDoesNotApply() async throws {
         let (state, token, _) = try await deployed()
-        let good = try transfer(token, nonce: 2, limit: 500_000)
-        let wrongNonce = try transfer(token, nonce: 9, limit: 500_000)
-        let next = try transfer(token, nonce: 3, limit: 500_000)
-        var forged = try transfer(token, nonce: 8, limit: 600_000)
+        let good = try transfer(token, nonce: 2, limit: 10_000_000)
+        let wrongNonce = try transfer(token, nonce: 9, limit: 10_000_000)
+        let next = try transfer(token, nonce: 3, limit: 10_000_000)
+        var forged = try transfer(token, nonce: 8, limit: 11_000_000)
         forged.nonce = 3   // the signature no longer matches
         let built = try BlockApplication.build([good, wrongNonce, forged, next], on: state, height: 2, time: 1_700_000_002,
                                                beneficiary: miner, rules: rules, contracts: engine)
@@ -115,7 +116,7 @@ import Testing
         let hash = try #require(state.account(token).codeHash)
         let code = try #require(state.code(hash))
         let load = GasSchedule.standard.perCodeKiB * UInt64((code.count + 1023) / 1024)
-        let txs = try (2..<5).map { try transfer(token, nonce: UInt64($0), limit: 1_000_000) }
+        let txs = try (2..<5).map { try transfer(token, nonce: UInt64($0), limit: 10_000_000) }
         let block2 = try run(Array(txs.prefix(2)), on: state, height: 2)
         // The first makes a new holder (one more storage write than the second).
         let block3 = try run([txs[2]], on: block2.state, height: 3)

@@ -61,7 +61,7 @@ import Testing
         let token = try await deploy(Examples.token)
         #expect(token.call("init", from: alice, [.u64(100)]).succeeded)
         let garbage = token.runtime.run(token.code, ContractCall(contract: contractAddress, caller: alice, method: "transfer",
-                                                                 input: [0xFF, 0x00, 0x13], gasLimit: 1_000_000),
+                                                                 input: [0xFF, 0x00, 0x13], gasLimit: 10_000_000),
                                         block: block, host: token.host)
         #expect(garbage.error == .reverted("invalid arguments"))
         #expect(token.call("transfer", from: alice, [.u64(1), .u64(1)]).error == .reverted("invalid arguments"))

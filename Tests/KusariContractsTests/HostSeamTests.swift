@@ -72,7 +72,7 @@ import Testing
             released = host
             for method in ["write", "trap"] {
                 _ = ContractRuntime().run(code, ContractCall(contract: contractAddress, caller: alice, method: method,
-                                                             gasLimit: 100_000), block: block, host: host)
+                                                             gasLimit: 1_000_000), block: block, host: host)
             }
         }
         #expect(released == nil)
@@ -102,7 +102,7 @@ import Testing
             let host = InMemoryContractHost()
             func call(_ method: String, grow: Bool = false) -> ContractOutcome {
                 runtime.run(code, ContractCall(contract: contractAddress, caller: alice, method: method,
-                                               input: grow ? [1] : [], gasLimit: 100_000), block: block, host: host)
+                                               input: grow ? [1] : [], gasLimit: 1_000_000), block: block, host: host)
             }
             // The first call loads the code; the next finds it loaded (18.5) and pays less.
             let first = call("bump")
@@ -131,7 +131,7 @@ import Testing
         let code = try ContractCode(bytes: bytes)
         let runtime = ContractRuntime()
         func call(_ method: String, _ value: UInt64) -> ContractOutcome {
-            runtime.run(code, ContractCall(contract: contractAddress, caller: alice, method: method, value: value, gasLimit: 100_000),
+            runtime.run(code, ContractCall(contract: contractAddress, caller: alice, method: method, value: value, gasLimit: 1_000_000),
                         block: block, host: host)
         }
         #expect(call("fail", 4).error == .trapped(.unreachable))

@@ -31,7 +31,7 @@ import Testing
         let wasm = try await Examples.built { Examples.token }.wasm
         let tx = try Transaction(chainId: chainId, key: deployer, nonce: 0,
                                  deploy: ContractDeploy(code: wasm, input: ContractValue.encode([.u64(supply)]),
-                                                        gas: GasTerms(limit: 2_000_000, price: 2)))
+                                                        gas: GasTerms(limit: 10_000_000, price: 2)))
         return (tx, try run([tx], on: genesis, height: 1))
     }
 
@@ -112,10 +112,10 @@ import Testing
         let bob = address(0xB0)
         let transfer = try Transaction(chainId: chainId, key: deployer, nonce: 1, contract: token,
                                        call: ContractInvocation(method: "transfer", input: ContractValue.encode([.address(bob), .u64(250)]),
-                                                                gas: GasTerms(limit: 500_000, price: 1)))
+                                                                gas: GasTerms(limit: 10_000_000, price: 1)))
         let garbage = try Transaction(chainId: chainId, key: deployer, nonce: 2, contract: token,
                                       call: ContractInvocation(method: "transfer", input: [0xFF, 0xFF, 0xFF],
-                                                               gas: GasTerms(limit: 500_000, price: 1)))
+                                                               gas: GasTerms(limit: 10_000_000, price: 1)))
         let second = try run([transfer, garbage], on: first.state, height: 2)
         #expect(second.receipts.count == 2)
         #expect(second.receipts[0].succeeded)
