@@ -43,7 +43,7 @@ public struct GasSchedule: Sendable, Equatable {
 
     /// The schedule in force (docs/protocol.md 18.5).
     public static let standard = GasSchedule(
-        callBase: 5_000, perCodeKiB: 420_000, perMemoryPage: 500, hostCall: 100, perDataByte: 1,
+        callBase: 5_000, perCodeKiB: 500_000, perMemoryPage: 500, hostCall: 100, perDataByte: 1,
         perByteRead: 2, storageWrite: 2_000, perByteWritten: 20, storageRemove: 500, balance: 200,
         transfer: 1_000, event: 500, perEventByte: 4, message: 2_000, perMessageByte: 4, storageScan: 20)
 
