@@ -77,8 +77,7 @@ public struct ContractRuntime: Sendable {
         var failure: ContractError? = nil
         let pooled: PooledInstance
         do {
-            pooled = try kept?.idle ?? pool?.take(hash) ?? PooledInstance(code: code, engine: engine, limits: limits, schedule: schedule,
-                                                                        reusable: true)
+            pooled = try kept?.idle ?? pool?.take(hash) ?? PooledInstance(code: code, engine: engine, limits: limits, schedule: schedule)
         } catch {
             host.rollback(to: checkpoint)
             return ContractOutcome(result: .failure(.trapped(.other("instantiation failed: \(error)"))), gasUsed: entry)
