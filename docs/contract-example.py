@@ -190,6 +190,8 @@ def intrinsic(tx: bytes) -> int:  # section 11.5: 5,000 plus 16 per byte of the 
 storing = 2_000 + 20 * len(code)
 deploy_gas = intrinsic(deploy_tx) + storing
 call_gas = intrinsic(call_tx)
+# The block's gas cap counts gas used (11.3, step 0): each limit fits what is left before it.
+assert 50_000 <= 200_000_000 and 100_000 <= 200_000_000 - deploy_gas
 deploy_charged = deploy_gas * 10
 call_charged = call_gas * 10
 sender_balance = 1_000_000_000 - deploy_charged - call_charged

@@ -87,7 +87,12 @@ public enum ContractBenchmarks {
             BenchMeasurement(name: "wasm-call-metered", value: metered, unit: "calls/s", limitName: "wasm-call-unmetered",
                              limit: unmetered, note: "the same calls with fuel metering: metering's cost"),
             BenchMeasurement(name: "gas-per-transfer", value: Double(work.gasPerTransfer), unit: "gas",
-                             note: "one token transfer (GasSchedule.standard)"),
+                             note: "one token transfer after the first of its block (GasSchedule.standard)"),
+            BenchMeasurement(name: "gas-first-transfer", value: Double(work.firstTransferGas), unit: "gas",
+                             note: "the first token transfer of a block, which loads the token's code"),
+            BenchMeasurement(name: "transfers-per-block", value: Double(Self.transfersPerBlock(first: work.firstTransferGas,
+                                                                                              then: work.gasPerTransfer)),
+                             unit: "tx", note: "token transfers that fit a block's \(BlockApplication.maxBlockGas) gas"),
             BenchMeasurement(name: "gas-per-ms", value: gasPerMs, unit: "gas/ms",
                              note: "metered calls: gas used / execution time"),
             BenchMeasurement(name: "gas-per-ms-in-blocks", value: blockGasPerMs, unit: "gas/ms",
@@ -97,6 +102,15 @@ public enum ContractBenchmarks {
             BenchMeasurement(name: "block-gas-cap-ms-in-blocks", value: blockGasPerMs > 0 ? cap / blockGasPerMs : 0, unit: "ms",
                              note: "a block of \(BlockApplication.maxBlockGas) gas of token transfers at gas-per-ms-in-blocks"),
         ]
+    }
+}
+
+extension ContractBenchmarks {
+    /// How many transfers fit one block's gas cap when the first uses `first` gas and each
+    /// later one `then`.
+    static func transfersPerBlock(first: UInt64, then: UInt64) -> UInt64 {
+        guard first > 0, first <= BlockApplication.maxBlockGas else { return 0 }
+        return 1 + (then > 0 ? (BlockApplication.maxBlockGas - first) / then : 0)
     }
 }
 

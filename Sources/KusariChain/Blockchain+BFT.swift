@@ -146,8 +146,9 @@ extension Blockchain {
     // MARK: - Proposing
 
     /// The next block of a BFT chain on the tip, proposed by `proposer` (a validator's
-    /// address payload, paid the subsidy and fees), with `transactions` (valid on the
-    /// tip's state, in order) and the tip's commit as its last commit. `timestamp` (Unix
+    /// address payload, paid the subsidy and fees), built from the candidates `transactions`
+    /// (those that do not apply are left out, see `BlockApplication.build`), with the tip's
+    /// commit as its last commit. `timestamp` (Unix
     /// seconds) defaults to the clock, never before the tip's.
     public func proposal(proposer: AddressPayload, transactions: [Transaction] = [], evidence: [DoubleSignEvidence] = [],
                          timestamp: UInt64? = nil,
@@ -162,25 +163,23 @@ extension Blockchain {
             guard let stored = try commit(for: tipId) else { throw .corrupt("the tip at height \(parent.header.height) has no commit") }
             lastCommit = stored
         }
-        let applied: AppliedBlock
+        let built: BlockApplication.Built
         let time = max(timestamp ?? clock(), parent.header.timestamp)
         do {
-            applied = try BlockApplication.execute(transactions, on: state, height: height, time: time, beneficiary: proposer,
-                                                   rules: rules, signatures: signatures, contracts: contracts, exchange: exchange)
+            built = try BlockApplication.build(transactions, on: state, height: height, time: time, beneficiary: proposer,
+                                               rules: rules, signatures: signatures, contracts: contracts, exchange: exchange)
         } catch { throw .invalidBlock(height: height, error) }
         guard let parentFields = parent.header.bft else { throw .corrupt("the tip is not a BFT header") }
         let header = BlockHeader(height: height, previousId: parent.id,
-                                 merkleRoot: MerkleTree.root(leaves: transactions.map(\.id)),
-                                 stateRoot: applied.state.root, timestamp: time,
+                                 merkleRoot: MerkleTree.root(leaves: built.applied.transactionIds),
+                                 stateRoot: built.applied.state.root, timestamp: time,
                                  proposer: proposer,
                                  bft: BFTHeaderFields(validatorsHash: parentFields.nextValidatorsHash,
                                                       nextValidatorsHash: parentFields.nextValidatorsHash,
                                                       lastCommitHash: lastCommit?.hash ?? .zero,
                                                       evidenceHash: DoubleSignEvidence.listHash(evidence)))
-        let block = Block(header: header, transactions: transactions, lastCommit: lastCommit, evidence: evidence)
-        var known = applied
-        known.transactionIds = transactions.map(\.id)
-        rememberApplied(block.id, known)
+        let block = Block(header: header, transactions: built.transactions, lastCommit: lastCommit, evidence: evidence)
+        rememberApplied(block.id, built.applied)
         return block
     }
 }

@@ -10,10 +10,13 @@ extension Blockchain {
         public var transactions: [Transaction]
         /// Fees the block pays to its beneficiary.
         public var fees: UInt64
+        /// Candidates left out because they did not apply.
+        public var skipped: Int
     }
 
-    /// The next block on the tip paying `beneficiary`, with `transactions`
-    /// (which must be valid on the tip's state, in order). `timestamp` defaults
+    /// The next block on the tip paying `beneficiary`, built from `transactions` (candidates,
+    /// best first: each is applied in turn and one that does not apply is left out, see
+    /// `BlockApplication.build`). `timestamp` defaults
     /// to the clock; `regtest` spaces timestamps at least one spacing apart
     /// (running ahead of the clock within the future allowance), so that a burst
     /// of blocks keeps the difficulty steady.
@@ -36,26 +39,26 @@ extension Blockchain {
             timestamp = max(timestamp, engine.minimumTimestamp(context: ctx))
         }
         let height = parent.header.height + 1
-        let applied: AppliedBlock
+        let built: BlockApplication.Built
         do {
-            applied = try BlockApplication.execute(transactions, on: state, height: height, time: timestamp,
-                                                   beneficiary: beneficiary, rules: rules, signatures: signatures,
-                                                   contracts: contracts, exchange: exchange)
+            built = try BlockApplication.build(transactions, on: state, height: height, time: timestamp,
+                                               beneficiary: beneficiary, rules: rules, signatures: signatures,
+                                               contracts: contracts, exchange: exchange)
         } catch { throw .invalidBlock(height: height, error) }
-        let header = BlockHeader(height: height, previousId: parent.id, merkleRoot: MerkleTree.root(leaves: transactions.map(\.id)),
-                                 stateRoot: applied.state.root, timestamp: timestamp, bits: bits, beneficiary: beneficiary,
+        let header = BlockHeader(height: height, previousId: parent.id, merkleRoot: MerkleTree.root(leaves: built.applied.transactionIds),
+                                 stateRoot: built.applied.state.root, timestamp: timestamp, bits: bits, beneficiary: beneficiary,
                                  nonce: 0)
-        return Template(header: header, transactions: transactions, fees: applied.fees)
+        return Template(header: header, transactions: built.transactions, fees: built.applied.fees, skipped: built.skipped)
     }
 
-    /// Builds, seals and connects a block on the tip paying `beneficiary`, with
-    /// `transactions` (which must be valid on the tip's state, in order), with
+    /// Builds, seals and connects a block on the tip paying `beneficiary`, from the candidates
+    /// `transactions` (those that do not apply are left out, as in `template`), with
     /// regtest timestamps (see `template`).
     public func produce(beneficiary: AddressPayload, transactions: [Transaction] = [],
                         shouldStop: () -> Bool = { false }) throws(ChainError) -> Block {
         let draft = try template(beneficiary: beneficiary, transactions: transactions, regtest: true)
         guard let sealed = engine.seal(draft.header, shouldStop: shouldStop) else { throw .production("stopped before a nonce was found") }
-        let block = Block(header: sealed, transactions: transactions)
+        let block = Block(header: sealed, transactions: draft.transactions)
         try submit(block, signatures: .alreadyVerified)
         return block
     }

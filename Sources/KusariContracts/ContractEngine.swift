@@ -4,8 +4,10 @@ import Synchronization
 /// The ledger's contract executor (docs/protocol.md 18.7): runs deploy and call
 /// transactions on a block's ``LedgerWorkspace`` with ``ContractRuntime``, runs the
 /// messages a successful call queued (in order, each after the call that sent it,
-/// all inside the transaction's checkpoint: all or nothing), and keeps checked modules
-/// by code hash so a contract's code is parsed once per node.
+/// all inside the transaction's checkpoint: all or nothing), and keeps modules by code
+/// hash so a contract's code is parsed once per node. Code in the state loads through the
+/// trusted path (``ContractCode/init(stored:codeHash:limits:)``); only a deploy's code
+/// goes through every check.
 public final class ContractEngine: ContractExecutor {
     /// The most messages one transaction may run (its own call's and theirs).
     public static let maxMessagesPerTransaction = 64
@@ -29,10 +31,22 @@ public final class ContractEngine: ContractExecutor {
         runtime.schedule.storageWrite + runtime.schedule.perByteWritten * UInt64(codeLength)
     }
 
-    /// The checked module of `bytes` whose hash is `hash`, parsed once.
+    /// The module of a deploy's `bytes` (whose hash is `hash`), through every deploy check
+    /// (``ContractCode/init(bytes:limits:)``) unless this node already holds it.
     public func module(_ bytes: [UInt8], hash: Hash256) throws(ContractModuleError) -> ContractCode {
         if let known = modules.withLock({ $0.get(hash) }) { return known }
         let code = try ContractCode(bytes: bytes, limits: runtime.limits)
+        modules.withLock { $0.put(hash, code, capacity: moduleCacheSize) }
+        return code
+    }
+
+    /// The module of code stored in the state under `hash` (checked when it was deployed):
+    /// what the block's calls on `host` kept, else this node's cache, else a trusted load
+    /// (``ContractCode/init(stored:codeHash:limits:)``).
+    func storedModule(_ bytes: [UInt8], hash: Hash256, host: some ContractHost) throws(ContractModuleError) -> ContractCode {
+        if let kept = host.loadedCode(hash) as? LoadedCode { return kept.code }
+        if let known = modules.withLock({ $0.get(hash) }) { return known }
+        let code = try ContractCode(stored: bytes, codeHash: hash, limits: runtime.limits)
         modules.withLock { $0.put(hash, code, capacity: moduleCacheSize) }
         return code
     }
@@ -56,7 +70,7 @@ public final class ContractEngine: ContractExecutor {
                 return receipt(0, "no contract at this address", [], [])
             }
             let code: ContractCode
-            do { code = try module(bytes, hash: hash) } catch { return receipt(0, "stored code: \(error)", [], []) }
+            do { code = try storedModule(bytes, hash: hash, host: host) } catch { return receipt(0, "stored code: \(error)", [], []) }
             guard call.method != Self.initMethod else { return receipt(0, "init runs only when the contract is deployed", [], []) }
             let first = ContractCall(contract: tx.to, caller: tx.from, method: call.method, input: call.input,
                                      value: tx.amount, gasLimit: gasLimit)
@@ -111,13 +125,16 @@ public final class ContractEngine: ContractExecutor {
         guard let hash = ledger.account(contract).codeHash, let bytes = ledger.code(hash) else {
             return ContractOutcome(result: .failure(.hostViolation("no contract at \(contract.hex)")), gasUsed: 0)
         }
+        let host = LedgerHost(ledger)
         let code: ContractCode
-        do { code = try module(bytes, hash: hash) } catch {
+        do { code = try storedModule(bytes, hash: hash, host: host) } catch {
             return ContractOutcome(result: .failure(.hostViolation("stored code: \(error)")), gasUsed: 0)
         }
         let call = ContractCall(contract: contract, caller: caller, method: method, input: input, gasLimit: gasLimit)
-        return runtime.run(code, call, block: BlockContext(height: block.height, time: Int64(clamping: block.time)),
-                           host: LedgerHost(ledger))
+        let outcome = runtime.run(code, call, block: BlockContext(height: block.height, time: Int64(clamping: block.time)),
+                                  host: host)
+        runtime.recycle(hash, from: host)   // the query's workspace ends here; its instance serves the next
+        return outcome
     }
 
     struct Run {
@@ -165,7 +182,7 @@ public final class ContractEngine: ContractExecutor {
                 return fail("message \(ran) to \(message.contract.hex): no contract at this address")
             }
             let targetCode: ContractCode
-            do { targetCode = try module(bytes, hash: hash) } catch { return fail("message \(ran): stored code: \(error)") }
+            do { targetCode = try storedModule(bytes, hash: hash, host: host) } catch { return fail("message \(ran): stored code: \(error)") }
             guard message.method != Self.initMethod else { return fail("message \(ran): init runs only when a contract is deployed") }
             let call = ContractCall(contract: message.contract, caller: message.sender, method: message.method,
                                     input: message.input, value: message.value, gasLimit: limit - used)
@@ -212,6 +229,9 @@ public final class LedgerHost: ContractHost {
     public func checkpoint() -> Int { ledger.checkpoint() }
     public func commit(_ checkpoint: Int) { ledger.commit(checkpoint) }
     public func rollback(to checkpoint: Int) { ledger.rollback(to: checkpoint) }
+    public func loadedCode(_ hash: Hash256) -> AnyObject? { ledger.loadedCode(hash) }
+    public func setLoadedCode(_ hash: Hash256, _ value: AnyObject?) { ledger.setLoadedCode(hash, value) }
+    public var loadedCodeCount: Int { ledger.loadedCodeCount }
 }
 
 /// Checked modules by code hash, the least recently used dropped first.

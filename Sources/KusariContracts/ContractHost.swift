@@ -35,6 +35,14 @@ public protocol ContractHost: AnyObject {
     func commit(_ checkpoint: Int)
     /// Undoes everything done since `checkpoint`.
     func rollback(to checkpoint: Int)
+    /// What the runtime kept of the code `hash` after an earlier call on this host (for the
+    /// ledger: a call earlier in the same block), or nil. Opaque to the host; whether a call
+    /// finds it decides the call's entry price (``GasSchedule/entryCost(of:loaded:)``).
+    func loadedCode(_ hash: Hash256) -> AnyObject?
+    /// Keeps (nil: forgets) what the runtime loaded of the code `hash`.
+    func setLoadedCode(_ hash: Hash256, _ value: AnyObject?)
+    /// How many codes are kept.
+    var loadedCodeCount: Int { get }
 }
 
 extension ContractHost {

@@ -1,3 +1,5 @@
+import KusariCore
+
 /// Why a module was refused at deploy. Each message names what is wrong and where.
 public enum ContractModuleError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The module is larger than the limit.
@@ -35,6 +37,8 @@ public enum ContractModuleError: Error, Equatable, Sendable, CustomStringConvert
     /// A mutable global that is not exported (the node resets exported mutable globals when
     /// it reuses an instance).
     case unexportedMutableGlobal(Int)
+    /// Stored code whose bytes do not hash to the code hash it was looked up by.
+    case codeHashMismatch(expected: Hash256, found: Hash256)
 
     public var description: String {
         switch self {
@@ -55,6 +59,7 @@ public enum ContractModuleError: Error, Equatable, Sendable, CustomStringConvert
         case .invalidMethodName(let name): return "export \"\(name)\" is not a method name (1-64 bytes of a-z, 0-9 and _ )"
         case .unsupportedExport(let name): return "export \"\(name)\" is neither the memory, a function nor a mutable global"
         case .unexportedMutableGlobal(let index): return "global \(index) is mutable but not exported (link with --export=__stack_pointer)"
+        case .codeHashMismatch(let expected, let found): return "stored code hashes to \(found), expected \(expected)"
         }
     }
 }

@@ -31,8 +31,10 @@ public struct ContractRuntime: Sendable {
 
     /// A runtime with the given limits and schedule. `metered: false` runs without fuel: gas
     /// is then only the host prices, and an endless loop never ends; for benchmarks only.
-    /// `reuseInstances` keeps instances between calls and resets them (the outcome of every
-    /// call is the same either way; reuse saves WasmKit's translation of the code per call).
+    /// `reuseInstances` keeps a pool of idle instances between blocks (and queries) and resets
+    /// them (the outcome and gas of every call are the same either way; reuse saves WasmKit's
+    /// translation of the code). Within a block, a host keeps its loaded code's instance
+    /// whatever this says, since the entry price follows what the block loaded (18.5).
     public init(limits: ContractLimits = .standard, schedule: GasSchedule = .standard, metered: Bool = true,
                 reuseInstances: Bool = true) {
         self.limits = limits
@@ -45,9 +47,17 @@ public struct ContractRuntime: Sendable {
     }
 
     /// Runs `call` on `code` in `block` over `host`.
+    ///
+    /// The entry price depends on whether `host` kept `code` loaded from an earlier call
+    /// (``GasSchedule/entryCost(of:loaded:)``, docs/protocol.md 18.5): a call that runs and
+    /// returns normally with its memory at its initial size leaves its code loaded (while
+    /// fewer than ``GasSchedule/maxLoadedCodes`` codes are), with its instance ready for the
+    /// next call; a call that runs and fails leaves it unloaded.
     public func run<Host: ContractHost>(_ code: ContractCode, _ call: ContractCall, block: BlockContext,
                                         host: Host) -> ContractOutcome {
-        let entry = schedule.entryCost(of: code)
+        let hash = code.codeHash
+        let kept = host.loadedCode(hash) as? LoadedCode
+        let entry = schedule.entryCost(of: code, loaded: kept != nil)
         guard call.gasLimit >= entry else { return ContractOutcome(result: .failure(.outOfGas), gasUsed: call.gasLimit) }
         guard code.hasMethod(call.method) else {
             return ContractOutcome(result: .failure(.unknownMethod(call.method)), gasUsed: entry)
@@ -62,11 +72,12 @@ public struct ContractRuntime: Sendable {
             return ContractOutcome(result: .failure(.insufficientFunds(balance: host.balance(of: call.caller), value: call.value)),
                                    gasUsed: entry)
         }
+        // From here the call runs: unless it returns normally, its code is no longer loaded.
+        host.setLoadedCode(hash, nil)
         var failure: ContractError? = nil
         let pooled: PooledInstance
         do {
-            pooled = try pool?.take(code.codeHash) ?? PooledInstance(code: code, engine: engine, limits: limits, schedule: schedule,
-                                                                  reusable: pool != nil)
+            pooled = try kept?.idle ?? pool?.take(hash) ?? PooledInstance(code: code, engine: engine, limits: limits, schedule: schedule)
         } catch {
             host.rollback(to: checkpoint)
             return ContractOutcome(result: .failure(.trapped(.other("instantiation failed: \(error)"))), gasUsed: entry)
@@ -102,11 +113,27 @@ public struct ContractRuntime: Sendable {
         }
         host.commit(checkpoint)
         // Only an instance that returned normally is reused (a trap or revert leaves its stack
-        // pointer and heap mid-call), and only when it can be reset.
-        if let pool, pooled.reset() { pool.give(pooled, for: code.codeHash) }
+        // pointer and heap mid-call), and only when it can be reset (its memory did not grow):
+        // kept for the rest of the block while the host keeps fewer than the most codes, else
+        // back in this node's pool.
+        if pooled.reset() {
+            if host.loadedCodeCount < GasSchedule.maxLoadedCodes {
+                host.setLoadedCode(hash, LoadedCode(code: code, idle: pooled))
+            } else {
+                pool?.give(pooled, for: hash)
+            }
+        }
         gasUsed = min(gasUsed, call.gasLimit)
         return ContractOutcome(result: .success(state.returnData), gasUsed: gasUsed,
                                events: state.events, messages: state.messages)
+    }
+
+    /// Gives the instance `host` kept of the code `hash` to this node's pool (a host about
+    /// to end: a query's), so a later call on another host may start from it.
+    func recycle(_ hash: Hash256, from host: some ContractHost) {
+        guard let kept = host.loadedCode(hash) as? LoadedCode else { return }
+        host.setLoadedCode(hash, nil)
+        pool?.give(kept.idle, for: hash)
     }
 
     /// The error of a call that threw `error`.

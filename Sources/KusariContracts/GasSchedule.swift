@@ -1,12 +1,15 @@
+import KusariCore
+
 /// What a call costs in gas (docs/protocol.md 18.5). One gas is one unit of WasmKit fuel
 /// (roughly one executed WebAssembly instruction; bulk memory operations add one per 64
 /// bytes moved); host functions and the call itself cost the prices below on top. Calibrated
 /// by `kusari bench contracts`: 1.2 to 1.7 million gas per millisecond of metered execution on
 /// the 2-core reference machine, with fuel and host prices in proportion (docs/benchmarks.md).
 public struct GasSchedule: Sendable, Equatable {
-    /// Every call: instantiating the module.
+    /// Every call.
     public var callBase: UInt64
-    /// Every call, per KiB of code (rounded up): translating and instantiating it.
+    /// Per KiB of code (rounded up), for a call of code its block has not loaded: loading,
+    /// instantiating and translating it.
     public var perCodeKiB: UInt64
     /// Per 64 KiB page of memory the instance has when the call ends.
     public var perMemoryPage: UInt64
@@ -40,7 +43,7 @@ public struct GasSchedule: Sendable, Equatable {
 
     /// The schedule in force (docs/protocol.md 18.5).
     public static let standard = GasSchedule(
-        callBase: 5_000, perCodeKiB: 200, perMemoryPage: 500, hostCall: 100, perDataByte: 1,
+        callBase: 5_000, perCodeKiB: 500_000, perMemoryPage: 500, hostCall: 100, perDataByte: 1,
         perByteRead: 2, storageWrite: 2_000, perByteWritten: 20, storageRemove: 500, balance: 200,
         transfer: 1_000, event: 500, perEventByte: 4, message: 2_000, perMessageByte: 4, storageScan: 20)
 
@@ -67,8 +70,25 @@ public struct GasSchedule: Sendable, Equatable {
         self.storageScan = storageScan
     }
 
-    /// The fixed cost of a call of `code`, charged before it runs.
-    public func entryCost(of code: ContractCode) -> UInt64 {
-        callBase + perCodeKiB * UInt64((code.bytes.count + 1023) / 1024)
+    /// The most codes a block keeps loaded (docs/protocol.md 18.5): a call of another code
+    /// while this many are loaded pays to load it, and its code is not kept.
+    public static let maxLoadedCodes = 64
+
+    /// The entry price of a call of code of `codeSize` bytes that its block has not loaded.
+    public func coldEntryCost(codeSize: Int) -> UInt64 {
+        callBase + perCodeKiB * UInt64((codeSize + 1023) / 1024)
+    }
+
+    /// A gas limit that covers a call of code of `codeSize` bytes when it is the first of its
+    /// code in a block, with `run` gas for the call itself (the command line's default).
+    public func callGas(codeSize: Int, run: UInt64 = 2_000_000) -> UInt64 {
+        min(GasTerms.maxGasLimit, coldEntryCost(codeSize: codeSize) + run)
+    }
+
+    /// The fixed cost of a call of `code`, charged before it runs: `callBase`, plus
+    /// `perCodeKiB` per KiB of code (rounded up) unless the code is `loaded`, kept from an
+    /// earlier call in the same block (docs/protocol.md 18.5).
+    public func entryCost(of code: ContractCode, loaded: Bool) -> UInt64 {
+        loaded ? callBase : coldEntryCost(codeSize: code.bytes.count)
     }
 }

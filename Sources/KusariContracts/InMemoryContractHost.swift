@@ -18,8 +18,15 @@ public final class InMemoryContractHost: ContractHost {
     private var openCheckpoints: [(token: Int, mark: Int)] = []
     private var nextToken = 0
 
+    /// What the runtime kept of code earlier calls on this host loaded (a host is one block).
+    private var loaded: [Hash256: AnyObject] = [:]
+
     /// An empty host: no storage, no balances.
     public init() {}
+
+    public func loadedCode(_ hash: Hash256) -> AnyObject? { loaded[hash] }
+    public func setLoadedCode(_ hash: Hash256, _ value: AnyObject?) { loaded[hash] = value }
+    public var loadedCodeCount: Int { loaded.count }
 
     /// Sets a balance directly (test setup; not journaled).
     public func setBalance(_ address: AddressPayload, _ amount: UInt64) { balances[address] = amount }

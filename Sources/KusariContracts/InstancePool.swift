@@ -24,16 +24,15 @@ final class PooledInstance {
     /// ``chunkSize`` zero bytes, to compare chunks against.
     static let zeros = [UInt8](repeating: 0, count: chunkSize)
 
-    /// Instantiates `code`; `reusable: false` skips keeping the initial image (the instance
-    /// will serve one call).
-    init(code: ContractCode, engine: Engine, limits: ContractLimits, schedule: GasSchedule, reusable: Bool) throws {
+    /// Instantiates `code`, keeping its memory's initial image for ``reset()``.
+    init(code: ContractCode, engine: Engine, limits: ContractLimits, schedule: GasSchedule) throws {
         store = Store(engine: engine)
         slot = CallSlot()
         let instance = try code.module.instantiate(
             store: store, imports: HostFunctions.imports(for: slot, store: store, limits: limits, schedule: schedule))
         self.instance = instance
         memory = instance.exports[memory: "memory"]
-        let image = reusable ? memory.map { m in m.withUnsafeBufferPointer(offset: 0, count: m.byteCount) { Array($0) } } ?? [] : []
+        let image = memory.map { m in m.withUnsafeBufferPointer(offset: 0, count: m.byteCount) { Array($0) } } ?? []
         memoryImage = image
         let size = Self.chunkSize
         zeroChunks = stride(from: 0, to: image.count, by: size).map { start in
@@ -73,6 +72,19 @@ final class PooledInstance {
             do { try global.assign(initial) } catch { return false }
         }
         return true
+    }
+}
+
+/// What a block keeps of code its calls loaded (``ContractHost/loadedCode(_:)``): the module
+/// and the instance of the last call, reset and idle. While a block keeps it, calls of the code
+/// pay the loaded entry price, and run on this instance (its functions translated already).
+final class LoadedCode {
+    let code: ContractCode
+    let idle: PooledInstance
+
+    init(code: ContractCode, idle: PooledInstance) {
+        self.code = code
+        self.idle = idle
     }
 }
 

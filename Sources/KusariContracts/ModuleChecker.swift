@@ -3,8 +3,12 @@ import WasmParser
 
 /// The deploy-time walk over a module's sections (docs/protocol.md 18.4): imports, types,
 /// memory, table, globals, exports, start, and every instruction of every function body.
+/// Code loaded from the state (checked when it was deployed) walks the sections without
+/// the bodies (`checksBodies: false`), for what a node needs to run it: methods, memory, globals.
 struct ModuleChecker {
     let limits: ContractLimits
+    /// Whether every function body's instructions are checked (at deploy).
+    var checksBodies = true
 
     /// What the walk learned about a module that passed.
     struct Summary {
@@ -92,6 +96,8 @@ struct ModuleChecker {
                     throw ContractModuleError.startFunction
                 case .tagSection:
                     throw ContractModuleError.unsupportedInstruction(function: -1, instruction: "exception tag")
+                case .codeSection where !checksBodies:
+                    break
                 case .codeSection(let codes):
                     let importCount = functionTypes.count - codes.count
                     for code in codes {

@@ -29,8 +29,9 @@ public enum BlockApplication {
         }
     }
 
-    /// The most gas the contract transactions of one block may buy together (the sum of
-    /// their gas limits).
+    /// The most gas the contract transactions of one block may use together (the sum of their
+    /// receipts' gas used). A contract transaction fits when its gas limit is at most this
+    /// less the gas the block's earlier transactions used (docs/protocol.md 18.7).
     public static let maxBlockGas: UInt64 = 2 * GasTerms.maxGasLimit
 
     /// Checks the block's body against its header and applies its transactions
@@ -52,10 +53,9 @@ public enum BlockApplication {
             throw .merkleRootMismatch(header: block.header.merkleRoot, computed: merkle)
         }
         try checkSignatures(block.transactions, ids: ids, signatures)
-        var applied = try execute(block.transactions, on: state, height: block.header.height, time: block.header.timestamp,
+        let applied = try execute(block.transactions, on: state, height: block.header.height, time: block.header.timestamp,
                                   beneficiary: block.header.beneficiary, rules: rules, signatures: .alreadyVerified,
                                   contracts: contracts, exchange: exchange, staking: staking, ids: ids)
-        applied.transactionIds = ids
         guard applied.state.root == block.header.stateRoot else {
             throw .stateRootMismatch(header: block.header.stateRoot, computed: applied.state.root)
         }
@@ -63,8 +63,8 @@ public enum BlockApplication {
     }
 
     /// Applies `transactions` and the coinbase of a block at `height` and `time` paying
-    /// `beneficiary`, without a header to compare against: block producers use
-    /// it to learn the state root to put in their header.
+    /// `beneficiary`, without a header to compare against: every transaction must apply, in
+    /// order (the first that does not refuses the block).
     public static func execute(_ transactions: [Transaction], on state: StateTree, height: UInt64, time: UInt64,
                                beneficiary: AddressPayload, rules: LedgerRules,
                                signatures: SignatureCheck = .verify,
@@ -72,52 +72,69 @@ public enum BlockApplication {
                                exchange: (any ExchangeExecutor)? = nil,
                                staking: StakingContext? = nil,
                                ids knownIds: [Hash256]? = nil) throws(BlockError) -> AppliedBlock {
+        guard transactions.count <= Block.maxTransactions else { throw .tooManyTransactions(transactions.count) }
         try checkSignatures(transactions, ids: knownIds, signatures)
-        let ledger = LedgerWorkspace(state: state)
-        let block = BlockEnvironment(height: height, time: time)
-        var fees: UInt64 = 0
-        var gas: UInt64 = 0
-        var receipts: [ContractReceipt] = []
-        let market = exchange?.beginBlock(ledger: ledger, block: block)
-        var bonds: (any StakingBlock)? = nil
-        if let staking {
-            do { bonds = try staking.executor.beginBlock(ledger: ledger, block: block, consensus: staking.consensus) } catch {
-                throw .staking(error)
-            }
-        }
+        let builder = try BlockBuilder(state: state, height: height, time: time, beneficiary: beneficiary, rules: rules,
+                                       contracts: contracts, exchange: exchange, staking: staking)
         for (i, tx) in transactions.enumerated() {
-            if let terms = tx.action.gas {
-                gas += terms.limit   // each limit is at most 10^8, so the sum cannot overflow
-                guard gas <= maxBlockGas else { throw .tooMuchGas(index: i, maximum: maxBlockGas) }
-            }
-            do {
-                if tx.isContract {
-                    let receipt = try ledger.applyContract(tx, id: knownIds?[i] ?? tx.id, chainId: rules.chainId,
-                                                           executor: contracts, block: block)
-                    fees += receipt.charged
-                    receipts.append(receipt.receipt)
-                } else if case .exchange = tx.action {
-                    receipts.append(try ledger.applyExchange(tx, id: knownIds?[i] ?? tx.id, chainId: rules.chainId, block: market))
-                    fees += tx.fee
-                } else if case .staking = tx.action {
-                    receipts.append(try ledger.applyStaking(tx, id: knownIds?[i] ?? tx.id, chainId: rules.chainId, block: bonds))
-                    fees += tx.fee
-                } else {
-                    try ledger.apply(tx, chainId: rules.chainId)
-                    fees += tx.fee   // each fee was paid out of an existing balance, so the sum stays under the cap
+            try builder.offer(tx, id: knownIds?[i])
+        }
+        return try builder.finish()
+    }
+
+    /// What a block producer made of its candidates: the block's transactions (those that
+    /// applied, in the order offered) and the result of applying them.
+    public struct Built: Sendable {
+        /// The transactions the block holds.
+        public var transactions: [Transaction]
+        /// The block applied (its ids are `transactions`' ids).
+        public var applied: AppliedBlock
+        /// How many candidates were left out, and the first reason.
+        public var skipped: Int
+        public var firstSkip: BlockError?
+    }
+
+    /// Builds a block from `candidates` (a miner's or proposer's choice, best first): each
+    /// is offered in turn and one that does not apply (bad signature, nonce, balance, not
+    /// enough of the block's gas left) is left out, so that the block is always one
+    /// ``execute(_:on:height:time:beneficiary:rules:signatures:contracts:exchange:ids:)``
+    /// and ``apply(_:to:rules:signatures:contracts:exchange:)`` accept.
+    public static func build(_ candidates: [Transaction], on state: StateTree, height: UInt64, time: UInt64,
+                             beneficiary: AddressPayload, rules: LedgerRules,
+                             signatures: SignatureCheck = .verify,
+                             contracts: (any ContractExecutor)? = nil,
+                             exchange: (any ExchangeExecutor)? = nil,
+                             staking: StakingContext? = nil) throws(BlockError) -> Built {
+        let builder = try BlockBuilder(state: state, height: height, time: time, beneficiary: beneficiary, rules: rules,
+                                       contracts: contracts, exchange: exchange, staking: staking)
+        var skipped = 0
+        var firstSkip: BlockError?
+        for tx in candidates {
+            guard builder.transactions.count < Block.maxTransactions else { break }
+            let id = tx.id
+            do throws(BlockError) {
+                guard signatures.accepts(tx, id: id) else {
+                    throw BlockError.transaction(index: builder.transactions.count, .badSignature)
                 }
-            } catch { throw .transaction(index: i, error) }
+                try builder.offer(tx, id: id)
+            } catch {
+                skipped += 1
+                if firstSkip == nil { firstSkip = error }
+            }
         }
-        let clearings = market?.finish(beneficiary: beneficiary) ?? []
-        let subsidy = rules.subsidy(height: height)
-        if let bonds {
-            do { try bonds.finish(reward: subsidy + fees, beneficiary: beneficiary) } catch { throw .staking(error) }
-        } else {
-            do { try ledger.credit(beneficiary, subsidy + fees) } catch { throw .coinbaseOverflow }
+        let transactions = builder.transactions
+        return Built(transactions: transactions, applied: try builder.finish(), skipped: skipped, firstSkip: firstSkip)
+    }
+}
+
+extension BlockApplication.SignatureCheck {
+    /// Whether `tx` (whose id is `id`) passes this check, checked on its own.
+    func accepts(_ tx: Transaction, id: Hash256) -> Bool {
+        switch self {
+        case .alreadyVerified: return true
+        case .verify: return tx.hasValidSignature
+        case .verifyExcept(let known): return known.contains(id) || tx.hasValidSignature
         }
-        return AppliedBlock(state: ledger.updatedState, undo: ledger.undo, storageUndo: ledger.storageUndo,
-                            newCode: ledger.newCode.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                            receipts: receipts, clearings: clearings, fees: fees, subsidy: subsidy)
     }
 }
 
@@ -140,8 +157,7 @@ public struct AppliedBlock: Sendable {
     public var fees: UInt64
     /// New coins created by the block.
     public var subsidy: UInt64
-    /// The ids of the block's transactions in order (filled in by `apply`,
-    /// which computes them for the Merkle root anyway).
+    /// The ids of the block's transactions in order.
     public var transactionIds: [Hash256] = []
 
     /// The undo record of the block.
@@ -201,7 +217,9 @@ public enum BlockError: Error, Equatable, CustomStringConvertible {
     case transaction(index: Int, TransactionError)
     case coinbaseOverflow
     case stateRootMismatch(header: Hash256, computed: Hash256)
-    case tooMuchGas(index: Int, maximum: UInt64)
+    /// A contract transaction's gas limit is more than the block's gas cap less the gas the
+    /// transactions before it used.
+    case tooMuchGas(index: Int, limit: UInt64, remaining: UInt64)
     case staking(StakingBlockError)
 
     public var description: String {
@@ -211,7 +229,8 @@ public enum BlockError: Error, Equatable, CustomStringConvertible {
         case .transaction(let i, let e): return "transactions[\(i)].\(e.description)"
         case .coinbaseOverflow: return "header.beneficiary: subsidy and fees would exceed the supply cap"
         case .stateRootMismatch(let h, let c): return "header.stateRoot: header says \(h), applying the block gives \(c)"
-        case .tooMuchGas(let i, let m): return "transactions[\(i)].gasLimit: the block's contract transactions buy more than \(m) gas"
+        case .tooMuchGas(let i, let limit, let remaining):
+            return "transactions[\(i)].gasLimit: \(limit) is more than the \(remaining) gas left in the block (\(BlockApplication.maxBlockGas) less the gas used before it)"
         case .staking(let e): return e.description
         }
     }

@@ -186,6 +186,23 @@ public final class LedgerWorkspace {
     /// The code whose hash is `hash`, stored before or by this block.
     public func code(_ hash: Hash256) -> [UInt8]? { newCode[hash] ?? state.code(hash) }
 
+    // MARK: - Code loaded by the block's calls
+
+    /// What the contract executor keeps, by code hash, of code this block's calls loaded
+    /// (opaque here: a module and an idle instance). Whether a call finds its code here
+    /// decides its entry price (docs/protocol.md 18.5), so what is kept follows only the
+    /// block's calls in order: not journaled, it lives exactly as long as the block's workspace.
+    private var loaded: [Hash256: AnyObject] = [:]
+
+    /// What the executor kept of the code `hash` during this block, or nil.
+    public func loadedCode(_ hash: Hash256) -> AnyObject? { loaded[hash] }
+
+    /// Keeps (nil: forgets) what the executor loaded of the code `hash`.
+    public func setLoadedCode(_ hash: Hash256, _ value: AnyObject?) { loaded[hash] = value }
+
+    /// How many codes are kept.
+    public var loadedCodeCount: Int { loaded.count }
+
     // MARK: - Checkpoints
 
     /// Marks the current state; returns a token for ``commit(_:)`` or ``rollback(to:)``.

@@ -2,7 +2,7 @@ import KusariCore
 
 /// Pending transactions waiting for a block: admission by the ledger's rules
 /// plus the pool's own (minimum fee rate, nonce window, size cap), ordering by
-/// fee rate within each sender's nonce order, replacement by fee, eviction,
+/// fee rate (``rankingFee(_:)`` per byte) within each sender's nonce order, replacement by fee, eviction,
 /// expiry, and updates when blocks connect or disconnect.
 ///
 /// It does not deal with the network or with storage: it returns what it
@@ -36,14 +36,27 @@ public final class Mempool {
         public let arrival: UInt64
         /// The order of admission in this pool (ties in fee rate go first come, first served).
         public let sequence: UInt64
+        /// The fee the pool ranks it by (``Mempool/rankingFee(_:)``).
+        public let rankingFee: UInt64
 
         /// Whether this entry goes before `other` in a block: higher fee rate, then earlier admission.
         func precedes(_ other: Entry) -> Bool {
             feeRate != other.feeRate ? feeRate > other.feeRate : sequence < other.sequence
         }
 
-        /// Fee per byte, scaled by 1,000 to keep integer precision.
-        var feeRate: UInt64 { tx.fee.multipliedReportingOverflow(by: 1_000).partialValue / UInt64(max(1, size)) }
+        /// Ranking fee per byte, scaled by 1,000 to keep integer precision.
+        var feeRate: UInt64 { rankingFee.multipliedReportingOverflow(by: 1_000).partialValue / UInt64(max(1, size)) }
+    }
+
+    /// The fee the pool ranks a transaction by, and checks against the minimum fee, the
+    /// replacement bump and eviction: a transfer's or exchange transaction's fee; for a
+    /// contract transaction its intrinsic gas times its gas price, the part of its fee it
+    /// pays whatever happens. Never the gas limit times the price: a block's gas cap counts
+    /// gas used, and a high limit the transaction does not use must buy no priority.
+    public static func rankingFee(_ tx: Transaction) -> UInt64 {
+        guard let gas = tx.action.gas else { return tx.fee }
+        let (fee, overflow) = GasTerms.intrinsic(encodedSize: tx.encodedSize).multipliedReportingOverflow(by: gas.price)
+        return overflow ? tx.fee : min(fee, tx.fee)
     }
 
     /// What admission did.
@@ -118,7 +131,8 @@ public final class Mempool {
         guard entries[id] == nil else { throw .alreadyKnown }
         let size = tx.encoded.count
         let minimumFee = UInt64(size) * config.minFeePerByte
-        guard tx.fee >= minimumFee else { throw .feeTooLow(minimum: minimumFee, found: tx.fee) }
+        let rankingFee = Self.rankingFee(tx)
+        guard rankingFee >= minimumFee else { throw .feeTooLow(minimum: minimumFee, found: rankingFee) }
         let sender = tx.from
         let state = account(sender)
         guard tx.nonce >= state.nonce else { throw .nonceTooLow(accountNonce: state.nonce, found: tx.nonce) }
@@ -127,9 +141,9 @@ public final class Mempool {
         }
         let existing = bySender[sender]?[tx.nonce].flatMap { entries[$0] }
         if let existing {
-            let (scaled, overflow) = existing.tx.fee.multipliedReportingOverflow(by: 100 + config.replacementBumpPercent)
+            let (scaled, overflow) = existing.rankingFee.multipliedReportingOverflow(by: 100 + config.replacementBumpPercent)
             let needed = overflow ? UInt64.max : (scaled + 99) / 100
-            guard tx.fee >= needed else { throw .replacementUnderpriced(minimumFee: needed, found: tx.fee) }
+            guard rankingFee >= needed else { throw .replacementUnderpriced(minimumFee: needed, found: rankingFee) }
         }
         // The balance must cover this and every other pending transaction of the sender.
         var committed = tx.totalCost
@@ -140,7 +154,7 @@ public final class Mempool {
         }
         let sequence = given ?? nextSequence
         if given == nil { nextSequence += 1 }
-        let entry = Entry(tx: tx, id: id, sender: sender, size: size, arrival: now, sequence: sequence)
+        let entry = Entry(tx: tx, id: id, sender: sender, size: size, arrival: now, sequence: sequence, rankingFee: rankingFee)
         var evicted: [Entry] = []
         if let existing { remove(existing.id) }
         insert(entry)

@@ -12,7 +12,7 @@ extension Mempool {
         /// Each sender's pending transactions by nonce.
         let bySender: [AddressPayload: [UInt64: Hash256]]
 
-        /// Transactions for a block: by fee rate, each sender's in nonce order and
+        /// Candidates for a block: by fee rate, each sender's in nonce order and
         /// starting at the account's nonce, within `maxBytes` and `maxCount`. The
         /// miner's rule: `Mempool.template` is this over the live pool.
         public func template(account: (AddressPayload) -> Account, maxBytes: Int, maxCount: Int) -> [Transaction] {
@@ -28,14 +28,13 @@ extension Mempool {
             var heads = Heap(runs.indices.map { Head(entry: runs[$0][0], run: $0, index: 0) })
             var out: [Transaction] = []
             var used = 0
-            var gas: UInt64 = 0
             while out.count < maxCount, let head = heads.popMin() {
-                // Too big for the room left, or buying more gas than a block may: this sender's run stops here.
-                let buys = head.entry.tx.action.gas?.limit ?? 0
-                guard used + head.entry.size <= maxBytes, gas + buys <= BlockApplication.maxBlockGas else { continue }
+                // Too big for the room left: this sender's run stops here. (The block's gas cap counts
+                // gas used, known only by running: the producer applies these in turn and leaves out
+                // what does not fit, `BlockApplication.build`.)
+                guard used + head.entry.size <= maxBytes else { continue }
                 out.append(head.entry.tx)
                 used += head.entry.size
-                gas += buys
                 let next = head.index + 1
                 if next < runs[head.run].count { heads.insert(Head(entry: runs[head.run][next], run: head.run, index: next)) }
             }

@@ -244,8 +244,8 @@ public actor Node {
         do {
             // Signatures were checked on admission.
             let t = try chain.template(beneficiary: beneficiary, transactions: txs, signatures: .alreadyVerified)
-            templateMaxFees = txs.reduce(0) { $0 &+ $1.fee }
-            templateCount = txs.count
+            templateMaxFees = t.transactions.reduce(0) { $0 &+ $1.fee }
+            templateCount = t.transactions.count
             return (t, generation, chain.params)
         } catch {
             // A pool out of step with the chain: drop what no longer applies and retry empty.

@@ -37,8 +37,9 @@ public struct QueryContext: Sendable {
 
 /// What the node answers about contracts.
 extension Node {
-    /// The most gas a read-only query may use (about 2 ms of work).
-    public nonisolated static let maxQueryGas: UInt64 = 2_000_000
+    /// The most gas a read-only query may use: loading the largest code (a query's code is
+    /// never loaded already, docs/protocol.md 18.5), plus 2,000,000 for the call (about 1 ms).
+    public nonisolated static let maxQueryGas: UInt64 = GasSchedule.standard.callGas(codeSize: ContractLimits.standard.maxCodeSize)
     /// The most storage entries one listing returns, and about the most bytes (keys and
     /// values): a page ends early, with its cursor, when it has that much.
     public nonisolated static let maxStorageListing = 1_000

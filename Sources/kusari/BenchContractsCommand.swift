@@ -14,7 +14,9 @@ extension BenchCommand {
                 straight on ContractRuntime without and with metering, and reports transfers a second, their ratios \
                 (goal: contract >= 0.5 x native) and gas per millisecond of metered execution with what it means for \
                 a block's 200,000,000 gas. The token is built from contracts/examples/token with the running \
-                toolchain (see --sdk), unless --wasm gives a built module.
+                toolchain (see --sdk), unless --wasm gives a built module; without --wasm the example registry is \
+                built too and loading its code is timed per KiB: checked (a deploy), stored (a call) and a whole \
+                cold call.
                 """)
         @Flag(help: "Print a JSON array of measurements.") var json = false
         @Flag(help: "A small, fast run (for smoke tests; figures are not meaningful).") var quick = false
@@ -37,8 +39,20 @@ extension BenchCommand {
                 do { bytes = try ContractBenchmarks.buildToken(sdkDirectory: sdkDirectory) }
                 catch { throw CLIError("token: \(error)") }
             }
+            var registry: [UInt8]? = nil
+            if wasm == nil {
+                let sdkDirectory = try ContractArguments.sdkDirectory(sdk)
+                BenchCommand.log("building \(ContractLoadBenchmarks.registryDirectory(sdkDirectory: sdkDirectory).path)")
+                do { registry = try ContractLoadBenchmarks.buildRegistry(sdkDirectory: sdkDirectory) }
+                catch { throw CLIError("registry: \(error)") }
+            }
             do {
-                printMeasurements(try ContractBenchmarks.run(tokenWasm: bytes, scale: scale, log: BenchCommand.log), json: json)
+                var measurements = try ContractBenchmarks.run(tokenWasm: bytes, scale: scale, log: BenchCommand.log)
+                if let registry {
+                    measurements += try ContractLoadBenchmarks.run(registryWasm: registry, seconds: quick ? 0.05 : 2,
+                                                                   log: BenchCommand.log)
+                }
+                printMeasurements(measurements, json: json)
             } catch {
                 throw CLIError("bench contracts: \(error)")
             }

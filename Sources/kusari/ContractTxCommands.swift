@@ -24,7 +24,10 @@ extension ContractCommand {
             let input = ContractValue.encode(try ContractArguments.parse(self.`init`, network: node.network))
             let nonce = try await ContractTx.nonce(node, keyPair)
             let units = try ContractTx.amount(tx.amount)
-            let signed = try ContractTx.sign(node: node, gas: tx.gas ?? 5_000_000, price: tx.gasPrice) { terms in
+            // Storing the code, then `init` as the first call of the code in its block (18.5).
+            let schedule = GasSchedule.standard
+            let gas = tx.gas ?? schedule.callGas(codeSize: code.count, run: 5_000_000)
+            let signed = try ContractTx.sign(node: node, gas: gas, price: tx.gasPrice) { terms in
                 try Transaction(chainId: node.chainId, key: keyPair, nonce: nonce,
                                 deploy: ContractDeploy(code: [UInt8](code), input: input, gas: terms), amount: units)
             }
@@ -55,7 +58,16 @@ extension ContractCommand {
             let input = ContractValue.encode(try ContractArguments.parse(args, network: node.network))
             let nonce = try await ContractTx.nonce(node, keyPair)
             let units = try ContractTx.amount(tx.amount)
-            let signed = try ContractTx.sign(node: node, gas: tx.gas ?? 1_000_000, price: tx.gasPrice) { terms in
+            let gas: UInt64
+            if let given = tx.gas { gas = given } else {
+                // Enough to be the first call of the contract's code in its block (18.5).
+                let info = try await node.client.get("/v1/contracts/\(target.string)")
+                guard info.status == 200, let size = jsonUInt(info.json["codeSize"]) else {
+                    throw CLIError("contract: \(info.errorMessage ?? "status \(info.status)")")
+                }
+                gas = GasSchedule.standard.callGas(codeSize: Int(clamping: size))
+            }
+            let signed = try ContractTx.sign(node: node, gas: gas, price: tx.gasPrice) { terms in
                 try Transaction(chainId: node.chainId, key: keyPair, nonce: nonce, contract: target.payload,
                                 call: ContractInvocation(method: method, input: input, gas: terms), amount: units)
             }
@@ -126,7 +138,7 @@ extension ContractCommand {
 /// The options a deploy and a call share.
 struct ContractTxOptions: ParsableArguments {
     @Option(help: "Key file of the sender.") var key: String
-    @Option(help: "Gas limit (default: 5,000,000 for a deploy, 1,000,000 for a call).") var gas: UInt64?
+    @Option(help: "Gas limit (default: enough to load the code as the first call of it in a block, 18.5 of docs/protocol.md, plus 5,000,000 for a deploy, 2,000,000 for a call).") var gas: UInt64?
     @Option(help: "Gas price in base units (default: enough for the node's minimum fee).") var gasPrice: UInt64?
     @Option(help: "KSR attached to the contract (base units, or KSR with the suffix ksr).") var amount = "0"
     @Option(help: "The node's API, HOST:PORT or a URL.") var api = "127.0.0.1:8645"

@@ -85,7 +85,7 @@ import WAT
         _ = try await post(fund, at: c)
         let counterPayload = try Address(parsing: counter, network: .devnet).payload
         let reset = try Transaction(chainId: 3, key: bob, nonce: 0, contract: counterPayload,
-                                    call: ContractInvocation(method: "reset", gas: GasTerms(limit: 500_000, price: 2)))
+                                    call: ContractInvocation(method: "reset", gas: GasTerms(limit: 10_000_000, price: 2)))
         let (resetReceipt, resetHeight) = try await post(reset, at: b)
         #expect(resetReceipt["succeeded"] as? Bool == false)
         #expect((resetReceipt["failure"] as? String)?.contains("only the owner may reset") == true, "\(resetReceipt)")
@@ -160,7 +160,7 @@ import WAT
         // whole limit; a float instruction is refused at deploy. Every node agrees on each.
         let tokenPayload = try Address(parsing: tokenAddress, network: .devnet).payload
         let garbage = try Transaction(chainId: 3, key: bob, nonce: 1, contract: tokenPayload,
-                                      call: ContractInvocation(method: "transfer", input: [0xFF, 0x01], gas: GasTerms(limit: 300_000, price: 2)))
+                                      call: ContractInvocation(method: "transfer", input: [0xFF, 0x01], gas: GasTerms(limit: 10_000_000, price: 2)))
         let (garbageReceipt, h1) = try await post(garbage, at: a)
         #expect(garbageReceipt["succeeded"] as? Bool == false)
         let loop = try wat2wasm("(module (func (export \"spin\") (loop (br 0))) (memory (export \"memory\") 1 16))")

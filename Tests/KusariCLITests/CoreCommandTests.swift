@@ -145,9 +145,13 @@ import KusariCore
         #expect(r.status == 0, "\(r.stderr)")
         let items = try #require(r.json as? [[String: Any]])
         let byName = Dictionary(items.compactMap { i in (i["name"] as? String).map { ($0, i) } }, uniquingKeysWith: { a, _ in a })
-        for name in ["native-transfer", "contract-transfer", "wasm-call-unmetered", "gas-per-ms", "block-gas-cap-ms"] {
+        for name in ["native-transfer", "contract-transfer", "wasm-call-unmetered", "gas-per-ms", "block-gas-cap-ms",
+                     "transfers-per-block", "code-load-checked", "code-load-stored", "cold-call"] {
             #expect((byName[name]?["value"] as? NSNumber)?.doubleValue ?? 0 > 0, "\(name)")
         }
+        // Loading stored code skips the deploy's checks and translation: it is the cheaper load.
+        #expect(byName["code-load-stored"]?["limitName"] as? String == "code-load-checked")
+        #expect((byName["code-load-stored"]?["ratio"] as? NSNumber)?.doubleValue ?? 1 < 1)
         #expect(byName["contract-transfer"]?["limitName"] as? String == "native-transfer")
         #expect(byName["contract-transfer"]?["ratio"] is NSNumber)
         #expect(byName["contract-transfer-vs-wasm"]?["limitName"] as? String == "wasm-call-unmetered")

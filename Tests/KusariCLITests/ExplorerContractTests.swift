@@ -46,7 +46,7 @@ extension ExplorerTests {
                                                "--miner-interval", "0.3", "--miner-threads", "1"])
         defer { node.stop() }
         let code = try wat2wasm(Self.pokeModule)
-        let gas = GasTerms(limit: 300_000, price: 2)
+        let gas = GasTerms(limit: 10_000_000, price: 2)   // covers loading the code (18.5)
         let deploy = try Transaction(chainId: 3, key: faucet, nonce: 0, deploy: ContractDeploy(code: code, gas: gas))
         let deployed = try await confirm(deploy, at: node)
         #expect((deployed["receipt"] as? [String: Any])?["succeeded"] as? Bool == true, "\(deployed)")
@@ -90,8 +90,8 @@ extension ExplorerTests {
         // The call's page: kind, method, gas terms, the argument decoded, and its receipt.
         let txPage = try await page(node, "/tx/\(poke.id.hex)").body
         #expect(txPage.contains("id=\"receipt\"") && txPage.contains("href=\"/contract/\(contract)\""))
-        #expect(txPage.contains("<td class=\"mono\" id=\"tx-method\">poke</td>") && txPage.contains(">300000<"))
-        #expect(txPage.contains("\(gasUsed) of 300000") && txPage.contains(Amount.format(UInt64(gasUsed) * 2) + " KSR (gas used"))
+        #expect(txPage.contains("<td class=\"mono\" id=\"tx-method\">poke</td>") && txPage.contains(">10000000<"))
+        #expect(txPage.contains("\(gasUsed) of 10000000") && txPage.contains(Amount.format(UInt64(gasUsed) * 2) + " KSR (gas used"))
         #expect(txPage.contains("<span class=\"cv-type\">u64</span> <span class=\"cv-text\">42</span>"), "the output, decoded")
         let failPage = try await page(node, "/tx/\(fail.id.hex)").body
         #expect(failPage.contains("tag bad") && failPage.contains("No events"))

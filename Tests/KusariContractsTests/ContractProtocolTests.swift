@@ -63,7 +63,9 @@ import Testing
         #expect(limits.stackSize == 256 * 1024 && document.contains("interpreter stack of a call is 256 KiB"))
         #expect(document.contains(ContractBuilder.linkerFlags.prefix(3).joined(separator: " ")))
         let schedule = GasSchedule.standard
-        #expect(schedule.callBase == 5_000 && schedule.perCodeKiB == 200 && document.contains("5,000 + 200 per KiB of code"))
+        #expect(schedule.callBase == 5_000 && schedule.perCodeKiB == 500_000
+                && document.contains("5,000, plus 500,000 per KiB of code (rounded up) unless the code is loaded"))
+        #expect(GasSchedule.maxLoadedCodes == 64 && document.contains("at most **64** codes (`GasSchedule.maxLoadedCodes`)"))
         #expect(schedule.storageWrite == 2_000 && schedule.perByteWritten == 20 && document.contains("2,000 + 20 per byte of key and value"))
     }
 }

@@ -54,7 +54,7 @@ struct Deployed {
     var address = contractAddress
 
     func call(_ method: String, from caller: AddressPayload, _ args: [ContractValue] = [], value: UInt64 = 0,
-              gas: UInt64 = 1_000_000, time: Int64 = block.time) -> ContractOutcome {
+              gas: UInt64 = 10_000_000, time: Int64 = block.time) -> ContractOutcome {
         runtime.run(code, ContractCall(contract: address, caller: caller, method: method,
                                        input: ContractValue.encode(args), value: value, gasLimit: gas),
                     block: BlockContext(height: block.height, time: time), host: host)

@@ -32,7 +32,8 @@ import KusariBench
             }
         }
         #expect(results.map(\.name) == ["native-transfer", "contract-transfer", "wasm-call-unmetered", "contract-transfer-vs-wasm",
-                                        "wasm-call-metered", "gas-per-transfer", "gas-per-ms", "gas-per-ms-in-blocks",
+                                        "wasm-call-metered", "gas-per-transfer", "gas-first-transfer", "transfers-per-block",
+                                        "gas-per-ms", "gas-per-ms-in-blocks",
                                         "block-gas-cap-ms", "block-gas-cap-ms-in-blocks"])
         for r in results { #expect(r.value > 0, "\(r.name)") }
         let contract = try #require(results.first { $0.name == "contract-transfer" })
@@ -40,6 +41,11 @@ import KusariBench
         // A token transfer costs tens of thousands of gas (docs/protocol.md 18.5).
         let gas = try #require(results.first { $0.name == "gas-per-transfer" })
         #expect(gas.value > 10_000 && gas.value < 100_000)
+        // The first of a block pays to load the code on top (18.5); the figures agree on what fits a block.
+        let first = try #require(results.first { $0.name == "gas-first-transfer" })
+        let perBlock = try #require(results.first { $0.name == "transfers-per-block" })
+        #expect(first.value > gas.value)
+        #expect(perBlock.value == Double(1 + (200_000_000 - UInt64(first.value)) / UInt64(gas.value)))
     }
 }
 

@@ -285,9 +285,9 @@ import Testing
         #expect(GasTerms.maxGasLimit == 100_000_000 && document.contains("≤ 100,000,000 (`GasTerms.maxGasLimit`)"))
         #expect(ContractDeploy.maxCodeLength == 131_072 && ContractInvocation.maxInputLength == 65_536)
         #expect(BlockApplication.maxBlockGas == 200_000_000 && document.contains("at most **200,000,000** (`BlockApplication.maxBlockGas`"))
-        #expect(BlockError.tooMuchGas(index: 2, maximum: 200_000_000).description
-                == "transactions[2].gasLimit: the block's contract transactions buy more than 200000000 gas")
-        #expect(document.contains("`transactions[i].gasLimit: the block's contract transactions buy more than M gas`"))
+        #expect(BlockError.tooMuchGas(index: 2, limit: 100_000_000, remaining: 99_999_999).description
+                == "transactions[2].gasLimit: 100000000 is more than the 99999999 gas left in the block (200000000 less the gas used before it)")
+        #expect(document.contains("`transactions[i].gasLimit: LIMIT is more than the REMAINING gas left in the block (200000000 less the gas used before it)`"))
         #expect(document.contains("`transactions[i].kind: contract transactions are not run by this ledger`"))
 
         // The builders refuse what the decoder refuses.

@@ -159,4 +159,42 @@ extension MempoolTests {
         #expect(Set(pool.all.map(\.id)) == [b0.id, a5.id])
         #expect(pool.bytes == size * 2)
     }
+
+    func call(_ key: KeyPair, nonce: UInt64, limit: UInt64, price: UInt64) throws -> Transaction {
+        try Transaction(chainId: 3, key: key, nonce: nonce, contract: AddressPayload(publicKey: carol.publicKey),
+                        call: ContractInvocation(method: "transfer", input: [1, 2, 3], gas: GasTerms(limit: limit, price: price)))
+    }
+
+    /// A contract transaction ranks by its intrinsic gas x gas price, never by its limit x price:
+    /// the block's gas cap counts gas used, so a large limit buys no priority.
+    @Test func contractTransactionsRankByIntrinsicGasTimesPrice() throws {
+        let rich: [AddressPayload: Account] = [AddressPayload(publicKey: alice.publicKey): Account(balance: 10_000_000_000),
+                                               AddressPayload(publicKey: bob.publicKey): Account(balance: 10_000_000_000)]
+        let pool = Mempool(chainId: 3)
+        let acct = lookup(rich)
+        let bigLimit = try call(alice, nonce: 0, limit: GasTerms.maxGasLimit, price: 1)   // fee 100,000,000
+        let betterPrice = try call(bob, nonce: 0, limit: 50_000, price: 2)               // fee 100,000
+        let intrinsic = GasTerms.intrinsic(encodedSize: bigLimit.encodedSize)
+        #expect(Mempool.rankingFee(bigLimit) == intrinsic)
+        #expect(Mempool.rankingFee(betterPrice) == 2 * GasTerms.intrinsic(encodedSize: betterPrice.encodedSize))
+        // A transfer ranks by its fee.
+        #expect(Mempool.rankingFee(try tx(alice, nonce: 0, fee: 777)) == 777)
+        _ = try pool.admit(bigLimit, account: acct, now: 0)
+        _ = try pool.admit(betterPrice, account: acct, now: 0)
+        #expect(pool.template(account: acct, maxBytes: 1 << 20, maxCount: 10).map(\.id) == [betterPrice.id, bigLimit.id])
+        // Replacement needs 10% more of the ranking fee: a larger limit at the same price is no bump.
+        let sameRank = try call(bob, nonce: 0, limit: 5_000_000, price: 2)
+        let needed = (Mempool.rankingFee(betterPrice) * 110 + 99) / 100
+        #expect(throws: MempoolError.replacementUnderpriced(minimumFee: needed, found: Mempool.rankingFee(sameRank))) {
+            try pool.admit(sameRank, account: acct, now: 0)
+        }
+        #expect(try pool.admit(try call(bob, nonce: 0, limit: 50_000, price: 3), account: acct, now: 0).replaced == betterPrice.id)
+        // Eviction drops the lowest ranking fee rate, whatever its limit: room for one of the two.
+        var config = Mempool.Config()
+        config.maxBytes = bigLimit.encoded.count + betterPrice.encoded.count - 1
+        let small = Mempool(chainId: 3, config: config)
+        _ = try small.admit(bigLimit, account: acct, now: 0)
+        let admitted = try small.admit(betterPrice, account: acct, now: 0)
+        #expect(admitted.evicted == [bigLimit.id])
+    }
 }
