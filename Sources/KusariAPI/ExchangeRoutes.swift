@@ -51,8 +51,8 @@ extension API {
             let s = await node.exchangeSnapshot()
             let names = ExchangeNames(s.view)
             let markets = s.view.markets.map { m in
-                views.market(m, names: names, bestBid: s.view.orders(m.terms.pair, side: .buy).first?.price,
-                             bestAsk: s.view.orders(m.terms.pair, side: .sell).first?.price)
+                views.market(m, names: names, bestBid: s.view.best(m.terms.pair, side: .buy)?.price,
+                             bestAsk: s.view.best(m.terms.pair, side: .sell)?.price)
             }
             return JSONBody.response(View.MarketList(markets: markets, height: s.height))
         }
@@ -60,8 +60,8 @@ extension API {
         router.get("/v1/markets/:market") { _, context -> Response in
             let (pair, view) = try await ExchangePath.market(context, node: node)
             guard let m = view.market(pair: pair) else { throw APIError(.notFound, "not_found", "market \(pair) not found") }
-            return JSONBody.response(views.market(m, names: ExchangeNames(view), bestBid: view.orders(pair, side: .buy).first?.price,
-                                                  bestAsk: view.orders(pair, side: .sell).first?.price))
+            return JSONBody.response(views.market(m, names: ExchangeNames(view), bestBid: view.best(pair, side: .buy)?.price,
+                                                  bestAsk: view.best(pair, side: .sell)?.price))
         }
 
         router.get("/v1/markets/:market/book") { request, context -> Response in

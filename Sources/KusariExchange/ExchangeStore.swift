@@ -221,8 +221,51 @@ public struct ExchangeView: ExchangeStore, Sendable {
     /// The market for `pair`.
     public func market(pair: MarketPair) -> MarketRecord? { market(pair) }
 
-    /// One side of a market's book, best first.
+    /// One side of a market's book, best first (all of it: up to 2^20 orders; readers that
+    /// need the top use ``best(_:side:)``, ``orders(_:side:limit:)`` or ``forEachOrder(_:side:_:)``).
     public func orders(_ pair: MarketPair, side: OrderSide) -> [OrderRecord] { book(pair, side) }
+
+    /// The best order of one side of a market's book, reading only it.
+    public func best(_ pair: MarketPair, side: OrderSide) -> OrderRecord? { best(pair, side, where: { _ in true }) }
+
+    /// The first `limit` orders of one side of a market's book, best first.
+    public func orders(_ pair: MarketPair, side: OrderSide, limit: Int) -> [OrderRecord] {
+        var out: [OrderRecord] = []
+        forEachOrder(pair, side: side) { out.append($0); return out.count < limit }
+        return out
+    }
+
+    /// Calls `body` with one side's orders, best first, until it returns false: reads only
+    /// as far as the caller goes.
+    public func forEachOrder(_ pair: MarketPair, side: OrderSide, _ body: (OrderRecord) -> Bool) {
+        let prefix = ExchangeKey.bookSide(pair, side)
+        var cursor: [UInt8]? = nil
+        while let entry = next(prefix, after: cursor) {
+            cursor = entry.key
+            if let order = OrderRecord(key: entry.key, value: entry.value), !body(order) { return }
+        }
+    }
+
+    /// One side of a market's book aggregated by price, best first: at most `depth` levels,
+    /// reading the book only down to the first price past them.
+    public func levels(_ pair: MarketPair, side: OrderSide, depth: Int) -> [BookLevel] {
+        var out: [BookLevel] = []
+        forEachOrder(pair, side: side) { order in
+            if out.last?.price == order.price {
+                // A side's lots fit: every open lot locks at least one unit of a supply of at most 2^62.
+                out[out.count - 1].lots += order.lots
+                out[out.count - 1].orders += 1
+                return true
+            }
+            guard out.count < depth else { return false }
+            out.append(BookLevel(price: order.price, lots: order.lots, orders: 1))
+            return true
+        }
+        return out
+    }
+
+    /// How many orders one side of a market's book holds (its `0A` count).
+    public func orderCount(_ pair: MarketPair, side: OrderSide) -> Int { Int(bookCount(pair, side)) }
 
     /// The open order `id`.
     public func order(id: Hash256) -> OrderRecord? { order(id) }
@@ -230,5 +273,18 @@ public struct ExchangeView: ExchangeStore, Sendable {
     /// `owner`'s open orders, by id.
     public func openOrders(of owner: AddressPayload) -> [OrderRecord] {
         openOrderIds(owner).sorted().compactMap { order($0) }
+    }
+}
+
+/// One price level of a book: the lots and orders resting at one price.
+public struct BookLevel: Sendable, Hashable {
+    public var price: UInt64
+    public var lots: UInt64
+    public var orders: Int
+
+    public init(price: UInt64, lots: UInt64, orders: Int) {
+        self.price = price
+        self.lots = lots
+        self.orders = orders
     }
 }

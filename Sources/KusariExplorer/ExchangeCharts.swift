@@ -1,5 +1,6 @@
 import Foundation
 import KusariCore
+import KusariExchange
 import KusariNode
 
 /// The exchange pages' charts as inline SVG drawn on the server (so they show without
@@ -13,11 +14,7 @@ enum ExchangeCharts {
     static let left = 64.0, right = 12.0, top = 12.0, bottom = 22.0
 
     /// One price level of a book side: the lots open at a price and how many orders hold them.
-    struct Level: Sendable {
-        var price: UInt64
-        var lots: UInt64
-        var orders: Int
-    }
+    typealias Level = BookLevel
 
     /// A linear map from data to the view box, with a margin around the data.
     struct Scale {

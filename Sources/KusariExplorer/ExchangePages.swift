@@ -17,8 +17,8 @@ extension Site {
         let rows = try await node.readExchange { view -> [[String: String]] in
             view.markets.map { m in
                 let pair = ExchangeFormat.pair(m.terms.pair, in: view)
-                let bid = view.orders(m.terms.pair, side: .buy).first?.price
-                let ask = view.orders(m.terms.pair, side: .sell).first?.price
+                let bid = view.best(m.terms.pair, side: .buy)?.price
+                let ask = view.best(m.terms.pair, side: .sell)?.price
                 return ["pair": pair, "base": ExchangeFormat.symbol(m.terms.pair.base, in: view),
                         "quote": ExchangeFormat.symbol(m.terms.pair.quote, in: view), "ids": m.terms.pair.description,
                         "last": m.lastPrice.map { String($0) } ?? "–", "bid": bid.map { String($0) } ?? "–", "ask": ask.map { String($0) } ?? "–",
@@ -58,28 +58,15 @@ extension Site {
             guard let market = view.market(pair: pair) else {
                 throw APIError(.notFound, "not_found", "no market \(ExchangeFormat.pair(pair, in: view)) on this chain")
             }
-            let bids = view.orders(pair, side: .buy), asks = view.orders(pair, side: .sell)
+            // Reads only the top of each side: the listed orders, the drawn levels and the counts.
             return MarketState(market: market, name: ExchangeFormat.pair(pair, in: view),
                                base: ExchangeFormat.symbol(pair.base, in: view), quote: ExchangeFormat.symbol(pair.quote, in: view),
-                               bids: Array(bids.prefix(Self.ordersListed)), asks: Array(asks.prefix(Self.ordersListed)),
-                               bidCount: bids.count, askCount: asks.count,
-                               bidLevels: Self.levels(bids, depth: Self.bookDepth), askLevels: Self.levels(asks, depth: Self.bookDepth))
+                               bids: view.orders(pair, side: .buy, limit: Self.ordersListed),
+                               asks: view.orders(pair, side: .sell, limit: Self.ordersListed),
+                               bidCount: view.orderCount(pair, side: .buy), askCount: view.orderCount(pair, side: .sell),
+                               bidLevels: view.levels(pair, side: .buy, depth: Self.bookDepth),
+                               askLevels: view.levels(pair, side: .sell, depth: Self.bookDepth))
         }
-    }
-
-    /// A side's orders (best first) as price levels, at most `depth`.
-    static func levels(_ orders: [OrderRecord], depth: Int) -> [ExchangeCharts.Level] {
-        var out: [ExchangeCharts.Level] = []
-        for o in orders {
-            if out.last?.price == o.price {
-                out[out.count - 1].lots &+= o.lots
-                out[out.count - 1].orders += 1
-            } else {
-                if out.count == depth { break }
-                out.append(ExchangeCharts.Level(price: o.price, lots: o.lots, orders: 1))
-            }
-        }
-        return out
     }
 
     /// How candles are bucketed: `blocks` (1 to 1,000, default 10) or `seconds` (1 to 86,400).

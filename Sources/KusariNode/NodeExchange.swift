@@ -2,12 +2,6 @@ import KusariChain
 import KusariCore
 import KusariExchange
 
-/// One price level of a book: the lots open at a price and how many orders hold them.
-public struct BookLevel: Sendable, Hashable {
-    public var price: UInt64
-    public var lots: UInt64
-    public var orders: Int
-}
 
 /// A market's book at the tip, aggregated by price, best first on each side.
 public struct MarketBook: Sendable {
@@ -44,20 +38,8 @@ extension Node {
     public func book(_ pair: MarketPair, depth: Int) throws(NodeError) -> MarketBook {
         let view = exchangeView
         guard let market = view.market(pair: pair) else { throw .notFound("market \(pair)") }
-        func levels(_ side: OrderSide) -> [BookLevel] {
-            var out: [BookLevel] = []
-            for order in view.orders(pair, side: side) {
-                if out.last?.price == order.price {
-                    out[out.count - 1].lots += order.lots
-                    out[out.count - 1].orders += 1
-                } else {
-                    if out.count == depth { break }
-                    out.append(BookLevel(price: order.price, lots: order.lots, orders: 1))
-                }
-            }
-            return out
-        }
-        return MarketBook(market: market, bids: levels(.buy), asks: levels(.sell), height: chain.height)
+        return MarketBook(market: market, bids: view.levels(pair, side: .buy, depth: depth),
+                          asks: view.levels(pair, side: .sell, depth: depth), height: chain.height)
     }
 
     /// The auctions of the best chain's block at `height` (empty when nothing cleared).

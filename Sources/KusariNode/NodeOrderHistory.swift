@@ -61,7 +61,8 @@ extension Node {
         do { entries = try chain.store.addressHistory(owner, beforeHeight: UInt64.max, limit: Self.maxCancelScan) } catch {
             throw .unavailable(error.description)
         }
-        for e in entries where e.height >= placed {
+        for e in entries {
+            guard e.height >= placed else { break }   // newest first: the rest came before the order
             let info = try transaction(e.txid)
             if info.tx.from == owner, let action = info.tx.exchangeAction, action.cancelledOrder == id, info.receipt?.failure == nil {
                 return OrderClosing(reason: action.placedOrder == nil ? .cancelled : .replaced, height: e.height, cancel: e.txid)
